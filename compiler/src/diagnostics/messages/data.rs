@@ -1,0 +1,1 @@
+//! Diagnostic wording for the data stage.

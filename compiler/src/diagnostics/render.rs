@@ -1,0 +1,1 @@
+//! Rendering diagnostics: miette (CLI, tests) and JSON.
