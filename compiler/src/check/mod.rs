@@ -1,12 +1,125 @@
 //! Name resolution and type checking with units: AST → typed IR.
+//!
+//! The checker never stops at the first error: it reports every problem
+//! it finds and builds as much IR as it can, with `Type::Error` standing in
+//! where a type is unknown, so that one mistake gives one diagnostic.
+//!
+//! Order of work: declare every item of every module (ids, duplicates),
+//! resolve type signatures, then check bodies. Function bodies are checked
+//! on demand, callee before caller, so that a call knows its callee's static
+//! result scale; the same walk finds recursion.
+
+mod declare;
+mod calls;
+mod compound;
+mod expr;
+mod matches;
+mod items;
+mod literals;
+mod scale;
+mod scope;
+mod tables;
+pub mod units;
+
+use std::collections::HashMap;
+
 use crate::diagnostics::Diagnostic;
-use crate::ir::Program;
-use crate::source::Sources;
+use crate::ir::{FuncId, Program};
+use crate::source::{Sources, Span};
 use crate::syntax::ast;
+use crate::types::{EnumId, RecordId, Scale, Type};
 
+pub use scale::storage_scale;
+
+/// What a top-level name refers to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ItemRef {
+    Param(crate::ir::ParamId),
+    Record(RecordId),
+    Enum(EnumId),
+    Func(FuncId),
+}
+
+/// One named top-level definition, for IDE queries and the CLI.
+#[derive(Debug, Clone)]
+pub struct Symbol {
+    pub name: String,
+    pub module: String,
+    pub item: ItemRef,
+    /// The span of the name in its definition.
+    pub span: Span,
+}
+
+/// Name tables built while checking.
 #[derive(Debug, Clone, Default)]
-pub struct Symbols {}
+pub struct Symbols {
+    pub symbols: Vec<Symbol>,
+    /// Module path → index of the AST module(s) that declare it.
+    pub modules: HashMap<String, Vec<usize>>,
+}
 
-pub fn check(_sources: &Sources, _modules: &[ast::Module]) -> (Program, Symbols, Vec<Diagnostic>) {
-    (Program::default(), Symbols::default(), Vec::new())
+/// Check all modules together.
+pub fn check(sources: &Sources, modules: &[ast::Module]) -> (Program, Symbols, Vec<Diagnostic>) {
+    let mut checker = Checker::new(sources, modules);
+    checker.declare_all();
+    checker.resolve_signatures();
+    checker.check_params();
+    checker.check_functions();
+    checker.check_examples();
+    let symbols = checker.symbols();
+    (checker.program, symbols, checker.diagnostics)
+}
+
+/// Where a function's body lives in the AST.
+#[derive(Debug, Clone, Copy)]
+enum FuncSource<'a> {
+    Rule(&'a ast::Rule),
+    Table(&'a ast::Table),
+    Condition(&'a ast::Condition),
+    Limit(&'a ast::Limit),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CheckState {
+    Unchecked,
+    InProgress,
+    Done,
+}
+
+/// A local variable in scope while checking a body.
+#[derive(Debug, Clone)]
+struct Local {
+    name: String,
+    id: crate::ir::LocalId,
+    ty: Type,
+    scale: Scale,
+}
+
+/// Per-body state; saved and restored around on-demand checks of callees.
+#[derive(Debug, Clone, Default)]
+struct BodyContext {
+    module: usize,
+    locals: Vec<Local>,
+    n_locals: u32,
+}
+
+struct Checker<'a> {
+    modules: &'a [ast::Module],
+    program: Program,
+    diagnostics: Vec<Diagnostic>,
+    /// Module path of each AST module (files without a header get their
+    /// file name as an anonymous path).
+    module_paths: Vec<String>,
+    /// Module path → name → definitions.
+    items: HashMap<String, HashMap<String, Vec<(ItemRef, Span)>>>,
+    /// Per AST module: module paths whose items are in scope (itself first).
+    visible: Vec<Vec<String>>,
+    func_sources: Vec<(usize, FuncSource<'a>)>,
+    func_state: Vec<CheckState>,
+    /// Static scale of each function's result.
+    func_scale: Vec<Scale>,
+    /// The functions whose bodies are being checked, outermost first.
+    call_stack: Vec<FuncId>,
+    param_sources: Vec<(usize, &'a ast::Param)>,
+    ctx: BodyContext,
 }

@@ -1,1 +1,352 @@
-//! Diagnostic wording for the check stage.
+//! Diagnostic wording for name resolution and type checking.
+
+use crate::diagnostics::{Code, Diagnostic};
+use crate::source::Span;
+
+fn quoted_list(names: &[String]) -> String {
+    names
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+pub fn unknown_name(span: Span, name: &str, suggestion: Option<&str>) -> Diagnostic {
+    let d = Diagnostic::new(Code::UnknownName, span, format!("unknown name `{name}`"))
+        .with_label("not defined here or in a used module");
+    match suggestion {
+        Some(s) => d.with_help(format!("did you mean `{s}`?")),
+        None => d.with_help("define it, or `use` the module that defines it"),
+    }
+}
+
+pub fn unknown_type(span: Span, name: &str, suggestion: Option<&str>) -> Diagnostic {
+    let d = Diagnostic::new(Code::UnknownType, span, format!("unknown type `{name}`"));
+    match suggestion {
+        Some(s) => d.with_help(format!("did you mean `{s}`?")),
+        None => d.with_help(
+            "built-in types are `Money`, `Percent`, `Hours`, `Decimal`, `Int`, `Bool`, `Text`, `Date`, `Days`, `Months`, `List<T>`; or define a `record` or `enum`",
+        ),
+    }
+}
+
+pub fn unknown_field(span: Span, type_name: &str, field: &str, fields: &[String]) -> Diagnostic {
+    Diagnostic::new(
+        Code::UnknownField,
+        span,
+        format!("`{type_name}` has no field `{field}`"),
+    )
+    .with_help(format!("its fields are {}", quoted_list(fields)))
+}
+
+pub fn duplicate_definition(span: Span, name: &str, first: Span) -> Diagnostic {
+    Diagnostic::new(
+        Code::DuplicateDefinition,
+        span,
+        format!("`{name}` is defined twice"),
+    )
+    .with_label("second definition")
+    .with_related(first, "first defined here")
+    .with_help("rename one of them")
+}
+
+pub fn unknown_module(span: Span, path: &str, suggestion: Option<&str>) -> Diagnostic {
+    let d = Diagnostic::new(Code::UnknownModule, span, format!("unknown module `{path}`"));
+    match suggestion {
+        Some(s) => d.with_help(format!("did you mean `{s}`?")),
+        None => d.with_help(format!(
+            "put the module in a file `{}.avtal` beside this one, or pass it to the command",
+            path.replace('.', "/")
+        )),
+    }
+}
+
+pub fn ambiguous_name(span: Span, name: &str, modules: &[String]) -> Diagnostic {
+    Diagnostic::new(
+        Code::AmbiguousName,
+        span,
+        format!("`{name}` is defined in more than one used module"),
+    )
+    .with_help(format!(
+        "it is defined in {}; rename one of them",
+        quoted_list(modules)
+    ))
+}
+
+pub fn ambiguous_variant(span: Span, name: &str, enums: &[String]) -> Diagnostic {
+    Diagnostic::new(
+        Code::AmbiguousName,
+        span,
+        format!("`{name}` is a variant of more than one enum"),
+    )
+    .with_help(format!(
+        "write it with its enum: {}",
+        enums
+            .iter()
+            .map(|e| format!("`{e}.{name}`"))
+            .collect::<Vec<_>>()
+            .join(" or ")
+    ))
+}
+
+pub fn unknown_variant(span: Span, enum_name: &str, name: &str, variants: &[String]) -> Diagnostic {
+    Diagnostic::new(
+        Code::UnknownVariant,
+        span,
+        format!("`{enum_name}` has no variant `{name}`"),
+    )
+    .with_help(format!("its variants are {}", quoted_list(variants)))
+}
+
+pub fn missing_fields(span: Span, type_name: &str, missing: &[String]) -> Diagnostic {
+    let plural = if missing.len() == 1 { "" } else { "s" };
+    Diagnostic::new(
+        Code::MissingField,
+        span,
+        format!(
+            "missing field{plural} {} in `{type_name}`",
+            quoted_list(missing)
+        ),
+    )
+    .with_help("give every field a value")
+}
+
+pub fn duplicate_field(span: Span, field: &str, first: Span) -> Diagnostic {
+    Diagnostic::new(
+        Code::DuplicateField,
+        span,
+        format!("field `{field}` is set twice"),
+    )
+    .with_related(first, "first set here")
+    .with_help("remove one of them")
+}
+
+pub fn recursion(span: Span, name: &str, cycle: &[String]) -> Diagnostic {
+    Diagnostic::new(
+        Code::Recursion,
+        span,
+        format!("`{name}` calls itself through {}", cycle.join(" → ")),
+    )
+    .with_help("rules are total functions without recursion; compute the value directly")
+}
+
+pub fn unit_mismatch(span: Span, op: &str, left: &str, right: &str, help: Option<&str>) -> Diagnostic {
+    let verb = match op {
+        "+" => "add",
+        "-" => "subtract",
+        "*" => "multiply",
+        "/" => "divide",
+        "and" | "or" => "combine",
+        _ => "compare",
+    };
+    let message = match op {
+        "+" | "-" | "*" | "/" => format!("cannot {verb} `{left}` and `{right}`"),
+        "and" | "or" => format!("`{op}` needs `Bool` on both sides, found `{left}` and `{right}`"),
+        _ => format!("cannot compare `{left}` with `{right}`"),
+    };
+    let d = Diagnostic::new(Code::UnitMismatch, span, message)
+        .with_label(format!("`{left}` {op} `{right}`"));
+    match help {
+        Some(h) => d.with_help(h.to_string()),
+        None => d,
+    }
+}
+
+pub fn type_mismatch(span: Span, expected: &str, found: &str, help: Option<String>) -> Diagnostic {
+    let d = Diagnostic::new(
+        Code::TypeMismatch,
+        span,
+        format!("expected `{expected}`, found `{found}`"),
+    );
+    match help {
+        Some(h) => d.with_help(h),
+        None => d,
+    }
+}
+
+pub fn argument_count(span: Span, name: &str, expected: usize, found: usize, signature: &str) -> Diagnostic {
+    let plural = if expected == 1 { "" } else { "s" };
+    Diagnostic::new(
+        Code::ArgumentCount,
+        span,
+        format!("`{name}` takes {expected} argument{plural}, found {found}"),
+    )
+    .with_help(format!("its signature is `{signature}`"))
+}
+
+pub fn not_callable(span: Span, name: &str, what: &str) -> Diagnostic {
+    Diagnostic::new(
+        Code::NotCallable,
+        span,
+        format!("`{name}` is {what}, not something to call"),
+    )
+}
+
+pub fn not_a_value(span: Span, name: &str, what: &str, help: &str) -> Diagnostic {
+    Diagnostic::new(Code::TypeMismatch, span, format!("`{name}` is {what}, not a value"))
+        .with_help(help.to_string())
+}
+
+pub fn param_without_date(span: Span, name: &str) -> Diagnostic {
+    Diagnostic::new(
+        Code::ParamWithoutDate,
+        span,
+        format!("param `{name}` has a value per date, but no date is given"),
+    )
+    .with_help(format!("look it up at a date: `{name} at r.period`"))
+}
+
+pub fn at_on_non_param(span: Span) -> Diagnostic {
+    Diagnostic::new(
+        Code::TypeMismatch,
+        span,
+        "`at` looks up a dated param, but this is not a param",
+    )
+    .with_help("only a `param` name can stand before `at`")
+}
+
+pub fn inexact(span: Span, type_name: &str, allowed: u32, found: Option<u32>, step: &str) -> Diagnostic {
+    let found = match found {
+        Some(n) => format!("up to {n} decimals"),
+        None => "an unbounded number of decimals (a division)".to_string(),
+    };
+    Diagnostic::new(
+        Code::InexactOutput,
+        span,
+        format!("this `{type_name}` value may have {found}, but `{type_name}` keeps {allowed}"),
+    )
+    .with_label("rounding is never implicit")
+    .with_help(format!("round it explicitly: `round(…, {step})`"))
+}
+
+pub fn not_a_record(span: Span, type_name: &str, field: &str) -> Diagnostic {
+    Diagnostic::new(
+        Code::NotARecord,
+        span,
+        format!("cannot read field `{field}` of a `{type_name}` value"),
+    )
+    .with_help("fields can be read only from records")
+}
+
+pub fn cannot_infer_record(span: Span) -> Diagnostic {
+    Diagnostic::new(
+        Code::CannotInferRecord,
+        span,
+        "cannot tell which record type this literal builds",
+    )
+    .with_help("write the type name before the brace: `Anställd { … }`")
+}
+
+pub fn invalid_round_step(span: Span, reason: &str) -> Diagnostic {
+    Diagnostic::new(Code::InvalidRound, span, format!("invalid rounding step: {reason}"))
+        .with_help("the step is a positive literal of the value's unit, like `0.01 SEK` or `0.5 h`")
+}
+
+pub fn unknown_round_mode(span: Span, name: &str, modes: &[&str]) -> Diagnostic {
+    Diagnostic::new(Code::InvalidRound, span, format!("unknown rounding mode `{name}`")).with_help(
+        format!(
+            "the modes are {}",
+            modes
+                .iter()
+                .map(|m| format!("`{m}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    )
+}
+
+pub fn invalid_entry(span: Span, reason: &str, help: &str) -> Diagnostic {
+    Diagnostic::new(Code::InvalidEntryPoint, span, format!("invalid entry point: {reason}"))
+        .with_help(help.to_string())
+}
+
+pub fn param_timeline(span: Span, date: &str, previous: Span) -> Diagnostic {
+    Diagnostic::new(
+        Code::ParamTimeline,
+        span,
+        format!("`from {date}` does not come after the line before it"),
+    )
+    .with_related(previous, "previous date")
+    .with_help("list the `from` lines in increasing date order, each date once")
+}
+
+pub fn param_not_constant(span: Span) -> Diagnostic {
+    Diagnostic::new(
+        Code::ParamTimeline,
+        span,
+        "a param's value must be a literal",
+    )
+    .with_help("write the value itself, like `1709 SEK` or `4.6 %`")
+}
+
+pub fn not_a_list(span: Span, found: &str) -> Diagnostic {
+    Diagnostic::new(Code::NotAList, span, format!("expected a list, found `{found}`"))
+}
+
+pub fn empty_list(span: Span) -> Diagnostic {
+    Diagnostic::new(
+        Code::EmptyList,
+        span,
+        "cannot tell the element type of this empty list",
+    )
+    .with_help("use it where a `List<T>` is expected, such as a record field or rule argument")
+}
+
+pub fn non_exhaustive(span: Span, missing: &[String]) -> Diagnostic {
+    Diagnostic::new(
+        Code::NonExhaustiveMatch,
+        span,
+        format!("`match` does not cover {}", quoted_list(missing)),
+    )
+    .with_help("add an arm for each missing variant, or a `_ =>` arm")
+}
+
+pub fn unreachable_arm(span: Span) -> Diagnostic {
+    Diagnostic::new(
+        Code::UnreachableArm,
+        span,
+        "this arm can never be chosen",
+    )
+    .with_label("earlier arms already cover it")
+    .with_help("remove it, or move it above the arm that covers it")
+}
+
+pub fn table_not_covered(span: Span, examples: &[String]) -> Diagnostic {
+    Diagnostic::new(
+        Code::TableNotCovered,
+        span,
+        format!("no row matches {}", examples.join("; or ")),
+    )
+    .with_help("add rows for these inputs, or end with a row of `_` cells")
+}
+
+pub fn unreachable_row(span: Span, row_number: usize) -> Diagnostic {
+    Diagnostic::new(
+        Code::UnreachableRow,
+        span,
+        format!("row {row_number} can never be chosen"),
+    )
+    .with_label("the rows above match every input this row matches (first match wins)")
+    .with_help("remove the row, or move it above the rows that cover it")
+}
+
+pub fn invalid_cell(span: Span, column_type: &str, reason: &str) -> Diagnostic {
+    Diagnostic::new(
+        Code::InvalidCell,
+        span,
+        format!("invalid cell for a `{column_type}` column: {reason}"),
+    )
+}
+
+pub fn cell_count(span: Span, expected: usize, found: usize) -> Diagnostic {
+    Diagnostic::new(
+        Code::InvalidCell,
+        span,
+        format!("expected {expected} cells, one per table input, found {found}"),
+    )
+    .with_help("write one cell per input, `_` for any value")
+}
+
+pub fn invalid_literal(span: Span, what: &str, help: &str) -> Diagnostic {
+    Diagnostic::new(Code::InvalidLiteral, span, what.to_string()).with_help(help.to_string())
+}

@@ -1,0 +1,292 @@
+//! Checking calls: rules, tables, conditions and limits by name, and the
+//! builtins (`min`, `max`, `abs`, date parts, durations, aggregates).
+
+use super::expr::{error_expr, make};
+use super::scale::max_scale;
+use super::scope::{closest, Lookup};
+use super::units::common_type;
+use super::{Checker, ItemRef};
+use crate::diagnostics::messages::check as msg;
+use crate::ir::{Aggregate, Builtin, Expr, ExprKind};
+use crate::source::Span;
+use crate::syntax::ast;
+use crate::types::Type;
+
+fn boxed(e: Expr) -> Box<Expr> {
+    Box::new(e)
+}
+
+impl Checker<'_> {
+    pub(super) fn call(
+        &mut self,
+        callee: &ast::Ident,
+        args: &[ast::Expr],
+        expected: Option<&Type>,
+        span: Span,
+    ) -> Expr {
+        match self.lookup_item(self.ctx.module, &callee.name) {
+            Lookup::Found(ItemRef::Func(id)) => return self.call_function(id, callee, args, span),
+            Lookup::Found(ItemRef::Param(_)) => {
+                self.error(
+                    msg::not_callable(callee.span, &callee.name, "a param").with_help(format!(
+                        "look a param up at a date: `{} at r.period`",
+                        callee.name
+                    )),
+                );
+                return error_expr(span);
+            }
+            Lookup::Found(ItemRef::Record(_) | ItemRef::Enum(_)) => {
+                self.error(
+                    msg::not_callable(callee.span, &callee.name, "a type")
+                        .with_help(format!("build a record with braces: `{} {{ … }}`", callee.name)),
+                );
+                return error_expr(span);
+            }
+            Lookup::Ambiguous(paths) => {
+                self.error(msg::ambiguous_name(callee.span, &callee.name, &paths));
+                return error_expr(span);
+            }
+            Lookup::NotFound => {}
+        }
+        if let Some(e) = self.builtin_call(callee, args, expected, span) {
+            return e;
+        }
+        let mut candidates: Vec<String> = self.visible_names(self.ctx.module);
+        candidates.extend(super::items::BUILTIN_NAMES.iter().map(|s| s.to_string()));
+        let suggestion = closest(&callee.name, candidates.iter().map(String::as_str));
+        self.error(msg::unknown_name(callee.span, &callee.name, suggestion.as_deref()));
+        for a in args {
+            self.expr(a, None);
+        }
+        error_expr(span)
+    }
+
+    fn call_function(
+        &mut self,
+        id: crate::ir::FuncId,
+        callee: &ast::Ident,
+        args: &[ast::Expr],
+        span: Span,
+    ) -> Expr {
+        self.ensure_checked(id, callee.span);
+        let Some(function) = self.program.function(id) else {
+            return error_expr(span);
+        };
+        let params = function.params.clone();
+        let ret = function.ret.clone();
+        let name = function.name.clone();
+        if args.len() != params.len() {
+            let signature = format!(
+                "{}({})",
+                name,
+                params
+                    .iter()
+                    .map(|(n, t)| format!("{n}: {}", self.program.type_name(t)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            self.error(msg::argument_count(span, &name, params.len(), args.len(), &signature));
+            for a in args {
+                self.expr(a, None);
+            }
+            return error_expr(span);
+        }
+        let mut checked = Vec::new();
+        for (arg, (_, ty)) in args.iter().zip(&params) {
+            let value = self.expr(arg, Some(ty));
+            self.expect_type(&value, ty);
+            checked.push(value);
+        }
+        let scale = self
+            .func_scale
+            .get(id.0 as usize)
+            .copied()
+            .unwrap_or(None);
+        make(ExprKind::Call { func: id, args: checked }, ret, scale, span)
+    }
+
+    /// Builtins; `None` when `callee` is not a builtin name.
+    fn builtin_call(
+        &mut self,
+        callee: &ast::Ident,
+        args: &[ast::Expr],
+        expected: Option<&Type>,
+        span: Span,
+    ) -> Option<Expr> {
+        let name = callee.name.as_str();
+        let aggregate = match name {
+            "sum" => Some(Aggregate::Sum),
+            "count" => Some(Aggregate::Count),
+            "all" => Some(Aggregate::All),
+            "any" => Some(Aggregate::Any),
+            "min" if args.len() == 1 => Some(Aggregate::Min),
+            "max" if args.len() == 1 => Some(Aggregate::Max),
+            _ => None,
+        };
+        if let Some(aggregate) = aggregate {
+            return Some(self.aggregate(aggregate, callee, args, span));
+        }
+        let expr = match name {
+            "min" | "max" => self.min_max(name == "min", args, expected, span),
+            "abs" => {
+                let [x] = self.fixed_args(callee, args, 1, "abs(x: number)")?;
+                let x = self.expr(x, expected);
+                if !x.ty.is_numeric() && !x.ty.is_error() {
+                    let found = self.program.type_name(&x.ty);
+                    self.error(msg::type_mismatch(x.span, "a number", &found, None));
+                }
+                let (ty, scale) = (x.ty.clone(), x.scale);
+                make(ExprKind::Builtin { builtin: Builtin::Abs, args: vec![x] }, ty, scale, span)
+            }
+            "year" | "month" | "day" | "days_in_month" => {
+                let [d] = self.fixed_args(callee, args, 1, &format!("{name}(d: Date)"))?;
+                let d = self.expr(d, Some(&Type::Date));
+                self.expect_type(&d, &Type::Date);
+                let builtin = match name {
+                    "year" => Builtin::Year,
+                    "month" => Builtin::Month,
+                    "day" => Builtin::Day,
+                    _ => Builtin::DaysInMonth,
+                };
+                make(ExprKind::Builtin { builtin, args: vec![d] }, Type::Int, Some(0), span)
+            }
+            "date" => {
+                let [y, m, d] =
+                    self.fixed_args(callee, args, 3, "date(year: Int, month: Int, day: Int)")?;
+                let parts: Vec<Expr> = [y, m, d]
+                    .iter()
+                    .map(|a| {
+                        let e = self.expr(a, Some(&Type::Int));
+                        self.expect_type(&e, &Type::Int);
+                        e
+                    })
+                    .collect();
+                make(
+                    ExprKind::Builtin { builtin: Builtin::MakeDate, args: parts },
+                    Type::Date,
+                    Some(0),
+                    span,
+                )
+            }
+            "days" | "weeks" | "months" | "years" => {
+                let [n] = self.fixed_args(callee, args, 1, &format!("{name}(n: Int)"))?;
+                let n = self.expr(n, Some(&Type::Int));
+                self.expect_type(&n, &Type::Int);
+                let (builtin, ty) = match name {
+                    "days" => (Builtin::ToDays, Type::Days),
+                    "weeks" => (Builtin::ToWeeks, Type::Days),
+                    "months" => (Builtin::ToMonths, Type::Months),
+                    _ => (Builtin::ToYears, Type::Months),
+                };
+                make(ExprKind::Builtin { builtin, args: vec![n] }, ty, Some(0), span)
+            }
+            _ => return None,
+        };
+        Some(expr)
+    }
+
+    /// Check the argument count of a builtin; on a mismatch report it and
+    /// return `None` (the caller then yields an error expression).
+    fn fixed_args<'e, const N: usize>(
+        &mut self,
+        callee: &ast::Ident,
+        args: &'e [ast::Expr],
+        n: usize,
+        signature: &str,
+    ) -> Option<[&'e ast::Expr; N]> {
+        let refs: Vec<&ast::Expr> = args.iter().collect();
+        match <[&ast::Expr; N]>::try_from(refs) {
+            Ok(array) => Some(array),
+            Err(_) => {
+                self.error(msg::argument_count(
+                    callee.span,
+                    &callee.name,
+                    n,
+                    args.len(),
+                    signature,
+                ));
+                None
+            }
+        }
+    }
+
+    fn min_max(&mut self, is_min: bool, args: &[ast::Expr], expected: Option<&Type>, span: Span) -> Expr {
+        let name = if is_min { "min" } else { "max" };
+        if args.len() < 2 {
+            self.error(msg::argument_count(
+                span,
+                name,
+                2,
+                args.len(),
+                &format!("{name}(a, b, …) or {name}(list)"),
+            ));
+            return error_expr(span);
+        }
+        let mut checked: Vec<Expr> = Vec::new();
+        let mut ty: Option<Type> = expected.filter(|t| t.is_numeric() || **t == Type::Date).cloned();
+        let mut scale = Some(0);
+        for a in args {
+            let value = self.expr(a, ty.as_ref());
+            if value.ty.is_error() {
+                checked.push(value);
+                continue;
+            }
+            if !value.ty.is_numeric() && value.ty != Type::Date {
+                let found = self.program.type_name(&value.ty);
+                self.error(msg::type_mismatch(value.span, "a number or a date", &found, None));
+                return error_expr(span);
+            }
+            match &ty {
+                None => ty = Some(value.ty.clone()),
+                Some(t) => match common_type(t, &value.ty) {
+                    Some(c) => ty = Some(c),
+                    None => {
+                        let t = t.clone();
+                        self.expect_type(&value, &t);
+                    }
+                },
+            }
+            scale = max_scale(scale, value.scale);
+            checked.push(value);
+        }
+        let builtin = if is_min { Builtin::Min } else { Builtin::Max };
+        make(
+            ExprKind::Builtin { builtin, args: checked },
+            ty.unwrap_or(Type::Error),
+            scale,
+            span,
+        )
+    }
+
+    fn aggregate(&mut self, aggregate: Aggregate, callee: &ast::Ident, args: &[ast::Expr], span: Span) -> Expr {
+        let [list] = match self.fixed_args(callee, args, 1, &format!("{}(list)", callee.name)) {
+            Some(a) => a,
+            None => return error_expr(span),
+        };
+        let (list, element_ty) = self.list_operand(list);
+        if element_ty.is_error() {
+            return error_expr(span);
+        }
+        let (ty, scale) = match aggregate {
+            Aggregate::Count => (Type::Int, Some(0)),
+            Aggregate::All | Aggregate::Any => {
+                if element_ty != Type::Bool {
+                    let found = self.program.type_name(&list.ty);
+                    self.error(msg::type_mismatch(list.span, "List<Bool>", &found, None));
+                }
+                (Type::Bool, Some(0))
+            }
+            Aggregate::Sum | Aggregate::Min | Aggregate::Max => {
+                let ok = element_ty.is_numeric()
+                    || (aggregate != Aggregate::Sum && element_ty == Type::Date);
+                if !ok {
+                    let found = self.program.type_name(&list.ty);
+                    self.error(msg::type_mismatch(list.span, "a list of numbers", &found, None));
+                    return error_expr(span);
+                }
+                (element_ty, list.scale)
+            }
+        };
+        make(ExprKind::Aggregate(aggregate, boxed(list)), ty, scale, span)
+    }
+}

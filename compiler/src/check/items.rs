@@ -1,0 +1,295 @@
+//! Checking item bodies: rules, entry points, tables, conditions, limits
+//! and examples. Bodies are checked on demand (callee before caller) so a
+//! call knows its callee's result scale; a call back into a body being
+//! checked is recursion.
+
+use super::expr::error_expr;
+use super::scale::{fits, max_scale, storage_scale, suggested_step};
+use super::{BodyContext, CheckState, Checker, FuncSource};
+use crate::diagnostics::messages::check as msg;
+use crate::ir::{self, Body, ExampleInfo, ExprKind, FuncId, FunctionKind};
+use crate::source::Span;
+use crate::syntax::ast;
+use crate::types::{Scale, Type};
+
+/// Builtin function names, for suggestions and completion.
+pub const BUILTIN_NAMES: &[&str] = &[
+    "min",
+    "max",
+    "abs",
+    "round",
+    "sum",
+    "count",
+    "all",
+    "any",
+    "filter",
+    "year",
+    "month",
+    "day",
+    "days_in_month",
+    "date",
+    "days",
+    "weeks",
+    "months",
+    "years",
+];
+
+impl Checker<'_> {
+    pub(super) fn check_functions(&mut self) {
+        for index in 0..self.func_sources.len() {
+            let id = FuncId(u32::try_from(index).unwrap_or(u32::MAX));
+            let span = self
+                .program
+                .function(id)
+                .map(|f| f.span)
+                .unwrap_or(Span::new(crate::source::FileId(0), 0, 0));
+            self.ensure_checked(id, span);
+        }
+    }
+
+    /// Check `id`'s body unless done; `call_span` is where it is needed.
+    pub(super) fn ensure_checked(&mut self, id: FuncId, call_span: Span) {
+        let Some(state) = self.func_state.get(id.0 as usize).copied() else {
+            return;
+        };
+        match state {
+            CheckState::Done => {}
+            CheckState::InProgress => {
+                let mut cycle: Vec<String> = self
+                    .call_stack
+                    .iter()
+                    .skip_while(|f| **f != id)
+                    .filter_map(|f| self.program.function(*f).map(|x| x.name.clone()))
+                    .collect();
+                let name = self
+                    .program
+                    .function(id)
+                    .map(|f| f.name.clone())
+                    .unwrap_or_default();
+                cycle.push(name.clone());
+                self.error(msg::recursion(call_span, &name, &cycle));
+            }
+            CheckState::Unchecked => {
+                if let Some(s) = self.func_state.get_mut(id.0 as usize) {
+                    *s = CheckState::InProgress;
+                }
+                self.call_stack.push(id);
+                let saved = std::mem::take(&mut self.ctx);
+                self.check_function_body(id);
+                self.ctx = saved;
+                self.call_stack.pop();
+                if let Some(s) = self.func_state.get_mut(id.0 as usize) {
+                    *s = CheckState::Done;
+                }
+            }
+        }
+    }
+
+    fn check_function_body(&mut self, id: FuncId) {
+        let Some((module, source)) = self.func_sources.get(id.0 as usize).copied() else {
+            return;
+        };
+        let Some(function) = self.program.function(id) else {
+            return;
+        };
+        let params = function.params.clone();
+        let ret = function.ret.clone();
+        let kind = function.kind;
+        self.ctx = BodyContext {
+            module,
+            ..Default::default()
+        };
+        for (name, ty) in &params {
+            let scale = storage_scale(ty);
+            self.push_local(name, ty.clone(), scale);
+        }
+        let (body, scale, ret) = match source {
+            FuncSource::Rule(rule) => {
+                let body = self.expr(&rule.body, Some(&ret));
+                self.expect_type(&body, &ret);
+                if kind == FunctionKind::Evaluate {
+                    self.check_entry_point(rule, &params, &ret, &body);
+                }
+                let scale = body.scale;
+                (Body::Expr(body), scale, ret)
+            }
+            FuncSource::Table(table) => {
+                let (rows, scale) = self.table_rows(table, &params, &ret);
+                (Body::Table(rows), scale, ret)
+            }
+            FuncSource::Condition(condition) => {
+                let mut requirements = Vec::new();
+                for r in &condition.requirements {
+                    let test = self.expr(&r.test, Some(&Type::Bool));
+                    self.expect_type(&test, &Type::Bool);
+                    requirements.push(ir::Requirement {
+                        test,
+                        reason: r.reason.clone(),
+                        span: r.span,
+                    });
+                }
+                (Body::Condition(requirements), Some(0), Type::Eligibility)
+            }
+            FuncSource::Limit(limit) => self.limit_body(limit),
+        };
+        let n_locals = self.ctx.n_locals;
+        if let Some(f) = self.program.functions.get_mut(id.0 as usize) {
+            f.body = body;
+            f.ret = ret;
+            f.n_locals = n_locals;
+        }
+        if let Some(s) = self.func_scale.get_mut(id.0 as usize) {
+            *s = scale;
+        }
+    }
+
+    fn limit_body(&mut self, limit: &ast::Limit) -> (Body, Scale, Type) {
+        let measured = self.expr(&limit.measured, None);
+        let ty = measured.ty.clone();
+        if !ty.is_numeric() && !ty.is_error() {
+            let found = self.program.type_name(&ty);
+            self.error(msg::type_mismatch(measured.span, "a number", &found, None));
+        }
+        let bound = self.expr(&limit.bound, Some(&ty));
+        self.expect_type(&bound, &ty);
+        // Limit values are stored like record fields: they must fit the type.
+        for value in [&measured, &bound] {
+            let allowed = storage_scale(&ty);
+            if !value.ty.is_error() && !fits(value.scale, allowed) {
+                let type_name = self.program.type_name(&ty);
+                self.error(msg::inexact(
+                    value.span,
+                    &type_name,
+                    allowed.unwrap_or(0),
+                    value.scale,
+                    suggested_step(&ty),
+                ));
+            }
+        }
+        let scale = max_scale(measured.scale, bound.scale);
+        let body = Body::Limit(ir::LimitBody {
+            measured,
+            at_most: limit.kind == ast::LimitKind::AtMost,
+            bound,
+            period: limit.period.as_ref().map(|(p, _)| p.clone()),
+        });
+        (body, scale, Type::LimitCheck(Box::new(ty)))
+    }
+
+    /// An entry point takes one record of data fields and returns one.
+    fn check_entry_point(&mut self, rule: &ast::Rule, params: &[(String, Type)], ret: &Type, body: &ir::Expr) {
+        let input_ok = match params {
+            [(_, Type::Record(id))] => self.data_record(*id, rule.name.span, "input"),
+            [(_, Type::Error)] => true,
+            _ => {
+                self.error(msg::invalid_entry(
+                    rule.name.span,
+                    "it must take exactly one record parameter",
+                    "write `evaluate Name(r: Input) -> Output`, where `Input` is a record of the data columns",
+                ));
+                false
+            }
+        };
+        let _ = input_ok;
+        match ret {
+            Type::Record(id) => {
+                if self.data_record(*id, rule.ret.span(), "output") {
+                    self.check_output_scales(body);
+                }
+            }
+            Type::Error => {}
+            _ => self.error(msg::invalid_entry(
+                rule.ret.span(),
+                "it must return a record",
+                "declare a record of the output columns and return it",
+            )),
+        }
+    }
+
+    /// Whether every field of record `id` can be a data column.
+    fn data_record(&mut self, id: crate::types::RecordId, span: Span, role: &str) -> bool {
+        let Some(info) = self.program.record(id).cloned() else {
+            return false;
+        };
+        let mut ok = true;
+        for field in &info.fields {
+            let scalar = matches!(
+                field.ty,
+                Type::Int
+                    | Type::Decimal
+                    | Type::Money
+                    | Type::Percent
+                    | Type::Hours
+                    | Type::Days
+                    | Type::Months
+                    | Type::Date
+                    | Type::Bool
+                    | Type::Text
+                    | Type::Enum(_)
+                    | Type::Error
+            );
+            if !scalar {
+                let type_name = self.program.type_name(&field.ty);
+                self.error(
+                    msg::invalid_entry(
+                        span,
+                        &format!(
+                            "{role} field `{}` has type `{type_name}`, which is not a data column",
+                            field.name
+                        ),
+                        "entry-point records hold numbers, dates, booleans, text and enums; compute lists and records inside",
+                    )
+                    .with_related(field.span, "field declared here"),
+                );
+                ok = false;
+            }
+        }
+        ok
+    }
+
+    /// `Decimal` output columns need a finite scale, which record storage
+    /// does not enforce; check the fields of a literal result.
+    fn check_output_scales(&mut self, body: &ir::Expr) {
+        let mut inner = body;
+        while let ExprKind::Let { body, .. } = &inner.kind {
+            inner = body;
+        }
+        if let ExprKind::Record { fields, .. } = &inner.kind {
+            for field in fields {
+                if field.ty == Type::Decimal && field.scale.is_none() {
+                    self.error(msg::inexact(field.span, "Decimal", 28, None, "0.0001"));
+                }
+            }
+        }
+    }
+
+    pub(super) fn check_examples(&mut self) {
+        let modules = self.modules;
+        for (module_index, module) in modules.iter().enumerate() {
+            for item in &module.items {
+                let ast::Item::Example(example) = item else { continue };
+                self.ctx = BodyContext {
+                    module: module_index,
+                    ..Default::default()
+                };
+                let mut assertions = Vec::new();
+                for a in &example.assertions {
+                    let checked = self.expr(a, Some(&Type::Bool));
+                    self.expect_type(&checked, &Type::Bool);
+                    assertions.push(if checked.ty.is_error() {
+                        error_expr(a.span)
+                    } else {
+                        checked
+                    });
+                }
+                self.program.examples.push(ExampleInfo {
+                    title: example.title.clone(),
+                    module: self.module_paths.get(module_index).cloned().unwrap_or_default(),
+                    n_locals: self.ctx.n_locals,
+                    assertions,
+                    span: example.span,
+                });
+            }
+        }
+    }
+}

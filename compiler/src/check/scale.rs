@@ -1,0 +1,67 @@
+//! Static scales: how many decimals a numeric value can have.
+//!
+//! Literals have their written scale; `+`/`-` take the larger scale; a
+//! product adds scales (a percentage adds two more, for the `/ 100`); a
+//! division is unbounded (`None`) because it may not terminate; `round`
+//! has the scale of its step. Values stored in records, read from input
+//! data or leaving an entry point have their type's storage scale, and the
+//! checker refuses to store a value that may not fit (E0206).
+
+use crate::ir::BinOp;
+use crate::types::{Scale, Type};
+
+/// Decimals a value of `ty` keeps when stored in a record field or read
+/// from data: money and percent 2, hours 2, whole numbers 0; a plain
+/// `Decimal` keeps whatever it has (`None`: no bound).
+pub fn storage_scale(ty: &Type) -> Scale {
+    match ty {
+        Type::Money | Type::Percent | Type::Hours => Some(2),
+        Type::Int | Type::Days | Type::Months => Some(0),
+        Type::Decimal => None,
+        _ => Some(0),
+    }
+}
+
+/// The step literal the help line suggests for rounding a type.
+pub fn suggested_step(ty: &Type) -> &'static str {
+    match ty {
+        Type::Money => "0.01 SEK",
+        Type::Percent => "0.01 %",
+        Type::Hours => "0.01 h",
+        _ => "0.01",
+    }
+}
+
+fn add_scales(a: Scale, b: Scale) -> Scale {
+    match (a, b) {
+        (Some(x), Some(y)) => x.checked_add(y),
+        _ => None,
+    }
+}
+
+pub fn max_scale(a: Scale, b: Scale) -> Scale {
+    match (a, b) {
+        (Some(x), Some(y)) => Some(x.max(y)),
+        _ => None,
+    }
+}
+
+/// Scale of the result of a binary operation.
+pub fn binary_scale(op: BinOp, left: Scale, right: Scale) -> Scale {
+    match op {
+        BinOp::Add | BinOp::Sub => max_scale(left, right),
+        BinOp::Mul => add_scales(left, right),
+        BinOp::MulPercent => add_scales(add_scales(left, right), Some(2)),
+        BinOp::Div | BinOp::DivPercent => None,
+        _ => Some(0),
+    }
+}
+
+/// Whether a value of static scale `found` fits the bound `allowed`.
+pub fn fits(found: Scale, allowed: Scale) -> bool {
+    match (found, allowed) {
+        (_, None) => true,
+        (Some(f), Some(a)) => f <= a,
+        (None, Some(_)) => false,
+    }
+}

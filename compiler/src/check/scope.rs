@@ -1,0 +1,238 @@
+//! Looking names up: types, top-level items across used modules, enum
+//! variants, and "did you mean" suggestions.
+
+use super::{Checker, ItemRef};
+use crate::diagnostics::messages::check as msg;
+use crate::ir::Expr;
+use crate::syntax::ast;
+use crate::types::{EnumId, Type};
+
+/// Result of looking up a top-level name.
+pub(super) enum Lookup {
+    Found(ItemRef),
+    NotFound,
+    /// Defined in several used modules (paths listed).
+    Ambiguous(Vec<String>),
+}
+
+/// Names of the built-in types.
+pub(super) const BUILTIN_TYPES: &[&str] = &[
+    "Int", "Decimal", "Money", "Percent", "Hours", "Days", "Months", "Date", "Bool", "Text",
+];
+
+/// Levenshtein distance over chars, for suggestions.
+fn distance(a: &str, b: &str) -> usize {
+    let b_chars: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b_chars.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut previous_diagonal = i;
+        if let Some(first) = row.first_mut() {
+            *first = i + 1;
+        }
+        for (j, cb) in b_chars.iter().enumerate() {
+            let above = row.get(j + 1).copied().unwrap_or(usize::MAX);
+            let left = row.get(j).copied().unwrap_or(usize::MAX);
+            let cost = usize::from(ca != *cb);
+            let value = (above.saturating_add(1))
+                .min(left.saturating_add(1))
+                .min(previous_diagonal.saturating_add(cost));
+            previous_diagonal = above;
+            if let Some(cell) = row.get_mut(j + 1) {
+                *cell = value;
+            }
+        }
+    }
+    row.last().copied().unwrap_or(0)
+}
+
+/// The candidate closest to `name`, if close enough to be a likely typo.
+pub(super) fn closest<'c>(name: &str, candidates: impl Iterator<Item = &'c str>) -> Option<String> {
+    let limit = (name.chars().count() / 3).max(1);
+    candidates
+        .filter(|c| *c != name)
+        .map(|c| (distance(name, c), c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, c)| (*d, c.to_string()))
+        .map(|(_, c)| c.to_string())
+}
+
+impl Checker<'_> {
+    /// Look a top-level name up from module `module`: its own items first,
+    /// then the items of used modules.
+    pub(super) fn lookup_item(&self, module: usize, name: &str) -> Lookup {
+        let Some(visible) = self.visible.get(module) else {
+            return Lookup::NotFound;
+        };
+        if let Some(own) = visible.first()
+            && let Some((item, _)) = self
+                .items
+                .get(own)
+                .and_then(|names| names.get(name))
+                .and_then(|defs| defs.first())
+        {
+            return Lookup::Found(*item);
+        }
+        let mut found: Vec<(ItemRef, String)> = Vec::new();
+        for path in visible.iter().skip(1) {
+            if let Some((item, _)) = self
+                .items
+                .get(path)
+                .and_then(|names| names.get(name))
+                .and_then(|defs| defs.first())
+            {
+                found.push((*item, path.clone()));
+            }
+        }
+        match found.as_slice() {
+            [] => Lookup::NotFound,
+            [(item, _)] => Lookup::Found(*item),
+            many => Lookup::Ambiguous(many.iter().map(|(_, p)| p.clone()).collect()),
+        }
+    }
+
+    /// Every top-level name visible from `module`.
+    pub(super) fn visible_names(&self, module: usize) -> Vec<String> {
+        let mut names = Vec::new();
+        if let Some(visible) = self.visible.get(module) {
+            for path in visible {
+                if let Some(items) = self.items.get(path) {
+                    names.extend(items.keys().cloned());
+                }
+            }
+        }
+        names
+    }
+
+    /// Enums visible from `module` that have a variant `name`.
+    pub(super) fn enums_with_variant(&self, module: usize, name: &str) -> Vec<(EnumId, u32)> {
+        let mut found = Vec::new();
+        let Some(visible) = self.visible.get(module) else {
+            return found;
+        };
+        for path in visible {
+            let Some(items) = self.items.get(path) else { continue };
+            for defs in items.values() {
+                for (item, _) in defs {
+                    if let ItemRef::Enum(id) = item
+                        && let Some(info) = self.program.enum_info(*id)
+                        && let Some(index) = info.variants.iter().position(|v| v == name)
+                        && !found.iter().any(|(e, _)| e == id)
+                    {
+                        found.push((*id, u32::try_from(index).unwrap_or(u32::MAX)));
+                    }
+                }
+            }
+        }
+        found.sort();
+        found
+    }
+
+    pub(super) fn variant_index(&self, id: EnumId, name: &str) -> Option<u32> {
+        self.program
+            .enum_info(id)
+            .and_then(|e| e.variants.iter().position(|v| v == name))
+            .and_then(|i| u32::try_from(i).ok())
+    }
+
+    pub(super) fn variants_of(&self, id: EnumId) -> Vec<String> {
+        self.program
+            .enum_info(id)
+            .map(|e| e.variants.clone())
+            .unwrap_or_default()
+    }
+
+    /// Resolve a written type in the scope of `module`.
+    pub(super) fn resolve_type(&mut self, module: usize, ty: &ast::TypeExpr) -> Type {
+        match ty {
+            ast::TypeExpr::List(inner, _) => Type::List(Box::new(self.resolve_type(module, inner))),
+            ast::TypeExpr::Named(ident) => {
+                let builtin = match ident.name.as_str() {
+                    "Int" => Some(Type::Int),
+                    "Decimal" => Some(Type::Decimal),
+                    "Money" => Some(Type::Money),
+                    "Percent" => Some(Type::Percent),
+                    "Hours" => Some(Type::Hours),
+                    "Days" => Some(Type::Days),
+                    "Months" => Some(Type::Months),
+                    "Date" => Some(Type::Date),
+                    "Bool" => Some(Type::Bool),
+                    "Text" => Some(Type::Text),
+                    "Eligibility" => Some(Type::Eligibility),
+                    _ => None,
+                };
+                if let Some(t) = builtin {
+                    return t;
+                }
+                match self.lookup_item(module, &ident.name) {
+                    Lookup::Found(ItemRef::Record(id)) => Type::Record(id),
+                    Lookup::Found(ItemRef::Enum(id)) => Type::Enum(id),
+                    Lookup::Ambiguous(paths) => {
+                        self.diagnostics
+                            .push(msg::ambiguous_name(ident.span, &ident.name, &paths));
+                        Type::Error
+                    }
+                    _ => {
+                        let mut candidates: Vec<String> =
+                            BUILTIN_TYPES.iter().map(|s| s.to_string()).collect();
+                        candidates.extend(self.visible_names(module));
+                        let suggestion =
+                            closest(&ident.name, candidates.iter().map(String::as_str));
+                        self.diagnostics.push(msg::unknown_type(
+                            ident.span,
+                            &ident.name,
+                            suggestion.as_deref(),
+                        ));
+                        Type::Error
+                    }
+                }
+            }
+        }
+    }
+
+    /// Report a mismatch unless `expr` has type `expected` (an `Int` where a
+    /// `Decimal` is expected is fine). Returns whether the types agree.
+    pub(super) fn expect_type(&mut self, expr: &Expr, expected: &Type) -> bool {
+        if expr.ty.is_error() || expected.is_error() || compatible(&expr.ty, expected) {
+            return true;
+        }
+        let help = unit_help(&expr.ty, expected);
+        self.diagnostics.push(msg::type_mismatch(
+            expr.span,
+            &self.program.type_name(expected),
+            &self.program.type_name(&expr.ty),
+            help,
+        ));
+        false
+    }
+
+    pub(super) fn error(&mut self, diagnostic: crate::diagnostics::Diagnostic) {
+        self.diagnostics.push(diagnostic);
+    }
+}
+
+/// Whether a value of type `found` can stand where `expected` is wanted.
+pub(super) fn compatible(found: &Type, expected: &Type) -> bool {
+    match (found, expected) {
+        (f, e) if f == e => true,
+        (Type::Int, Type::Decimal) => true,
+        (Type::List(f), Type::List(e)) => compatible(f, e),
+        (Type::Error, _) | (_, Type::Error) => true,
+        _ => false,
+    }
+}
+
+fn unit_help(found: &Type, expected: &Type) -> Option<String> {
+    match (found, expected) {
+        (Type::Int | Type::Decimal, Type::Money) => {
+            Some("write the amount with its unit: `0 SEK`".into())
+        }
+        (Type::Int | Type::Decimal, Type::Percent) => Some("write a percentage: `4.6 %`".into()),
+        (Type::Int | Type::Decimal, Type::Hours) => Some("write hours: `200 h`".into()),
+        (Type::Int, Type::Days) => Some("write days: `90 days`, or `days(n)`".into()),
+        (Type::Int, Type::Months) => Some("write months: `6 months`, or `months(n)`".into()),
+        (Type::Decimal, Type::Int) => {
+            Some("round it to a whole number: `round(x, 1, down)`".into())
+        }
+        _ => None,
+    }
+}
