@@ -2,7 +2,7 @@
 //! builtins (`min`, `max`, `abs`, date parts, durations, aggregates).
 
 use super::expr::{error_expr, make};
-use super::scale::max_scale;
+use super::scale::{fits, max_scale, storage_scale, suggested_step};
 use super::scope::{closest, Lookup};
 use super::units::common_type;
 use super::{Checker, ItemRef};
@@ -94,7 +94,20 @@ impl Checker<'_> {
         let mut checked = Vec::new();
         for (arg, (_, ty)) in args.iter().zip(&params) {
             let value = self.expr(arg, Some(ty));
-            self.expect_type(&value, ty);
+            // A parameter is storage: the callee's scales assume its bound.
+            if self.expect_type(&value, ty) && !value.ty.is_error() {
+                let allowed = storage_scale(ty);
+                if !fits(value.scale, allowed) {
+                    let type_name = self.program.type_name(ty);
+                    self.error(msg::inexact(
+                        value.span,
+                        &type_name,
+                        allowed.unwrap_or(0),
+                        value.scale,
+                        suggested_step(ty),
+                    ));
+                }
+            }
             checked.push(value);
         }
         let scale = self
