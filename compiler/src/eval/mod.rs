@@ -1,1 +1,212 @@
-//! Reference interpreter.
+//! Reference interpreter: evaluates the typed IR exactly.
+//!
+//! This is the reference semantics every other back end must reproduce bit
+//! for bit: numbers are exact rationals ([`number`]), dates follow
+//! [`calendar`], and every rounding is one written in the source. The
+//! interpreter never panics on input; overflow, division by zero, a param
+//! looked up before its first date, a date off the calendar and a table
+//! without a matching row are [`EvalError`]s carrying the span of the IR
+//! node where they happened.
+//!
+//! Entry points: [`Interpreter::call`] runs any function (rule, table,
+//! condition, limit, `evaluate`) on argument values, and
+//! [`Interpreter::run_example`] runs one `example` block. It does not parse,
+//! check, read data or print: the input is a checked [`Program`] (programs
+//! with check errors are never run).
+//!
+//! Code map: `expr.rs` walks expressions, `builtins.rs` holds builtins and
+//! aggregates, `functions.rs` calls functions (tables, conditions, limits)
+//! and runs examples, `value.rs` has [`Value`] and [`format_value`].
+//! Numbers: `number.rs` (forms, scale rules, overflow, arithmetic),
+//! `round.rs` (rounding, text), `wide.rs` (the 256-bit slow path).
+
+mod builtins;
+pub mod calendar;
+mod expr;
+mod functions;
+pub mod number;
+mod round;
+mod value;
+mod wide;
+
+#[cfg(test)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "tests state their expectations with unwrap and indexing"
+)]
+mod number_tests;
+#[cfg(test)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "tests state their expectations with unwrap and indexing"
+)]
+mod tests;
+
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+
+use crate::diagnostics::messages::eval as msg;
+use crate::diagnostics::{Code, Diagnostic};
+use crate::ir::{Body, FuncId, Program};
+use crate::source::Span;
+
+pub use calendar::{CalendarError, DateUnit};
+pub use number::{Number, NumberError};
+pub use value::{Value, compare, compare_const, format_value};
+
+/// An evaluation error: where it happened and what to say. Built only by
+/// the constructors in `diagnostics::messages::eval`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EvalError {
+    pub code: Code,
+    pub span: Span,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+impl EvalError {
+    pub fn new(code: Code, span: Span, message: impl Into<String>) -> EvalError {
+        EvalError {
+            code,
+            span,
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> EvalError {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn to_diagnostic(&self) -> Diagnostic {
+        let diagnostic = Diagnostic::new(self.code, self.span, self.message.clone());
+        match &self.help {
+            Some(help) => diagnostic.with_help(help.clone()),
+            None => diagnostic,
+        }
+    }
+}
+
+impl std::fmt::Display for EvalError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "error[{}]: {}", self.code, self.message)
+    }
+}
+
+impl std::error::Error for EvalError {}
+
+/// Attach a span to a span-free error (typst's `At`).
+pub(crate) trait At<T> {
+    fn at(self, span: Span) -> Result<T, EvalError>;
+}
+
+impl<T> At<T> for Result<T, NumberError> {
+    fn at(self, span: Span) -> Result<T, EvalError> {
+        self.map_err(|e| msg::number(span, e))
+    }
+}
+
+impl<T> At<T> for Result<T, CalendarError> {
+    fn at(self, span: Span) -> Result<T, EvalError> {
+        self.map_err(|e| msg::calendar(span, &e))
+    }
+}
+
+/// The outcome of one `example` block.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExampleOutcome {
+    Passed,
+    /// Every assertion was evaluated; these did not hold.
+    Failed(Vec<AssertionFailure>),
+    /// Evaluation stopped at the first error.
+    Error(EvalError),
+}
+
+/// An assertion that evaluated to false.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssertionFailure {
+    pub span: Span,
+    /// For `a == b` at the top of an assertion: the right side, formatted
+    /// with [`format_value`]. `None` for other assertions.
+    pub expected: Option<String>,
+    /// For `a == b`: the left side, formatted. `None` otherwise.
+    pub actual: Option<String>,
+}
+
+impl AssertionFailure {
+    /// The failure as an `E0506` diagnostic for the example `title`.
+    pub fn to_diagnostic(&self, title: &str) -> Diagnostic {
+        msg::example_failed(
+            self.span,
+            title,
+            self.expected.as_deref(),
+            self.actual.as_deref(),
+        )
+    }
+}
+
+/// The interpreter for one checked program. Cheap to share: evaluation
+/// state lives in each call, so one `Interpreter` can serve many threads.
+pub struct Interpreter<'p> {
+    program: &'p Program,
+    /// Each param's timeline with its values converted once.
+    params: Vec<Vec<(NaiveDate, Value)>>,
+    /// Each condition's reasons as shared texts (empty for other functions).
+    reasons: Vec<Vec<Arc<str>>>,
+    empty_list: Arc<[Value]>,
+}
+
+impl<'p> Interpreter<'p> {
+    pub fn new(program: &'p Program) -> Self {
+        let params = program
+            .params
+            .iter()
+            .map(|p| {
+                p.timeline
+                    .iter()
+                    .map(|(date, value)| (*date, Value::from_const(value)))
+                    .collect()
+            })
+            .collect();
+        let reasons = program
+            .functions
+            .iter()
+            .map(|f| match &f.body {
+                Body::Condition(requirements) => requirements
+                    .iter()
+                    .map(|r| Arc::from(r.reason.as_str()))
+                    .collect(),
+                _ => Vec::new(),
+            })
+            .collect();
+        Interpreter {
+            program,
+            params,
+            reasons,
+            empty_list: Arc::from(Vec::new()),
+        }
+    }
+
+    pub fn program(&self) -> &'p Program {
+        self.program
+    }
+
+    /// Call any function (rule, table, condition, limit, evaluate) with
+    /// argument values, one per parameter.
+    pub fn call(&self, func: FuncId, args: &[Value]) -> Result<Value, EvalError> {
+        functions::Machine::new(self).call_with_values(func, args)
+    }
+
+    /// Run example `index` of `program.examples`.
+    pub fn run_example(&self, index: usize) -> ExampleOutcome {
+        functions::Machine::new(self).run_example(index)
+    }
+}

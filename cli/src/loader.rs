@@ -1,0 +1,204 @@
+//! Loading sources: the embedded standard library, every file or directory
+//! the user names, and the modules their `use` lines need.
+//!
+//! Directories are walked recursively for `*.avtal` files, skipping
+//! `target/` and hidden directories, in sorted order so that every run sees
+//! the files in the same order. A `use a.b.c` that names a module not yet
+//! loaded is looked for as `a/b/c.avtal` in the using file's directory and
+//! then in each of its ancestors; a module found nowhere is left for the
+//! checker to report (E0105). This module does no checking itself.
+
+use std::collections::HashSet;
+use std::fs;
+use std::io;
+use std::path::{Component, Path, PathBuf};
+
+use avtal_compiler::{FileId, Sources, stdlib, syntax};
+
+use crate::term::{Failure, display_path};
+
+/// The sources of one command.
+#[derive(Debug)]
+pub struct Loaded {
+    pub sources: Sources,
+    /// Files the user named, or found in directories the user named (not
+    /// the stdlib, not modules found through `use`).
+    pub given: Vec<FileId>,
+}
+
+impl Loaded {
+    /// Files that are not part of the stdlib.
+    pub fn user_file_count(&self) -> usize {
+        self.sources
+            .ids()
+            .filter(|id| !self.sources.get(*id).is_some_and(|f| f.is_stdlib))
+            .count()
+    }
+}
+
+/// Load the stdlib and `paths` (plus the modules they use).
+pub fn load(paths: &[PathBuf]) -> Result<Loaded, Failure> {
+    let mut loader = Loader::new()?;
+    for path in paths {
+        loader.add_path(path)?;
+    }
+    loader.resolve_uses()?;
+    Ok(Loaded {
+        sources: loader.sources,
+        given: loader.given,
+    })
+}
+
+struct Loader {
+    sources: Sources,
+    given: Vec<FileId>,
+    /// Canonical paths already loaded.
+    seen: HashSet<PathBuf>,
+    /// Module paths known to exist (stdlib and loaded files).
+    modules: HashSet<String>,
+    /// Where each loaded user file lives and the modules it uses.
+    locations: Vec<(PathBuf, Vec<String>)>,
+    cwd: Option<PathBuf>,
+}
+
+impl Loader {
+    fn new() -> Result<Loader, Failure> {
+        let mut sources = Sources::new();
+        stdlib::add_to(&mut sources);
+        let modules = stdlib::MODULES
+            .iter()
+            .map(|(path, _, _)| (*path).to_string())
+            .collect();
+        Ok(Loader {
+            sources,
+            given: Vec::new(),
+            seen: HashSet::new(),
+            modules,
+            locations: Vec::new(),
+            cwd: std::env::current_dir().ok(),
+        })
+    }
+
+    fn add_path(&mut self, path: &Path) -> Result<(), Failure> {
+        let metadata = fs::metadata(path).map_err(|e| Failure::read(path, &e))?;
+        if metadata.is_dir() {
+            let mut files = Vec::new();
+            walk(path, &mut files).map_err(|(p, e)| Failure::read(&p, &e))?;
+            files.sort();
+            for file in files {
+                let shown = strip_dot(&file);
+                if let Some(id) = self.add_file(&file, display_path(&shown))? {
+                    self.given.push(id);
+                }
+            }
+        } else if let Some(id) = self.add_file(path, display_path(path))? {
+            self.given.push(id);
+        }
+        Ok(())
+    }
+
+    /// Read one file; `None` when it was already loaded.
+    fn add_file(&mut self, path: &Path, name: String) -> Result<Option<FileId>, Failure> {
+        let canonical = fs::canonicalize(path).map_err(|e| Failure::read(path, &e))?;
+        if !self.seen.insert(canonical.clone()) {
+            return Ok(None);
+        }
+        let bytes = fs::read(path).map_err(|e| Failure::read(path, &e))?;
+        let text = String::from_utf8(bytes).map_err(|_| {
+            Failure::new(format!("cannot read {name}: the file is not UTF-8 text"))
+                .with_help("save it as UTF-8")
+        })?;
+        let id = self.sources.add(name, text);
+        let (module, _) = syntax::parse(&self.sources, id);
+        if let Some(module_name) = module.name {
+            self.modules.insert(module_name.dotted());
+        }
+        let uses = module.uses.iter().map(|u| u.path.dotted()).collect();
+        self.locations.push((canonical, uses));
+        Ok(Some(id))
+    }
+
+    /// Load the modules that loaded files `use` until nothing new is found.
+    fn resolve_uses(&mut self) -> Result<(), Failure> {
+        let mut next = 0;
+        while let Some((location, uses)) = self.locations.get(next).cloned() {
+            next += 1;
+            for dotted in uses {
+                if self.modules.contains(&dotted) {
+                    continue;
+                }
+                if let Some(found) = find_module(&location, &dotted) {
+                    let name = self.display_name(&found);
+                    self.add_file(&found, name)?;
+                }
+                // Remember it either way: one lookup per module.
+                self.modules.insert(dotted);
+            }
+        }
+        Ok(())
+    }
+
+    /// A path relative to the current directory when it is below it.
+    fn display_name(&self, path: &Path) -> String {
+        match self
+            .cwd
+            .as_deref()
+            .and_then(|cwd| path.strip_prefix(cwd).ok())
+        {
+            Some(relative) => display_path(relative),
+            None => display_path(path),
+        }
+    }
+}
+
+/// `a/b/c.avtal` beside `file` or in one of its ancestors (canonical paths).
+fn find_module(file: &Path, dotted: &str) -> Option<PathBuf> {
+    let mut relative = PathBuf::new();
+    for segment in dotted.split('.') {
+        relative.push(segment);
+    }
+    relative.set_extension("avtal");
+    file.parent()?
+        .ancestors()
+        .map(|dir| dir.join(&relative))
+        .find(|candidate| candidate.is_file())
+}
+
+/// Every `*.avtal` file below `dir`, skipping `target/` and hidden entries.
+fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> Result<(), (PathBuf, io::Error)> {
+    let entries = fs::read_dir(dir).map_err(|e| (dir.to_path_buf(), e))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| (dir.to_path_buf(), e))?;
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with('.') || name == "target" {
+            continue;
+        }
+        let path = entry.path();
+        let file_type = entry.file_type().map_err(|e| (path.clone(), e))?;
+        if file_type.is_dir() {
+            walk(&path, files)?;
+        } else if path.extension().is_some_and(|ext| ext == "avtal") {
+            files.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// `./examples/x.avtal` → `examples/x.avtal` (what `avtal test` with the
+/// default `.` would otherwise show).
+fn strip_dot(path: &Path) -> PathBuf {
+    let mut components = path.components().peekable();
+    let mut out = PathBuf::new();
+    while let Some(Component::CurDir) = components.peek() {
+        components.next();
+    }
+    for component in components {
+        out.push(component);
+    }
+    if out.as_os_str().is_empty() {
+        path.to_path_buf()
+    } else {
+        out
+    }
+}

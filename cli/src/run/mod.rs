@@ -1,0 +1,343 @@
+//! `avtal run`: evaluate one entry point over a file of cases, streaming.
+//!
+//! Rows are read one at a time (CSV or JSON Lines), parsed straight into
+//! interpreter values, evaluated, and written in input order. A bad row (a
+//! cell that cannot be read, a missing JSON field, an evaluation error, a
+//! result that cannot be written exactly) goes to the error report and the
+//! run goes on; setup problems (errors in the sources, a missing column,
+//! an unreadable file) stop it with exit code 1.
+
+mod input;
+mod output;
+mod report;
+
+use std::fs::File;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use avtal_compiler::data::DataType;
+use avtal_compiler::diagnostics::messages::data as msg;
+use avtal_compiler::diagnostics::render::render_human;
+use avtal_compiler::eval::Interpreter;
+use avtal_compiler::ir::{FuncId, Program};
+use avtal_compiler::{Compilation, Diagnostic, FileId, Sources, compile};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::term::{Failure, Stream, display_path, plural, render_options};
+use crate::{DataFormat, RunArgs, Status, loader};
+use input::{Input, Row};
+use output::Output;
+use report::{ErrorReport, RowError};
+
+/// Long help of `avtal run`.
+pub const HELP: &str = "\
+Input:
+  CSV with a header row, or JSON Lines (one object per line). Columns or
+  fields are matched to the entry point's input record by name; extra
+  columns are ignored, a missing one stops the run.
+  Cells are plain decimals in the field's unit: 30000.00 (money), 83.46
+  (a percent), 26.5 (hours), 12 (whole numbers); a point as decimal
+  separator, no exponent, no thousands separator, no unit, and no more
+  decimals than the type keeps. Dates are 2026-01-31. Booleans are
+  true/false (any case) or 1/0. Enum values are variant names, exactly.
+  In JSON, decimals may be strings (\"30000.00\") or numbers (read exactly).
+
+Output:
+  The entry point's result record, one row per good input row, in input
+  order. Money and percentages have 2 decimals, whole numbers none. In CSV,
+  fields of nested records become `field.sub` columns and lists are JSON
+  text; in JSON Lines, decimals are strings and whole numbers are numbers.
+
+Errors:
+  A row that cannot be read or evaluated is reported with its row number
+  (1-based, data rows only) and file line, and is not written; every other
+  row still is. --errors FILE writes all of them as CSV (row,field,code,message).
+
+Exit codes:
+  0 every row succeeded; 2 some rows failed; 1 the run could not start or
+  was interrupted (errors in the sources, unreadable input, missing column).";
+
+pub fn run(args: &RunArgs) -> Result<Status, Failure> {
+    let loaded = loader::load(std::slice::from_ref(&args.file))?;
+    let sources = &loaded.sources;
+    let compilation = compile(sources);
+    if compilation.has_errors() {
+        let errors: Vec<Diagnostic> = compilation
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .cloned()
+            .collect();
+        eprint!(
+            "{}",
+            render_human(sources, &errors, render_options(Stream::Stderr))
+        );
+        return Err(Failure::new(format!(
+            "cannot run {}: the program has {}",
+            display_path(&args.file),
+            plural(errors.len(), "error")
+        )));
+    }
+    let file = loaded.given.first().copied();
+    let entry = select_entry(&compilation, file, args)?;
+    let plan = Plan::new(&compilation.program, entry)?;
+
+    let input_format = input_format(args)?;
+    let mut input = Input::open(&args.input, input_format, &plan.input)?;
+    let output_format = output_format(args, input_format)?;
+    let mut output = Output::open(args.output.as_deref(), output_format, &plan.output)?;
+    let mut report = ErrorReport::open(args.errors.as_deref())?;
+    let progress = progress_bar(args, input.size());
+
+    let interpreter = Interpreter::new(&compilation.program);
+    let started = Instant::now();
+    let mut rows: u64 = 0;
+    while let Some(row) = input.next_row()? {
+        rows += 1;
+        evaluate_row(&interpreter, sources, &plan, row, &mut output, &mut report)?;
+        if let Some(bar) = &progress
+            && rows.is_multiple_of(4096)
+        {
+            update_progress(bar, input.position(), rows, started.elapsed());
+        }
+    }
+    output.finish()?;
+    report.finish()?;
+    if let Some(bar) = &progress {
+        bar.finish_and_clear();
+    }
+    let elapsed = started.elapsed();
+    let destination = match &args.output {
+        Some(path) if path.as_os_str() != "-" => display_path(path),
+        _ => "stdout".to_string(),
+    };
+    if report.failed_rows() == 0 {
+        if !args.quiet {
+            eprintln!(
+                "{} written to {destination} in {}",
+                plural_rows(rows),
+                format_duration(elapsed, rows)
+            );
+        }
+        Ok(Status::Success)
+    } else {
+        eprint!("{}", report.summary(rows, &destination));
+        Ok(Status::RowsFailed)
+    }
+}
+
+/// The entry point and the shapes of its input and output rows.
+struct Plan {
+    entry: FuncId,
+    input: DataType,
+    output: DataType,
+}
+
+impl Plan {
+    fn new(program: &Program, entry: FuncId) -> Result<Plan, Failure> {
+        let function = program
+            .function(entry)
+            .ok_or_else(|| Failure::new("internal error: unknown entry point"))?;
+        let [(_, param_type)] = function.params.as_slice() else {
+            return Err(msg::unusable_entry(
+                &function.name,
+                &format!(
+                    "it takes {} parameters, not one record",
+                    function.params.len()
+                ),
+            )
+            .into());
+        };
+        let input = DataType::new(program, param_type);
+        if input.record_fields().is_none() {
+            return Err(msg::unusable_entry(
+                &function.name,
+                &format!(
+                    "its parameter has type `{}`, not a record",
+                    program.type_name(param_type)
+                ),
+            )
+            .into());
+        }
+        let output = DataType::new(program, &function.ret);
+        if output.record_fields().is_none() {
+            return Err(msg::unusable_entry(
+                &function.name,
+                &format!(
+                    "it returns `{}`, not a record",
+                    program.type_name(&function.ret)
+                ),
+            )
+            .into());
+        }
+        Ok(Plan {
+            entry,
+            input,
+            output,
+        })
+    }
+}
+
+/// The entry point to run: `--entry NAME`, else the only one in the file
+/// (or, when the file has none, the only one anywhere).
+fn select_entry(
+    compilation: &Compilation,
+    file: Option<FileId>,
+    args: &RunArgs,
+) -> Result<FuncId, Failure> {
+    let program = &compilation.program;
+    let all: Vec<(FuncId, &str)> = program
+        .entry_points()
+        .map(|(id, f)| (id, f.name.as_str()))
+        .collect();
+    let names = |entries: &[(FuncId, &str)]| -> Vec<String> {
+        entries
+            .iter()
+            .map(|(_, name)| (*name).to_string())
+            .collect()
+    };
+    if let Some(wanted) = &args.entry {
+        return all
+            .iter()
+            .find(|(_, name)| name == wanted)
+            .map(|(id, _)| *id)
+            .ok_or_else(|| msg::unknown_entry(wanted, &names(&all)).into());
+    }
+    let in_file: Vec<(FuncId, &str)> = program
+        .entry_points()
+        .filter(|(_, f)| Some(f.span.file) == file)
+        .map(|(id, f)| (id, f.name.as_str()))
+        .collect();
+    let candidates = if in_file.is_empty() { &all } else { &in_file };
+    match candidates.as_slice() {
+        [(id, _)] => Ok(*id),
+        [] => Err(msg::no_entry(&display_path(&args.file)).into()),
+        several => Err(msg::several_entries(&names(several)).into()),
+    }
+}
+
+fn format_from_extension(path: &Path) -> Option<DataFormat> {
+    let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+    match ext.as_str() {
+        "csv" => Some(DataFormat::Csv),
+        "jsonl" | "ndjson" => Some(DataFormat::Jsonl),
+        _ => None,
+    }
+}
+
+fn is_std(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+fn input_format(args: &RunArgs) -> Result<DataFormat, Failure> {
+    if let Some(format) = args.input_format {
+        return Ok(format);
+    }
+    if is_std(&args.input) {
+        return Ok(DataFormat::Csv);
+    }
+    format_from_extension(&args.input).ok_or_else(|| {
+        Failure::new(format!(
+            "cannot tell the format of {} from its extension",
+            display_path(&args.input)
+        ))
+        .with_help("name it `.csv` or `.jsonl`, or say `--input-format csv|jsonl`")
+    })
+}
+
+fn output_format(args: &RunArgs, input: DataFormat) -> Result<DataFormat, Failure> {
+    if let Some(format) = args.output_format {
+        return Ok(format);
+    }
+    match &args.output {
+        Some(path) if !is_std(path) => format_from_extension(path).ok_or_else(|| {
+            Failure::new(format!(
+                "cannot tell the format of {} from its extension",
+                display_path(path)
+            ))
+            .with_help("name it `.csv` or `.jsonl`, or say `--output-format csv|jsonl`")
+        }),
+        _ => Ok(input),
+    }
+}
+
+/// Parse, evaluate and write one row; row problems go to the report.
+fn evaluate_row(
+    interpreter: &Interpreter<'_>,
+    sources: &Sources,
+    plan: &Plan,
+    row: Row,
+    output: &mut Output,
+    report: &mut ErrorReport,
+) -> Result<(), Failure> {
+    let value = match row.value {
+        Ok(value) => value,
+        Err(errors) => return report.add_row(row.number, row.line, errors),
+    };
+    let result = match interpreter.call(plan.entry, std::slice::from_ref(&value)) {
+        Ok(result) => result,
+        Err(error) => {
+            let diagnostic = error.to_diagnostic();
+            let message = msg::DataMessage {
+                code: diagnostic.code,
+                message: format!(
+                    "{} ({})",
+                    diagnostic.message,
+                    sources.location(diagnostic.span)
+                ),
+                help: diagnostic.help,
+            };
+            return report.add_row(row.number, row.line, vec![RowError::new("", message)]);
+        }
+    };
+    match output.write_row(&result)? {
+        Ok(()) => Ok(()),
+        Err(error) => report.add_row(row.number, row.line, vec![error]),
+    }
+}
+
+fn progress_bar(args: &RunArgs, size: Option<u64>) -> Option<ProgressBar> {
+    let size = size?;
+    if args.quiet || !Stream::Stderr.is_terminal() {
+        return None;
+    }
+    let style = ProgressStyle::with_template(
+        "{bar:40.cyan/blue} {binary_bytes}/{binary_total_bytes} {msg} ({eta} left)",
+    )
+    .ok()?
+    .progress_chars("█▉▊▋▌▍▎▏ ");
+    let bar =
+        ProgressBar::with_draw_target(Some(size), ProgressDrawTarget::stderr()).with_style(style);
+    Some(bar)
+}
+
+fn update_progress(bar: &ProgressBar, position: u64, rows: u64, elapsed: Duration) {
+    bar.set_position(position);
+    let seconds = elapsed.as_secs_f64();
+    if seconds > 0.0 {
+        bar.set_message(format!("{rows} rows, {:.0} rows/s", rows as f64 / seconds));
+    }
+}
+
+fn plural_rows(rows: u64) -> String {
+    if rows == 1 {
+        "1 row".to_string()
+    } else {
+        format!("{rows} rows")
+    }
+}
+
+/// `0.42 s (2380 rows/s)`
+fn format_duration(elapsed: Duration, rows: u64) -> String {
+    let seconds = elapsed.as_secs_f64();
+    if seconds > 0.0 && rows > 0 {
+        format!("{seconds:.2} s ({:.0} rows/s)", rows as f64 / seconds)
+    } else {
+        format!("{seconds:.2} s")
+    }
+}
+
+/// Create a file for writing, with a clear error.
+fn create(path: &Path) -> Result<File, Failure> {
+    File::create(path).map_err(|e| Failure::write(path, &e))
+}

@@ -1,0 +1,189 @@
+//! Writing result rows: CSV (a header, then one row per good input row;
+//! nested records flattened to `field.sub` columns) or JSON Lines (one
+//! object per row, decimals as strings), to a file or stdout.
+//!
+//! A row is formatted completely before any of it is written, so a value
+//! that cannot be written exactly (E0507) fails the row without leaving
+//! half a row in the output.
+
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use avtal_compiler::data::{CellError, DataType, Problem};
+use avtal_compiler::diagnostics::messages::data as msg;
+use avtal_compiler::eval::Value;
+
+use super::create;
+use super::report::RowError;
+use crate::DataFormat;
+use crate::term::Failure;
+
+pub struct Output {
+    path: PathBuf,
+    kind: Kind,
+    buffer: String,
+}
+
+enum Kind {
+    Csv {
+        writer: Box<csv::Writer<Box<dyn Write>>>,
+        columns: Vec<Column>,
+        /// End offsets of each cell in `buffer`.
+        ends: Vec<usize>,
+    },
+    Jsonl {
+        writer: BufWriter<Box<dyn Write>>,
+        record: DataType,
+    },
+}
+
+/// One CSV column: a leaf of the output record.
+struct Column {
+    name: String,
+    /// Field indices from the output record down to this value.
+    path: Vec<usize>,
+    ty: DataType,
+}
+
+const BUFFER: usize = 1 << 16;
+
+impl Output {
+    pub fn open(
+        path: Option<&Path>,
+        format: DataFormat,
+        record: &DataType,
+    ) -> Result<Output, Failure> {
+        let path = path.map_or_else(|| PathBuf::from("-"), Path::to_path_buf);
+        let sink: Box<dyn Write> = if path.as_os_str() == "-" {
+            Box::new(io::stdout().lock())
+        } else {
+            Box::new(create(&path)?)
+        };
+        let kind = match format {
+            DataFormat::Csv => {
+                let mut columns = Vec::new();
+                flatten(record, "", &mut Vec::new(), &mut columns);
+                let mut writer = csv::WriterBuilder::new()
+                    .buffer_capacity(BUFFER)
+                    .from_writer(sink);
+                writer
+                    .write_record(columns.iter().map(|c| c.name.as_bytes()))
+                    .map_err(|e| csv_failure(&path, e))?;
+                Kind::Csv {
+                    writer: Box::new(writer),
+                    columns,
+                    ends: Vec::new(),
+                }
+            }
+            DataFormat::Jsonl => Kind::Jsonl {
+                writer: BufWriter::with_capacity(BUFFER, sink),
+                record: record.clone(),
+            },
+        };
+        Ok(Output {
+            path,
+            kind,
+            buffer: String::new(),
+        })
+    }
+
+    /// Write one result; `Ok(Err(..))` when the value cannot be written
+    /// exactly (nothing of the row is written then).
+    pub fn write_row(&mut self, value: &Value) -> Result<Result<(), RowError>, Failure> {
+        self.buffer.clear();
+        match &mut self.kind {
+            Kind::Csv {
+                writer,
+                columns,
+                ends,
+            } => {
+                ends.clear();
+                for column in columns.iter() {
+                    let formatted = field_at(value, &column.path)
+                        .ok_or_else(|| wrong_value(&column.ty))
+                        .and_then(|cell| column.ty.write_cell(cell, &mut self.buffer));
+                    if let Err(error) = formatted {
+                        return Ok(Err(RowError::new(&column.name, msg::cell(&error))));
+                    }
+                    ends.push(self.buffer.len());
+                }
+                let buffer = self.buffer.as_bytes();
+                let mut start = 0;
+                let cells = ends.iter().map(|&end| {
+                    let cell = buffer.get(start..end).unwrap_or(b"");
+                    start = end;
+                    cell
+                });
+                writer
+                    .write_record(cells)
+                    .map_err(|e| csv_failure(&self.path, e))?;
+            }
+            Kind::Jsonl { writer, record } => {
+                if let Err(error) = record.write_json(value, &mut self.buffer) {
+                    return Ok(Err(RowError::new(&error.path, msg::cell(&error))));
+                }
+                self.buffer.push('\n');
+                writer
+                    .write_all(self.buffer.as_bytes())
+                    .map_err(|e| Failure::write(&self.path, &e))?;
+            }
+        }
+        Ok(Ok(()))
+    }
+
+    pub fn finish(self) -> Result<(), Failure> {
+        let path = self.path;
+        match self.kind {
+            Kind::Csv { mut writer, .. } => writer.flush().map_err(|e| Failure::write(&path, &e)),
+            Kind::Jsonl { mut writer, .. } => writer.flush().map_err(|e| Failure::write(&path, &e)),
+        }
+    }
+}
+
+/// The leaves of a record type, depth first, with dotted names.
+fn flatten(ty: &DataType, prefix: &str, path: &mut Vec<usize>, columns: &mut Vec<Column>) {
+    let Some(fields) = ty.record_fields() else {
+        return;
+    };
+    for (index, (name, field_type)) in fields.iter().enumerate() {
+        let name = if prefix.is_empty() {
+            name.clone()
+        } else {
+            format!("{prefix}.{name}")
+        };
+        path.push(index);
+        if field_type.record_fields().is_some() {
+            flatten(field_type, &name, path, columns);
+        } else {
+            columns.push(Column {
+                name,
+                path: path.clone(),
+                ty: field_type.clone(),
+            });
+        }
+        path.pop();
+    }
+}
+
+fn field_at<'v>(value: &'v Value, path: &[usize]) -> Option<&'v Value> {
+    path.iter().try_fold(value, |value, index| match value {
+        Value::Record(fields) => fields.get(*index),
+        _ => None,
+    })
+}
+
+fn wrong_value(ty: &DataType) -> Box<CellError> {
+    Box::new(CellError {
+        path: String::new(),
+        expected: ty.expected(),
+        problem: Problem::WrongValue,
+        found: avtal_compiler::data::Found::Nothing,
+    })
+}
+
+fn csv_failure(path: &Path, error: csv::Error) -> Failure {
+    match error.into_kind() {
+        csv::ErrorKind::Io(io_error) => Failure::write(path, &io_error),
+        other => Failure::new(format!("cannot write {}: {other:?}", path.display())),
+    }
+}

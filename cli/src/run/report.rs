@@ -1,0 +1,186 @@
+//! The error report of a run: every failed row goes to `--errors FILE`
+//! (CSV `row,field,code,message`) when given, and the first few are kept
+//! for the summary on stderr.
+
+use std::fmt::Write as _;
+use std::io::BufWriter;
+use std::path::{Path, PathBuf};
+
+use avtal_compiler::diagnostics::messages::data::DataMessage;
+
+use super::create;
+use crate::term::{Failure, display_path};
+
+/// How many errors the stderr summary shows, in all and per row.
+const SHOWN: usize = 10;
+const SHOWN_PER_ROW: usize = 3;
+
+/// An error kept for the summary, or a note that a row had more.
+enum Shown {
+    Error {
+        row: u64,
+        line: u64,
+        error: RowError,
+    },
+    More {
+        row: u64,
+        count: usize,
+    },
+}
+
+/// One problem in one row: the field (or `""` for the whole row) and what.
+#[derive(Debug, Clone)]
+pub struct RowError {
+    pub field: String,
+    pub message: DataMessage,
+}
+
+impl RowError {
+    pub fn new(field: &str, message: DataMessage) -> RowError {
+        RowError {
+            field: field.to_string(),
+            message,
+        }
+    }
+}
+
+pub struct ErrorReport {
+    file: Option<(PathBuf, csv::Writer<BufWriter<std::fs::File>>)>,
+    shown: Vec<Shown>,
+    errors: u64,
+    failed_rows: u64,
+}
+
+impl ErrorReport {
+    pub fn open(path: Option<&Path>) -> Result<ErrorReport, Failure> {
+        let file = match path {
+            Some(path) => {
+                let mut writer = csv::Writer::from_writer(BufWriter::new(create(path)?));
+                writer
+                    .write_record(["row", "field", "code", "message"])
+                    .map_err(|e| write_failure(path, e))?;
+                Some((path.to_path_buf(), writer))
+            }
+            None => None,
+        };
+        Ok(ErrorReport {
+            file,
+            shown: Vec::new(),
+            errors: 0,
+            failed_rows: 0,
+        })
+    }
+
+    /// Record the problems of one row.
+    pub fn add_row(&mut self, row: u64, line: u64, errors: Vec<RowError>) -> Result<(), Failure> {
+        self.failed_rows += 1;
+        let count = errors.len();
+        let room = SHOWN.saturating_sub(self.shown.len());
+        for (index, error) in errors.into_iter().enumerate() {
+            self.errors += 1;
+            if let Some((path, writer)) = &mut self.file {
+                let row_text = row.to_string();
+                writer
+                    .write_record([
+                        row_text.as_str(),
+                        error.field.as_str(),
+                        error.message.code.as_str(),
+                        error.message.message.as_str(),
+                    ])
+                    .map_err(|e| write_failure(path, e))?;
+            }
+            if index < SHOWN_PER_ROW.min(room) {
+                self.shown.push(Shown::Error { row, line, error });
+            }
+        }
+        let shown_here = count.min(SHOWN_PER_ROW.min(room));
+        if room > 0 && count > shown_here {
+            self.shown.push(Shown::More {
+                row,
+                count: count - shown_here,
+            });
+        }
+        Ok(())
+    }
+
+    pub fn failed_rows(&self) -> u64 {
+        self.failed_rows
+    }
+
+    pub fn finish(&mut self) -> Result<(), Failure> {
+        if let Some((path, writer)) = &mut self.file {
+            writer.flush().map_err(|e| Failure::write(path, &e))?;
+        }
+        Ok(())
+    }
+
+    /// The stderr summary: a headline, the first errors, where the rest are.
+    pub fn summary(&self, rows: u64, destination: &str) -> String {
+        let mut out = String::new();
+        let written = rows.saturating_sub(self.failed_rows);
+        let headline = if written == 0 {
+            format!("all {rows} rows failed; no results were written")
+        } else {
+            format!(
+                "{} of {rows} rows failed; the other {written} were written to {destination}",
+                self.failed_rows
+            )
+        };
+        let _ = writeln!(out, "error: {headline}");
+        let mut shown_errors = 0u64;
+        for shown in &self.shown {
+            match shown {
+                Shown::Error { row, line, error } => {
+                    shown_errors += 1;
+                    let place = if error.field.is_empty() {
+                        format!("row {row} (line {line})")
+                    } else {
+                        format!("row {row} (line {line}), field {}", error.field)
+                    };
+                    let _ = writeln!(
+                        out,
+                        "  {place}: {} [{}]",
+                        error.message.message, error.message.code
+                    );
+                    if let Some(help) = &error.message.help {
+                        let _ = writeln!(out, "      help: {help}");
+                    }
+                }
+                Shown::More { row, count } => {
+                    let noun = if *count == 1 { "error" } else { "errors" };
+                    let _ = writeln!(out, "  row {row}: {count} more {noun}");
+                }
+            }
+        }
+        let hidden = self.errors.saturating_sub(shown_errors);
+        match &self.file {
+            Some((path, _)) if hidden > 0 => {
+                let _ = writeln!(
+                    out,
+                    "  … {hidden} more not shown; all {} errors are in {}",
+                    self.errors,
+                    display_path(path)
+                );
+            }
+            Some((path, _)) => {
+                let _ = writeln!(out, "  (also written to {})", display_path(path));
+            }
+            None if hidden > 0 => {
+                let _ = writeln!(
+                    out,
+                    "  … {hidden} more not shown; `--errors FILE` writes all {} errors",
+                    self.errors
+                );
+            }
+            None => {}
+        }
+        out
+    }
+}
+
+fn write_failure(path: &Path, error: csv::Error) -> Failure {
+    match error.into_kind() {
+        csv::ErrorKind::Io(io_error) => Failure::write(path, &io_error),
+        other => Failure::new(format!("cannot write {}: {other:?}", display_path(path))),
+    }
+}

@@ -1,0 +1,426 @@
+//! Expressions: one `match` over [`ExprKind`], a helper per construct.
+//!
+//! Semantics per node are the ones documented in `ir.rs`: `and`/`or`
+//! short-circuit; `if` evaluates one branch; `match` picks the first arm
+//! listing the scrutinee's variant index (a `Bool` scrutinee is variant 0
+//! for false, 1 for true), else the `_` arm; `let` and comprehension
+//! binders write frame slots; a param is looked up at the latest `from`
+//! date not after the given date. Arithmetic is `number.rs`, date moves
+//! are `calendar.rs`, builtins and aggregates are `builtins.rs`.
+//!
+//! Every error is reported at the span of the node where it happened.
+//! Locals and fields of locals are read in place, without cloning the
+//! records they sit in.
+
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use super::functions::{MAX_DEPTH, Machine};
+use super::number::Number;
+use super::value::compare;
+use super::{At, EvalError, Value, calendar};
+use crate::diagnostics::messages::eval as msg;
+use crate::ir::{BinOp, Expr, ExprKind, LocalId, ParamId, RoundMode, UnOp};
+use crate::source::Span;
+
+impl<'a, 'p> Machine<'a, 'p> {
+    /// Evaluate one expression in the current frame.
+    pub(super) fn eval(&mut self, expr: &'p Expr) -> Result<Value, EvalError> {
+        if self.depth >= MAX_DEPTH {
+            return Err(msg::too_deep(expr.span, MAX_DEPTH));
+        }
+        self.depth += 1;
+        let result = self.eval_kind(expr);
+        self.depth -= 1;
+        result
+    }
+
+    /// One arm per construct, each a single call, so that this frame (and
+    /// the native stack per level of nesting) stays small.
+    fn eval_kind(&mut self, expr: &'p Expr) -> Result<Value, EvalError> {
+        let span = expr.span;
+        match &expr.kind {
+            ExprKind::Const(constant) => Ok(Value::from_const(constant)),
+            ExprKind::Local(local) => self.local(*local, span).cloned(),
+            ExprKind::Param { param, at } => self.param(*param, at, span),
+            ExprKind::Call { func, args } => self.call(*func, args, span),
+            ExprKind::Builtin { builtin, args } => self.builtin(*builtin, args, span),
+            ExprKind::Unary(op, operand) => self.unary(*op, operand, span),
+            ExprKind::Binary(op, left, right) => self.binary(*op, left, right, span),
+            ExprKind::If {
+                cond,
+                then,
+                otherwise,
+            } => self.if_else(cond, then, otherwise),
+            ExprKind::Match {
+                scrutinee,
+                arms,
+                default,
+            } => self.match_arms(scrutinee, arms, default.as_deref(), span),
+            ExprKind::Let { local, value, body } => self.let_in(*local, value, body, span),
+            ExprKind::Field(record, index) => self.field(expr, record, *index, span),
+            ExprKind::Record { fields, .. } => self.eval_all(fields).map(Value::Record),
+            ExprKind::List(items) => self.eval_all(items).map(Value::List),
+            ExprKind::Comprehension {
+                element,
+                binder,
+                list,
+                filter,
+            } => self.comprehension(element, *binder, list, filter.as_deref(), span),
+            ExprKind::Aggregate(aggregate, list) => self.aggregate(*aggregate, list, span),
+            ExprKind::Round { value, step, mode } => self.round(value, *step, *mode, span),
+            ExprKind::Error => Err(msg::internal(
+                span,
+                "an expression the checker could not type",
+            )),
+        }
+    }
+
+    fn if_else(
+        &mut self,
+        cond: &'p Expr,
+        then: &'p Expr,
+        otherwise: &'p Expr,
+    ) -> Result<Value, EvalError> {
+        if self.eval_bool(cond)? {
+            self.eval(then)
+        } else {
+            self.eval(otherwise)
+        }
+    }
+
+    fn let_in(
+        &mut self,
+        local: LocalId,
+        value: &'p Expr,
+        body: &'p Expr,
+        span: Span,
+    ) -> Result<Value, EvalError> {
+        let value = self.eval(value)?;
+        self.set_local(local, value, span)?;
+        self.eval(body)
+    }
+
+    fn round(
+        &mut self,
+        value: &'p Expr,
+        step: Decimal,
+        mode: RoundMode,
+        span: Span,
+    ) -> Result<Value, EvalError> {
+        let value = self.eval_number(value)?;
+        Ok(Value::Number(value.round(step, mode).at(span)?))
+    }
+
+    pub(super) fn local(&self, local: LocalId, span: Span) -> Result<&Value, EvalError> {
+        self.stack
+            .get(self.base + local.0 as usize)
+            .ok_or_else(|| msg::internal(span, "a local outside its frame"))
+    }
+
+    pub(super) fn set_local(
+        &mut self,
+        local: LocalId,
+        value: Value,
+        span: Span,
+    ) -> Result<(), EvalError> {
+        match self.stack.get_mut(self.base + local.0 as usize) {
+            Some(slot) => {
+                *slot = value;
+                Ok(())
+            }
+            None => Err(msg::internal(span, "a local outside its frame")),
+        }
+    }
+
+    pub(super) fn eval_number(&mut self, expr: &'p Expr) -> Result<Number, EvalError> {
+        match self.eval(expr)? {
+            Value::Number(n) => Ok(n),
+            other => Err(wrong_kind(expr.span, "a number", &other)),
+        }
+    }
+
+    pub(super) fn eval_bool(&mut self, expr: &'p Expr) -> Result<bool, EvalError> {
+        match self.eval(expr)? {
+            Value::Bool(b) => Ok(b),
+            other => Err(wrong_kind(expr.span, "a bool", &other)),
+        }
+    }
+
+    pub(super) fn eval_date(&mut self, expr: &'p Expr) -> Result<NaiveDate, EvalError> {
+        match self.eval(expr)? {
+            Value::Date(d) => Ok(d),
+            other => Err(wrong_kind(expr.span, "a date", &other)),
+        }
+    }
+
+    pub(super) fn eval_list(&mut self, expr: &'p Expr) -> Result<Arc<[Value]>, EvalError> {
+        match self.eval(expr)? {
+            Value::List(items) => Ok(items),
+            other => Err(wrong_kind(expr.span, "a list", &other)),
+        }
+    }
+
+    fn eval_all(&mut self, exprs: &'p [Expr]) -> Result<Arc<[Value]>, EvalError> {
+        exprs.iter().map(|e| self.eval(e)).collect()
+    }
+
+    /// The value of the latest `from` line on or before the date.
+    fn param(&mut self, param: ParamId, at: &'p Expr, span: Span) -> Result<Value, EvalError> {
+        let date = self.eval_date(at)?;
+        let info = self
+            .program
+            .param(param)
+            .ok_or_else(|| msg::internal(span, "a param that does not exist"))?;
+        let timeline = self
+            .interp
+            .params
+            .get(param.0 as usize)
+            .ok_or_else(|| msg::internal(span, "a param that does not exist"))?;
+        let n_started = timeline.partition_point(|(from, _)| *from <= date);
+        match n_started.checked_sub(1).and_then(|i| timeline.get(i)) {
+            Some((_, value)) => Ok(value.clone()),
+            None => match timeline.first() {
+                Some((first, _)) => Err(msg::before_first_date(span, &info.name, date, *first)),
+                None => Err(msg::param_without_values(span, &info.name)),
+            },
+        }
+    }
+
+    fn unary(&mut self, op: UnOp, operand: &'p Expr, span: Span) -> Result<Value, EvalError> {
+        match (op, self.eval(operand)?) {
+            (UnOp::Neg, Value::Number(n)) => Ok(Value::Number(-n)),
+            (UnOp::Not, Value::Bool(b)) => Ok(Value::Bool(!b)),
+            (_, other) => Err(wrong_kind(span, "an operand of its operator", &other)),
+        }
+    }
+
+    fn binary(
+        &mut self,
+        op: BinOp,
+        left: &'p Expr,
+        right: &'p Expr,
+        span: Span,
+    ) -> Result<Value, EvalError> {
+        match op {
+            BinOp::And => return self.and_or(true, left, right),
+            BinOp::Or => return self.and_or(false, left, right),
+            _ => {}
+        }
+        let a = self.eval(left)?;
+        let b = self.eval(right)?;
+        match op {
+            BinOp::Add
+            | BinOp::Sub
+            | BinOp::Mul
+            | BinOp::MulPercent
+            | BinOp::Div
+            | BinOp::DivPercent => arithmetic(op, &a, &b, left.span, right.span, span),
+            BinOp::AddDays
+            | BinOp::AddMonths
+            | BinOp::SubDays
+            | BinOp::SubMonths
+            | BinOp::DateDiff => date_arithmetic(op, &a, &b, left.span, right.span, span),
+            BinOp::Concat => concat(&a, &b, span),
+            BinOp::Eq => Ok(Value::Bool(a == b)),
+            BinOp::Ne => Ok(Value::Bool(a != b)),
+            BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => ordering(op, &a, &b, span),
+            BinOp::And | BinOp::Or => Err(msg::internal(
+                span,
+                "a short-circuit operator evaluated eagerly",
+            )),
+        }
+    }
+
+    /// `and` (`is_and`) or `or`, evaluating the right side only if needed.
+    fn and_or(
+        &mut self,
+        is_and: bool,
+        left: &'p Expr,
+        right: &'p Expr,
+    ) -> Result<Value, EvalError> {
+        let decided = self.eval_bool(left)? != is_and;
+        if decided {
+            return Ok(Value::Bool(!is_and));
+        }
+        self.eval_bool(right).map(Value::Bool)
+    }
+
+    fn match_arms(
+        &mut self,
+        scrutinee: &'p Expr,
+        arms: &'p [(Vec<u32>, Expr)],
+        default: Option<&'p Expr>,
+        span: Span,
+    ) -> Result<Value, EvalError> {
+        let index = match self.eval(scrutinee)? {
+            Value::Variant(index) => index,
+            Value::Bool(b) => u32::from(b),
+            other => return Err(wrong_kind(scrutinee.span, "an enum variant", &other)),
+        };
+        for (variants, body) in arms {
+            if variants.contains(&index) {
+                return self.eval(body);
+            }
+        }
+        match default {
+            Some(body) => self.eval(body),
+            None => Err(msg::internal(
+                span,
+                "a `match` without an arm for its value",
+            )),
+        }
+    }
+
+    /// A field: read in place when the record is a local or a field of
+    /// one, so the record is not cloned.
+    fn field(
+        &mut self,
+        expr: &'p Expr,
+        record: &'p Expr,
+        index: u32,
+        span: Span,
+    ) -> Result<Value, EvalError> {
+        if let Some(value) = self.place(expr) {
+            return Ok(value.clone());
+        }
+        match self.eval(record)? {
+            Value::Record(fields) => fields
+                .get(index as usize)
+                .cloned()
+                .ok_or_else(|| msg::internal(span, "a field index beyond the record")),
+            other => Err(wrong_kind(record.span, "a record", &other)),
+        }
+    }
+
+    /// The value a local or a chain of fields of a local denotes.
+    fn place(&self, expr: &Expr) -> Option<&Value> {
+        match &expr.kind {
+            ExprKind::Local(local) => self.stack.get(self.base + local.0 as usize),
+            ExprKind::Field(record, index) => match self.place(record)? {
+                Value::Record(fields) => fields.get(*index as usize),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// `[element for binder in list if filter]`.
+    fn comprehension(
+        &mut self,
+        element: &'p Expr,
+        binder: LocalId,
+        list: &'p Expr,
+        filter: Option<&'p Expr>,
+        span: Span,
+    ) -> Result<Value, EvalError> {
+        let items = self.eval_list(list)?;
+        let mut out = Vec::with_capacity(items.len());
+        for item in items.iter() {
+            self.set_local(binder, item.clone(), span)?;
+            if let Some(filter) = filter
+                && !self.eval_bool(filter)?
+            {
+                continue;
+            }
+            out.push(self.eval(element)?);
+        }
+        Ok(Value::List(Arc::from(out)))
+    }
+}
+
+fn arithmetic(
+    op: BinOp,
+    a: &Value,
+    b: &Value,
+    left: Span,
+    right: Span,
+    span: Span,
+) -> Result<Value, EvalError> {
+    let x = as_number(a, left)?;
+    let y = as_number(b, right)?;
+    let result = match op {
+        BinOp::Add => x.checked_add(y),
+        BinOp::Sub => x.checked_sub(y),
+        BinOp::Mul => x.checked_mul(y),
+        BinOp::MulPercent => x.checked_mul_percent(y),
+        BinOp::Div => x.checked_div(y),
+        _ => x.checked_div_percent(y),
+    };
+    Ok(Value::Number(result.at(span)?))
+}
+
+fn date_arithmetic(
+    op: BinOp,
+    a: &Value,
+    b: &Value,
+    left: Span,
+    right: Span,
+    span: Span,
+) -> Result<Value, EvalError> {
+    let moved = match op {
+        BinOp::AddDays | BinOp::AddMonths => {
+            // The checker accepts the amount on either side of `+`.
+            let (date, amount) = match (a, b) {
+                (Value::Date(d), Value::Number(n)) | (Value::Number(n), Value::Date(d)) => (*d, n),
+                _ => return Err(wrong_kind(span, "a date and an amount", a)),
+            };
+            if op == BinOp::AddDays {
+                calendar::add_days(date, amount, false)
+            } else {
+                calendar::add_months(date, amount, false)
+            }
+        }
+        BinOp::SubDays => calendar::add_days(as_date(a, left)?, as_number(b, right)?, true),
+        BinOp::SubMonths => calendar::add_months(as_date(a, left)?, as_number(b, right)?, true),
+        _ => {
+            let days = calendar::days_between(as_date(a, left)?, as_date(b, right)?);
+            return Ok(Value::Number(days));
+        }
+    };
+    Ok(Value::Date(moved.at(span)?))
+}
+
+fn concat(a: &Value, b: &Value, span: Span) -> Result<Value, EvalError> {
+    match (a, b) {
+        (Value::Text(x), Value::Text(y)) => {
+            let mut text = String::with_capacity(x.len() + y.len());
+            text.push_str(x);
+            text.push_str(y);
+            Ok(Value::Text(Arc::from(text)))
+        }
+        _ => Err(wrong_kind(span, "two texts", a)),
+    }
+}
+
+fn ordering(op: BinOp, a: &Value, b: &Value, span: Span) -> Result<Value, EvalError> {
+    let ordering = compare(a, b).ok_or_else(|| wrong_kind(span, "two comparable values", a))?;
+    Ok(Value::Bool(match op {
+        BinOp::Lt => ordering.is_lt(),
+        BinOp::Le => ordering.is_le(),
+        BinOp::Gt => ordering.is_gt(),
+        _ => ordering.is_ge(),
+    }))
+}
+
+pub(super) fn as_number(value: &Value, span: Span) -> Result<&Number, EvalError> {
+    value
+        .as_number()
+        .ok_or_else(|| wrong_kind(span, "a number", value))
+}
+
+pub(super) fn as_date(value: &Value, span: Span) -> Result<NaiveDate, EvalError> {
+    value
+        .as_date()
+        .ok_or_else(|| wrong_kind(span, "a date", value))
+}
+
+/// A value of the wrong kind: the checker should have prevented it.
+pub(super) fn wrong_kind(span: Span, expected: &str, found: &Value) -> EvalError {
+    msg::internal(
+        span,
+        &format!("expected {expected}, found {}", found.kind_name()),
+    )
+}

@@ -1,0 +1,204 @@
+//! Grammar rule names in the words users see.
+//!
+//! pest reports what it expected as a list of [`Rule`]s. Users must never
+//! see those names (`kw_because`, `an_expr`), so [`describe`] maps every rule
+//! to plain words and a [`RuleKind`] that tells the error builder how to
+//! group it ("an operator", "an item"). The `match` is exhaustive with no
+//! `_` arm on purpose: adding a rule to `grammar/avtal.pest` without naming
+//! it here fails to compile. This module does not decide which expected
+//! rules to show; `parser_error` does.
+
+use super::parser::Rule;
+
+/// How an expected rule is shown in "expected …, found …".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RuleKind {
+    /// Something shown with its own words: "`)`", "a type like `Money`".
+    Token,
+    /// A token that would continue an expression. Almost any expression may
+    /// be continued, so these are folded into "an operator" and shown only
+    /// when nothing more specific was expected.
+    Operator,
+    /// The start of a top-level item or header line.
+    ItemStart,
+    /// The end of the chunk being parsed: the item could have ended here.
+    End,
+    /// An optional unit after a number; listed only when it is the sole
+    /// expectation, because a number without a unit is fine.
+    Unit,
+    /// Never listed: trivia and helper rules that cannot fail on their own.
+    Hidden,
+}
+
+/// The words for a rule and how to group it.
+pub fn describe(rule: Rule) -> (RuleKind, &'static str) {
+    use RuleKind::{End, Hidden, ItemStart, Operator, Token, Unit};
+    match rule {
+        Rule::EOI => (End, "end of file"),
+        Rule::WHITESPACE => (Hidden, "a space"),
+        Rule::COMMENT => (Hidden, "a comment"),
+        Rule::inline_space => (Hidden, "a space"),
+        Rule::chunk_file => (ItemStart, "an item"),
+        Rule::doc_line => (Hidden, "a doc comment `///`"),
+        Rule::doc_text => (Hidden, "the text of a doc comment"),
+        Rule::module_decl => (ItemStart, "`module`"),
+        Rule::use_decl => (ItemStart, "`use`"),
+        Rule::module_path => (Token, "a module path like `lag.las`"),
+        Rule::item_def => (ItemStart, "an item"),
+        Rule::source_clause => (Token, "`source \"…\"`"),
+        Rule::param_def => (ItemStart, "`param`"),
+        Rule::param_step => (Token, "a step like `from 2026-01-01 = 1709 SEK`"),
+        Rule::record_def => (ItemStart, "`record`"),
+        Rule::field_def => (Token, "a field like `lön: Money`"),
+        Rule::enum_def => (ItemStart, "`enum`"),
+        Rule::variant_def => (Token, "a variant name"),
+        Rule::rule_def => (ItemStart, "`rule`"),
+        Rule::evaluate_def => (ItemStart, "`evaluate`"),
+        Rule::rule_body => (Token, "`=` and the rule's value"),
+        Rule::param_list => (Token, "a parameter list like `(a: Anställd)`"),
+        Rule::param_decl => (Token, "a parameter like `a: Anställd`"),
+        Rule::table_def => (ItemStart, "`table`"),
+        Rule::table_row => (Token, "a row starting with `|`"),
+        Rule::table_cell => (Token, "a cell"),
+        Rule::cell_any => (Token, "`_`"),
+        Rule::cell_compare => (Token, "a comparison like `< 2`"),
+        Rule::cell_range => (Token, "a range like `2..9`"),
+        Rule::cell_one_of => (Token, "a cell value"),
+        Rule::cell_value => (Token, "a cell value (a literal or a name)"),
+        Rule::condition_def => (ItemStart, "`condition`"),
+        Rule::requirement_line => (Token, "`requires`"),
+        Rule::limit_def => (ItemStart, "`limit`"),
+        Rule::limit_kind => (Token, "`most` or `least`"),
+        Rule::limit_period => (Token, "`per` and a period"),
+        Rule::period_word => (Token, "a period like `calendar year`"),
+        Rule::example_def => (ItemStart, "`example`"),
+        Rule::type_expr => (Token, "a type like `Money`"),
+        Rule::list_type => (Token, "a list type like `List<Anställd>`"),
+        Rule::list_word => (Token, "`List`"),
+        Rule::an_expr
+        | Rule::expr_and
+        | Rule::expr_not
+        | Rule::expr_cmp
+        | Rule::expr_add
+        | Rule::expr_mul
+        | Rule::expr_unary
+        | Rule::expr_at
+        | Rule::expr_postfix
+        | Rule::expr_primary => (Token, "an expression"),
+        Rule::paren_expr => (Token, "`(`"),
+        Rule::call_expr => (Token, "a call"),
+        Rule::call_args => (Token, "`(`"),
+        Rule::call_arg => (Token, "an argument"),
+        Rule::lambda_arg => (Token, "a test like `x => x.aktiv`"),
+        Rule::list_expr => (Token, "a list `[…]`"),
+        // `for` continues the first element, like an operator, so it is
+        // not listed beside `,` and `)`.
+        Rule::generator_tail => (Operator, "`for`"),
+        Rule::record_start => (Token, "a record value"),
+        // A `{` after a name would continue it as a record value, like an
+        // operator continues an expression.
+        Rule::record_open => (Operator, "`{`"),
+        Rule::record_key => (Hidden, "a field name"),
+        Rule::record_colon => (Hidden, "`:`"),
+        Rule::record_close => (Hidden, "`}`"),
+        Rule::typed_record => (Token, "a record value"),
+        Rule::brace_expr => (Token, "`{`"),
+        Rule::record_lit => (Token, "a record value"),
+        Rule::record_fields => (Token, "`{`"),
+        Rule::field_init => (Token, "a field like `lön: 30000 SEK`"),
+        Rule::block_expr => (Token, "a block `{ … }`"),
+        Rule::let_stmt => (Token, "`let`"),
+        Rule::if_expr => (Token, "`if`"),
+        Rule::match_expr => (Token, "`match`"),
+        Rule::match_arm => (Token, "an arm like `A => …`"),
+        Rule::match_pattern => (Token, "a variant name"),
+        Rule::date_lit => (Token, "a date like `2026-01-01`"),
+        Rule::number_lit => (Token, "a number"),
+        Rule::number_digits => (Token, "a number"),
+        Rule::unit_word => (Unit, "a unit like `SEK`"),
+        Rule::text_lit => (Token, "a text in quotes"),
+        Rule::text_open => (Token, "a text in quotes"),
+        Rule::text_body => (Token, "text"),
+        Rule::text_close => (Token, "the closing `\"`"),
+        Rule::ident_chars => (Token, "a name"),
+        Rule::name_ident => (Token, "a name"),
+        Rule::name_ref => (Token, "a name"),
+        Rule::type_ident => (Token, "a type like `Money`"),
+        Rule::field_name => (Token, "a field name"),
+        Rule::variant_name => (Token, "a variant name"),
+        Rule::any_wildcard => (Token, "`_`"),
+        Rule::a_keyword => (Token, "a keyword"),
+        Rule::kw_module => (ItemStart, "`module`"),
+        Rule::kw_use => (ItemStart, "`use`"),
+        Rule::kw_param => (ItemStart, "`param`"),
+        Rule::kw_record => (ItemStart, "`record`"),
+        Rule::kw_enum => (ItemStart, "`enum`"),
+        Rule::kw_rule => (ItemStart, "`rule`"),
+        Rule::kw_table => (ItemStart, "`table`"),
+        Rule::kw_condition => (ItemStart, "`condition`"),
+        Rule::kw_limit => (ItemStart, "`limit`"),
+        Rule::kw_example => (ItemStart, "`example`"),
+        Rule::kw_evaluate => (ItemStart, "`evaluate`"),
+        Rule::kw_source => (Token, "`source`"),
+        Rule::kw_from => (Token, "`from`"),
+        Rule::kw_let => (Token, "`let`"),
+        Rule::kw_if => (Token, "`if`"),
+        Rule::kw_else => (Token, "`else`"),
+        Rule::kw_match => (Token, "`match`"),
+        Rule::kw_for => (Token, "`for`"),
+        Rule::kw_in => (Token, "`in`"),
+        Rule::kw_at => (Operator, "`at`"),
+        Rule::kw_most => (Token, "`most`"),
+        Rule::kw_least => (Token, "`least`"),
+        Rule::kw_per => (Token, "`per`"),
+        Rule::kw_requires => (Token, "`requires`"),
+        Rule::kw_because => (Token, "`because`"),
+        Rule::kw_and => (Operator, "`and`"),
+        Rule::kw_or => (Operator, "`or`"),
+        Rule::kw_not => (Token, "`not`"),
+        Rule::kw_true => (Token, "`true`"),
+        Rule::kw_false => (Token, "`false`"),
+        Rule::paren_open => (Token, "`(`"),
+        Rule::paren_close => (Token, "`)`"),
+        Rule::brace_open => (Token, "`{`"),
+        Rule::brace_close => (Token, "`}`"),
+        Rule::bracket_open => (Token, "`[`"),
+        Rule::bracket_close => (Token, "`]`"),
+        Rule::type_open => (Token, "`<`"),
+        Rule::type_close => (Token, "`>`"),
+        Rule::punct_comma => (Token, "`,`"),
+        Rule::punct_colon => (Token, "`:`"),
+        Rule::punct_pipe => (Token, "`|`"),
+        Rule::ret_arrow => (Token, "`->`"),
+        Rule::fat_arrow => (Token, "`=>`"),
+        Rule::eq_sign => (Token, "`=`"),
+        Rule::range_op => (Token, "`..`"),
+        Rule::op_dot => (Operator, "`.`"),
+        Rule::cmp_op => (Operator, "a comparison"),
+        Rule::op_eq => (Operator, "`==`"),
+        Rule::op_ne => (Operator, "`!=`"),
+        Rule::op_le => (Operator, "`<=`"),
+        Rule::op_ge => (Operator, "`>=`"),
+        Rule::op_lt => (Operator, "`<`"),
+        Rule::op_gt => (Operator, "`>`"),
+        Rule::op_plus => (Operator, "`+`"),
+        Rule::op_minus => (Operator, "`-`"),
+        Rule::op_star => (Operator, "`*`"),
+        Rule::op_slash => (Operator, "`/`"),
+    }
+}
+
+/// True for rules that name something: when one of them is expected and a
+/// keyword is found, the message says the keyword cannot be a name.
+pub fn is_name(rule: Rule) -> bool {
+    matches!(
+        rule,
+        Rule::name_ident
+            | Rule::name_ref
+            | Rule::type_ident
+            | Rule::field_name
+            | Rule::variant_name
+            | Rule::ident_chars
+            | Rule::match_pattern
+    )
+}
