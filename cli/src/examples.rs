@@ -85,6 +85,9 @@ pub fn run(args: &TestArgs) -> Result<Status, Failure> {
                 let _ = writeln!(report, "FAILED  {place}  {}", example.title);
                 for failure in failures {
                     describe_failure(sources, failure, &mut report);
+                    let diagnostic = failure.to_diagnostic(&example.title);
+                    let rendered = render_human(sources, &[diagnostic], output_options);
+                    indent(&rendered, &mut report);
                 }
             }
             ExampleOutcome::Error(error) => {

@@ -346,6 +346,15 @@ impl DataType {
 
     /// Read one JSON Lines row: `line` must hold one JSON object.
     pub fn parse_json_text(&self, line: &str) -> Result<Value, Vec<CellError>> {
+        let text = line.trim_matches(|c: char| matches!(c, ' ' | '\t' | '\n' | '\r'));
+        if let (Kind::Record { fields, .. }, Some(b'{')) = (&self.kind, text.as_bytes().first()) {
+            // One pass over the row: fields are split off as they come.
+            let mut errors = Vec::new();
+            return match self.json_record(fields, text, &mut errors) {
+                Some(value) if errors.is_empty() => Ok(value),
+                _ => Err(errors),
+            };
+        }
         match serde_json::from_str::<&RawValue>(line) {
             Ok(raw) if !raw.get().starts_with('{') => {
                 let found = match raw.get().as_bytes().first() {
@@ -453,7 +462,10 @@ impl DataType {
             slots: &mut slots,
             duplicates: &mut duplicates,
         };
-        if let Err(err) = seed.deserialize(&mut deserializer) {
+        if let Err(err) = seed
+            .deserialize(&mut deserializer)
+            .and_then(|()| deserializer.end())
+        {
             return self.json_fail(
                 Problem::InvalidJson(err.to_string()),
                 Found::Nothing,
@@ -1542,7 +1554,7 @@ mod tests {
 
     #[test]
     fn malformed_json_rows() {
-        for line in ["{", "[1, 2]", "12", "{\"salary\": 1,}", ""] {
+        for line in ["{", "[1, 2]", "12", "{\"salary\": 1,}", "", "{} x", "{}{}"] {
             let errors = row_type().parse_json_text(line).unwrap_err();
             assert!(!errors.is_empty(), "{line}");
             let code = msg::cell(&errors[0]).code;

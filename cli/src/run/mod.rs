@@ -113,11 +113,13 @@ pub fn run(args: &RunArgs) -> Result<Status, Failure> {
     };
     if report.failed_rows() == 0 {
         if !args.quiet {
-            eprintln!(
-                "{} written to {destination} in {}",
-                plural_rows(rows),
-                format_duration(elapsed, rows)
-            );
+            // Timing only for people watching: logs and tests stay stable.
+            let timing = if Stream::Stderr.is_terminal() {
+                format!(" in {}", format_duration(elapsed, rows))
+            } else {
+                String::new()
+            };
+            eprintln!("{} written to {destination}{timing}", plural_rows(rows));
         }
         Ok(Status::Success)
     } else {

@@ -118,7 +118,9 @@ impl ErrorReport {
     pub fn summary(&self, rows: u64, destination: &str) -> String {
         let mut out = String::new();
         let written = rows.saturating_sub(self.failed_rows);
-        let headline = if written == 0 {
+        let headline = if rows == 1 && written == 0 {
+            "the only row failed; no results were written".to_string()
+        } else if written == 0 {
             format!("all {rows} rows failed; no results were written")
         } else {
             format!(

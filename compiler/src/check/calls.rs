@@ -27,9 +27,10 @@ impl Checker<'_> {
         match self.lookup_item(self.ctx.module, &callee.name) {
             Lookup::Found(ItemRef::Func(id)) => return self.call_function(id, callee, args, span),
             Lookup::Found(ItemRef::Param(_)) => {
+                let hint = self.date_in_scope().unwrap_or_else(|| "2026-01-01".into());
                 self.error(
                     msg::not_callable(callee.span, &callee.name, "a param").with_help(format!(
-                        "look a param up at a date: `{} at r.period`",
+                        "look a param up at a date: `{} at {hint}`",
                         callee.name
                     )),
                 );
@@ -142,17 +143,21 @@ impl Checker<'_> {
         let expr = match name {
             "min" | "max" => self.min_max(name == "min", args, expected, span),
             "abs" => {
-                let [x] = self.fixed_args(callee, args, 1, "abs(x: number)")?;
+                let Some([x]) = self.fixed_args(callee, args, 1, "abs(x: number)") else {
+                    return Some(error_expr(span));
+                };
                 let x = self.expr(x, expected);
                 if !x.ty.is_numeric() && !x.ty.is_error() {
                     let found = self.program.type_name(&x.ty);
-                    self.error(msg::type_mismatch(x.span, "a number", &found, None));
+                    self.error(msg::wrong_kind(x.span, "a number", &found));
                 }
                 let (ty, scale) = (x.ty.clone(), x.scale);
                 make(ExprKind::Builtin { builtin: Builtin::Abs, args: vec![x] }, ty, scale, span)
             }
             "year" | "month" | "day" | "days_in_month" => {
-                let [d] = self.fixed_args(callee, args, 1, &format!("{name}(d: Date)"))?;
+                let Some([d]) = self.fixed_args(callee, args, 1, &format!("{name}(d: Date)")) else {
+                    return Some(error_expr(span));
+                };
                 let d = self.expr(d, Some(&Type::Date));
                 self.expect_type(&d, &Type::Date);
                 let builtin = match name {
@@ -164,8 +169,9 @@ impl Checker<'_> {
                 make(ExprKind::Builtin { builtin, args: vec![d] }, Type::Int, Some(0), span)
             }
             "date" => {
-                let [y, m, d] =
-                    self.fixed_args(callee, args, 3, "date(year: Int, month: Int, day: Int)")?;
+                let Some([y, m, d]) = self.fixed_args(callee, args, 3, "date(year: Int, month: Int, day: Int)") else {
+                    return Some(error_expr(span));
+                };
                 let parts: Vec<Expr> = [y, m, d]
                     .iter()
                     .map(|a| {
@@ -182,7 +188,9 @@ impl Checker<'_> {
                 )
             }
             "days" | "weeks" | "months" | "years" => {
-                let [n] = self.fixed_args(callee, args, 1, &format!("{name}(n: Int)"))?;
+                let Some([n]) = self.fixed_args(callee, args, 1, &format!("{name}(n: Int)")) else {
+                    return Some(error_expr(span));
+                };
                 let n = self.expr(n, Some(&Type::Int));
                 self.expect_type(&n, &Type::Int);
                 let (builtin, ty) = match name {
@@ -246,7 +254,7 @@ impl Checker<'_> {
             }
             if !value.ty.is_numeric() && value.ty != Type::Date {
                 let found = self.program.type_name(&value.ty);
-                self.error(msg::type_mismatch(value.span, "a number or a date", &found, None));
+                self.error(msg::wrong_kind(value.span, "a number or a date", &found));
                 return error_expr(span);
             }
             match &ty {
@@ -294,7 +302,7 @@ impl Checker<'_> {
                     || (aggregate != Aggregate::Sum && element_ty == Type::Date);
                 if !ok {
                     let found = self.program.type_name(&list.ty);
-                    self.error(msg::type_mismatch(list.span, "a list of numbers", &found, None));
+                    self.error(msg::wrong_kind(list.span, "a list of numbers", &found));
                     return error_expr(span);
                 }
                 (element_ty, list.scale)

@@ -44,12 +44,14 @@ impl Checker<'_> {
         let Some(info) = self.program.record(id).cloned() else {
             return error_expr(span);
         };
+        let mut any_unknown = false;
         let mut values: Vec<Option<Expr>> = vec![None; info.fields.len()];
         let mut first_spans: Vec<Option<Span>> = vec![None; info.fields.len()];
         for init in fields {
             let Some(index) = info.field_index(&init.name.name) else {
                 let names: Vec<String> = info.fields.iter().map(|f| f.name.clone()).collect();
                 self.error(msg::unknown_field(init.name.span, &info.name, &init.name.name, &names));
+                any_unknown = true;
                 continue;
             };
             if let Some(Some(first)) = first_spans.get(index) {
@@ -90,7 +92,10 @@ impl Checker<'_> {
             .map(|(f, _)| f.name.clone())
             .collect();
         if !missing.is_empty() {
-            self.error(msg::missing_fields(span, &info.name, &missing));
+            // A misspelt field already has its diagnostic; don't add a second.
+            if !any_unknown {
+                self.error(msg::missing_fields(span, &info.name, &missing));
+            }
             return error_expr(span);
         }
         let fields: Vec<Expr> = values.into_iter().flatten().collect();
@@ -243,7 +248,7 @@ impl Checker<'_> {
         }
         if !value.ty.is_numeric() {
             let found = self.program.type_name(&value.ty);
-            self.error(msg::type_mismatch(value.span, "a number", &found, None));
+            self.error(msg::wrong_kind(value.span, "a number", &found));
             return error_expr(span);
         }
         let step_value = match &step_checked.kind {

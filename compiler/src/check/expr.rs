@@ -43,6 +43,27 @@ impl Checker<'_> {
         id
     }
 
+    /// A date expression in scope to suggest in help lines: a `Date`
+    /// local, or a `Date` field of a record local.
+    pub(super) fn date_in_scope(&self) -> Option<String> {
+        for local in self.ctx.locals.iter().rev() {
+            match &local.ty {
+                Type::Date => return Some(local.name.clone()),
+                Type::Record(id) => {
+                    if let Some(field) = self
+                        .program
+                        .record(*id)
+                        .and_then(|r| r.fields.iter().find(|f| f.ty == Type::Date))
+                    {
+                        return Some(format!("{}.{}", local.name, field.name));
+                    }
+                }
+                _ => {}
+            }
+        }
+        None
+    }
+
     fn find_local(&self, name: &str) -> Option<&Local> {
         self.ctx.locals.iter().rev().find(|l| l.name == name)
     }
@@ -119,7 +140,8 @@ impl Checker<'_> {
         }
         match self.lookup_item(self.ctx.module, &ident.name) {
             Lookup::Found(ItemRef::Param(_)) => {
-                self.error(msg::param_without_date(span, &ident.name));
+                let hint = self.date_in_scope();
+                self.error(msg::param_without_date(span, &ident.name, hint.as_deref()));
                 return error_expr(span);
             }
             Lookup::Found(ItemRef::Func(_)) => {
@@ -253,7 +275,7 @@ impl Checker<'_> {
             ast::UnaryOp::Neg => {
                 if !operand.ty.is_numeric() && !operand.ty.is_error() {
                     let found = self.program.type_name(&operand.ty);
-                    self.error(msg::type_mismatch(operand.span, "a number", &found, None));
+                    self.error(msg::wrong_kind(operand.span, "a number", &found));
                     return error_expr(span);
                 }
                 let (ty, scale) = (operand.ty.clone(), operand.scale);
@@ -371,7 +393,19 @@ impl Checker<'_> {
         let then = self.expr(then, expected);
         let hint = expected.cloned().or_else(|| Some(then.ty.clone()));
         let otherwise = self.expr(otherwise, hint.as_ref());
-        let ty = self.join_types(&then, &otherwise);
+        // With a known result type each branch answers for itself.
+        let ty = match expected {
+            Some(t) if !t.is_error() => {
+                let then_ok = self.expect_type(&then, t);
+                let otherwise_ok = self.expect_type(&otherwise, t);
+                if then_ok && otherwise_ok {
+                    common_type(&then.ty, &otherwise.ty).unwrap_or_else(|| t.clone())
+                } else {
+                    Type::Error
+                }
+            }
+            _ => self.join_types(&then, &otherwise),
+        };
         let scale = max_scale(then.scale, otherwise.scale);
         make(
             ExprKind::If {

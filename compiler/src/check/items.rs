@@ -7,7 +7,7 @@ use super::expr::error_expr;
 use super::scale::{fits, max_scale, storage_scale, suggested_step};
 use super::{BodyContext, CheckState, Checker, FuncSource};
 use crate::diagnostics::messages::check as msg;
-use crate::ir::{self, Body, ExampleInfo, ExprKind, FuncId, FunctionKind};
+use crate::ir::{self, Body, ExampleInfo, FuncId, FunctionKind};
 use crate::source::Span;
 use crate::syntax::ast;
 use crate::types::{Scale, Type};
@@ -108,7 +108,7 @@ impl Checker<'_> {
                 let body = self.expr(&rule.body, Some(&ret));
                 self.expect_type(&body, &ret);
                 if kind == FunctionKind::Evaluate {
-                    self.check_entry_point(rule, &params, &ret, &body);
+                    self.check_entry_point(rule, &params, &ret);
                 }
                 let scale = body.scale;
                 (Body::Expr(body), scale, ret)
@@ -148,7 +148,7 @@ impl Checker<'_> {
         let ty = measured.ty.clone();
         if !ty.is_numeric() && !ty.is_error() {
             let found = self.program.type_name(&ty);
-            self.error(msg::type_mismatch(measured.span, "a number", &found, None));
+            self.error(msg::wrong_kind(measured.span, "a number", &found));
         }
         let bound = self.expr(&limit.bound, Some(&ty));
         self.expect_type(&bound, &ty);
@@ -177,25 +177,23 @@ impl Checker<'_> {
     }
 
     /// An entry point takes one record of data fields and returns one.
-    fn check_entry_point(&mut self, rule: &ast::Rule, params: &[(String, Type)], ret: &Type, body: &ir::Expr) {
-        let input_ok = match params {
-            [(_, Type::Record(id))] => self.data_record(*id, rule.name.span, "input"),
-            [(_, Type::Error)] => true,
+    fn check_entry_point(&mut self, rule: &ast::Rule, params: &[(String, Type)], ret: &Type) {
+        match params {
+            [(_, Type::Record(id))] => {
+                self.data_record(*id, rule.name.span, "input");
+            }
+            [(_, Type::Error)] => {}
             _ => {
                 self.error(msg::invalid_entry(
                     rule.name.span,
                     "it must take exactly one record parameter",
                     "write `evaluate Name(r: Input) -> Output`, where `Input` is a record of the data columns",
                 ));
-                false
             }
-        };
-        let _ = input_ok;
+        }
         match ret {
             Type::Record(id) => {
-                if self.data_record(*id, rule.ret.span(), "output") {
-                    self.check_output_scales(body);
-                }
+                self.data_record(*id, rule.ret.span(), "output");
             }
             Type::Error => {}
             _ => self.error(msg::invalid_entry(
@@ -245,22 +243,6 @@ impl Checker<'_> {
             }
         }
         ok
-    }
-
-    /// `Decimal` output columns need a finite scale, which record storage
-    /// does not enforce; check the fields of a literal result.
-    fn check_output_scales(&mut self, body: &ir::Expr) {
-        let mut inner = body;
-        while let ExprKind::Let { body, .. } = &inner.kind {
-            inner = body;
-        }
-        if let ExprKind::Record { fields, .. } = &inner.kind {
-            for field in fields {
-                if field.ty == Type::Decimal && field.scale.is_none() {
-                    self.error(msg::inexact(field.span, "Decimal", 28, None, "0.0001"));
-                }
-            }
-        }
     }
 
     pub(super) fn check_examples(&mut self) {

@@ -37,12 +37,10 @@ impl Checker<'_> {
             Type::Error => (None, Vec::new()),
             other => {
                 let found = self.program.type_name(other);
-                self.error(msg::type_mismatch(
-                    scrutinee.span,
-                    "an enum or `Bool`",
-                    &found,
-                    Some("use `if` to test numbers, dates and text".into()),
-                ));
+                self.error(
+                    msg::wrong_kind(scrutinee.span, "an enum or a `Bool`", &found)
+                        .with_help("use `if` to test numbers, dates and text"),
+                );
                 (None, Vec::new())
             }
         };

@@ -10,17 +10,22 @@
 use crate::ir::BinOp;
 use crate::types::{Scale, Type};
 
-/// Decimals a value of `ty` keeps when stored in a record field or read
-/// from data: money and percent 2, hours 2, whole numbers 0; a plain
-/// `Decimal` keeps whatever it has (`None`: no bound).
+/// Decimals a value of `ty` keeps when stored (a record field, a rule
+/// argument, a limit) or read from data: money, percent and hours 2, whole
+/// numbers 0, a plain `Decimal` at most 28 (so it always terminates); a
+/// list stores its elements.
 pub fn storage_scale(ty: &Type) -> Scale {
     match ty {
         Type::Money | Type::Percent | Type::Hours => Some(2),
         Type::Int | Type::Days | Type::Months => Some(0),
-        Type::Decimal => None,
+        Type::Decimal => Some(MAX_DECIMAL_SCALE),
+        Type::List(inner) => storage_scale(inner),
         _ => Some(0),
     }
 }
+
+/// The most decimals a stored `Decimal` has (rust_decimal's limit).
+pub const MAX_DECIMAL_SCALE: u32 = 28;
 
 /// The step literal the help line suggests for rounding a type.
 pub fn suggested_step(ty: &Type) -> &'static str {
@@ -28,7 +33,8 @@ pub fn suggested_step(ty: &Type) -> &'static str {
         Type::Money => "0.01 SEK",
         Type::Percent => "0.01 %",
         Type::Hours => "0.01 h",
-        _ => "0.01",
+        Type::Decimal => "0.0001",
+        _ => "1",
     }
 }
 

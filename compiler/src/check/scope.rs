@@ -46,7 +46,7 @@ fn distance(a: &str, b: &str) -> usize {
 }
 
 /// The candidate closest to `name`, if close enough to be a likely typo.
-pub(super) fn closest<'c>(name: &str, candidates: impl Iterator<Item = &'c str>) -> Option<String> {
+pub fn closest<'c>(name: &str, candidates: impl Iterator<Item = &'c str>) -> Option<String> {
     let limit = (name.chars().count() / 3).max(1);
     candidates
         .filter(|c| *c != name)

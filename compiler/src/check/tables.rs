@@ -217,7 +217,17 @@ impl Checker<'_> {
                 }
                 points.sort();
                 points.dedup();
-                let integral = ty.is_integral() || *ty == Type::Date;
+                // Table inputs are stored values, so a column of a type with
+                // a storage scale moves in steps of that scale: between
+                // 25000 SEK and 25000.01 SEK there is nothing.
+                let granularity: Option<Decimal> = if *ty == Type::Date {
+                    Some(Decimal::ONE)
+                } else {
+                    match super::scale::storage_scale(ty) {
+                        Some(s) if s < super::scale::MAX_DECIMAL_SCALE => Some(Decimal::new(1, s)),
+                        _ => None,
+                    }
+                };
                 let mut keys: Vec<Decimal> = Vec::new();
                 let (Some(first), Some(last)) = (points.first(), points.last()) else {
                     return vec![Key::Number(Decimal::ZERO)];
@@ -226,11 +236,15 @@ impl Checker<'_> {
                 keys.push(last + Decimal::ONE);
                 for pair in points.windows(2) {
                     if let [a, b] = pair {
-                        if integral {
-                            keys.push(a + Decimal::ONE);
-                            keys.push(b - Decimal::ONE);
-                        } else {
-                            keys.push((a + b) / Decimal::TWO);
+                        match granularity {
+                            Some(step) => {
+                                // Only values strictly between the two points.
+                                if a + step < *b {
+                                    keys.push(a + step);
+                                    keys.push(b - step);
+                                }
+                            }
+                            None => keys.push((a + b) / Decimal::TWO),
                         }
                     }
                 }

@@ -4,9 +4,9 @@
 //! in the drafter's terms:
 //! - `+`/`-` need the same unit (`Int` mixes with `Decimal`); a date moves by
 //!   `Days` or `Months`; `Date - Date` is `Days`.
-//! - `*` scales a unit by a plain number; `x * p` with a `Percent` takes
-//!   that share of `x` (`Money * Percent -> Money`); two units never multiply
-//!   (`Money * Money` is meaningless).
+//! - `*` scales a unit by a plain number (`2 * 1.6 %` is `3.2 %`); `x * p`
+//!   with a `Percent` takes that share of `x` (`Money * Percent -> Money`);
+//!   two other units never multiply (`Money * Money` is meaningless).
 //! - `/` of like units is a plain `Decimal` (`Money / Money`); a unit divided
 //!   by a plain number keeps its unit; `x / p` with a `Percent` is `x * 100 / p`.
 //! - comparisons need the same type; `and`/`or` need `Bool`.
@@ -115,10 +115,10 @@ fn mul(left: &Type, right: &Type) -> Result<(BinOp, Type), UnitError> {
     match (left, right) {
         (Type::Int, Type::Int) => Ok((BinOp::Mul, Type::Int)),
         (a, b) if is_plain(a) && is_plain(b) => Ok((BinOp::Mul, Type::Decimal)),
-        // A share of a quantity.
-        (Type::Percent, Type::Int) | (Type::Int, Type::Percent) => {
-            Ok((BinOp::MulPercent, Type::Decimal))
-        }
+        // A percentage scaled by a plain number stays a percentage:
+        // `2 * 1.6 %` is `3.2 %` (the same quantity as 0.032).
+        (Type::Percent, p) | (p, Type::Percent) if is_plain(p) => Ok((BinOp::Mul, Type::Percent)),
+        // A share of a quantity: `Money * Percent`, `Percent * Percent`.
         (q, Type::Percent) | (Type::Percent, q) if is_scalable(q) => {
             Ok((BinOp::MulPercent, q.clone()))
         }
@@ -146,6 +146,7 @@ fn div(left: &Type, right: &Type) -> Result<(BinOp, Type), UnitError> {
     match (left, right) {
         (a, b) if is_plain(a) && is_plain(b) => Ok((BinOp::Div, Type::Decimal)),
         (a, b) if a == b && a.is_numeric() => Ok((BinOp::Div, Type::Decimal)),
+        (Type::Int, Type::Percent) => Ok((BinOp::DivPercent, Type::Decimal)),
         (q, Type::Percent) if is_scalable(q) => Ok((BinOp::DivPercent, q.clone())),
         (q, p) if is_scalable(q) && is_plain(p) => Ok((BinOp::Div, q.clone())),
         (Type::Money, Type::Hours) => Err(UnitError {

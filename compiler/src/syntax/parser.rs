@@ -98,7 +98,12 @@ struct HeaderOrder {
 }
 
 impl HeaderOrder {
-    fn place(&mut self, entry: TopEntry, module: &mut ast::Module, diagnostics: &mut Vec<Diagnostic>) {
+    fn place(
+        &mut self,
+        entry: TopEntry,
+        module: &mut ast::Module,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) {
         match entry {
             TopEntry::Module(path) => {
                 if self.seen_anything || module.name.is_some() {

@@ -22,14 +22,46 @@ use crate::diagnostics::messages::syntax::{self as msg, Hint};
 use crate::source::{FileId, Span};
 
 const KEYWORDS: &[&str] = &[
-    "module", "use", "param", "record", "enum", "rule", "table", "condition", "limit", "example",
-    "evaluate", "source", "from", "let", "if", "else", "match", "for", "in", "at", "most", "least",
-    "per", "requires", "because", "and", "or", "not", "true", "false",
+    "module",
+    "use",
+    "param",
+    "record",
+    "enum",
+    "rule",
+    "table",
+    "condition",
+    "limit",
+    "example",
+    "evaluate",
+    "source",
+    "from",
+    "let",
+    "if",
+    "else",
+    "match",
+    "for",
+    "in",
+    "at",
+    "most",
+    "least",
+    "per",
+    "requires",
+    "because",
+    "and",
+    "or",
+    "not",
+    "true",
+    "false",
 ];
 
 /// One diagnostic for a chunk that failed to parse. `chunk` is the byte
 /// range of the chunk in `text`, the whole file.
-pub(super) fn diagnose(text: &str, file: FileId, chunk: Range<usize>, err: &Error<Rule>) -> Diagnostic {
+pub(super) fn diagnose(
+    text: &str,
+    file: FileId,
+    chunk: Range<usize>,
+    err: &Error<Rule>,
+) -> Diagnostic {
     let relative = match err.location {
         InputLocation::Pos(p) => p,
         InputLocation::Span((start, _)) => start,
@@ -40,8 +72,14 @@ pub(super) fn diagnose(text: &str, file: FileId, chunk: Range<usize>, err: &Erro
         ErrorVariant::ParsingError { positives, .. } => positives,
         // pest's only custom errors are its stack and call limits.
         ErrorVariant::CustomError { .. } => {
-            let first_line = text.get(chunk.clone()).and_then(|c| c.lines().next()).unwrap_or("");
-            return msg::too_complex(span(chunk.start, chunk.start.saturating_add(first_line.len())));
+            let first_line = text
+                .get(chunk.clone())
+                .and_then(|c| c.lines().next())
+                .unwrap_or("");
+            return msg::too_complex(span(
+                chunk.start,
+                chunk.start.saturating_add(first_line.len()),
+            ));
         }
     };
     let found = Found::at(text, pos);
@@ -51,6 +89,14 @@ pub(super) fn diagnose(text: &str, file: FileId, chunk: Range<usize>, err: &Erro
     if found.kind == FoundKind::DocComment {
         return msg::misplaced_doc_comment(span(found.start, found.end));
     }
+    // Doc comments at the end of an item, with no item after them.
+    let at_chunk_end = pos >= chunk.end || found.kind == FoundKind::EndOfFile;
+    if let Some((start, end)) = before
+        .trailing_doc
+        .filter(|_| at_chunk_end && expected.item)
+    {
+        return msg::misplaced_doc_comment(span(start, end));
+    }
     if positives.contains(&Rule::text_close) {
         let opened = before.last_text_start.unwrap_or(pos);
         return msg::unterminated_text(span(pos, pos), span(opened, pos));
@@ -59,27 +105,48 @@ pub(super) fn diagnose(text: &str, file: FileId, chunk: Range<usize>, err: &Erro
         let with_point = written.replace(',', ".");
         return msg::decimal_comma(span(range.start, range.end), &written, &with_point);
     }
-    if found.kind == FoundKind::Word && KEYWORDS.contains(&found.text) && positives.iter().any(|r| is_name(*r)) {
+    let inside = pos < chunk.end && found.kind != FoundKind::EndOfFile;
+    if inside
+        && found.kind == FoundKind::Word
+        && KEYWORDS.contains(&found.text)
+        && positives.iter().any(|r| is_name(*r))
+    {
         return msg::keyword_as_name(span(found.start, found.end), found.text, &expected.phrase());
     }
     let at_line_start = pos == 0 || text.get(..pos).is_some_and(|t| t.ends_with('\n'));
-    if at_line_start && found.kind != FoundKind::EndOfFile && (expected.item || expected.end) {
+    if inside && at_line_start && (expected.item || expected.end) {
         return msg::expected_item(span(found.start, found.end), &found.shown);
     }
     let after_number = follows_number_on_line(text, pos);
     if after_number && expected.unit && found.kind == FoundKind::Word {
         return msg::unknown_unit(span(found.start, found.end), found.text);
     }
-    if is_comparison(found.text) && expected.operator && !positives.iter().any(|r| is_comparison_rule(*r)) {
+    if is_comparison(found.text)
+        && expected.operator
+        && !positives.iter().any(|r| is_comparison_rule(*r))
+    {
         return msg::chained_comparison(span(found.start, found.end), found.text);
     }
 
-    let at_chunk_end = pos >= chunk.end || found.kind == FoundKind::EndOfFile;
-    let unclosed = if at_chunk_end { before.open.last().copied() } else { None };
-    let hint = choose_hint(text, pos, &found, positives, &expected, after_number, unclosed);
+    let unclosed = if at_chunk_end {
+        before.open.last().copied()
+    } else {
+        None
+    };
+    let item_keyword = first_word(text.get(chunk.clone()).unwrap_or(""));
+    let context = HintContext {
+        text,
+        pos,
+        item_keyword,
+        after_number,
+        unclosed,
+    };
+    let hint = choose_hint(&context, &found, positives, &expected);
     // When the offending token is on a later line, the caret goes right
     // after the last token: that is where something is missing.
-    let gap = text.get(before.last_token_end.unwrap_or(pos)..pos).unwrap_or("");
+    let gap = text
+        .get(before.last_token_end.unwrap_or(pos)..pos)
+        .unwrap_or("");
     let primary = match before.last_token_end {
         Some(end) if gap.contains('\n') => span(end, end),
         _ => span(found.start, found.end),
@@ -92,7 +159,9 @@ pub(super) fn diagnose(text: &str, file: FileId, chunk: Range<usize>, err: &Erro
     }
     let diagnostic = msg::unexpected(primary, &words, &found.shown, hint.as_ref());
     match unclosed {
-        Some((at, open)) => diagnostic.with_related(span(at, at.saturating_add(1)), msg::unclosed_note(open)),
+        Some((at, open)) => {
+            diagnostic.with_related(span(at, at.saturating_add(1)), msg::unclosed_note(open))
+        }
         None => diagnostic,
     }
 }
@@ -145,7 +214,9 @@ impl Expected {
             }
         }
         // Closing brackets read best last: "expected `,` or `)`".
-        expected.tokens.sort_by_key(|w| matches!(*w, "`)`" | "`]`" | "`}`"));
+        expected
+            .tokens
+            .sort_by_key(|w| matches!(*w, "`)`" | "`]`" | "`}`"));
         expected
     }
 
@@ -176,33 +247,50 @@ impl Expected {
     }
 }
 
-fn choose_hint(
-    text: &str,
+/// Facts about the error's surroundings that select a hint.
+struct HintContext<'t> {
+    text: &'t str,
     pos: usize,
+    /// The keyword that starts the chunk's item (`table`, `rule`, …).
+    item_keyword: &'t str,
+    after_number: bool,
+    unclosed: Option<(usize, char)>,
+}
+
+fn choose_hint(
+    context: &HintContext<'_>,
     found: &Found<'_>,
     positives: &[Rule],
     expected: &Expected,
-    after_number: bool,
-    unclosed: Option<(usize, char)>,
 ) -> Option<Hint> {
     let expects = |rule: Rule| positives.contains(&rule);
-    let before = text.get(..pos).unwrap_or("");
-    let line_start = before.rfind('\n').map_or(0, |i| i.saturating_add(1));
-    let line = text.get(line_start..).unwrap_or("");
+    let before = context.text.get(..context.pos).unwrap_or("");
+    let after_number = context.after_number;
+    let unclosed = context.unclosed;
+    let in_table = context.item_keyword == "table";
     Some(match found.kind {
         FoundKind::OddSpace(c) => Hint::OddSpace(c),
         _ if found.text.starts_with('\'') => Hint::SingleQuote,
         _ if found.text == "=" && expected.operator => Hint::DoubleEquals,
         _ if expects(Rule::kw_because) => Hint::Because,
-        _ if expects(Rule::fat_arrow) && line.trim_start().starts_with('|') => Hint::RowArrow,
+        _ if expects(Rule::fat_arrow) && in_table => Hint::RowArrow,
+        _ if expects(Rule::punct_pipe) && expects(Rule::brace_close) && in_table => Hint::RowStart,
         _ if expects(Rule::fat_arrow) => Hint::ArmArrow,
         FoundKind::Number if after_number => Hint::NumberSpace,
         _ if expects(Rule::ret_arrow) => Hint::ReturnType,
         _ if expects(Rule::text_open) && before.trim_end().ends_with("source") => Hint::SourceText,
+        _ if expects(Rule::text_open) && before.trim_end().ends_with("example") => {
+            Hint::ExampleTitle
+        }
         _ if expects(Rule::kw_else) => Hint::Else,
         _ if expected.tokens == ["`:`"] => Hint::FieldColon,
         _ if found.text == "(" && before.ends_with([' ', '\t']) => {
-            let name: String = before.trim_end().chars().rev().take_while(|c| is_word_char(*c)).collect();
+            let name: String = before
+                .trim_end()
+                .chars()
+                .rev()
+                .take_while(|c| is_word_char(*c))
+                .collect();
             if name.is_empty() {
                 return unclosed.map(|(_, open)| Hint::Unclosed(open));
             }
@@ -210,6 +298,20 @@ fn choose_hint(
         }
         _ => return unclosed.map(|(_, open)| Hint::Unclosed(open)),
     })
+}
+
+/// The first word of a chunk after doc comments, comments and spaces.
+fn first_word(chunk: &str) -> &str {
+    let mut rest = chunk;
+    loop {
+        rest = rest.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{FEFF}');
+        if rest.starts_with("//") {
+            rest = rest.find('\n').and_then(|i| rest.get(i..)).unwrap_or("");
+            continue;
+        }
+        let len = rest.len() - rest.trim_start_matches(is_word_char).len();
+        return rest.get(..len).unwrap_or("");
+    }
 }
 
 /// `12,5`: a comma between digits where the grammar did not accept one.
@@ -245,7 +347,10 @@ fn is_comparison(text: &str) -> bool {
 }
 
 fn is_comparison_rule(rule: Rule) -> bool {
-    matches!(rule, Rule::op_eq | Rule::op_ne | Rule::op_lt | Rule::op_le | Rule::op_gt | Rule::op_ge)
+    matches!(
+        rule,
+        Rule::op_eq | Rule::op_ne | Rule::op_lt | Rule::op_le | Rule::op_gt | Rule::op_ge
+    )
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -279,7 +384,10 @@ impl<'t> Found<'t> {
         } else if rest.starts_with("///") {
             (3, FoundKind::DocComment)
         } else if first.is_alphabetic() || first == '_' {
-            (rest.len() - rest.trim_start_matches(is_word_char).len(), FoundKind::Word)
+            (
+                rest.len() - rest.trim_start_matches(is_word_char).len(),
+                FoundKind::Word,
+            )
         } else if first.is_ascii_digit() {
             let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
             (digits, FoundKind::Number)
@@ -294,7 +402,10 @@ impl<'t> Found<'t> {
             (line.len(), FoundKind::Other)
         } else {
             let two = ["==", "!=", "<=", ">=", "=>", "->", "..", "//"];
-            let len = two.iter().find(|t| rest.starts_with(**t)).map_or(first.len_utf8(), |t| t.len());
+            let len = two
+                .iter()
+                .find(|t| rest.starts_with(**t))
+                .map_or(first.len_utf8(), |t| t.len());
             (len, FoundKind::Other)
         };
         let token = rest.get(..len).unwrap_or("");
@@ -333,6 +444,8 @@ fn shorten(token: &str) -> String {
 struct Lexed {
     last_token_end: Option<usize>,
     last_text_start: Option<usize>,
+    /// The first `///` line after the last token, if any.
+    trailing_doc: Option<(usize, usize)>,
     /// Brackets still open, innermost last.
     open: Vec<(usize, char)>,
 }
@@ -342,12 +455,19 @@ impl Lexed {
         let mut lexed = Lexed {
             last_token_end: None,
             last_text_start: None,
+            trailing_doc: None,
             open: Vec::new(),
         };
         for token in Lexer::new(text, start) {
             if token.start >= pos {
                 break;
             }
+            if token.first == '/' && token.end.saturating_sub(token.start) > 1 {
+                // A doc comment (the lexer returns those as tokens).
+                lexed.trailing_doc = lexed.trailing_doc.or(Some((token.start, token.end)));
+                continue;
+            }
+            lexed.trailing_doc = None;
             lexed.last_token_end = Some(token.end.min(pos));
             match token.first {
                 '"' => lexed.last_text_start = Some(token.start),
@@ -365,7 +485,7 @@ impl Lexed {
 /// A minimal lexer that skips spaces, comments and text contents, so
 /// brackets inside them are not counted. Tokens are single characters,
 /// except a text in quotes, which is one token up to its closing quote or
-/// the end of its line.
+/// the end of its line, and a `///` doc comment, one token to the line end.
 struct Lexer<'t> {
     text: &'t str,
     pos: usize,
@@ -396,10 +516,22 @@ impl Iterator for Lexer<'_> {
                 continue;
             }
             if rest.starts_with("//") {
-                self.pos = start.saturating_add(rest.find('\n').unwrap_or(rest.len()));
+                let line = rest.find('\n').unwrap_or(rest.len());
+                self.pos = start.saturating_add(line);
+                if rest.starts_with("///") && !rest.starts_with("////") {
+                    return Some(Token {
+                        start,
+                        end: self.pos,
+                        first: '/',
+                    });
+                }
                 continue;
             }
-            let len = if first == '"' { text_token_len(rest) } else { first.len_utf8() };
+            let len = if first == '"' {
+                text_token_len(rest)
+            } else {
+                first.len_utf8()
+            };
             self.pos = start.saturating_add(len);
             return Some(Token {
                 start,

@@ -64,7 +64,10 @@ fn messages_never_name_grammar_rules() {
         for d in &diagnostics {
             let shown = all_text(d);
             for name in &names {
-                assert!(!shown.contains(name.as_str()), "rule name `{name}` in {shown:?} for {text:?}");
+                assert!(
+                    !shown.contains(name.as_str()),
+                    "rule name `{name}` in {shown:?} for {text:?}"
+                );
             }
             assert!(!d.message.ends_with('.'), "final period in {:?}", d.message);
             assert!(
@@ -85,12 +88,19 @@ fn two_broken_items_give_two_diagnostics_and_the_good_one_parses() {
     assert!(diagnostics.iter().all(|d| d.code == Code::Syntax));
     assert_eq!(diagnostics[0].message, "expected `:`, found `Money`");
     assert_eq!(diagnostics[1].message, "expected an expression, found `*`");
-    assert_eq!(diagnostics[1].span.start as usize, text.rfind("* 2").unwrap());
-    let names: Vec<String> = module.items.iter().map(|i| match i {
-        Item::Rule(r) => r.name.name.clone(),
-        Item::Example(e) => e.title.clone(),
-        _ => String::new(),
-    }).collect();
+    assert_eq!(
+        diagnostics[1].span.start as usize,
+        text.rfind("* 2").unwrap()
+    );
+    let names: Vec<String> = module
+        .items
+        .iter()
+        .map(|i| match i {
+            Item::Rule(r) => r.name.name.clone(),
+            Item::Example(e) => e.title.clone(),
+            _ => String::new(),
+        })
+        .collect();
     assert_eq!(names, ["god", "e"]);
 }
 
@@ -108,7 +118,10 @@ fn a_missing_token_at_a_line_end_is_marked_after_the_last_token() {
     let text = "condition c(a: Int) {\n  requires a <= 5\n}\n";
     let d = one_error(text);
     let after_five = text.find("5\n").unwrap() + 1;
-    assert_eq!((d.span.start as usize, d.span.end as usize), (after_five, after_five));
+    assert_eq!(
+        (d.span.start as usize, d.span.end as usize),
+        (after_five, after_five)
+    );
     assert_eq!(d.message, "expected `because`, found `}`");
     assert_eq!(d.label.as_deref(), Some("expected `because` here"));
     assert!(d.help.as_deref().unwrap().contains("because"));
@@ -116,34 +129,84 @@ fn a_missing_token_at_a_line_end_is_marked_after_the_last_token() {
 
 #[test]
 fn an_unclosed_bracket_is_pointed_at() {
-    let text = "rule g(l: Money) -> Money\n= max(0 SEK, round(l, 0.01 SEK)\n\nrule n() -> Int = 1\n";
+    let text =
+        "rule g(l: Money) -> Money\n= max(0 SEK, round(l, 0.01 SEK)\n\nrule n() -> Int = 1\n";
     let (module, diagnostics) = parse_text(text);
     assert_eq!(module.items.len(), 1);
-    let [d] = diagnostics.as_slice() else { panic!("{diagnostics:#?}") };
+    let [d] = diagnostics.as_slice() else {
+        panic!("{diagnostics:#?}")
+    };
     assert_eq!(d.message, "expected `)`, found `rule`");
     let open = text.find("max(").unwrap() + 3;
     assert_eq!(d.related[0].span.start as usize, open);
     assert_eq!(d.related[0].message, "this `(` is never closed");
     let d = one_error("record R {\n  a: Int\n");
-    assert_eq!(d.message, "expected a field like `lön: Money` or `}`, found end of file");
+    assert_eq!(
+        d.message,
+        "expected a field like `lön: Money` or `}`, found end of file"
+    );
 }
 
 #[test]
 fn common_mistakes_have_their_own_wording() {
     let cases: &[(&str, &str, Option<&str>)] = &[
-        ("param p: Percent { from 2026-01-01 = 12,5 % }", "expected a number, found `12,5` with a decimal comma", Some("use a point: `12.5`")),
+        (
+            "param p: Percent { from 2026-01-01 = 12,5 % }",
+            "expected a number, found `12,5` with a decimal comma",
+            Some("use a point: `12.5`"),
+        ),
         ("rule r() -> Money = 100 EUR", "unknown unit `EUR`", None),
-        ("rule match(a: Int) -> Int = a", "expected a name, found the keyword `match`", None),
-        ("rule r() -> Int = a < b < c", "comparisons cannot be chained, found a second `<`", None),
+        (
+            "rule match(a: Int) -> Int = a",
+            "expected a name, found the keyword `match`",
+            None,
+        ),
+        (
+            "rule r() -> Int = a < b < c",
+            "comparisons cannot be chained, found a second `<`",
+            None,
+        ),
         ("rule r() = 1", "expected `->`, found `=`", None),
-        ("table t(a: Int) -> Int {\n  | 2..3   2\n}", "expected `|` or `=>`, found `2`", Some("a row ends with `=>` and its result, like `| 2..3 => 2`")),
-        ("rule r() -> Int = if a == 1 { 2 }", "expected `else`, found end of file", None),
-        ("rule r() -> Int = max (1, 2)", "expected an operator, found `(`", Some("to call `max`, remove the space before `(`: `max(…)`")),
-        ("rule r() -> Int = if a = 1 { 2 } else { 3 }", "expected `{`, found `=`", Some("to compare, write `==`")),
-        ("param p: Money source VA { from 2026-01-01 = 1 SEK }", "expected a text in quotes, found `VA`", Some("write the reference in double quotes, like `source \"VA 5 kap. 14 §\"`")),
-        ("Semester enligt VA\nrule r() -> Int = 1", "expected an item, found `Semester`", None),
-        ("rule r() -> Int = 1\n/// stray\n", "a doc comment `///` must stand right before an item, a record field or an enum variant", None),
-        ("rule r() -> Int = a\u{a0}+ b", "expected an operator, found an invisible character (U+00A0)", None),
+        (
+            "table t(a: Int) -> Int {\n  | 2..3   2\n}",
+            "expected `|` or `=>`, found `2`",
+            Some("a row ends with `=>` and its result, like `| 2..3 => 2`"),
+        ),
+        (
+            "rule r() -> Int = if a == 1 { 2 }",
+            "expected `else`, found end of file",
+            None,
+        ),
+        (
+            "rule r() -> Int = max (1, 2)",
+            "expected an operator, found `(`",
+            Some("to call `max`, remove the space before `(`: `max(…)`"),
+        ),
+        (
+            "rule r() -> Int = if a = 1 { 2 } else { 3 }",
+            "expected `{`, found `=`",
+            Some("to compare, write `==`"),
+        ),
+        (
+            "param p: Money source VA { from 2026-01-01 = 1 SEK }",
+            "expected a text in quotes, found `VA`",
+            Some("write the reference in double quotes, like `source \"VA 5 kap. 14 §\"`"),
+        ),
+        (
+            "Semester enligt VA\nrule r() -> Int = 1",
+            "expected an item, found `Semester`",
+            None,
+        ),
+        (
+            "rule r() -> Int = 1\n/// stray\n",
+            "a doc comment `///` must stand right before an item, a record field or an enum variant",
+            None,
+        ),
+        (
+            "rule r() -> Int = a\u{a0}+ b",
+            "expected an operator, found an invisible character (U+00A0)",
+            None,
+        ),
     ];
     for (text, message, help) in cases {
         let d = one_error(text);
@@ -171,13 +234,28 @@ fn header_order_and_special_calls_are_checked() {
     let messages: Vec<&str> = diagnostics.iter().map(|d| d.message.as_str()).collect();
     assert_eq!(
         messages,
-        ["`use` must come before the first item", "`module` must be the first line of a file, and appear once"]
+        [
+            "`use` must come before the first item",
+            "`module` must be the first line of a file, and appear once"
+        ]
     );
     for (text, message) in [
-        ("rule r() -> Int = round(x)", "expected `round(value, step)` or `round(value, step, mode)`, found 1 argument"),
-        ("rule r() -> Int = round(x, 1, 2)", "expected a rounding mode name like `half_even`, found an expression"),
-        ("rule r() -> Int = filter(xs)", "expected `filter(list, x => condition)`"),
-        ("rule r() -> Int = count(xs, x => x)", "a test `x => …` can only be the second argument of `filter`"),
+        (
+            "rule r() -> Int = round(x)",
+            "expected `round(value, step)` or `round(value, step, mode)`, found 1 argument",
+        ),
+        (
+            "rule r() -> Int = round(x, 1, 2)",
+            "expected a rounding mode name like `half_even`, found an expression",
+        ),
+        (
+            "rule r() -> Int = filter(xs)",
+            "expected `filter(list, x => condition)`",
+        ),
+        (
+            "rule r() -> Int = count(xs, x => x)",
+            "a test `x => …` can only be the second argument of `filter`",
+        ),
     ] {
         let d = one_error(text);
         assert_eq!(d.message, message);
@@ -190,7 +268,10 @@ struct Lcg(u64);
 
 impl Lcg {
     fn next(&mut self) -> usize {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         usize::try_from(self.0 >> 33).unwrap()
     }
 }
@@ -206,42 +287,109 @@ fn hostile_inputs_do_not_panic() {
         "\0\0\0".into(),
         "\"".into(),
         "rule r() -> Int = \"\\".into(),
-        format!("rule r() -> Int = {}1{}", "(".repeat(10_000), ")".repeat(10_000)),
+        format!(
+            "rule r() -> Int = {}1{}",
+            "(".repeat(10_000),
+            ")".repeat(10_000)
+        ),
         format!("rule r() -> Int = {}", "(".repeat(10_000)),
         format!("rule r() -> Int = 1{}", " + 1".repeat(50_000)),
         format!("rule r() -> Int = {}x", "not ".repeat(20_000)),
         format!("rule r() -> Int = {}x", "- ".repeat(20_000)),
         format!("rule r() -> Int = x{}", ".y".repeat(20_000)),
         format!("rule r() -> Int = g{}", " at d".repeat(20_000)),
-        format!("rule r() -> Int = if a {{ 1 }}{} else {{ 2 }}", " else if a { 1 }".repeat(10_000)),
-        format!("rule r(x: {}Int{}) -> Int = 1", "List<".repeat(5_000), ">".repeat(5_000)),
+        format!(
+            "rule r() -> Int = if a {{ 1 }}{} else {{ 2 }}",
+            " else if a { 1 }".repeat(10_000)
+        ),
+        format!(
+            "rule r(x: {}Int{}) -> Int = 1",
+            "List<".repeat(5_000),
+            ">".repeat(5_000)
+        ),
         format!("rule r() -> Int = {}", "[".repeat(100)),
         "rule\n".repeat(5_000),
         "module".into(),
         "use".into(),
     ];
     let alphabet = [
-        "rule ", "r", "(", ")", "{", "}", "[", "]", "\"", "\\", "=", "==", "->", "=>", "|", "_", ",", ":",
-        ".", "..", "-", "+", "*", "/", "<", ">=", " ", "\n", "å", "ö", "1", "2026-01-01", "SEK", "%",
-        "at", "most", "if", "else", "match", "for", "in", "let", "param", "table", "///", "//", "\t",
-        "\u{a0}", "true", "not", "per", "x", "\u{1F600}",
+        "rule ",
+        "r",
+        "(",
+        ")",
+        "{",
+        "}",
+        "[",
+        "]",
+        "\"",
+        "\\",
+        "=",
+        "==",
+        "->",
+        "=>",
+        "|",
+        "_",
+        ",",
+        ":",
+        ".",
+        "..",
+        "-",
+        "+",
+        "*",
+        "/",
+        "<",
+        ">=",
+        " ",
+        "\n",
+        "å",
+        "ö",
+        "1",
+        "2026-01-01",
+        "SEK",
+        "%",
+        "at",
+        "most",
+        "if",
+        "else",
+        "match",
+        "for",
+        "in",
+        "let",
+        "param",
+        "table",
+        "///",
+        "//",
+        "\t",
+        "\u{a0}",
+        "true",
+        "not",
+        "per",
+        "x",
+        "\u{1F600}",
     ];
     let mut rng = Lcg(0x5eed);
     for _ in 0..300 {
         let len = rng.next() % 200;
-        let text: String = (0..len).map(|_| alphabet[rng.next() % alphabet.len()]).collect();
+        let text: String = (0..len)
+            .map(|_| alphabet[rng.next() % alphabet.len()])
+            .collect();
         inputs.push(text);
     }
     for _ in 0..50 {
         let len = rng.next() % 500;
-        let bytes: Vec<u8> = (0..len).map(|_| u8::try_from(rng.next() % 256).unwrap()).collect();
+        let bytes: Vec<u8> = (0..len)
+            .map(|_| u8::try_from(rng.next() % 256).unwrap())
+            .collect();
         inputs.push(String::from_utf8_lossy(&bytes).into_owned());
     }
     for text in &inputs {
         let (_, diagnostics) = parse_text(text);
         for d in &diagnostics {
             let (start, end) = (d.span.start as usize, d.span.end as usize);
-            assert!(start <= end && end <= text.len(), "span {start}..{end} outside {text:?}");
+            assert!(
+                start <= end && end <= text.len(),
+                "span {start}..{end} outside {text:?}"
+            );
             assert!(text.is_char_boundary(start) && text.is_char_boundary(end));
         }
     }
@@ -249,13 +397,55 @@ fn hostile_inputs_do_not_panic() {
 
 #[test]
 fn deep_nesting_is_reported_not_overflowed() {
-    let text = format!("rule r() -> Int = {}1{}\nrule s() -> Int = 2\n", "(".repeat(10_000), ")".repeat(10_000));
+    let text = format!(
+        "rule r() -> Int = {}1{}\nrule s() -> Int = 2\n",
+        "(".repeat(10_000),
+        ")".repeat(10_000)
+    );
     let (module, diagnostics) = parse_text(&text);
     assert_eq!(module.items.len(), 1);
     assert_eq!(diagnostics.len(), 1);
-    assert!(diagnostics[0].message.starts_with("this is nested too deeply"));
+    assert!(
+        diagnostics[0]
+            .message
+            .starts_with("this is nested too deeply")
+    );
     let text = format!("rule r() -> Int = 1{}\n", " + 1".repeat(50_000));
     let (_, diagnostics) = parse_text(&text);
     assert_eq!(diagnostics.len(), 1);
-    assert!(diagnostics[0].message.starts_with("this is nested too deeply"));
+    assert!(
+        diagnostics[0]
+            .message
+            .starts_with("this is nested too deeply")
+    );
+}
+
+#[test]
+fn tmp_dump_broken() {
+    for text in BROKEN {
+        let (_, diagnostics) = parse_text(text);
+        println!("--- {text:?}");
+        for d in &diagnostics {
+            println!("  [{}..{}] {}", d.span.start, d.span.end, all_text(d));
+        }
+    }
+}
+
+#[test]
+fn tmp_timing() {
+    let w1 = std::fs::read_to_string("/work/main/examples/w1_payroll_month.avtal").unwrap();
+    for (name, text) in [
+        ("w1", w1.clone()),
+        ("w1x10", w1.repeat(10)),
+        ("ones", "rule r() -> Int = 1\n".repeat(2000)),
+        ("names", "rule r() -> Int = abc\n".repeat(2000)),
+        (
+            "sum",
+            "rule r() -> Int = a + b + c + d + e + f + g\n".repeat(2000),
+        ),
+    ] {
+        let t = std::time::Instant::now();
+        let (_, d) = parse_text(&text);
+        println!("{name} {} bytes: {:?} {}", text.len(), t.elapsed(), d.len());
+    }
 }

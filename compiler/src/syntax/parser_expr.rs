@@ -40,12 +40,18 @@ enum Arg {
 impl Builder<'_> {
     /// Runs `build` with `cost` added to the depth bound, or reports the
     /// nesting (once per chunk) and returns an error expression.
-    pub(super) fn guarded(&mut self, cost: usize, span: Span, build: impl FnOnce(&mut Self) -> Expr) -> Expr {
+    pub(super) fn guarded(
+        &mut self,
+        cost: usize,
+        span: Span,
+        build: impl FnOnce(&mut Self) -> Expr,
+    ) -> Expr {
         self.depth = self.depth.saturating_add(cost);
         let expr = if self.depth > MAX_EXPR_DEPTH {
             if !self.too_deep_reported {
                 self.too_deep_reported = true;
-                self.diagnostics.push(msg::too_deeply_nested(span, MAX_EXPR_DEPTH));
+                self.diagnostics
+                    .push(msg::too_deeply_nested(span, MAX_EXPR_DEPTH));
             }
             error_expr(span)
         } else {
@@ -103,7 +109,9 @@ impl Builder<'_> {
                 }
             }),
             Rule::call_expr => self.guarded(1, span, |b| b.call(pair)),
-            Rule::typed_record | Rule::record_lit => self.guarded(1, span, |b| b.record_literal(pair)),
+            Rule::typed_record | Rule::record_lit => {
+                self.guarded(1, span, |b| b.record_literal(pair))
+            }
             Rule::block_expr => self.guarded(1, span, |b| b.block(pair)),
             Rule::if_expr => self.if_chain(pair),
             Rule::match_expr => self.guarded(1, span, |b| b.match_expr(pair)),
@@ -178,7 +186,8 @@ impl Builder<'_> {
             [_, month, day] if month.len() == 2 && day.len() == 2 => written.to_owned(),
             [year, month, day] => {
                 let padded = format!("{year}-{month:0>2}-{day:0>2}");
-                self.diagnostics.push(msg::malformed_date(span, written, &padded));
+                self.diagnostics
+                    .push(msg::malformed_date(span, written, &padded));
                 padded
             }
             _ => written.to_owned(),
@@ -229,8 +238,10 @@ impl Builder<'_> {
                     let start = body_start.saturating_add(index);
                     let end = start.saturating_add(1).saturating_add(other.len_utf8());
                     let escape = format!("\\{other}");
-                    self.diagnostics
-                        .push(msg::invalid_escape(Span::new(self.file, start, end), &escape));
+                    self.diagnostics.push(msg::invalid_escape(
+                        Span::new(self.file, start, end),
+                        &escape,
+                    ));
                     text.push(other);
                 }
                 None => text.push('\\'),
@@ -265,7 +276,8 @@ impl Builder<'_> {
             let element = match args.pop() {
                 Some(Arg::Expr(e)) => e,
                 Some(Arg::Lambda(_, _, lambda_span)) => {
-                    self.diagnostics.push(msg::lambda_outside_filter(lambda_span));
+                    self.diagnostics
+                        .push(msg::lambda_outside_filter(lambda_span));
                     error_expr(lambda_span)
                 }
                 None => error_expr(span),

@@ -131,9 +131,7 @@ impl<'d> Builder<'d> {
                 Rule::rule_def => ast::Item::Rule(self.rule(child, doc_text(&docs))),
                 Rule::evaluate_def => ast::Item::Evaluate(self.rule(child, doc_text(&docs))),
                 Rule::table_def => ast::Item::Table(self.table(child, doc_text(&docs))),
-                Rule::condition_def => {
-                    ast::Item::Condition(self.condition(child, doc_text(&docs)))
-                }
+                Rule::condition_def => ast::Item::Condition(self.condition(child, doc_text(&docs))),
                 Rule::limit_def => ast::Item::Limit(self.limit(child, doc_text(&docs))),
                 Rule::example_def => ast::Item::Example(self.example(child, doc_text(&docs))),
                 _ => continue,
@@ -175,7 +173,11 @@ impl<'d> Builder<'d> {
     fn param(&mut self, pair: Pair<'_, Rule>, doc: Option<String>) -> ast::Param {
         let header = self.header(pair, doc);
         let mut timeline = Vec::new();
-        for step in header.rest.into_iter().filter(|p| p.as_rule() == Rule::param_step) {
+        for step in header
+            .rest
+            .into_iter()
+            .filter(|p| p.as_rule() == Rule::param_step)
+        {
             let span = self.span(&step);
             let mut from = None;
             let mut value = None;
@@ -192,7 +194,9 @@ impl<'d> Builder<'d> {
                 span,
             });
         }
-        let ty = header.ret.unwrap_or(TypeExpr::Named(self.missing_ident(header.span)));
+        let ty = header
+            .ret
+            .unwrap_or(TypeExpr::Named(self.missing_ident(header.span)));
         ast::Param {
             meta: header.meta,
             name: header.name,
@@ -205,7 +209,11 @@ impl<'d> Builder<'d> {
     fn record(&mut self, pair: Pair<'_, Rule>, doc: Option<String>) -> ast::RecordDef {
         let header = self.header(pair, doc);
         let mut fields = Vec::new();
-        for field in header.rest.into_iter().filter(|p| p.as_rule() == Rule::field_def) {
+        for field in header
+            .rest
+            .into_iter()
+            .filter(|p| p.as_rule() == Rule::field_def)
+        {
             let span = self.span(&field);
             let mut docs = Vec::new();
             let mut name = self.missing_ident(span);
@@ -236,7 +244,11 @@ impl<'d> Builder<'d> {
     fn enum_def(&mut self, pair: Pair<'_, Rule>, doc: Option<String>) -> ast::EnumDef {
         let header = self.header(pair, doc);
         let mut variants = Vec::new();
-        for variant in header.rest.into_iter().filter(|p| p.as_rule() == Rule::variant_def) {
+        for variant in header
+            .rest
+            .into_iter()
+            .filter(|p| p.as_rule() == Rule::variant_def)
+        {
             let span = self.span(&variant);
             let mut docs = Vec::new();
             let mut name = self.missing_ident(span);
@@ -288,7 +300,11 @@ impl<'d> Builder<'d> {
     fn table(&mut self, pair: Pair<'_, Rule>, doc: Option<String>) -> ast::Table {
         let header = self.header(pair, doc);
         let mut rows = Vec::new();
-        for row in header.rest.into_iter().filter(|p| p.as_rule() == Rule::table_row) {
+        for row in header
+            .rest
+            .into_iter()
+            .filter(|p| p.as_rule() == Rule::table_row)
+        {
             rows.push(self.table_row(row));
         }
         ast::Table {
@@ -306,7 +322,11 @@ impl<'d> Builder<'d> {
     fn condition(&mut self, pair: Pair<'_, Rule>, doc: Option<String>) -> ast::Condition {
         let header = self.header(pair, doc);
         let mut requirements = Vec::new();
-        for requirement in header.rest.into_iter().filter(|p| p.as_rule() == Rule::requirement_line) {
+        for requirement in header
+            .rest
+            .into_iter()
+            .filter(|p| p.as_rule() == Rule::requirement_line)
+        {
             let span = self.span(&requirement);
             let mut test = None;
             let mut reason = String::new();
@@ -394,7 +414,10 @@ impl<'d> Builder<'d> {
 
     fn param_list(&mut self, pair: Pair<'_, Rule>) -> Vec<ast::ParamDecl> {
         let mut params = Vec::new();
-        for decl in pair.into_inner().filter(|p| p.as_rule() == Rule::param_decl) {
+        for decl in pair
+            .into_inner()
+            .filter(|p| p.as_rule() == Rule::param_decl)
+        {
             let span = self.span(&decl);
             let mut name = self.missing_ident(span);
             let mut ty = None;
@@ -422,7 +445,8 @@ impl<'d> Builder<'d> {
                 Rule::type_ident => return TypeExpr::Named(self.ident(&child)),
                 Rule::list_type => {
                     if depth >= MAX_TYPE_DEPTH {
-                        self.diagnostics.push(msg::too_deeply_nested(span, MAX_TYPE_DEPTH));
+                        self.diagnostics
+                            .push(msg::too_deeply_nested(span, MAX_TYPE_DEPTH));
                         return TypeExpr::Named(self.missing_ident(span));
                     }
                     let inner = child.into_inner().find(|p| p.as_rule() == Rule::type_expr);
@@ -472,7 +496,12 @@ fn significant_len(text: &str) -> usize {
         let line_start = text.rfind('\n').map_or(0, |i| i.saturating_add(1));
         let line = text.get(line_start..).unwrap_or("");
         match comment_start(line) {
-            Some(at) => text = text.get(..line_start.saturating_add(at)).unwrap_or("").trim_end(),
+            Some(at) => {
+                text = text
+                    .get(..line_start.saturating_add(at))
+                    .unwrap_or("")
+                    .trim_end()
+            }
             None => return text.len(),
         }
     }

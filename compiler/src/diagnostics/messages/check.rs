@@ -31,12 +31,15 @@ pub fn unknown_type(span: Span, name: &str, suggestion: Option<&str>) -> Diagnos
 }
 
 pub fn unknown_field(span: Span, type_name: &str, field: &str, fields: &[String]) -> Diagnostic {
-    Diagnostic::new(
+    let d = Diagnostic::new(
         Code::UnknownField,
         span,
         format!("`{type_name}` has no field `{field}`"),
-    )
-    .with_help(format!("its fields are {}", quoted_list(fields)))
+    );
+    match crate::check::closest_name(field, fields.iter().map(String::as_str)) {
+        Some(s) => d.with_help(format!("did you mean `{s}`?")),
+        None => d.with_help(format!("its fields are {}", quoted_list(fields))),
+    }
 }
 
 pub fn duplicate_definition(span: Span, name: &str, first: Span) -> Diagnostic {
@@ -164,6 +167,15 @@ pub fn type_mismatch(span: Span, expected: &str, found: &str, help: Option<Strin
     }
 }
 
+/// A value of the wrong kind where the expected kind is prose ("a number").
+pub fn wrong_kind(span: Span, expected: &str, found: &str) -> Diagnostic {
+    Diagnostic::new(
+        Code::TypeMismatch,
+        span,
+        format!("expected {expected}, found `{found}`"),
+    )
+}
+
 pub fn argument_count(span: Span, name: &str, expected: usize, found: usize, signature: &str) -> Diagnostic {
     let plural = if expected == 1 { "" } else { "s" };
     Diagnostic::new(
@@ -187,13 +199,17 @@ pub fn not_a_value(span: Span, name: &str, what: &str, help: &str) -> Diagnostic
         .with_help(help.to_string())
 }
 
-pub fn param_without_date(span: Span, name: &str) -> Diagnostic {
+/// `date_hint` is a date expression in scope (`dag`, `e.period`), if any.
+pub fn param_without_date(span: Span, name: &str, date_hint: Option<&str>) -> Diagnostic {
     Diagnostic::new(
         Code::ParamWithoutDate,
         span,
         format!("param `{name}` has a value per date, but no date is given"),
     )
-    .with_help(format!("look it up at a date: `{name} at r.period`"))
+    .with_help(format!(
+        "look it up at a date: `{name} at {}`",
+        date_hint.unwrap_or("2026-01-01")
+    ))
 }
 
 pub fn at_on_non_param(span: Span) -> Diagnostic {
@@ -334,7 +350,7 @@ pub fn invalid_cell(span: Span, column_type: &str, reason: &str) -> Diagnostic {
     Diagnostic::new(
         Code::InvalidCell,
         span,
-        format!("invalid cell for a `{column_type}` column: {reason}"),
+        format!("invalid cell in a column of type `{column_type}`: {reason}"),
     )
 }
 

@@ -16,12 +16,16 @@ pub enum Hint {
     Because,
     /// A table row without `=>` before its result.
     RowArrow,
+    /// A table row that does not start with `|`.
+    RowStart,
     /// A match arm without `=>`.
     ArmArrow,
     /// A rule or table header without `-> Type`.
     ReturnType,
     /// `source` not followed by a quoted text.
     SourceText,
+    /// `example` not followed by a quoted title.
+    ExampleTitle,
     /// An `if` without its `else` branch.
     Else,
     /// A record field or parameter without `:`.
@@ -45,9 +49,8 @@ fn hint_text(hint: &Hint) -> String {
         Hint::Because => {
             "every requirement gives its reason: `requires … because \"…\"`".to_owned()
         }
-        Hint::RowArrow => {
-            "a row ends with `=>` and its result, like `| 2..3 => 2`".to_owned()
-        }
+        Hint::RowArrow => "a row ends with `=>` and its result, like `| 2..3 => 2`".to_owned(),
+        Hint::RowStart => "each row starts with `|`, like `| 2..3 => 2`".to_owned(),
         Hint::ArmArrow => "an arm is written `Variant => value`".to_owned(),
         Hint::ReturnType => {
             "write the result type after the parameters, like `(a: Anställd) -> Money`".to_owned()
@@ -55,9 +58,10 @@ fn hint_text(hint: &Hint) -> String {
         Hint::SourceText => {
             "write the reference in double quotes, like `source \"VA 5 kap. 14 §\"`".to_owned()
         }
-        Hint::Else => {
-            "an `if` needs an `else` branch, so that every case has a value".to_owned()
+        Hint::ExampleTitle => {
+            "an example's title is a text in quotes, like `example \"heltid\" { … }`".to_owned()
         }
+        Hint::Else => "an `if` needs an `else` branch, so that every case has a value".to_owned(),
         Hint::FieldColon => "write a name and its type with a colon: `lön: Money`".to_owned(),
         Hint::CallSpace(name) => {
             format!("to call `{name}`, remove the space before `(`: `{name}(…)`")
@@ -86,7 +90,11 @@ fn alternatives(expected: &[&str]) -> String {
 /// quoted (`` `rule` ``) or a phrase ("end of file").
 pub fn unexpected(span: Span, expected: &[&str], found: &str, hint: Option<&Hint>) -> Diagnostic {
     let what = alternatives(expected);
-    let d = Diagnostic::new(Code::Syntax, span, format!("expected {what}, found {found}"));
+    let d = Diagnostic::new(
+        Code::Syntax,
+        span,
+        format!("expected {what}, found {found}"),
+    );
     let d = if span.is_empty() {
         d.with_label(format!("expected {what} here"))
     } else {
@@ -146,10 +154,14 @@ pub fn keyword_as_name(span: Span, keyword: &str, expected: &str) -> Diagnostic 
 
 /// A text whose closing `"` is missing on its line.
 pub fn unterminated_text(span: Span, opened: Span) -> Diagnostic {
-    Diagnostic::new(Code::Syntax, span, "expected the closing `\"`, found end of line")
-        .with_label("the text ends here")
-        .with_related(opened, "the text starts here")
-        .with_help("a text stays on one line; add `\"` at its end")
+    Diagnostic::new(
+        Code::Syntax,
+        span,
+        "expected the closing `\"`, found end of line",
+    )
+    .with_label("the text ends here")
+    .with_related(opened, "the text starts here")
+    .with_help("a text stays on one line; add `\"` at its end")
 }
 
 /// A `///` doc comment where no item, field or variant follows.
@@ -184,8 +196,12 @@ pub fn too_deeply_nested(span: Span, limit: usize) -> Diagnostic {
 
 /// pest stopped because of its stack or call limit.
 pub fn too_complex(span: Span) -> Diagnostic {
-    Diagnostic::new(Code::Syntax, span, "this item is too large or too deeply nested to read")
-        .with_help("split it into smaller rules")
+    Diagnostic::new(
+        Code::Syntax,
+        span,
+        "this item is too large or too deeply nested to read",
+    )
+    .with_help("split it into smaller rules")
 }
 
 /// An escape other than `\"`, `\\` and `\n` in a text.
@@ -231,7 +247,9 @@ pub fn lambda_outside_filter(span: Span) -> Diagnostic {
         span,
         "a test `x => …` can only be the second argument of `filter`",
     )
-    .with_help("write `filter(list, x => condition)`, or a comprehension `[x for x in list if condition]`")
+    .with_help(
+        "write `filter(list, x => condition)`, or a comprehension `[x for x in list if condition]`",
+    )
 }
 
 /// `round(x, step, mode)` where `mode` is not a plain name.
