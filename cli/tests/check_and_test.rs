@@ -233,3 +233,12 @@ fn test_stdlib_alone_runs_only_the_stdlib() {
     assert!(!run.stdout.contains("lön.avtal"), "{}", run.stdout);
     assert!(run.stdout.contains(" 0 failed\n"), "{}", run.stdout);
 }
+
+#[test]
+fn usage_errors_exit_with_one_not_two() {
+    let dir = scratch("usage_error");
+    let run = avtal(&dir, &["run", "x.avtal"]);
+    run.expect_code(1);
+    assert!(run.stderr.contains("--input"), "{}", run.stderr);
+    avtal(&dir, &["--help"]).expect_code(0);
+}

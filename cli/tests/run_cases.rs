@@ -14,7 +14,12 @@
 //! `UPDATE_EXPECT=1 cargo test -p avtal-cli --test run_cases` rewrites the
 //! expected files from the actual output; review the diff before committing.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod common;
 
@@ -132,10 +137,17 @@ fn default_args(case: &Path) -> Result<Vec<String>, String> {
         .into_iter()
         .find(|name| case.join(name).exists())
         .ok_or("no `cmd`, and no input.csv or input.jsonl")?;
-    Ok(["run", "agreement.avtal", "--input", input, "--errors", "errors.csv"]
-        .into_iter()
-        .map(str::to_string)
-        .collect())
+    Ok([
+        "run",
+        "agreement.avtal",
+        "--input",
+        input,
+        "--errors",
+        "errors.csv",
+    ]
+    .into_iter()
+    .map(str::to_string)
+    .collect())
 }
 
 /// Copy everything but the expected files (recursively, for modules

@@ -365,24 +365,57 @@ pub enum ExprKind {
     Const(Const),
     Local(LocalId),
     /// Look a param up at a date.
-    Param { param: ParamId, at: Box<Expr> },
-    Call { func: FuncId, args: Vec<Expr> },
-    Builtin { builtin: Builtin, args: Vec<Expr> },
+    Param {
+        param: ParamId,
+        at: Box<Expr>,
+    },
+    Call {
+        func: FuncId,
+        args: Vec<Expr>,
+    },
+    Builtin {
+        builtin: Builtin,
+        args: Vec<Expr>,
+    },
     Unary(UnOp, Box<Expr>),
     Binary(BinOp, Box<Expr>, Box<Expr>),
-    If { cond: Box<Expr>, then: Box<Expr>, otherwise: Box<Expr> },
+    If {
+        cond: Box<Expr>,
+        then: Box<Expr>,
+        otherwise: Box<Expr>,
+    },
     /// `arms` map variant indices to bodies; `default` is the `_` arm.
-    Match { scrutinee: Box<Expr>, arms: Vec<(Vec<u32>, Expr)>, default: Option<Box<Expr>> },
-    Let { local: LocalId, value: Box<Expr>, body: Box<Expr> },
+    Match {
+        scrutinee: Box<Expr>,
+        arms: Vec<(Vec<u32>, Expr)>,
+        default: Option<Box<Expr>>,
+    },
+    Let {
+        local: LocalId,
+        value: Box<Expr>,
+        body: Box<Expr>,
+    },
     /// Field by index, of a record or of a built-in record-like value.
     Field(Box<Expr>, u32),
     /// Fields in declaration order.
-    Record { record: RecordId, fields: Vec<Expr> },
+    Record {
+        record: RecordId,
+        fields: Vec<Expr>,
+    },
     List(Vec<Expr>),
-    Comprehension { element: Box<Expr>, binder: LocalId, list: Box<Expr>, filter: Option<Box<Expr>> },
+    Comprehension {
+        element: Box<Expr>,
+        binder: LocalId,
+        list: Box<Expr>,
+        filter: Option<Box<Expr>>,
+    },
     Aggregate(Aggregate, Box<Expr>),
     /// Round to a multiple of `step` (positive), with `mode`.
-    Round { value: Box<Expr>, step: Decimal, mode: RoundMode },
+    Round {
+        value: Box<Expr>,
+        step: Decimal,
+        mode: RoundMode,
+    },
     /// Placeholder after a check error; programs with errors are never run.
     Error,
 }

@@ -3,7 +3,7 @@
 
 use super::expr::{error_expr, make};
 use super::scale::{fits, max_scale, storage_scale, suggested_step};
-use super::scope::{closest, Lookup};
+use super::scope::{Lookup, closest};
 use super::units::common_type;
 use super::{Checker, ItemRef};
 use crate::diagnostics::messages::check as msg;
@@ -38,8 +38,10 @@ impl Checker<'_> {
             }
             Lookup::Found(ItemRef::Record(_) | ItemRef::Enum(_)) => {
                 self.error(
-                    msg::not_callable(callee.span, &callee.name, "a type")
-                        .with_help(format!("build a record with braces: `{} {{ … }}`", callee.name)),
+                    msg::not_callable(callee.span, &callee.name, "a type").with_help(format!(
+                        "build a record with braces: `{} {{ … }}`",
+                        callee.name
+                    )),
                 );
                 return error_expr(span);
             }
@@ -55,7 +57,11 @@ impl Checker<'_> {
         let mut candidates: Vec<String> = self.visible_names(self.ctx.module);
         candidates.extend(super::items::BUILTIN_NAMES.iter().map(|s| s.to_string()));
         let suggestion = closest(&callee.name, candidates.iter().map(String::as_str));
-        self.error(msg::unknown_name(callee.span, &callee.name, suggestion.as_deref()));
+        self.error(msg::unknown_name(
+            callee.span,
+            &callee.name,
+            suggestion.as_deref(),
+        ));
         for a in args {
             self.expr(a, None);
         }
@@ -86,7 +92,13 @@ impl Checker<'_> {
                     .collect::<Vec<_>>()
                     .join(", ")
             );
-            self.error(msg::argument_count(span, &name, params.len(), args.len(), &signature));
+            self.error(msg::argument_count(
+                span,
+                &name,
+                params.len(),
+                args.len(),
+                &signature,
+            ));
             for a in args {
                 self.expr(a, None);
             }
@@ -111,12 +123,16 @@ impl Checker<'_> {
             }
             checked.push(value);
         }
-        let scale = self
-            .func_scale
-            .get(id.0 as usize)
-            .copied()
-            .unwrap_or(None);
-        make(ExprKind::Call { func: id, args: checked }, ret, scale, span)
+        let scale = self.func_scale.get(id.0 as usize).copied().unwrap_or(None);
+        make(
+            ExprKind::Call {
+                func: id,
+                args: checked,
+            },
+            ret,
+            scale,
+            span,
+        )
     }
 
     /// Builtins; `None` when `callee` is not a builtin name.
@@ -152,10 +168,19 @@ impl Checker<'_> {
                     self.error(msg::wrong_kind(x.span, "a number", &found));
                 }
                 let (ty, scale) = (x.ty.clone(), x.scale);
-                make(ExprKind::Builtin { builtin: Builtin::Abs, args: vec![x] }, ty, scale, span)
+                make(
+                    ExprKind::Builtin {
+                        builtin: Builtin::Abs,
+                        args: vec![x],
+                    },
+                    ty,
+                    scale,
+                    span,
+                )
             }
             "year" | "month" | "day" | "days_in_month" => {
-                let Some([d]) = self.fixed_args(callee, args, 1, &format!("{name}(d: Date)")) else {
+                let Some([d]) = self.fixed_args(callee, args, 1, &format!("{name}(d: Date)"))
+                else {
                     return Some(error_expr(span));
                 };
                 let d = self.expr(d, Some(&Type::Date));
@@ -166,10 +191,20 @@ impl Checker<'_> {
                     "day" => Builtin::Day,
                     _ => Builtin::DaysInMonth,
                 };
-                make(ExprKind::Builtin { builtin, args: vec![d] }, Type::Int, Some(0), span)
+                make(
+                    ExprKind::Builtin {
+                        builtin,
+                        args: vec![d],
+                    },
+                    Type::Int,
+                    Some(0),
+                    span,
+                )
             }
             "date" => {
-                let Some([y, m, d]) = self.fixed_args(callee, args, 3, "date(year: Int, month: Int, day: Int)") else {
+                let Some([y, m, d]) =
+                    self.fixed_args(callee, args, 3, "date(year: Int, month: Int, day: Int)")
+                else {
                     return Some(error_expr(span));
                 };
                 let parts: Vec<Expr> = [y, m, d]
@@ -181,7 +216,10 @@ impl Checker<'_> {
                     })
                     .collect();
                 make(
-                    ExprKind::Builtin { builtin: Builtin::MakeDate, args: parts },
+                    ExprKind::Builtin {
+                        builtin: Builtin::MakeDate,
+                        args: parts,
+                    },
                     Type::Date,
                     Some(0),
                     span,
@@ -199,7 +237,15 @@ impl Checker<'_> {
                     "months" => (Builtin::ToMonths, Type::Months),
                     _ => (Builtin::ToYears, Type::Months),
                 };
-                make(ExprKind::Builtin { builtin, args: vec![n] }, ty, Some(0), span)
+                make(
+                    ExprKind::Builtin {
+                        builtin,
+                        args: vec![n],
+                    },
+                    ty,
+                    Some(0),
+                    span,
+                )
             }
             _ => return None,
         };
@@ -231,7 +277,13 @@ impl Checker<'_> {
         }
     }
 
-    fn min_max(&mut self, is_min: bool, args: &[ast::Expr], expected: Option<&Type>, span: Span) -> Expr {
+    fn min_max(
+        &mut self,
+        is_min: bool,
+        args: &[ast::Expr],
+        expected: Option<&Type>,
+        span: Span,
+    ) -> Expr {
         let name = if is_min { "min" } else { "max" };
         if args.len() < 2 {
             self.error(msg::argument_count(
@@ -244,7 +296,9 @@ impl Checker<'_> {
             return error_expr(span);
         }
         let mut checked: Vec<Expr> = Vec::new();
-        let mut ty: Option<Type> = expected.filter(|t| t.is_numeric() || **t == Type::Date).cloned();
+        let mut ty: Option<Type> = expected
+            .filter(|t| t.is_numeric() || **t == Type::Date)
+            .cloned();
         let mut scale = Some(0);
         for a in args {
             let value = self.expr(a, ty.as_ref());
@@ -272,14 +326,23 @@ impl Checker<'_> {
         }
         let builtin = if is_min { Builtin::Min } else { Builtin::Max };
         make(
-            ExprKind::Builtin { builtin, args: checked },
+            ExprKind::Builtin {
+                builtin,
+                args: checked,
+            },
             ty.unwrap_or(Type::Error),
             scale,
             span,
         )
     }
 
-    fn aggregate(&mut self, aggregate: Aggregate, callee: &ast::Ident, args: &[ast::Expr], span: Span) -> Expr {
+    fn aggregate(
+        &mut self,
+        aggregate: Aggregate,
+        callee: &ast::Ident,
+        args: &[ast::Expr],
+        span: Span,
+    ) -> Expr {
         let [list] = match self.fixed_args(callee, args, 1, &format!("{}(list)", callee.name)) {
             Some(a) => a,
             None => return error_expr(span),

@@ -3,7 +3,7 @@
 
 use super::expr::{error_expr, make};
 use super::scale::{fits, max_scale, storage_scale, suggested_step};
-use super::scope::{closest, compatible, Lookup};
+use super::scope::{Lookup, closest, compatible};
 use super::units::common_type;
 use super::{Checker, ItemRef};
 use crate::diagnostics::messages::check as msg;
@@ -30,7 +30,11 @@ impl Checker<'_> {
                 _ => {
                     let candidates = self.visible_names(self.ctx.module);
                     let suggestion = closest(&name.name, candidates.iter().map(String::as_str));
-                    self.error(msg::unknown_type(name.span, &name.name, suggestion.as_deref()));
+                    self.error(msg::unknown_type(
+                        name.span,
+                        &name.name,
+                        suggestion.as_deref(),
+                    ));
                     return error_expr(span);
                 }
             },
@@ -50,12 +54,21 @@ impl Checker<'_> {
         for init in fields {
             let Some(index) = info.field_index(&init.name.name) else {
                 let names: Vec<String> = info.fields.iter().map(|f| f.name.clone()).collect();
-                self.error(msg::unknown_field(init.name.span, &info.name, &init.name.name, &names));
+                self.error(msg::unknown_field(
+                    init.name.span,
+                    &info.name,
+                    &init.name.name,
+                    &names,
+                ));
                 any_unknown = true;
                 continue;
             };
             if let Some(Some(first)) = first_spans.get(index) {
-                self.error(msg::duplicate_field(init.name.span, &init.name.name, *first));
+                self.error(msg::duplicate_field(
+                    init.name.span,
+                    &init.name.name,
+                    *first,
+                ));
                 continue;
             }
             let field_ty = info
@@ -107,7 +120,12 @@ impl Checker<'_> {
         )
     }
 
-    pub(super) fn list(&mut self, items: &[ast::Expr], expected: Option<&Type>, span: Span) -> Expr {
+    pub(super) fn list(
+        &mut self,
+        items: &[ast::Expr],
+        expected: Option<&Type>,
+        span: Span,
+    ) -> Expr {
         let mut element_ty = match expected {
             Some(Type::List(inner)) => Some((**inner).clone()),
             _ => None,
@@ -172,7 +190,11 @@ impl Checker<'_> {
     ) -> Expr {
         let (list, element_ty) = self.list_operand(list);
         let mark = self.ctx.locals.len();
-        let binder_scale = if element_ty.is_numeric() { list.scale } else { Some(0) };
+        let binder_scale = if element_ty.is_numeric() {
+            list.scale
+        } else {
+            Some(0)
+        };
         let id = self.push_local(&binder.name, element_ty, binder_scale);
         let filter = filter.map(|f| {
             let f = self.expr(f, Some(&Type::Bool));
@@ -200,10 +222,20 @@ impl Checker<'_> {
         )
     }
 
-    pub(super) fn filter(&mut self, list: &ast::Expr, binder: &ast::Ident, cond: &ast::Expr, span: Span) -> Expr {
+    pub(super) fn filter(
+        &mut self,
+        list: &ast::Expr,
+        binder: &ast::Ident,
+        cond: &ast::Expr,
+        span: Span,
+    ) -> Expr {
         let (list, element_ty) = self.list_operand(list);
         let mark = self.ctx.locals.len();
-        let binder_scale = if element_ty.is_numeric() { list.scale } else { Some(0) };
+        let binder_scale = if element_ty.is_numeric() {
+            list.scale
+        } else {
+            Some(0)
+        };
         let id = self.push_local(&binder.name, element_ty.clone(), binder_scale);
         let cond = self.expr(cond, Some(&Type::Bool));
         self.expect_type(&cond, &Type::Bool);
@@ -259,7 +291,10 @@ impl Checker<'_> {
             }
         };
         if step_value <= rust_decimal::Decimal::ZERO {
-            self.error(msg::invalid_round_step(step.span, "it must be greater than zero"));
+            self.error(msg::invalid_round_step(
+                step.span,
+                "it must be greater than zero",
+            ));
             return error_expr(span);
         }
         let step_ok = step_checked.ty == value.ty
@@ -290,5 +325,4 @@ impl Checker<'_> {
             span,
         )
     }
-
 }

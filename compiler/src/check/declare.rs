@@ -202,8 +202,11 @@ impl<'a> Checker<'a> {
                     }
                 } else {
                     let suggestion = super::scope::closest(&path, known.iter().map(String::as_str));
-                    self.diagnostics
-                        .push(msg::unknown_module(u.path.span, &path, suggestion.as_deref()));
+                    self.diagnostics.push(msg::unknown_module(
+                        u.path.span,
+                        &path,
+                        suggestion.as_deref(),
+                    ));
                 }
             }
             self.visible.push(visible);
@@ -254,14 +257,20 @@ impl<'a> Checker<'a> {
             };
             let mut resolved = Vec::new();
             for p in params {
-                if resolved.iter().any(|(n, _): &(String, Type)| *n == p.name.name) {
+                if resolved
+                    .iter()
+                    .any(|(n, _): &(String, Type)| *n == p.name.name)
+                {
                     let first = params
                         .iter()
                         .find(|q| q.name.name == p.name.name)
                         .map(|q| q.name.span)
                         .unwrap_or(p.name.span);
-                    self.diagnostics
-                        .push(msg::duplicate_definition(p.name.span, &p.name.name, first));
+                    self.diagnostics.push(msg::duplicate_definition(
+                        p.name.span,
+                        &p.name.name,
+                        first,
+                    ));
                 }
                 let ty = self.resolve_type(module, &p.ty);
                 resolved.push((p.name.name.clone(), ty));
@@ -310,7 +319,9 @@ impl<'a> Checker<'a> {
                 match const_of(&value) {
                     Some(c) => timeline.push((date, c)),
                     None if value.ty.is_error() => {}
-                    None => self.diagnostics.push(msg::param_not_constant(step.value.span)),
+                    None => self
+                        .diagnostics
+                        .push(msg::param_not_constant(step.value.span)),
                 }
             }
             timeline.sort_by_key(|(d, _)| *d);
@@ -356,9 +367,7 @@ impl<'a> Checker<'a> {
                 }
             }
         }
-        symbols
-            .symbols
-            .sort_by_key(|s| (s.span.file, s.span.start));
+        symbols.symbols.sort_by_key(|s| (s.span.file, s.span.start));
         symbols
     }
 }

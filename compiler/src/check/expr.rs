@@ -4,7 +4,7 @@
 //! empty lists find their type.
 
 use super::scale::{binary_scale, max_scale, storage_scale};
-use super::scope::{closest, compatible, Lookup};
+use super::scope::{Lookup, closest, compatible};
 use super::units::{self, common_type};
 use super::{Checker, ItemRef, Local};
 use crate::diagnostics::messages::check as msg;
@@ -97,7 +97,9 @@ impl Checker<'_> {
                 then,
                 otherwise,
             } => self.if_(cond, then, otherwise, expected, span),
-            ast::ExprKind::Match { scrutinee, arms } => self.match_(scrutinee, arms, expected, span),
+            ast::ExprKind::Match { scrutinee, arms } => {
+                self.match_(scrutinee, arms, expected, span)
+            }
             ast::ExprKind::Block { lets, result } => self.block(lets, result, expected),
             ast::ExprKind::Record { type_name, fields } => {
                 self.record(type_name.as_ref(), fields, expected, span)
@@ -235,10 +237,7 @@ impl Checker<'_> {
                 })
                 .unwrap_or_default(),
             other => match other.builtin_fields() {
-                Some(list) => list
-                    .into_iter()
-                    .map(|(n, t)| (n.to_string(), t))
-                    .collect(),
+                Some(list) => list.into_iter().map(|(n, t)| (n.to_string(), t)).collect(),
                 None => {
                     let type_name = self.program.type_name(other);
                     self.error(msg::not_a_record(field.span, &type_name, &field.name));
@@ -263,7 +262,12 @@ impl Checker<'_> {
             None => {
                 let type_name = self.program.type_name(&object.ty);
                 let names: Vec<String> = fields.into_iter().map(|(n, _)| n).collect();
-                self.error(msg::unknown_field(field.span, &type_name, &field.name, &names));
+                self.error(msg::unknown_field(
+                    field.span,
+                    &type_name,
+                    &field.name,
+                    &names,
+                ));
                 error_expr(span)
             }
         }
@@ -293,7 +297,13 @@ impl Checker<'_> {
         }
     }
 
-    fn binary(&mut self, op: ast::BinaryOp, left: &ast::Expr, right: &ast::Expr, span: Span) -> Expr {
+    fn binary(
+        &mut self,
+        op: ast::BinaryOp,
+        left: &ast::Expr,
+        right: &ast::Expr,
+        span: Span,
+    ) -> Expr {
         let left = self.expr(left, None);
         // The left side's type lets `r.avdelning == II` find its enum.
         let hint = match &left.ty {
@@ -311,7 +321,12 @@ impl Checker<'_> {
                 } else {
                     Some(0)
                 };
-                make(ExprKind::Binary(bin_op, boxed(left), boxed(right)), ty, scale, span)
+                make(
+                    ExprKind::Binary(bin_op, boxed(left), boxed(right)),
+                    ty,
+                    scale,
+                    span,
+                )
             }
             Err(e) => {
                 let l = self.program.type_name(&left.ty);
@@ -343,7 +358,15 @@ impl Checker<'_> {
                         _ => Some(0),
                     })
                     .fold(Some(0), max_scale);
-                make(ExprKind::Param { param: id, at: boxed(date) }, ty, scale, span)
+                make(
+                    ExprKind::Param {
+                        param: id,
+                        at: boxed(date),
+                    },
+                    ty,
+                    scale,
+                    span,
+                )
             }
             Lookup::Ambiguous(paths) => {
                 self.error(msg::ambiguous_name(ident.span, &ident.name, &paths));
@@ -352,7 +375,11 @@ impl Checker<'_> {
             Lookup::NotFound if self.find_local(&ident.name).is_none() => {
                 let candidates = self.visible_names(self.ctx.module);
                 let suggestion = closest(&ident.name, candidates.iter().map(String::as_str));
-                self.error(msg::unknown_name(ident.span, &ident.name, suggestion.as_deref()));
+                self.error(msg::unknown_name(
+                    ident.span,
+                    &ident.name,
+                    suggestion.as_deref(),
+                ));
                 error_expr(span)
             }
             _ => {
@@ -453,5 +480,4 @@ impl Checker<'_> {
         }
         body
     }
-
 }

@@ -249,7 +249,9 @@ impl Checker<'_> {
         let modules = self.modules;
         for (module_index, module) in modules.iter().enumerate() {
             for item in &module.items {
-                let ast::Item::Example(example) = item else { continue };
+                let ast::Item::Example(example) = item else {
+                    continue;
+                };
                 self.ctx = BodyContext {
                     module: module_index,
                     ..Default::default()
@@ -266,7 +268,11 @@ impl Checker<'_> {
                 }
                 self.program.examples.push(ExampleInfo {
                     title: example.title.clone(),
-                    module: self.module_paths.get(module_index).cloned().unwrap_or_default(),
+                    module: self
+                        .module_paths
+                        .get(module_index)
+                        .cloned()
+                        .unwrap_or_default(),
                     n_locals: self.ctx.n_locals,
                     assertions,
                     span: example.span,

@@ -5,8 +5,8 @@ use std::str::FromStr;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use crate::diagnostics::messages::check as msg;
 use crate::diagnostics::Diagnostic;
+use crate::diagnostics::messages::check as msg;
 use crate::ir::Const;
 use crate::source::Span;
 use crate::syntax::ast::{Literal, LiteralUnit};

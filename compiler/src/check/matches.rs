@@ -1,8 +1,8 @@
 //! Checking `match`: variants by name, exhaustiveness, unreachable arms.
 
+use super::Checker;
 use super::expr::make;
 use super::scale::max_scale;
-use super::Checker;
 use crate::diagnostics::messages::check as msg;
 use crate::ir::{Expr, ExprKind};
 use crate::source::Span;
@@ -144,5 +144,4 @@ impl Checker<'_> {
             span,
         )
     }
-
 }

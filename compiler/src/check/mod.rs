@@ -9,13 +9,13 @@
 //! on demand, callee before caller, so that a call knows its callee's static
 //! result scale; the same walk finds recursion.
 
-mod declare;
 mod calls;
 mod compound;
+mod declare;
 mod expr;
-mod matches;
 mod items;
 mod literals;
+mod matches;
 mod scale;
 mod scope;
 mod tables;

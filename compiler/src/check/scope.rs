@@ -110,7 +110,9 @@ impl Checker<'_> {
             return found;
         };
         for path in visible {
-            let Some(items) = self.items.get(path) else { continue };
+            let Some(items) = self.items.get(path) else {
+                continue;
+            };
             for defs in items.values() {
                 for (item, _) in defs {
                     if let ItemRef::Enum(id) = item

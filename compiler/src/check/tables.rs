@@ -11,9 +11,9 @@
 use chrono::Datelike;
 use rust_decimal::Decimal;
 
+use super::Checker;
 use super::declare::const_of;
 use super::scale::max_scale;
-use super::Checker;
 use crate::diagnostics::messages::check as msg;
 use crate::ir::{Cell, CompareOp, Const, TableRow};
 use crate::syntax::ast;
@@ -144,7 +144,11 @@ impl Checker<'_> {
             }
             ast::Cell::Compare(op, value, span) => {
                 if !is_ordered(ty) && !matches!(op, ast::CompareOp::Ne) {
-                    self.error(msg::invalid_cell(*span, &column, "its values have no order"));
+                    self.error(msg::invalid_cell(
+                        *span,
+                        &column,
+                        "its values have no order",
+                    ));
                     return None;
                 }
                 let c = self.cell_const(value, ty)?;
@@ -159,7 +163,11 @@ impl Checker<'_> {
             }
             ast::Cell::Range(lo, hi, span) => {
                 if !is_ordered(ty) {
-                    self.error(msg::invalid_cell(*span, &column, "its values have no order"));
+                    self.error(msg::invalid_cell(
+                        *span,
+                        &column,
+                        "its values have no order",
+                    ));
                     return None;
                 }
                 let lo = self.cell_const(lo, ty)?;
@@ -184,7 +192,11 @@ impl Checker<'_> {
         match ty {
             Type::Bool => vec![Key::Bool(false), Key::Bool(true)],
             Type::Enum(id) => {
-                let n = self.program.enum_info(*id).map(|e| e.variants.len()).unwrap_or(0);
+                let n = self
+                    .program
+                    .enum_info(*id)
+                    .map(|e| e.variants.len())
+                    .unwrap_or(0);
                 (0..n)
                     .map(|i| Key::Variant(u32::try_from(i).unwrap_or(u32::MAX)))
                     .collect()
@@ -300,10 +312,7 @@ impl Checker<'_> {
             }
             // Next combination, odometer style.
             let mut position = 0;
-            loop {
-                let Some(i) = index.get_mut(position) else {
-                    break;
-                };
+            while let Some(i) = index.get_mut(position) {
                 let len = columns.get(position).map(Vec::len).unwrap_or(1);
                 *i += 1;
                 if *i < len {

@@ -23,7 +23,10 @@ pub struct UnitError {
 
 /// A number with a unit that scales by plain numbers and by percentages.
 fn is_scalable(ty: &Type) -> bool {
-    matches!(ty, Type::Money | Type::Hours | Type::Percent | Type::Decimal)
+    matches!(
+        ty,
+        Type::Money | Type::Hours | Type::Percent | Type::Decimal
+    )
 }
 
 fn is_plain(ty: &Type) -> bool {
@@ -49,7 +52,14 @@ pub fn binary(op: BinaryOp, left: &Type, right: &Type) -> Result<(BinOp, Type), 
         BinaryOp::Div => div(left, right),
         BinaryOp::And | BinaryOp::Or => {
             if *left == Type::Bool && *right == Type::Bool {
-                Ok((if op == BinaryOp::And { BinOp::And } else { BinOp::Or }, Type::Bool))
+                Ok((
+                    if op == BinaryOp::And {
+                        BinOp::And
+                    } else {
+                        BinOp::Or
+                    },
+                    Type::Bool,
+                ))
             } else {
                 Err(UnitError { help: None })
             }
@@ -125,14 +135,17 @@ fn mul(left: &Type, right: &Type) -> Result<(BinOp, Type), UnitError> {
         // A quantity scaled by a plain number.
         (q, p) | (p, q) if is_scalable(q) && is_plain(p) => Ok((BinOp::Mul, q.clone())),
         // Durations are whole: they scale only by whole numbers.
-        (d @ (Type::Days | Type::Months), Type::Int) | (Type::Int, d @ (Type::Days | Type::Months)) => {
-            Ok((BinOp::Mul, d.clone()))
-        }
+        (d @ (Type::Days | Type::Months), Type::Int)
+        | (Type::Int, d @ (Type::Days | Type::Months)) => Ok((BinOp::Mul, d.clone())),
         (Type::Money, Type::Money) => Err(UnitError {
-            help: Some("an amount times an amount means nothing in an agreement; multiply by a number or a percentage"),
+            help: Some(
+                "an amount times an amount means nothing in an agreement; multiply by a number or a percentage",
+            ),
         }),
         (Type::Money, Type::Hours) | (Type::Hours, Type::Money) => Err(UnitError {
-            help: Some("there is no per-hour money unit; multiply the amount by a plain number of hours (`Decimal`) instead"),
+            help: Some(
+                "there is no per-hour money unit; multiply the amount by a plain number of hours (`Decimal`) instead",
+            ),
         }),
         (Type::Days | Type::Months, Type::Decimal | Type::Percent)
         | (Type::Decimal | Type::Percent, Type::Days | Type::Months) => Err(UnitError {
@@ -150,25 +163,33 @@ fn div(left: &Type, right: &Type) -> Result<(BinOp, Type), UnitError> {
         (q, Type::Percent) if is_scalable(q) => Ok((BinOp::DivPercent, q.clone())),
         (q, p) if is_scalable(q) && is_plain(p) => Ok((BinOp::Div, q.clone())),
         (Type::Money, Type::Hours) => Err(UnitError {
-            help: Some("there is no per-hour money unit; divide by a plain number of hours (`Decimal`) instead"),
+            help: Some(
+                "there is no per-hour money unit; divide by a plain number of hours (`Decimal`) instead",
+            ),
         }),
         (Type::Days | Type::Months, Type::Int | Type::Decimal) => Err(UnitError {
-            help: Some("durations are whole; divide their count instead, or divide by a duration of the same kind"),
+            help: Some(
+                "durations are whole; divide their count instead, or divide by a duration of the same kind",
+            ),
         }),
         _ => Err(UnitError { help: None }),
     }
 }
 
 fn equality(op: BinaryOp, left: &Type, right: &Type) -> Result<(BinOp, Type), UnitError> {
-    let op = if op == BinaryOp::Eq { BinOp::Eq } else { BinOp::Ne };
+    let op = if op == BinaryOp::Eq {
+        BinOp::Eq
+    } else {
+        BinOp::Ne
+    };
     match (left, right) {
         (l, r) if l.is_numeric() && r.is_numeric() => match common_type(l, r) {
             Some(_) => Ok((op, Type::Bool)),
             None => Err(additive_hint(l, r)),
         },
-        (Type::Date, Type::Date)
-        | (Type::Bool, Type::Bool)
-        | (Type::Text, Type::Text) => Ok((op, Type::Bool)),
+        (Type::Date, Type::Date) | (Type::Bool, Type::Bool) | (Type::Text, Type::Text) => {
+            Ok((op, Type::Bool))
+        }
         (Type::Enum(a), Type::Enum(b)) if a == b => Ok((op, Type::Bool)),
         _ => Err(UnitError { help: None }),
     }

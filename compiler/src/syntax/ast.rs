@@ -386,7 +386,10 @@ pub enum LiteralUnit {
 pub enum Literal {
     /// Decimal text exactly as written (`30000`, `0.046`); the checker
     /// decides Int vs Decimal from the presence of a `.`.
-    Number { text: String, unit: Option<LiteralUnit> },
+    Number {
+        text: String,
+        unit: Option<LiteralUnit>,
+    },
     /// `2026-01-01` as written; validated by the checker.
     Date(String),
     Text(String),
@@ -408,20 +411,36 @@ pub enum ExprKind {
     Field(Box<Expr>, Ident),
     /// `f(a, b)`: a rule, table, condition, limit or builtin. `callee` is
     /// always a name.
-    Call { callee: Ident, args: Vec<Expr> },
+    Call {
+        callee: Ident,
+        args: Vec<Expr>,
+    },
     Unary(UnaryOp, Box<Expr>),
     Binary(BinaryOp, Box<Expr>, Box<Expr>),
     /// `param at date`
     At(Box<Expr>, Box<Expr>),
     /// `if c { a } else { b }`; `else if` nests.
-    If { cond: Box<Expr>, then: Box<Expr>, otherwise: Box<Expr> },
+    If {
+        cond: Box<Expr>,
+        then: Box<Expr>,
+        otherwise: Box<Expr>,
+    },
     /// `match x { A => e, B | C => e, _ => e }`
-    Match { scrutinee: Box<Expr>, arms: Vec<MatchArm> },
+    Match {
+        scrutinee: Box<Expr>,
+        arms: Vec<MatchArm>,
+    },
     /// `{ let a = e  let b: T = e  result }`
-    Block { lets: Vec<Let>, result: Box<Expr> },
+    Block {
+        lets: Vec<Let>,
+        result: Box<Expr>,
+    },
     /// `Anställd { fast_lön: 30000 SEK, … }`, or `{ … }` where the type is
     /// known from context (a call argument, a rule's result).
-    Record { type_name: Option<Ident>, fields: Vec<FieldInit> },
+    Record {
+        type_name: Option<Ident>,
+        fields: Vec<FieldInit>,
+    },
     /// `[a, b, c]`
     List(Vec<Expr>),
     /// `[expr for x in list if cond]` (the `if` part is optional). As the
@@ -434,9 +453,17 @@ pub enum ExprKind {
         filter: Option<Box<Expr>>,
     },
     /// `filter(list, x => cond)`
-    Filter { list: Box<Expr>, binder: Ident, cond: Box<Expr> },
+    Filter {
+        list: Box<Expr>,
+        binder: Ident,
+        cond: Box<Expr>,
+    },
     /// `round(x, 0.01 SEK)` or `round(x, 0.01 SEK, half_even)`.
-    Round { value: Box<Expr>, step: Box<Expr>, mode: Option<Ident> },
+    Round {
+        value: Box<Expr>,
+        step: Box<Expr>,
+        mode: Option<Ident>,
+    },
     /// Parenthesised expression (kept for spans and the formatter).
     Paren(Box<Expr>),
     /// Placeholder produced by error recovery; never reaches the checker

@@ -19,6 +19,7 @@ use pest::Parser;
 use super::ast;
 use super::parser_error;
 use super::parser_items::{Builder, TopEntry};
+use super::parser_scan;
 use crate::diagnostics::Diagnostic;
 use crate::diagnostics::messages::syntax as msg;
 use crate::source::{FileId, Sources, Span};
@@ -67,7 +68,7 @@ pub fn parse(sources: &Sources, file: FileId) -> (ast::Module, Vec<Diagnostic>) 
         if is_trivia(chunk_text) {
             continue;
         }
-        if let Some(at) = parser_error::nesting_overflow(chunk_text, MAX_BRACKET_DEPTH) {
+        if let Some(at) = parser_scan::nesting_overflow(chunk_text, MAX_BRACKET_DEPTH) {
             let start = chunk.start.saturating_add(at);
             diagnostics.push(msg::too_deeply_nested(
                 Span::new(file, start, start.saturating_add(1)),
@@ -120,7 +121,7 @@ impl HeaderOrder {
             }
             TopEntry::Item(item) => {
                 self.seen_item = true;
-                module.items.push(item);
+                module.items.push(*item);
             }
         }
         self.seen_anything = true;

@@ -16,42 +16,18 @@ use std::ops::Range;
 use pest::error::{Error, ErrorVariant, InputLocation};
 
 use super::parser::{Rule, is_word_char};
-use super::rule_names::{RuleKind, describe, is_name};
+use super::parser_scan::Lexed;
+use super::rule_names::{RuleKind, describe, group_words, is_name};
 use crate::diagnostics::Diagnostic;
 use crate::diagnostics::messages::syntax::{self as msg, Hint};
 use crate::source::{FileId, Span};
 
+/// Words the grammar reserves (see `a_keyword` in `grammar/avtal.pest`).
+#[rustfmt::skip]
 const KEYWORDS: &[&str] = &[
-    "module",
-    "use",
-    "param",
-    "record",
-    "enum",
-    "rule",
-    "table",
-    "condition",
-    "limit",
-    "example",
-    "evaluate",
-    "source",
-    "from",
-    "let",
-    "if",
-    "else",
-    "match",
-    "for",
-    "in",
-    "at",
-    "most",
-    "least",
-    "per",
-    "requires",
-    "because",
-    "and",
-    "or",
-    "not",
-    "true",
-    "false",
+    "module", "use", "param", "record", "enum", "rule", "table", "condition", "limit",
+    "example", "evaluate", "source", "from", "let", "if", "else", "match", "for", "in", "at",
+    "most", "least", "per", "requires", "because", "and", "or", "not", "true", "false",
 ];
 
 /// One diagnostic for a chunk that failed to parse. `chunk` is the byte
@@ -66,8 +42,6 @@ pub(super) fn diagnose(
         InputLocation::Pos(p) => p,
         InputLocation::Span((start, _)) => start,
     };
-    let pos = chunk.start.saturating_add(relative).min(text.len());
-    let span = |start: usize, end: usize| Span::new(file, start, end);
     let positives = match &err.variant {
         ErrorVariant::ParsingError { positives, .. } => positives,
         // pest's only custom errors are its stack and call limits.
@@ -76,112 +50,213 @@ pub(super) fn diagnose(
                 .get(chunk.clone())
                 .and_then(|c| c.lines().next())
                 .unwrap_or("");
-            return msg::too_complex(span(
-                chunk.start,
-                chunk.start.saturating_add(first_line.len()),
-            ));
+            let end = chunk.start.saturating_add(first_line.len());
+            return msg::too_complex(Span::new(file, chunk.start, end));
         }
     };
-    let found = Found::at(text, pos);
-    let before = Lexed::up_to(text, chunk.start, pos);
-    let expected = Expected::from(positives);
-
-    if found.kind == FoundKind::DocComment {
-        return msg::misplaced_doc_comment(span(found.start, found.end));
-    }
-    // Doc comments at the end of an item, with no item after them.
-    let at_chunk_end = pos >= chunk.end || found.kind == FoundKind::EndOfFile;
-    if let Some((start, end)) = before
-        .trailing_doc
-        .filter(|_| at_chunk_end && expected.item)
-    {
-        return msg::misplaced_doc_comment(span(start, end));
-    }
-    if positives.contains(&Rule::text_close) {
-        let opened = before.last_text_start.unwrap_or(pos);
-        return msg::unterminated_text(span(pos, pos), span(opened, pos));
-    }
-    if let Some((written, range)) = decimal_comma(text, pos) {
-        let with_point = written.replace(',', ".");
-        return msg::decimal_comma(span(range.start, range.end), &written, &with_point);
-    }
-    let inside = pos < chunk.end && found.kind != FoundKind::EndOfFile;
-    if inside
-        && found.kind == FoundKind::Word
-        && KEYWORDS.contains(&found.text)
-        && positives.iter().any(|r| is_name(*r))
-    {
-        return msg::keyword_as_name(span(found.start, found.end), found.text, &expected.phrase());
-    }
-    let at_line_start = pos == 0 || text.get(..pos).is_some_and(|t| t.ends_with('\n'));
-    if inside && at_line_start && (expected.item || expected.end) {
-        return msg::expected_item(span(found.start, found.end), &found.shown);
-    }
-    let after_number = follows_number_on_line(text, pos);
-    if after_number && expected.unit && found.kind == FoundKind::Word {
-        return msg::unknown_unit(span(found.start, found.end), found.text);
-    }
-    if is_comparison(found.text)
-        && expected.operator
-        && !positives.iter().any(|r| is_comparison_rule(*r))
-    {
-        return msg::chained_comparison(span(found.start, found.end), found.text);
-    }
-
-    let unclosed = if at_chunk_end {
-        before.open.last().copied()
-    } else {
-        None
-    };
-    let item_keyword = first_word(text.get(chunk.clone()).unwrap_or(""));
-    let context = HintContext {
-        text,
-        pos,
-        item_keyword,
-        after_number,
-        unclosed,
-    };
-    let hint = choose_hint(&context, &found, positives, &expected);
-    // When the offending token is on a later line, the caret goes right
-    // after the last token: that is where something is missing.
-    let gap = text
-        .get(before.last_token_end.unwrap_or(pos)..pos)
-        .unwrap_or("");
-    let primary = match before.last_token_end {
-        Some(end) if gap.contains('\n') => span(end, end),
-        _ => span(found.start, found.end),
-    };
-    let mut words = expected.words();
-    if at_chunk_end && words.len() > 1 {
-        // At the end of the item a separator cannot help; the closing
-        // bracket (or whatever else is missing) can.
-        words.retain(|w| *w != "`,`");
-    }
-    let diagnostic = msg::unexpected(primary, &words, &found.shown, hint.as_ref());
-    match unclosed {
-        Some((at, open)) => {
-            diagnostic.with_related(span(at, at.saturating_add(1)), msg::unclosed_note(open))
-        }
-        None => diagnostic,
-    }
+    let site = Site::new(text, file, chunk, relative, positives);
+    site.common_mistake().unwrap_or_else(|| site.unexpected())
 }
 
-/// The byte where nesting first exceeds `limit` brackets, if it does.
-pub(super) fn nesting_overflow(text: &str, limit: usize) -> Option<usize> {
-    let mut depth = 0usize;
-    for token in Lexer::new(text, 0) {
-        match token.first {
-            '(' | '[' | '{' => {
-                depth = depth.saturating_add(1);
-                if depth > limit {
-                    return Some(token.start);
-                }
-            }
-            ')' | ']' | '}' => depth = depth.saturating_sub(1),
-            _ => {}
+/// Everything known about where a chunk failed.
+struct Site<'t> {
+    text: &'t str,
+    file: FileId,
+    chunk: Range<usize>,
+    /// The failure position, a byte offset in the whole file.
+    pos: usize,
+    positives: &'t [Rule],
+    found: Found<'t>,
+    before: Lexed,
+    expected: Expected,
+    /// The failure is at the end of the chunk (the next item, or the end
+    /// of the file), not inside it.
+    at_chunk_end: bool,
+    /// A number ends right before the failure, on the same line.
+    after_number: bool,
+}
+
+impl<'t> Site<'t> {
+    fn new(
+        text: &'t str,
+        file: FileId,
+        chunk: Range<usize>,
+        relative: usize,
+        positives: &'t [Rule],
+    ) -> Site<'t> {
+        let pos = chunk.start.saturating_add(relative).min(text.len());
+        let found = Found::at(text, pos);
+        let at_chunk_end = pos >= chunk.end || found.kind == FoundKind::EndOfFile;
+        Site {
+            before: Lexed::up_to(text, chunk.start, pos),
+            expected: Expected::from(positives),
+            after_number: follows_number_on_line(text, pos),
+            text,
+            file,
+            chunk,
+            pos,
+            positives,
+            found,
+            at_chunk_end,
         }
     }
-    None
+
+    fn span(&self, start: usize, end: usize) -> Span {
+        Span::new(self.file, start, end)
+    }
+
+    fn found_span(&self) -> Span {
+        self.span(self.found.start, self.found.end)
+    }
+
+    fn expects(&self, rule: Rule) -> bool {
+        self.positives.contains(&rule)
+    }
+
+    /// A mistake with its own message, if this is one.
+    fn common_mistake(&self) -> Option<Diagnostic> {
+        let (text, pos, found) = (self.text, self.pos, &self.found);
+        if found.kind == FoundKind::DocComment {
+            return Some(msg::misplaced_doc_comment(self.found_span()));
+        }
+        // Doc comments at the end of an item, with no item after them.
+        if let Some((start, end)) = self.before.trailing_doc
+            && self.at_chunk_end
+            && self.expected.item
+        {
+            return Some(msg::misplaced_doc_comment(self.span(start, end)));
+        }
+        if self.expects(Rule::text_close) {
+            let opened = self.before.last_text_start.unwrap_or(pos);
+            return Some(msg::unterminated_text(
+                self.span(pos, pos),
+                self.span(opened, pos),
+            ));
+        }
+        if let Some((written, range)) = decimal_comma(text, pos) {
+            let with_point = written.replace(',', ".");
+            return Some(msg::decimal_comma(
+                self.span(range.start, range.end),
+                &written,
+                &with_point,
+            ));
+        }
+        let is_word = found.kind == FoundKind::Word;
+        if !self.at_chunk_end
+            && is_word
+            && KEYWORDS.contains(&found.text)
+            && self.positives.iter().any(|r| is_name(*r))
+        {
+            return Some(msg::keyword_as_name(
+                self.found_span(),
+                found.text,
+                &self.expected.words(),
+            ));
+        }
+        let at_line_start = pos == 0 || text.get(..pos).is_some_and(|t| t.ends_with('\n'));
+        if !self.at_chunk_end && at_line_start && (self.expected.item || self.expected.end) {
+            return Some(msg::expected_item(self.found_span(), &found.shown));
+        }
+        if self.after_number && self.expected.unit && is_word {
+            return Some(msg::unknown_unit(self.found_span(), found.text));
+        }
+        if let Some(start) = thousands_group_start(text, pos, found, self.after_number) {
+            let written = text.get(start..found.end).unwrap_or("");
+            let joined: String = written.chars().filter(|c| !c.is_whitespace()).collect();
+            return Some(msg::number_with_space(
+                self.span(start, found.end),
+                written,
+                &joined,
+            ));
+        }
+        if is_comparison(found.text)
+            && self.expected.operator
+            && !self.positives.iter().any(|r| is_comparison_rule(*r))
+        {
+            // In an example, a line starting with `-` continues the
+            // assertion before it, which then reads as a chain.
+            let line_start = text
+                .get(..pos)
+                .and_then(|t| t.rfind('\n'))
+                .map_or(0, |i| i.saturating_add(1));
+            let continues_line = text
+                .get(line_start..pos)
+                .is_some_and(|l| l.trim_start().starts_with('-'));
+            return Some(msg::chained_comparison(
+                self.found_span(),
+                found.text,
+                continues_line,
+            ));
+        }
+        None
+    }
+
+    /// The general "expected X, found Y", with a hint when one applies.
+    fn unexpected(&self) -> Diagnostic {
+        let unclosed = if self.at_chunk_end {
+            self.before.open.last().copied()
+        } else {
+            None
+        };
+        let hint = self.hint(unclosed);
+        // When the offending token is on a later line, the caret goes right
+        // after the last token: that is where something is missing.
+        let last_end = self.before.last_token_end.unwrap_or(self.pos);
+        let gap = self.text.get(last_end..self.pos).unwrap_or("");
+        let primary = if gap.contains('\n') {
+            self.span(last_end, last_end)
+        } else {
+            self.found_span()
+        };
+        let mut words = self.expected.words();
+        if self.at_chunk_end && words.len() > 1 {
+            // At the end of the item a separator cannot help; the closing
+            // bracket (or whatever else is missing) can.
+            words.retain(|w| *w != "`,`");
+        }
+        let diagnostic = msg::unexpected(primary, &words, &self.found.shown, hint.as_ref());
+        match unclosed {
+            Some((at, open)) => diagnostic.with_related(
+                self.span(at, at.saturating_add(1)),
+                msg::unclosed_note(open),
+            ),
+            None => diagnostic,
+        }
+    }
+
+    fn hint(&self, unclosed: Option<(usize, char)>) -> Option<Hint> {
+        let found = &self.found;
+        let before = self.text.get(..self.pos).unwrap_or("").trim_end();
+        let in_table = first_word(self.text.get(self.chunk.clone()).unwrap_or("")) == "table";
+        Some(match found.kind {
+            FoundKind::OddSpace(c) => Hint::OddSpace(c),
+            _ if found.text.starts_with('\'') => Hint::SingleQuote,
+            _ if found.text == "=" && self.expected.operator => Hint::DoubleEquals,
+            _ if self.expects(Rule::kw_because) => Hint::Because,
+            _ if self.expects(Rule::fat_arrow) && in_table => Hint::RowArrow,
+            _ if self.expects(Rule::punct_pipe) && self.expects(Rule::brace_close) && in_table => {
+                Hint::RowStart
+            }
+            _ if self.expects(Rule::fat_arrow) => Hint::ArmArrow,
+            FoundKind::Number if self.after_number => Hint::NumberSpace,
+            _ if self.expects(Rule::ret_arrow) => Hint::ReturnType,
+            _ if self.expects(Rule::text_open) && before.ends_with("source") => Hint::SourceText,
+            _ if self.expects(Rule::text_open) && before.ends_with("example") => Hint::ExampleTitle,
+            _ if self.expects(Rule::kw_else) => Hint::Else,
+            _ if self.expected.tokens == ["`:`"] => Hint::FieldColon,
+            // `max (…)`: a space between a name and its `(`.
+            _ if found.text == "(" && before.len() < self.pos && before.ends_with(is_word_char) => {
+                let name_len = before.len() - before.trim_end_matches(is_word_char).len();
+                Hint::CallSpace(
+                    before
+                        .get(before.len() - name_len..)
+                        .unwrap_or("")
+                        .to_owned(),
+                )
+            }
+            _ => return unclosed.map(|(_, open)| Hint::Unclosed(open)),
+        })
+    }
 }
 
 /// The expected rules, grouped by how they are shown.
@@ -226,78 +301,17 @@ impl Expected {
         if !self.tokens.is_empty() {
             return self.tokens.clone();
         }
-        if self.operator {
-            vec!["an operator"]
+        let group = if self.operator {
+            RuleKind::Operator
         } else if self.item {
-            vec!["an item"]
+            RuleKind::ItemStart
         } else if self.unit {
-            vec!["a unit like `SEK`"]
+            RuleKind::Unit
         } else {
-            vec!["end of file"]
-        }
+            RuleKind::End
+        };
+        vec![group_words(group)]
     }
-
-    fn phrase(&self) -> String {
-        let words = self.words();
-        match words.as_slice() {
-            [one] => (*one).to_owned(),
-            [init @ .., last] => format!("{} or {last}", init.join(", ")),
-            [] => String::new(),
-        }
-    }
-}
-
-/// Facts about the error's surroundings that select a hint.
-struct HintContext<'t> {
-    text: &'t str,
-    pos: usize,
-    /// The keyword that starts the chunk's item (`table`, `rule`, …).
-    item_keyword: &'t str,
-    after_number: bool,
-    unclosed: Option<(usize, char)>,
-}
-
-fn choose_hint(
-    context: &HintContext<'_>,
-    found: &Found<'_>,
-    positives: &[Rule],
-    expected: &Expected,
-) -> Option<Hint> {
-    let expects = |rule: Rule| positives.contains(&rule);
-    let before = context.text.get(..context.pos).unwrap_or("");
-    let after_number = context.after_number;
-    let unclosed = context.unclosed;
-    let in_table = context.item_keyword == "table";
-    Some(match found.kind {
-        FoundKind::OddSpace(c) => Hint::OddSpace(c),
-        _ if found.text.starts_with('\'') => Hint::SingleQuote,
-        _ if found.text == "=" && expected.operator => Hint::DoubleEquals,
-        _ if expects(Rule::kw_because) => Hint::Because,
-        _ if expects(Rule::fat_arrow) && in_table => Hint::RowArrow,
-        _ if expects(Rule::punct_pipe) && expects(Rule::brace_close) && in_table => Hint::RowStart,
-        _ if expects(Rule::fat_arrow) => Hint::ArmArrow,
-        FoundKind::Number if after_number => Hint::NumberSpace,
-        _ if expects(Rule::ret_arrow) => Hint::ReturnType,
-        _ if expects(Rule::text_open) && before.trim_end().ends_with("source") => Hint::SourceText,
-        _ if expects(Rule::text_open) && before.trim_end().ends_with("example") => {
-            Hint::ExampleTitle
-        }
-        _ if expects(Rule::kw_else) => Hint::Else,
-        _ if expected.tokens == ["`:`"] => Hint::FieldColon,
-        _ if found.text == "(" && before.ends_with([' ', '\t']) => {
-            let name: String = before
-                .trim_end()
-                .chars()
-                .rev()
-                .take_while(|c| is_word_char(*c))
-                .collect();
-            if name.is_empty() {
-                return unclosed.map(|(_, open)| Hint::Unclosed(open));
-            }
-            Hint::CallSpace(name.chars().rev().collect())
-        }
-        _ => return unclosed.map(|(_, open)| Hint::Unclosed(open)),
-    })
 }
 
 /// The first word of a chunk after doc comments, comments and spaces.
@@ -325,6 +339,25 @@ fn decimal_comma(text: &str, pos: usize) -> Option<(String, Range<usize>)> {
     }
     let range = pos.saturating_sub(whole_len)..pos.saturating_add(1).saturating_add(fraction_len);
     Some((text.get(range.clone())?.to_owned(), range))
+}
+
+/// `1 709`: three digits after a number and a space read as a thousands
+/// group. Returns where the number before the space starts.
+fn thousands_group_start(
+    text: &str,
+    pos: usize,
+    found: &Found<'_>,
+    after_number: bool,
+) -> Option<usize> {
+    let group = found.kind == FoundKind::Number && found.text.len() == 3;
+    let rest = text.get(found.end..)?;
+    let ends_number = !rest.starts_with(|c: char| c == '.' || c.is_ascii_digit());
+    if !(after_number && group && ends_number) {
+        return None;
+    }
+    let before = text.get(..pos)?.trim_end_matches([' ', '\t']);
+    let digits = before.len() - before.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+    Some(before.len().saturating_sub(digits))
 }
 
 /// True when a number ends right before `pos`, with only spaces between.
@@ -438,120 +471,4 @@ fn shorten(token: &str) -> String {
     let mut short: String = token.chars().take(MAX_CHARS).collect();
     short.push('…');
     short
-}
-
-/// What a lexical scan of the chunk up to the error position saw.
-struct Lexed {
-    last_token_end: Option<usize>,
-    last_text_start: Option<usize>,
-    /// The first `///` line after the last token, if any.
-    trailing_doc: Option<(usize, usize)>,
-    /// Brackets still open, innermost last.
-    open: Vec<(usize, char)>,
-}
-
-impl Lexed {
-    fn up_to(text: &str, start: usize, pos: usize) -> Lexed {
-        let mut lexed = Lexed {
-            last_token_end: None,
-            last_text_start: None,
-            trailing_doc: None,
-            open: Vec::new(),
-        };
-        for token in Lexer::new(text, start) {
-            if token.start >= pos {
-                break;
-            }
-            if token.first == '/' && token.end.saturating_sub(token.start) > 1 {
-                // A doc comment (the lexer returns those as tokens).
-                lexed.trailing_doc = lexed.trailing_doc.or(Some((token.start, token.end)));
-                continue;
-            }
-            lexed.trailing_doc = None;
-            lexed.last_token_end = Some(token.end.min(pos));
-            match token.first {
-                '"' => lexed.last_text_start = Some(token.start),
-                '(' | '[' | '{' => lexed.open.push((token.start, token.first)),
-                ')' | ']' | '}' => {
-                    lexed.open.pop();
-                }
-                _ => {}
-            }
-        }
-        lexed
-    }
-}
-
-/// A minimal lexer that skips spaces, comments and text contents, so
-/// brackets inside them are not counted. Tokens are single characters,
-/// except a text in quotes, which is one token up to its closing quote or
-/// the end of its line, and a `///` doc comment, one token to the line end.
-struct Lexer<'t> {
-    text: &'t str,
-    pos: usize,
-}
-
-struct Token {
-    start: usize,
-    end: usize,
-    first: char,
-}
-
-impl<'t> Lexer<'t> {
-    fn new(text: &'t str, pos: usize) -> Lexer<'t> {
-        Lexer { text, pos }
-    }
-}
-
-impl Iterator for Lexer<'_> {
-    type Item = Token;
-
-    fn next(&mut self) -> Option<Token> {
-        loop {
-            let rest = self.text.get(self.pos..)?;
-            let first = rest.chars().next()?;
-            let start = self.pos;
-            if first.is_whitespace() || first == '\u{FEFF}' {
-                self.pos = start.saturating_add(first.len_utf8());
-                continue;
-            }
-            if rest.starts_with("//") {
-                let line = rest.find('\n').unwrap_or(rest.len());
-                self.pos = start.saturating_add(line);
-                if rest.starts_with("///") && !rest.starts_with("////") {
-                    return Some(Token {
-                        start,
-                        end: self.pos,
-                        first: '/',
-                    });
-                }
-                continue;
-            }
-            let len = if first == '"' {
-                text_token_len(rest)
-            } else {
-                first.len_utf8()
-            };
-            self.pos = start.saturating_add(len);
-            return Some(Token {
-                start,
-                end: self.pos,
-                first,
-            });
-        }
-    }
-}
-
-/// Length of a text token starting at its opening quote.
-fn text_token_len(rest: &str) -> usize {
-    let mut escaped = false;
-    for (index, c) in rest.char_indices().skip(1) {
-        match c {
-            '\n' | '\r' => return index,
-            '"' if !escaped => return index.saturating_add(1),
-            '\\' => escaped = !escaped,
-            _ => escaped = false,
-        }
-    }
-    rest.len()
 }

@@ -2,9 +2,12 @@
 //! wording (never a grammar rule name), and hostile inputs that must not
 //! panic or exhaust the stack.
 
+#![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
+
+use super::ast::ExprKind;
 use super::ast::Item;
 use super::parser::Rule;
-use super::parser_tests::{all_text, one_error, parse_text};
+use super::parser_tests::{all_text, one_error, parse_ok, parse_text, sexpr};
 use crate::diagnostics::Code;
 
 /// Broken inputs whose messages are checked for rule names, one per line
@@ -114,6 +117,26 @@ fn the_caret_is_a_byte_offset_after_swedish_letters() {
 }
 
 #[test]
+fn swedish_identifiers_and_spans_are_bytes() {
+    let text = "rule ålder_för_sysselsättning(år: Int) -> Int = år + 1\n";
+    let module = parse_ok(text);
+    let Some(Item::Rule(rule)) = module.items.first() else {
+        panic!("expected a rule")
+    };
+    assert_eq!(rule.name.name, "ålder_för_sysselsättning");
+    assert_eq!(rule.params[0].name.name, "år");
+    let start = text.find("år +").unwrap();
+    let ExprKind::Binary(_, lhs, _) = &rule.body.kind else {
+        panic!()
+    };
+    assert_eq!(
+        (lhs.span.start as usize, lhs.span.end as usize),
+        (start, start + "år".len())
+    );
+    assert_eq!(rule.body.span.end as usize, text.len() - 1);
+}
+
+#[test]
 fn a_missing_token_at_a_line_end_is_marked_after_the_last_token() {
     let text = "condition c(a: Int) {\n  requires a <= 5\n}\n";
     let d = one_error(text);
@@ -150,6 +173,18 @@ fn an_unclosed_bracket_is_pointed_at() {
 #[test]
 fn common_mistakes_have_their_own_wording() {
     let cases: &[(&str, &str, Option<&str>)] = &[
+        (
+            "param p: Money { from 2026-01-01 = 1 709 SEK }",
+            "expected a number without spaces, found `1 709`",
+            Some("write `1709`"),
+        ),
+        (
+            "example \"e\" {\n  1 == 1\n  -1 SEK == 0 SEK - 1 SEK\n}",
+            "comparisons cannot be chained, found a second `==`",
+            Some(
+                "a line that starts with `-` continues the line before it; put the negative value in parentheses, like `(-1 SEK)`",
+            ),
+        ),
         (
             "param p: Percent { from 2026-01-01 = 12,5 % }",
             "expected a number, found `12,5` with a decimal comma",
@@ -421,31 +456,34 @@ fn deep_nesting_is_reported_not_overflowed() {
 }
 
 #[test]
-fn tmp_dump_broken() {
-    for text in BROKEN {
-        let (_, diagnostics) = parse_text(text);
-        println!("--- {text:?}");
-        for d in &diagnostics {
-            println!("  [{}..{}] {}", d.span.start, d.span.end, all_text(d));
-        }
+fn rule_names_all_have_words_and_underscores() {
+    // The no-underscore rule names would be English words that a message
+    // could contain; the error tests rely on every name being unmistakable.
+    for rule in Rule::all_rules() {
+        let name = format!("{rule:?}");
+        let (_, words) = super::rule_names::describe(*rule);
+        assert!(!words.is_empty(), "{name} has no words");
+        assert!(
+            name.contains('_') || name.chars().all(|c| c.is_ascii_uppercase()),
+            "rename rule `{name}` so that it contains an underscore"
+        );
     }
 }
 
 #[test]
-fn tmp_timing() {
-    let w1 = std::fs::read_to_string("/work/main/examples/w1_payroll_month.avtal").unwrap();
-    for (name, text) in [
-        ("w1", w1.clone()),
-        ("w1x10", w1.repeat(10)),
-        ("ones", "rule r() -> Int = 1\n".repeat(2000)),
-        ("names", "rule r() -> Int = abc\n".repeat(2000)),
-        (
-            "sum",
-            "rule r() -> Int = a + b + c + d + e + f + g\n".repeat(2000),
-        ),
-    ] {
-        let t = std::time::Instant::now();
-        let (_, d) = parse_text(&text);
-        println!("{name} {} bytes: {:?} {}", text.len(), t.elapsed(), d.len());
-    }
+fn literal_problems_are_invalid_literal_diagnostics() {
+    let (module, diagnostics) =
+        parse_text("rule r() -> Date = 2026-1-5\nrule s() -> Text = \"a\\qb\"\n");
+    assert_eq!(module.items.len(), 2);
+    let codes: Vec<Code> = diagnostics.iter().map(|d| d.code).collect();
+    assert_eq!(codes, [Code::InvalidLiteral, Code::InvalidLiteral]);
+    assert_eq!(
+        diagnostics[0].help.as_deref(),
+        Some("write two digits for month and day: `2026-01-05`")
+    );
+    let Item::Rule(rule) = &module.items[0] else {
+        panic!()
+    };
+    assert_eq!(sexpr(&rule.body), "#2026-01-05");
+    assert!(diagnostics[1].message.contains("`\\q`"));
 }

@@ -295,7 +295,14 @@ impl Builder<'_> {
             "round" => self.round(args, span),
             "filter" => self.filter(args, span),
             _ => {
+                let had_lambda = args.iter().any(|a| matches!(a, Arg::Lambda(..)));
                 let args = args.into_iter().map(|a| self.plain_arg(a)).collect();
+                if had_lambda {
+                    // The misplaced `x => …` was reported; an error in place
+                    // of the whole call keeps the checker from also
+                    // counting its arguments.
+                    return error_expr(span);
+                }
                 Expr {
                     kind: ExprKind::Call { callee, args },
                     span,

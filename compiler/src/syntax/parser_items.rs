@@ -21,7 +21,7 @@ const MAX_TYPE_DEPTH: usize = 16;
 pub(super) enum TopEntry {
     Module(ast::Path),
     Use(ast::Use),
-    Item(ast::Item),
+    Item(Box<ast::Item>),
 }
 
 /// Builds AST nodes from the pairs of one chunk. Spans are made absolute
@@ -88,7 +88,7 @@ impl<'d> Builder<'d> {
                     }
                     Rule::item_def => {
                         if let Some(item) = self.item(pair) {
-                            entries.push(TopEntry::Item(item));
+                            entries.push(TopEntry::Item(Box::new(item)));
                         }
                     }
                     _ => {}
@@ -360,10 +360,8 @@ impl<'d> Builder<'d> {
         for child in header.rest {
             match child.as_rule() {
                 Rule::an_expr => exprs.push(self.expr(child)),
-                Rule::limit_kind => {
-                    if child.into_inner().any(|p| p.as_rule() == Rule::kw_least) {
-                        kind = ast::LimitKind::AtLeast;
-                    }
+                Rule::limit_kind if child.as_str().starts_with("least") => {
+                    kind = ast::LimitKind::AtLeast;
                 }
                 Rule::limit_period => {
                     let words: Vec<Pair<'_, Rule>> = child

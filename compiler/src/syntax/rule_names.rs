@@ -191,6 +191,19 @@ pub fn describe(rule: Rule) -> (RuleKind, &'static str) {
     }
 }
 
+/// The words for a whole group of expected rules, used when nothing more
+/// specific was expected ("expected an operator, found `EUR`").
+pub fn group_words(kind: RuleKind) -> &'static str {
+    match kind {
+        RuleKind::Token => "something else",
+        RuleKind::Operator => "an operator",
+        RuleKind::ItemStart => "an item",
+        RuleKind::End => "end of file",
+        RuleKind::Unit => "a unit like `SEK`",
+        RuleKind::Hidden => "something else",
+    }
+}
+
 /// True for rules that name something: when one of them is expected and a
 /// keyword is found, the message says the keyword cannot be a name.
 pub fn is_name(rule: Rule) -> bool {

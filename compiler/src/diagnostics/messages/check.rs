@@ -54,7 +54,11 @@ pub fn duplicate_definition(span: Span, name: &str, first: Span) -> Diagnostic {
 }
 
 pub fn unknown_module(span: Span, path: &str, suggestion: Option<&str>) -> Diagnostic {
-    let d = Diagnostic::new(Code::UnknownModule, span, format!("unknown module `{path}`"));
+    let d = Diagnostic::new(
+        Code::UnknownModule,
+        span,
+        format!("unknown module `{path}`"),
+    );
     match suggestion {
         Some(s) => d.with_help(format!("did you mean `{s}`?")),
         None => d.with_help(format!(
@@ -133,7 +137,13 @@ pub fn recursion(span: Span, name: &str, cycle: &[String]) -> Diagnostic {
     .with_help("rules are total functions without recursion; compute the value directly")
 }
 
-pub fn unit_mismatch(span: Span, op: &str, left: &str, right: &str, help: Option<&str>) -> Diagnostic {
+pub fn unit_mismatch(
+    span: Span,
+    op: &str,
+    left: &str,
+    right: &str,
+    help: Option<&str>,
+) -> Diagnostic {
     let verb = match op {
         "+" => "add",
         "-" => "subtract",
@@ -176,7 +186,13 @@ pub fn wrong_kind(span: Span, expected: &str, found: &str) -> Diagnostic {
     )
 }
 
-pub fn argument_count(span: Span, name: &str, expected: usize, found: usize, signature: &str) -> Diagnostic {
+pub fn argument_count(
+    span: Span,
+    name: &str,
+    expected: usize,
+    found: usize,
+    signature: &str,
+) -> Diagnostic {
     let plural = if expected == 1 { "" } else { "s" };
     Diagnostic::new(
         Code::ArgumentCount,
@@ -195,8 +211,12 @@ pub fn not_callable(span: Span, name: &str, what: &str) -> Diagnostic {
 }
 
 pub fn not_a_value(span: Span, name: &str, what: &str, help: &str) -> Diagnostic {
-    Diagnostic::new(Code::TypeMismatch, span, format!("`{name}` is {what}, not a value"))
-        .with_help(help.to_string())
+    Diagnostic::new(
+        Code::TypeMismatch,
+        span,
+        format!("`{name}` is {what}, not a value"),
+    )
+    .with_help(help.to_string())
 }
 
 /// `date_hint` is a date expression in scope (`dag`, `e.period`), if any.
@@ -221,7 +241,13 @@ pub fn at_on_non_param(span: Span) -> Diagnostic {
     .with_help("only a `param` name can stand before `at`")
 }
 
-pub fn inexact(span: Span, type_name: &str, allowed: u32, found: Option<u32>, step: &str) -> Diagnostic {
+pub fn inexact(
+    span: Span,
+    type_name: &str,
+    allowed: u32,
+    found: Option<u32>,
+    step: &str,
+) -> Diagnostic {
     let found = match found {
         Some(n) => format!("up to {n} decimals"),
         None => "an unbounded number of decimals (a division)".to_string(),
@@ -254,26 +280,37 @@ pub fn cannot_infer_record(span: Span) -> Diagnostic {
 }
 
 pub fn invalid_round_step(span: Span, reason: &str) -> Diagnostic {
-    Diagnostic::new(Code::InvalidRound, span, format!("invalid rounding step: {reason}"))
-        .with_help("the step is a positive literal of the value's unit, like `0.01 SEK` or `0.5 h`")
+    Diagnostic::new(
+        Code::InvalidRound,
+        span,
+        format!("invalid rounding step: {reason}"),
+    )
+    .with_help("the step is a positive literal of the value's unit, like `0.01 SEK` or `0.5 h`")
 }
 
 pub fn unknown_round_mode(span: Span, name: &str, modes: &[&str]) -> Diagnostic {
-    Diagnostic::new(Code::InvalidRound, span, format!("unknown rounding mode `{name}`")).with_help(
-        format!(
-            "the modes are {}",
-            modes
-                .iter()
-                .map(|m| format!("`{m}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
+    Diagnostic::new(
+        Code::InvalidRound,
+        span,
+        format!("unknown rounding mode `{name}`"),
     )
+    .with_help(format!(
+        "the modes are {}",
+        modes
+            .iter()
+            .map(|m| format!("`{m}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ))
 }
 
 pub fn invalid_entry(span: Span, reason: &str, help: &str) -> Diagnostic {
-    Diagnostic::new(Code::InvalidEntryPoint, span, format!("invalid entry point: {reason}"))
-        .with_help(help.to_string())
+    Diagnostic::new(
+        Code::InvalidEntryPoint,
+        span,
+        format!("invalid entry point: {reason}"),
+    )
+    .with_help(help.to_string())
 }
 
 pub fn param_timeline(span: Span, date: &str, previous: Span) -> Diagnostic {
@@ -296,7 +333,11 @@ pub fn param_not_constant(span: Span) -> Diagnostic {
 }
 
 pub fn not_a_list(span: Span, found: &str) -> Diagnostic {
-    Diagnostic::new(Code::NotAList, span, format!("expected a list, found `{found}`"))
+    Diagnostic::new(
+        Code::NotAList,
+        span,
+        format!("expected a list, found `{found}`"),
+    )
 }
 
 pub fn empty_list(span: Span) -> Diagnostic {
@@ -318,13 +359,9 @@ pub fn non_exhaustive(span: Span, missing: &[String]) -> Diagnostic {
 }
 
 pub fn unreachable_arm(span: Span) -> Diagnostic {
-    Diagnostic::new(
-        Code::UnreachableArm,
-        span,
-        "this arm can never be chosen",
-    )
-    .with_label("earlier arms already cover it")
-    .with_help("remove it, or move it above the arm that covers it")
+    Diagnostic::new(Code::UnreachableArm, span, "this arm can never be chosen")
+        .with_label("earlier arms already cover it")
+        .with_help("remove it, or move it above the arm that covers it")
 }
 
 pub fn table_not_covered(span: Span, examples: &[String]) -> Diagnostic {

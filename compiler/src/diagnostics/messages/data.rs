@@ -174,6 +174,14 @@ pub fn cell(error: &CellError) -> DataMessage {
             DataMessage::new(Code::NotExact, message)
                 .help("add an explicit `round(…)` where the value is computed")
         }
+        Problem::TooLarge => DataMessage::new(
+            Code::Overflow,
+            format!(
+                "the value {found} is too large to be written as {}",
+                type_words(&error.expected)
+            ),
+        )
+        .help("an exact decimal holds at most 28 significant digits"),
         Problem::WrongValue => DataMessage::new(
             Code::NotExact,
             format!("cannot write this value as {expected}"),

@@ -140,7 +140,8 @@ pub fn unknown_unit(span: Span, word: &str) -> Diagnostic {
 }
 
 /// A keyword where a name was expected: `rule match(…)`.
-pub fn keyword_as_name(span: Span, keyword: &str, expected: &str) -> Diagnostic {
+pub fn keyword_as_name(span: Span, keyword: &str, expected: &[&str]) -> Diagnostic {
+    let expected = alternatives(expected);
     Diagnostic::new(
         Code::Syntax,
         span,
@@ -175,13 +176,32 @@ pub fn misplaced_doc_comment(span: Span) -> Diagnostic {
 }
 
 /// `a < b < c`.
-pub fn chained_comparison(span: Span, operator: &str) -> Diagnostic {
-    Diagnostic::new(
+/// `a < b < c`. `continues_line` is set when the second comparison is on a
+/// line that starts with `-`, which continues the line before it (in an
+/// example, the previous assertion).
+pub fn chained_comparison(span: Span, operator: &str, continues_line: bool) -> Diagnostic {
+    let d = Diagnostic::new(
         Code::Syntax,
         span,
         format!("comparisons cannot be chained, found a second `{operator}`"),
+    );
+    if continues_line {
+        d.with_help(
+            "a line that starts with `-` continues the line before it; put the negative value in parentheses, like `(-1 SEK)`",
+        )
+    } else {
+        d.with_help("compare twice and join with `and`: `a < b and b < c`")
+    }
+}
+
+/// `1 709`: a number written with a space as thousands separator.
+pub fn number_with_space(span: Span, written: &str, joined: &str) -> Diagnostic {
+    Diagnostic::new(
+        Code::Syntax,
+        span,
+        format!("expected a number without spaces, found `{written}`"),
     )
-    .with_help("compare twice and join with `and`: `a < b and b < c`")
+    .with_help(format!("write `{joined}`"))
 }
 
 /// Brackets or expressions nested beyond the parser's limit.
