@@ -102,20 +102,6 @@ fn suggest_date(text: &str) -> Option<String> {
     Some(out)
 }
 
-fn write_date(date: NaiveDate, out: &mut String) -> fmt::Result {
-    if (0..=9999).contains(&date.year()) {
-        write!(
-            out,
-            "{:04}-{:02}-{:02}",
-            date.year(),
-            date.month(),
-            date.day()
-        )
-    } else {
-        write!(out, "{date}")
-    }
-}
-
 fn parse_bool(text: &str) -> Option<bool> {
     if text.eq_ignore_ascii_case("true") || text == "1" {
         Some(true)

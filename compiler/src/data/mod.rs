@@ -1,6 +1,7 @@
 //! Reading and writing data cells: one CSV cell or one JSON value into an
-//! interpreter [`Value`] of a known [`Type`], and a `Value` back into cell
-//! text or JSON. No IO: the CLI reads the files and hands over text.
+//! interpreter [`Value`](crate::eval::Value) of a known [`Type`], and a
+//! `Value` back into cell text or JSON. No IO: the CLI reads the files and
+//! hands over text.
 //!
 //! The rules (DESIGN.md, "Units in data"):
 //! - numbers are plain decimals in the value's own unit: `30000.00` money,

@@ -5,7 +5,8 @@
 //! Errors are data here; the wording of every message lives in
 //! `diagnostics::messages::data`. Nothing here reads or writes values.
 
-/// What was expected, for messages (a [`Kind`] without nested fields).
+/// What was expected, for messages (a [`Kind`](super::Kind) without nested
+/// fields).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Expected {
     Int,
@@ -107,6 +108,7 @@ pub enum Found {
 /// Longest found text shown in full.
 const SHOW_CHARS: usize = 40;
 
+/// `text` cut after [`SHOW_CHARS`] characters, with an ellipsis.
 pub(super) fn shorten(text: &str) -> String {
     match text.char_indices().nth(SHOW_CHARS) {
         Some((cut, _)) => format!("{}…", text.get(..cut).unwrap_or(text)),

@@ -94,9 +94,9 @@ fn decimal_of(value: &Value) -> Decimal {
     }
 }
 
+fn row_type() -> DataType {
     ty(Type::Record(RecordId(0)))
 }
-
 
 #[test]
 fn every_type_round_trips_through_text() {
@@ -118,4 +118,3 @@ fn every_type_round_trips_through_text() {
         assert_eq!(write(t, &value).unwrap(), text);
     }
 }
-
