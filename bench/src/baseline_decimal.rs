@@ -11,7 +11,10 @@ fn round2(x: Decimal) -> Decimal {
 }
 
 fn ore(x: Decimal) -> i64 {
-    (x * Decimal::ONE_HUNDRED).trunc().try_into().unwrap_or(i64::MIN)
+    (x * Decimal::ONE_HUNDRED)
+        .trunc()
+        .try_into()
+        .unwrap_or(i64::MIN)
 }
 
 pub fn w1(e: &Employee) -> Outputs {

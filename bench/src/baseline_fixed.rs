@@ -59,9 +59,11 @@ pub fn w1(e: &Employee) -> Option<Outputs> {
     } else {
         let days = i128::from(e.reserve_days);
         let el = i128::from(eligible);
-        let numerator = el * i128::from(e.salary_ore) * 12 * days
-            - i128::from(e.reserve_pay_ore) * el * 365;
-        i64::try_from(round_div_i128(numerator, 365 * days)).ok()?.max(0)
+        let numerator =
+            el * i128::from(e.salary_ore) * 12 * days - i128::from(e.reserve_pay_ore) * el * 365;
+        i64::try_from(round_div_i128(numerator, 365 * days))
+            .ok()?
+            .max(0)
     };
     let used = e.mertid_tenths.checked_add(e.overtime_tenths)?;
     let (notice_months, notice_end) = notice(e);

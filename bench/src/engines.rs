@@ -97,7 +97,10 @@ impl InterpreterEngine {
         let interpreter = Interpreter::new(&self.program);
         let mut ok = 0;
         for r in &self.records {
-            if interpreter.call(self.entry, std::slice::from_ref(r)).is_ok() {
+            if interpreter
+                .call(self.entry, std::slice::from_ref(r))
+                .is_ok()
+            {
                 ok += 1;
             }
         }
@@ -110,7 +113,10 @@ fn number(value: Option<&Value>, scale: u32) -> Option<i64> {
         return None;
     };
     let d: Decimal = n.to_decimal()?;
-    (d * Decimal::from(10i64.pow(scale))).trunc().try_into().ok()
+    (d * Decimal::from(10i64.pow(scale)))
+        .trunc()
+        .try_into()
+        .ok()
 }
 
 fn decode(value: &Value) -> Option<Outputs> {
@@ -147,7 +153,13 @@ pub fn run_binary(binary: &PathBuf, population: &str) -> Result<(), String> {
     let out = std::env::temp_dir().join("avtal-w1-bench-out.csv");
     let status = Command::new(binary)
         .current_dir(&workspace)
-        .args(["run", "examples/w1_payroll_month.avtal", "--input", population, "--output"])
+        .args([
+            "run",
+            "examples/w1_payroll_month.avtal",
+            "--input",
+            population,
+            "--output",
+        ])
         .arg(&out)
         .stdout(Stdio::null())
         .stderr(Stdio::null())

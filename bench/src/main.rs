@@ -76,10 +76,22 @@ fn run(path: &str, rounds: usize) -> Result<(), String> {
     }
 
     let mut timings = vec![
-        Timing { name: "interpreter (compute only)", best: Duration::MAX },
-        Timing { name: "avtal run, CSV to CSV (end to end)", best: Duration::MAX },
-        Timing { name: "hand-written rust_decimal", best: Duration::MAX },
-        Timing { name: "hand-written i64 fixed point", best: Duration::MAX },
+        Timing {
+            name: "interpreter (compute only)",
+            best: Duration::MAX,
+        },
+        Timing {
+            name: "avtal run, CSV to CSV (end to end)",
+            best: Duration::MAX,
+        },
+        Timing {
+            name: "hand-written rust_decimal",
+            best: Duration::MAX,
+        },
+        Timing {
+            name: "hand-written i64 fixed point",
+            best: Duration::MAX,
+        },
     ];
     let end_to_end = engines::avtal_binary();
     for _ in 0..rounds {
@@ -92,7 +104,10 @@ fn run(path: &str, rounds: usize) -> Result<(), String> {
             record(&mut timings, 1, t.elapsed(), 0);
         }
         let t = Instant::now();
-        let sink: i64 = employees.iter().map(|e| baseline_decimal::w1(e).reserve_topup).sum();
+        let sink: i64 = employees
+            .iter()
+            .map(|e| baseline_decimal::w1(e).reserve_topup)
+            .sum();
         record(&mut timings, 2, t.elapsed(), sink as usize);
         let t = Instant::now();
         let sink: i64 = employees

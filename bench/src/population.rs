@@ -60,7 +60,9 @@ pub fn fixed(text: &str, scale: u32) -> Option<i64> {
 }
 
 /// Read a W1 population CSV (as `gen_population.py` writes it).
-pub fn read(path: &str) -> Result<(Vec<Employee>, Vec<csv::StringRecord>, csv::StringRecord), String> {
+pub fn read(
+    path: &str,
+) -> Result<(Vec<Employee>, Vec<csv::StringRecord>, csv::StringRecord), String> {
     let mut reader = csv::Reader::from_path(path).map_err(|e| format!("{path}: {e}"))?;
     let header = reader.headers().map_err(|e| e.to_string())?.clone();
     let mut employees = Vec::new();

@@ -13,7 +13,7 @@ use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
 
-use avtal_compiler::{FileId, Sources, stdlib, syntax};
+use avtal_compiler::{FileId, Sources, analysis, stdlib, syntax};
 
 use crate::term::{Failure, display_path};
 
@@ -108,7 +108,23 @@ impl Loader {
             Failure::new(format!("cannot read {name}: the file is not UTF-8 text"))
                 .with_help("save it as UTF-8")
         })?;
-        let id = self.sources.add(name, text);
+        // A stdlib module opened from disk (someone editing `stdlib/`)
+        // takes the place of the embedded copy instead of clashing with it.
+        let mut probe = Sources::new();
+        let probe_id = probe.add(name.clone(), text.clone());
+        let (header, _) = syntax::parse(&probe, probe_id);
+        let embedded = header.name.as_ref().and_then(|m| {
+            let dotted = m.dotted();
+            stdlib::MODULES.iter().position(|(path, _, _)| *path == dotted)
+        });
+        let id = match embedded.and_then(|index| u32::try_from(index).ok()) {
+            Some(index) => {
+                let id = FileId(index);
+                self.sources.replace(id, name, text);
+                id
+            }
+            None => self.sources.add(name, text),
+        };
         let (module, _) = syntax::parse(&self.sources, id);
         if let Some(module_name) = module.name {
             self.modules.insert(module_name.dotted());
@@ -151,21 +167,16 @@ impl Loader {
     }
 }
 
-/// `a/b/c.avtal` beside `file` or in one of its ancestors (canonical paths).
+/// `a/b/c.avtal` beside `file` or in one of its ancestors (canonical paths);
+/// the search order is shared with the language server.
 fn find_module(file: &Path, dotted: &str) -> Option<PathBuf> {
-    let mut relative = PathBuf::new();
-    for segment in dotted.split('.') {
-        relative.push(segment);
-    }
-    relative.set_extension("avtal");
-    file.parent()?
-        .ancestors()
-        .map(|dir| dir.join(&relative))
+    analysis::modules::module_candidates(file, dotted)
+        .into_iter()
         .find(|candidate| candidate.is_file())
 }
 
 /// Every `*.avtal` file below `dir`, skipping `target/` and hidden entries.
-fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> Result<(), (PathBuf, io::Error)> {
+pub fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> Result<(), (PathBuf, io::Error)> {
     let entries = fs::read_dir(dir).map_err(|e| (dir.to_path_buf(), e))?;
     for entry in entries {
         let entry = entry.map_err(|e| (dir.to_path_buf(), e))?;

@@ -10,7 +10,9 @@
 
 mod check;
 mod examples;
+mod fmt;
 mod loader;
+mod lsp;
 mod run;
 mod term;
 
@@ -40,6 +42,10 @@ enum Command {
     Test(TestArgs),
     /// Evaluate an `evaluate` entry point over a file of cases.
     Run(RunArgs),
+    /// Format sources in place (`--check`: only report files that would change).
+    Fmt(FmtArgs),
+    /// Serve the Language Server Protocol on stdin/stdout (for editors).
+    Lsp,
 }
 
 #[derive(Debug, clap::Args)]
@@ -50,6 +56,16 @@ pub struct CheckArgs {
     /// `human` (miette reports on stderr) or `json` (one object per line on stdout).
     #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
     pub message_format: MessageFormat,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct FmtArgs {
+    /// Source files, or directories searched for `*.avtal` files.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Change nothing; exit with 1 if a file is not formatted (for CI).
+    #[arg(long)]
+    pub check: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -95,8 +111,9 @@ pub struct RunArgs {
     /// Format of the output, when its extension does not say (stdout: the input's).
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub output_format: Option<DataFormat>,
-    /// The evaluator.
-    #[arg(long, value_enum, default_value_t = Engine::Interp)]
+    /// The evaluator: `jit` compiles the entry point to native code (records
+    /// it cannot compute exactly go to the interpreter), `interp` interprets.
+    #[arg(long, value_enum, default_value_t = Engine::Jit)]
     pub engine: Engine,
     /// No progress bar and no summary line when all rows succeed.
     #[arg(long, short)]
@@ -111,6 +128,8 @@ pub enum DataFormat {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Engine {
+    /// Native code from Cranelift, identical results to the interpreter.
+    Jit,
     /// The reference interpreter.
     Interp,
 }
@@ -132,6 +151,8 @@ fn main() -> ExitCode {
         Command::Check(args) => check::run(&args),
         Command::Test(args) => examples::run(&args),
         Command::Run(args) => run::run(&args),
+        Command::Fmt(args) => fmt::run(&args),
+        Command::Lsp => lsp::run(),
     };
     match result {
         Ok(status) => status.into(),

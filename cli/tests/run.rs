@@ -336,21 +336,29 @@ fn sources_with_errors_are_not_run() {
 }
 
 /// The README's command: W1 over the bundled population gives the
-/// expected output exactly.
+/// expected output exactly, with both engines.
 #[test]
 fn w1_population_matches_the_expected_output() {
+    for engine in ["jit", "interp"] {
+        w1_population_with_engine(engine);
+    }
+}
+
+fn w1_population_with_engine(engine: &str) {
     let root = workspace();
     let expected = root.join("examples/w1_population.expected.csv");
     let Ok(expected) = fs::read_to_string(&expected) else {
         panic!("examples/w1_population.expected.csv is missing");
     };
-    let dir = scratch("run_w1");
+    let dir = scratch(&format!("run_w1_{engine}"));
     let out = dir.join("w1_out.csv");
     let run = avtal(
         &root,
         &[
             "run",
             "examples/w1_payroll_month.avtal",
+            "--engine",
+            engine,
             "--input",
             "examples/w1_population.csv",
             "--output",
@@ -361,7 +369,7 @@ fn w1_population_matches_the_expected_output() {
     let actual = fs::read_to_string(&out).unwrap();
     assert_eq!(actual.lines().count(), 1001);
     for (index, (a, e)) in actual.lines().zip(expected.lines()).enumerate() {
-        assert_eq!(a, e, "line {}", index + 1);
+        assert_eq!(a, e, "{engine}: line {}", index + 1);
     }
     assert_eq!(actual, expected);
 }

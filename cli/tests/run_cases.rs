@@ -46,20 +46,28 @@ fn every_case_under_tests_run() {
     let mut failures = Vec::new();
     for case in &cases {
         let name = case.file_name().unwrap().to_string_lossy().into_owned();
-        if let Err(problem) = run_case(case, &name) {
-            failures.push(format!("tests/run/{name}: {problem}"));
+        // Every `run` case runs with both engines and must give the same
+        // files byte for byte.
+        for engine in ["jit", "interp"] {
+            if let Err(problem) = run_case(case, &name, engine) {
+                failures.push(format!("tests/run/{name} (--engine {engine}): {problem}"));
+            }
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
-fn run_case(case: &Path, name: &str) -> Result<(), String> {
-    let work = scratch(&format!("run_case_{name}"));
+fn run_case(case: &Path, name: &str, engine: &str) -> Result<(), String> {
+    let work = scratch(&format!("run_case_{name}_{engine}"));
     copy_inputs(case, &work);
-    let args = match fs::read_to_string(case.join("cmd")) {
+    let mut args: Vec<String> = match fs::read_to_string(case.join("cmd")) {
         Ok(cmd) => cmd.split_whitespace().map(str::to_string).collect(),
         Err(_) => default_args(case)?,
     };
+    if args.first().is_some_and(|a| a == "run") {
+        args.push("--engine".to_string());
+        args.push(engine.to_string());
+    }
     let stdin = fs::read(case.join("stdin")).ok();
     let mut command = Command::new(env!("CARGO_BIN_EXE_avtal"));
     command

@@ -6,10 +6,13 @@
 //! `syntax` (pest → AST) → `check` (names, types with units, tables,
 //! matches → typed IR in `ir`) → `eval` (reference interpreter).
 
+pub mod analysis;
 pub mod check;
+pub mod codegen;
 pub mod data;
 pub mod diagnostics;
 pub mod eval;
+pub mod format;
 pub mod ir;
 pub mod source;
 pub mod stdlib;

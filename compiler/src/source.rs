@@ -90,6 +90,18 @@ impl Sources {
         })
     }
 
+    /// Put new text under an existing id, as a user file: a stdlib module
+    /// the user is editing on disk replaces the embedded copy.
+    pub fn replace(&mut self, id: FileId, name: impl Into<String>, text: impl Into<String>) {
+        if let Some(file) = self.files.get_mut(id.0 as usize) {
+            *file = SourceFile {
+                name: name.into(),
+                text: text.into(),
+                is_stdlib: false,
+            };
+        }
+    }
+
     fn push(&mut self, file: SourceFile) -> FileId {
         let id = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
         self.files.push(file);

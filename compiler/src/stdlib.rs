@@ -6,11 +6,68 @@
 use crate::source::Sources;
 
 /// (module path, file name, source text)
-pub const MODULES: &[(&str, &str, &str)] = &[(
-    "lag.las",
-    "<stdlib>/lag/las.avtal",
-    include_str!("../../stdlib/lag/las.avtal"),
-)];
+pub const MODULES: &[(&str, &str, &str)] = &[
+    (
+        "lag.las",
+        "<stdlib>/lag/las.avtal",
+        include_str!("../../stdlib/lag/las.avtal"),
+    ),
+    (
+        "lag.ledighet",
+        "<stdlib>/lag/ledighet.avtal",
+        include_str!("../../stdlib/lag/ledighet.avtal"),
+    ),
+    (
+        "prov.skal",
+        "<stdlib>/prov/skal.avtal",
+        include_str!("../../stdlib/prov/skal.avtal"),
+    ),
+    (
+        "staten.chefsavtal",
+        "<stdlib>/staten/chefsavtal.avtal",
+        include_str!("../../stdlib/staten/chefsavtal.avtal"),
+    ),
+    (
+        "staten.enskilda_overenskommelser",
+        "<stdlib>/staten/enskilda_overenskommelser.avtal",
+        include_str!("../../stdlib/staten/enskilda_overenskommelser.avtal"),
+    ),
+    (
+        "staten.omstallning",
+        "<stdlib>/staten/omstallning.avtal",
+        include_str!("../../stdlib/staten/omstallning.avtal"),
+    ),
+    (
+        "staten.pa16.premier",
+        "<stdlib>/staten/pa16/premier.avtal",
+        include_str!("../../stdlib/staten/pa16/premier.avtal"),
+    ),
+    (
+        "staten.psa",
+        "<stdlib>/staten/psa.avtal",
+        include_str!("../../stdlib/staten/psa.avtal"),
+    ),
+    (
+        "staten.rd_rals.revision",
+        "<stdlib>/staten/rd_rals/revision.avtal",
+        include_str!("../../stdlib/staten/rd_rals/revision.avtal"),
+    ),
+    (
+        "staten.villkorsavtal.arbetstid",
+        "<stdlib>/staten/villkorsavtal/arbetstid.avtal",
+        include_str!("../../stdlib/staten/villkorsavtal/arbetstid.avtal"),
+    ),
+    (
+        "staten.villkorsavtal.ledighet",
+        "<stdlib>/staten/villkorsavtal/ledighet.avtal",
+        include_str!("../../stdlib/staten/villkorsavtal/ledighet.avtal"),
+    ),
+    (
+        "staten.villkorsavtal.semester",
+        "<stdlib>/staten/villkorsavtal/semester.avtal",
+        include_str!("../../stdlib/staten/villkorsavtal/semester.avtal"),
+    ),
+];
 
 /// Add every stdlib module to `sources`.
 pub fn add_to(sources: &mut Sources) {

@@ -33,13 +33,8 @@ def money(x: F) -> str:
 
 
 def hours(x: F) -> str:
-    # The value's own scale, at least one decimal (inputs have one).
-    tenths = x * 10
-    if tenths.denominator == 1:
-        t = tenths.numerator
-        sign = "-" if t < 0 else ""
-        t = abs(t)
-        return f"{sign}{t // 10}.{t % 10}"
+    # Hours are written with exactly 2 decimals, like money (their
+    # canonical scale: every Hours value has the static scale of its node).
     return money(x)
 
 

@@ -25,7 +25,11 @@ impl Checker<'_> {
         span: Span,
     ) -> Expr {
         match self.lookup_item(self.ctx.module, &callee.name) {
-            Lookup::Found(ItemRef::Func(id)) => return self.call_function(id, callee, args, span),
+            Lookup::Found(ItemRef::Func(id)) => {
+                self.references
+                    .push((callee.span, super::RefTarget::Item(ItemRef::Func(id))));
+                return self.call_function(id, callee, args, span);
+            }
             Lookup::Found(ItemRef::Param(_)) => {
                 let hint = self.date_in_scope().unwrap_or_else(|| "2026-01-01".into());
                 self.error(

@@ -26,7 +26,11 @@ impl Checker<'_> {
     ) -> Expr {
         let id = match (type_name, expected) {
             (Some(name), _) => match self.lookup_item(self.ctx.module, &name.name) {
-                Lookup::Found(ItemRef::Record(id)) => id,
+                Lookup::Found(ItemRef::Record(id)) => {
+                    self.references
+                        .push((name.span, super::RefTarget::Item(ItemRef::Record(id))));
+                    id
+                }
                 _ => {
                     let candidates = self.visible_names(self.ctx.module);
                     let suggestion = closest(&name.name, candidates.iter().map(String::as_str));
@@ -63,6 +67,10 @@ impl Checker<'_> {
                 any_unknown = true;
                 continue;
             };
+            self.references.push((
+                init.name.span,
+                super::RefTarget::Field(id, u32::try_from(index).unwrap_or(u32::MAX)),
+            ));
             if let Some(Some(first)) = first_spans.get(index) {
                 self.error(msg::duplicate_field(
                     init.name.span,
@@ -264,7 +272,9 @@ impl Checker<'_> {
         span: Span,
     ) -> Expr {
         let value = self.expr(value, expected);
-        let step_checked = self.expr(step, Some(&value.ty));
+        // The step keeps its own type: `1` is a whole step even when the
+        // value is a `Decimal`, which makes the result an `Int`.
+        let step_checked = self.expr(step, None);
         let mode = match mode {
             None => RoundMode::HalfAwayFromZero,
             Some(m) => match RoundMode::from_name(&m.name) {
@@ -298,7 +308,8 @@ impl Checker<'_> {
             return error_expr(span);
         }
         let step_ok = step_checked.ty == value.ty
-            || (value.ty == Type::Decimal && step_checked.ty == Type::Int);
+            || (value.ty == Type::Decimal && step_checked.ty == Type::Int)
+            || (value.ty == Type::Int && step_checked.ty == Type::Int);
         if !step_ok {
             let found = self.program.type_name(&step_checked.ty);
             let wanted = self.program.type_name(&value.ty);

@@ -39,6 +39,8 @@ impl<'a> Checker<'a> {
             call_stack: Vec::new(),
             param_sources: Vec::new(),
             ctx: Default::default(),
+            references: Vec::new(),
+            types: Vec::new(),
         }
     }
 

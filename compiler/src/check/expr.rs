@@ -6,7 +6,7 @@
 use super::scale::{binary_scale, max_scale, storage_scale};
 use super::scope::{Lookup, closest, compatible};
 use super::units::{self, common_type};
-use super::{Checker, ItemRef, Local};
+use super::{Checker, ItemRef, Local, RefTarget};
 use crate::diagnostics::messages::check as msg;
 use crate::ir::{Const, Expr, ExprKind, LocalId, UnOp};
 use crate::source::Span;
@@ -86,8 +86,16 @@ impl Checker<'_> {
                 }
             },
             ast::ExprKind::Paren(inner) => self.expr(inner, expected),
-            ast::ExprKind::Name(ident) => self.name(ident, expected),
-            ast::ExprKind::Field(object, field) => self.field(object, field, span),
+            ast::ExprKind::Name(ident) => {
+                let checked = self.name(ident, expected);
+                self.types.push((span, checked.ty.clone()));
+                checked
+            }
+            ast::ExprKind::Field(object, field) => {
+                let checked = self.field(object, field, span);
+                self.types.push((field.span, checked.ty.clone()));
+                checked
+            }
             ast::ExprKind::Call { callee, args } => self.call(callee, args, expected, span),
             ast::ExprKind::Unary(op, operand) => self.unary(*op, operand, span),
             ast::ExprKind::Binary(op, left, right) => self.binary(*op, left, right, span),
@@ -133,6 +141,7 @@ impl Checker<'_> {
         if let Some(Type::Enum(id)) = expected
             && let Some(index) = self.variant_index(*id, &ident.name)
         {
+            self.references.push((span, RefTarget::Variant(*id, index)));
             return make(
                 ExprKind::Const(Const::Variant(index)),
                 Type::Enum(*id),
@@ -140,7 +149,11 @@ impl Checker<'_> {
                 span,
             );
         }
-        match self.lookup_item(self.ctx.module, &ident.name) {
+        let found = self.lookup_item(self.ctx.module, &ident.name);
+        if let Lookup::Found(item) = found {
+            self.references.push((span, RefTarget::Item(item)));
+        }
+        match found {
             Lookup::Found(ItemRef::Param(_)) => {
                 let hint = self.date_in_scope();
                 self.error(msg::param_without_date(span, &ident.name, hint.as_deref()));
@@ -172,12 +185,15 @@ impl Checker<'_> {
         }
         let enums = self.enums_with_variant(self.ctx.module, &ident.name);
         match enums.as_slice() {
-            [(id, index)] => make(
+            [(id, index)] => {
+                self.references.push((span, RefTarget::Variant(*id, *index)));
+                make(
                 ExprKind::Const(Const::Variant(*index)),
                 Type::Enum(*id),
                 Some(0),
                 span,
-            ),
+            )
+            }
             [] => {
                 let mut candidates: Vec<String> =
                     self.ctx.locals.iter().map(|l| l.name.clone()).collect();
@@ -204,13 +220,19 @@ impl Checker<'_> {
             && let Lookup::Found(ItemRef::Enum(id)) =
                 self.lookup_item(self.ctx.module, &type_name.name)
         {
+            self.references
+                .push((type_name.span, RefTarget::Item(ItemRef::Enum(id))));
             return match self.variant_index(id, &field.name) {
-                Some(index) => make(
+                Some(index) => {
+                    self.references
+                        .push((field.span, RefTarget::Variant(id, index)));
+                    make(
                     ExprKind::Const(Const::Variant(index)),
                     Type::Enum(id),
                     Some(0),
                     span,
-                ),
+                )
+                }
                 None => {
                     let variants = self.variants_of(id);
                     self.error(msg::unknown_variant(
@@ -247,6 +269,12 @@ impl Checker<'_> {
         };
         match fields.iter().position(|(n, _)| *n == field.name) {
             Some(index) => {
+                if let Type::Record(record) = &object.ty {
+                    self.references.push((
+                        field.span,
+                        RefTarget::Field(*record, u32::try_from(index).unwrap_or(u32::MAX)),
+                    ));
+                }
                 let ty = fields
                     .get(index)
                     .map(|(_, t)| t.clone())
@@ -346,6 +374,15 @@ impl Checker<'_> {
         };
         match self.lookup_item(self.ctx.module, &ident.name) {
             Lookup::Found(ItemRef::Param(id)) => {
+                self.references
+                    .push((ident.span, RefTarget::Item(ItemRef::Param(id))));
+                self.types.push((
+                    ident.span,
+                    self.program
+                        .param(id)
+                        .map(|p| p.ty.clone())
+                        .unwrap_or(Type::Error),
+                ));
                 let Some(info) = self.program.param(id) else {
                     return error_expr(span);
                 };

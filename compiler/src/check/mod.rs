@@ -30,6 +30,7 @@ use crate::syntax::ast;
 use crate::types::{EnumId, RecordId, Scale, Type};
 
 pub use scale::storage_scale;
+pub use items::BUILTIN_NAMES;
 pub use scope::closest as closest_name;
 
 /// What a top-level name refers to.
@@ -51,12 +52,27 @@ pub struct Symbol {
     pub span: Span,
 }
 
+/// What a resolved use of a name points at (IDE side table).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefTarget {
+    Item(ItemRef),
+    /// A record field: record and field index.
+    Field(RecordId, u32),
+    /// An enum variant: enum and variant index.
+    Variant(EnumId, u32),
+}
+
 /// Name tables built while checking.
 #[derive(Debug, Clone, Default)]
 pub struct Symbols {
     pub symbols: Vec<Symbol>,
     /// Module path → index of the AST module(s) that declare it.
     pub modules: HashMap<String, Vec<usize>>,
+    /// Every name use the checker resolved to a top-level item, a field or
+    /// a variant: (span of the use, target). Locals are not listed.
+    pub references: Vec<(Span, RefTarget)>,
+    /// The type of each name and field expression checked: (span, type).
+    pub types: Vec<(Span, Type)>,
 }
 
 /// Check all modules together.
@@ -67,7 +83,9 @@ pub fn check(sources: &Sources, modules: &[ast::Module]) -> (Program, Symbols, V
     checker.check_params();
     checker.check_functions();
     checker.check_examples();
-    let symbols = checker.symbols();
+    let mut symbols = checker.symbols();
+    symbols.references = std::mem::take(&mut checker.references);
+    symbols.types = std::mem::take(&mut checker.types);
     (checker.program, symbols, checker.diagnostics)
 }
 
@@ -123,4 +141,7 @@ struct Checker<'a> {
     call_stack: Vec<FuncId>,
     param_sources: Vec<(usize, &'a ast::Param)>,
     ctx: BodyContext,
+    /// IDE side tables (see [`Symbols::references`] and [`Symbols::types`]).
+    references: Vec<(Span, RefTarget)>,
+    types: Vec<(Span, Type)>,
 }

@@ -166,8 +166,16 @@ impl Checker<'_> {
                     return t;
                 }
                 match self.lookup_item(module, &ident.name) {
-                    Lookup::Found(ItemRef::Record(id)) => Type::Record(id),
-                    Lookup::Found(ItemRef::Enum(id)) => Type::Enum(id),
+                    Lookup::Found(ItemRef::Record(id)) => {
+                        self.references
+                            .push((ident.span, super::RefTarget::Item(ItemRef::Record(id))));
+                        Type::Record(id)
+                    }
+                    Lookup::Found(ItemRef::Enum(id)) => {
+                        self.references
+                            .push((ident.span, super::RefTarget::Item(ItemRef::Enum(id))));
+                        Type::Enum(id)
+                    }
                     Lookup::Ambiguous(paths) => {
                         self.diagnostics
                             .push(msg::ambiguous_name(ident.span, &ident.name, &paths));

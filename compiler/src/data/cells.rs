@@ -32,6 +32,22 @@ impl DataType {
             .map_err(|problem| Box::new(self.error(problem, found())))
     }
 
+    /// A number read from data in its canonical form: money, percent and
+    /// hours always at scale 2 (`30000` is read as `30000.00`), so that
+    /// every stored value of these types has its type's storage scale and
+    /// a compiled back end can fix scales at compile time. Exact: the cell
+    /// was already checked to have at most 2 decimals.
+    fn canonical(&self, d: rust_decimal::Decimal) -> Result<Number, Problem> {
+        let number = Number::from_decimal(d);
+        match self.kind {
+            Kind::Money | Kind::Percent | Kind::Hours => number
+                .to_decimal_at_scale(2)
+                .map(Number::from_decimal)
+                .map_err(|_| Problem::OutOfRange),
+            _ => Ok(number),
+        }
+    }
+
     /// Read a trimmed scalar; the caller adds what was found.
     pub(super) fn parse_trimmed(&self, text: &str) -> Result<Value, Problem> {
         match &self.kind {
@@ -41,8 +57,10 @@ impl DataType {
             | Kind::Decimal
             | Kind::Money
             | Kind::Percent
-            | Kind::Hours => parse_decimal(text, self.max_scale())
-                .map(|d| Value::Number(Number::from_decimal(d))),
+            | Kind::Hours => {
+                let d = parse_decimal(text, self.max_scale())?;
+                Ok(Value::Number(self.canonical(d)?))
+            }
             Kind::Date => parse_date(text).map(Value::Date),
             Kind::Bool => parse_bool(text)
                 .map(Value::Bool)

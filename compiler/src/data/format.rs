@@ -1,6 +1,6 @@
-//! Writing a [`Value`] as cell text or JSON text, exactly: money and
-//! percent with 2 decimals, whole numbers without, hours with their own
-//! decimals but at least 1, decimals as they are, dates as ISO text; never
+//! Writing a [`Value`] as cell text or JSON text, exactly: money,
+//! percent and hours with 2 decimals, whole numbers without, decimals as
+//! they are, dates as ISO text; never
 //! `-0.00`. A value that does not fit its type is an error, never rounded.
 //!
 //! Reading is in `cells.rs` and `json.rs`.
@@ -94,22 +94,18 @@ impl DataType {
 
     fn write_scalar(&self, value: &Value, out: &mut String) -> Result<(), Box<CellError>> {
         let written = match (&self.kind, value) {
-            (Kind::Money | Kind::Percent, Value::Number(n)) => match n.to_decimal_at_scale(2) {
-                Ok(d) => write_decimal(d, out),
-                Err(NumberError::Overflow) => return Err(self.too_large(n)),
-                Err(_) => return Err(self.not_exact(n, Some(2))),
-            },
+            (Kind::Money | Kind::Percent | Kind::Hours, Value::Number(n)) => {
+                match n.to_decimal_at_scale(2) {
+                    Ok(d) => write_decimal(d, out),
+                    Err(NumberError::Overflow) => return Err(self.too_large(n)),
+                    Err(_) => return Err(self.not_exact(n, Some(2))),
+                }
+            }
             (Kind::Int | Kind::Days | Kind::Months, Value::Number(n)) => {
                 match n.to_decimal_at_scale(0) {
                     Ok(d) => write_decimal(d, out),
                     Err(NumberError::Overflow) => return Err(self.too_large(n)),
                     Err(_) => return Err(self.not_exact(n, Some(0))),
-                }
-            }
-            (Kind::Hours, Value::Number(n)) => {
-                match n.to_decimal().and_then(|d| fit_scale(d, 1, 2)) {
-                    Some(d) => write_decimal(d, out),
-                    None => return Err(self.not_exact(n, Some(2))),
                 }
             }
             (Kind::Decimal, Value::Number(n)) => match n.to_decimal() {
@@ -181,18 +177,6 @@ fn terminates(den: i128) -> bool {
         rest /= 5;
     }
     rest == 1
-}
-
-/// Rescale `d` to at least `min` decimals; `None` when it needs more than `max`.
-fn fit_scale(d: Decimal, min: u32, max: u32) -> Option<Decimal> {
-    let mut d = if d.scale() > max { d.normalize() } else { d };
-    if d.scale() > max {
-        return None;
-    }
-    if d.scale() < min {
-        d.rescale(min);
-    }
-    Some(d)
 }
 
 /// Write `d` with exactly its scale (`1.50`, `-12`, `0.05`); never `-0`.

@@ -10,6 +10,8 @@
 //!   exponent, no thousands separator and no unit; a value may not have
 //!   more decimals than its type keeps (money, percent and hours 2, whole
 //!   numbers 0), but trailing zeros beyond that are fine (`12.00` is `12`);
+//!   money, percent and hours are read at exactly 2 decimals (`30000` is
+//!   `30000.00`), their canonical scale;
 //! - dates are ISO `2026-01-31`;
 //! - booleans are `true`/`false` in any letter case, or `1`/`0`;
 //! - enum values are variant names, exactly as declared (case-sensitive);
@@ -18,9 +20,8 @@
 //!   exact text is used, through `RawValue`), booleans JSON booleans or the
 //!   strings above, records objects and lists arrays.
 //!
-//! Output is exact: money and percent with 2 decimals, whole numbers
-//! without, hours with their own decimals but at least 1, decimals as they
-//! are; never `-0.00`. A value that does not fit is an error (E0507), never
+//! Output is exact: money, percent and hours with 2 decimals, whole
+//! numbers without, decimals as they are; never `-0.00`. A value that does not fit is an error (E0507), never
 //! rounded. Wording of every error lives in `diagnostics::messages::data`.
 //!
 //! Code map: this file holds [`DataType`] (a [`Type`] resolved for data)

@@ -18,12 +18,14 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::functions::{MAX_DEPTH, Machine};
-use super::number::Number;
+use super::number::{Number, NumberError};
 use super::value::compare;
 use super::{At, EvalError, Value, calendar};
+use crate::check::storage_scale;
 use crate::diagnostics::messages::eval as msg;
 use crate::ir::{BinOp, Expr, ExprKind, LocalId, ParamId, RoundMode, UnOp};
 use crate::source::Span;
+use crate::types::{RecordId, Scale, Type};
 
 impl<'a, 'p> Machine<'a, 'p> {
     /// Evaluate one expression in the current frame.
@@ -32,8 +34,15 @@ impl<'a, 'p> Machine<'a, 'p> {
             return Err(msg::too_deep(expr.span, MAX_DEPTH));
         }
         self.depth += 1;
-        let result = self.eval_kind(expr);
+        let mut result = self.eval_kind(expr);
         self.depth -= 1;
+        if takes_static_scale(expr) {
+            result = canonical_result(result, expr);
+        }
+        #[cfg(test)]
+        if let Ok(value) = &result {
+            super::scale_audit::observe(expr, value);
+        }
         result
     }
 
@@ -61,8 +70,8 @@ impl<'a, 'p> Machine<'a, 'p> {
             } => self.match_arms(scrutinee, arms, default.as_deref(), span),
             ExprKind::Let { local, value, body } => self.let_in(*local, value, body, span),
             ExprKind::Field(record, index) => self.field(expr, record, *index, span),
-            ExprKind::Record { fields, .. } => self.eval_all(fields).map(Value::Record),
-            ExprKind::List(items) => self.eval_all(items).map(Value::List),
+            ExprKind::Record { record, fields } => self.record(*record, fields, span),
+            ExprKind::List(items) => self.list(expr, items),
             ExprKind::Comprehension {
                 element,
                 binder,
@@ -89,6 +98,43 @@ impl<'a, 'p> Machine<'a, 'p> {
         } else {
             self.eval(otherwise)
         }
+    }
+
+    /// A record literal: each field is stored at its type's storage scale.
+    fn record(
+        &mut self,
+        record: RecordId,
+        fields: &'p [Expr],
+        span: Span,
+    ) -> Result<Value, EvalError> {
+        let mut values = Vec::with_capacity(fields.len());
+        for field in fields {
+            values.push(self.eval(field)?);
+        }
+        let info = self
+            .program
+            .record(record)
+            .ok_or_else(|| msg::internal(span, "a record type that does not exist"))?;
+        let stored: Result<Vec<Value>, EvalError> = values
+            .into_iter()
+            .zip(fields.iter().zip(info.fields.iter()))
+            .map(|(value, (field, declared))| stored(value, &declared.ty, field.span))
+            .collect();
+        Ok(Value::Record(Arc::from(stored?)))
+    }
+
+    /// A list literal: elements take the list's static scale.
+    fn list(&mut self, list: &'p Expr, items: &'p [Expr]) -> Result<Value, EvalError> {
+        let element_ty = match &list.ty {
+            Type::List(inner) => inner.as_ref(),
+            other => other,
+        };
+        let mut values = Vec::with_capacity(items.len());
+        for item in items {
+            let value = self.eval(item)?;
+            values.push(canonical(value, element_ty, list.scale, item.span)?);
+        }
+        Ok(Value::List(Arc::from(values)))
     }
 
     fn let_in(
@@ -161,10 +207,6 @@ impl<'a, 'p> Machine<'a, 'p> {
             Value::List(items) => Ok(items),
             other => Err(wrong_kind(expr.span, "a list", &other)),
         }
-    }
-
-    fn eval_all(&mut self, exprs: &'p [Expr]) -> Result<Arc<[Value]>, EvalError> {
-        exprs.iter().map(|e| self.eval(e)).collect()
     }
 
     /// The value of the latest `from` line on or before the date.
@@ -423,4 +465,63 @@ pub(super) fn wrong_kind(span: Span, expected: &str, found: &Value) -> EvalError
         span,
         &format!("expected {expected}, found {}", found.kind_name()),
     )
+}
+
+/// The value in its canonical form: a `Money`, `Percent` or `Hours` number
+/// with the static scale `scale` of the IR node it is the value of
+/// (ARCHITECTURE.md, "every Money/Percent/Hours value has the static scale
+/// of its IR node"). Raising the scale is exact; the checker guarantees a
+/// value never has more decimals than its node's bound, so needing to drop
+/// digits is an internal error, never a silent rounding. Other types, an
+/// unbounded scale (after a division) and `Decimal` (which keeps its own
+/// run-time scale) are left as they are.
+pub(super) fn canonical(
+    value: Value,
+    ty: &Type,
+    scale: Scale,
+    span: Span,
+) -> Result<Value, EvalError> {
+    let (Some(scale), Value::Number(n)) = (scale, &value) else {
+        return Ok(value);
+    };
+    if !matches!(ty, Type::Money | Type::Percent | Type::Hours) || n.scale() == Some(scale) {
+        return Ok(value);
+    }
+    match n.to_decimal_at_scale(scale) {
+        Ok(d) => Ok(Value::Number(Number::from_decimal(d))),
+        Err(NumberError::Overflow) => Err(msg::number(span, NumberError::Overflow)),
+        Err(_) => Err(msg::internal(
+            span,
+            "a value with more decimals than its static scale",
+        )),
+    }
+}
+
+/// Nodes whose value is brought to the node's static scale (the
+/// canonical-scale rule): the ones whose value comes from somewhere else
+/// (a branch, a call, a param, a choice among arguments or elements).
+fn takes_static_scale(expr: &Expr) -> bool {
+    matches!(expr.ty, Type::Money | Type::Percent | Type::Hours)
+        && expr.scale.is_some()
+        && matches!(
+            expr.kind,
+            ExprKind::Param { .. }
+                | ExprKind::Call { .. }
+                | ExprKind::Builtin { .. }
+                | ExprKind::If { .. }
+                | ExprKind::Match { .. }
+                | ExprKind::Aggregate(..)
+        )
+}
+
+/// Out of line, so that the recursive `eval` frame stays small.
+#[inline(never)]
+fn canonical_result(result: Result<Value, EvalError>, expr: &Expr) -> Result<Value, EvalError> {
+    canonical(result?, &expr.ty, expr.scale, expr.span)
+}
+
+/// A value stored in a record field, an argument or a limit: at its
+/// type's storage scale (`check::storage_scale`).
+pub(super) fn stored(value: Value, ty: &Type, span: Span) -> Result<Value, EvalError> {
+    canonical(value, ty, storage_scale(ty), span)
 }

@@ -11,6 +11,7 @@
 use std::cmp::Ordering;
 use std::sync::Arc;
 
+use super::expr::stored;
 use super::value::{compare_const, format_value};
 use super::{AssertionFailure, At, EvalError, ExampleOutcome, Interpreter, Value};
 use crate::diagnostics::messages::eval as msg;
@@ -75,7 +76,9 @@ impl<'a, 'p> Machine<'a, 'p> {
             );
             return Err(msg::internal(function.span, &what));
         }
-        self.stack.extend(args.iter().cloned());
+        for (arg, (_, ty)) in args.iter().zip(function.params.iter()) {
+            self.stack.push(stored(arg.clone(), ty, function.span)?);
+        }
         self.enter(func, function, 0, function.span)
     }
 
@@ -95,9 +98,9 @@ impl<'a, 'p> Machine<'a, 'p> {
             ));
         }
         let base = self.stack.len();
-        for arg in args {
+        for (arg, (_, ty)) in args.iter().zip(function.params.iter()) {
             let value = self.eval(arg)?;
-            self.stack.push(value);
+            self.stack.push(stored(value, ty, arg.span)?);
         }
         self.enter(func, function, base, span)
     }
@@ -196,6 +199,7 @@ impl<'a, 'p> Machine<'a, 'p> {
     /// `used`, `bound`, `room` (what is left before the bound is crossed;
     /// negative once it is) and `violated`.
     fn limit(&mut self, limit: &'p LimitBody) -> Result<Value, EvalError> {
+        let ty = &limit.measured.ty;
         let used = self.eval_number(&limit.measured)?;
         let bound = self.eval_number(&limit.bound)?;
         let span = limit.measured.span.to(limit.bound.span);
@@ -204,10 +208,11 @@ impl<'a, 'p> Machine<'a, 'p> {
         } else {
             (used.checked_sub(&bound).at(span)?, used < bound)
         };
+        // The three numbers are stored values: at the type's storage scale.
         Ok(Value::Record(Arc::from([
-            Value::Number(used),
-            Value::Number(bound),
-            Value::Number(room),
+            stored(Value::Number(used), ty, limit.measured.span)?,
+            stored(Value::Number(bound), ty, limit.bound.span)?,
+            stored(Value::Number(room), ty, span)?,
             Value::Bool(violated),
         ])))
     }

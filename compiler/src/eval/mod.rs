@@ -48,6 +48,55 @@ mod number_tests;
 )]
 mod tests;
 
+/// Test-only audit of the canonical-scale rule: while enabled on a thread,
+/// every evaluated `Money`/`Percent`/`Hours` node whose static scale is
+/// bounded must have a value of exactly that scale.
+#[cfg(test)]
+pub(crate) mod scale_audit {
+    use std::cell::RefCell;
+
+    use super::Value;
+    use crate::ir::Expr;
+    use crate::types::Type;
+
+    thread_local! {
+        static MISMATCHES: RefCell<Option<Vec<String>>> = const { RefCell::new(None) };
+    }
+
+    /// Start collecting on this thread.
+    pub(crate) fn start() {
+        MISMATCHES.with(|m| *m.borrow_mut() = Some(Vec::new()));
+    }
+
+    /// Stop and return what was found.
+    pub(crate) fn finish() -> Vec<String> {
+        MISMATCHES.with(|m| m.borrow_mut().take().unwrap_or_default())
+    }
+
+    pub(super) fn observe(expr: &Expr, value: &Value) {
+        let (Some(scale), Value::Number(n)) = (expr.scale, value) else {
+            return;
+        };
+        if !matches!(expr.ty, Type::Money | Type::Percent | Type::Hours) || n.scale() == Some(scale)
+        {
+            return;
+        }
+        // A value too large for a 96-bit mantissa at its scale has no
+        // decimal form at all (number.rs), whatever the scale rule says.
+        if n.to_decimal_at_scale(scale) == Err(super::NumberError::Overflow) {
+            return;
+        }
+        MISMATCHES.with(|m| {
+            if let Some(list) = m.borrow_mut().as_mut() {
+                list.push(format!(
+                    "{:?} at {:?}: static scale {scale}, value {n}",
+                    expr.ty, expr.span
+                ));
+            }
+        });
+    }
+}
+
 use std::sync::Arc;
 
 use chrono::NaiveDate;

@@ -7,13 +7,14 @@ use super::*;
 fn money_reads_exactly() {
     let v = read(Type::Money, "30000.00").unwrap();
     assert_eq!(decimal_of(&v), Decimal::new(3_000_000, 2));
+    // Money is read at its canonical scale, 2 decimals.
     assert_eq!(
         decimal_of(&read(Type::Money, " -12.5 ").unwrap()),
-        Decimal::new(-125, 1)
+        Decimal::new(-1250, 2)
     );
     assert_eq!(
         decimal_of(&read(Type::Money, "0.1").unwrap()).to_string(),
-        "0.1"
+        "0.10"
     );
     // Trailing zeros beyond the type's decimals are harmless.
     assert_eq!(
@@ -161,7 +162,7 @@ fn whole_numbers() {
 fn hours_and_percent() {
     assert_eq!(
         decimal_of(&read(Type::Hours, "26.9").unwrap()).to_string(),
-        "26.9"
+        "26.90"
     );
     assert!(read(Type::Hours, "26.925").is_err());
     assert_eq!(

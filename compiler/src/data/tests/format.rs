@@ -49,10 +49,11 @@ fn inexact_values_are_errors_not_rounded() {
 fn other_scalars_print_plainly() {
     assert_eq!(write(Type::Int, &number("12.00")).unwrap(), "12");
     assert_eq!(write(Type::Days, &number("-3")).unwrap(), "-3");
-    assert_eq!(write(Type::Hours, &number("123.4")).unwrap(), "123.4");
+    // Hours, like money, are written with exactly 2 decimals.
+    assert_eq!(write(Type::Hours, &number("123.4")).unwrap(), "123.40");
     assert_eq!(write(Type::Hours, &number("173.10")).unwrap(), "173.10");
-    assert_eq!(write(Type::Hours, &number("200")).unwrap(), "200.0");
-    assert_eq!(write(Type::Hours, &number("-0.0")).unwrap(), "0.0");
+    assert_eq!(write(Type::Hours, &number("200")).unwrap(), "200.00");
+    assert_eq!(write(Type::Hours, &number("-0.0")).unwrap(), "0.00");
     assert_eq!(write(Type::Decimal, &number("1.250")).unwrap(), "1.250");
     assert_eq!(write(Type::Decimal, &number("0.0005")).unwrap(), "0.0005");
     assert_eq!(write(Type::Decimal, &number("-0.05")).unwrap(), "-0.05");
@@ -96,7 +97,7 @@ fn json_output() {
     out_type.write_json(&value, &mut out).unwrap();
     assert_eq!(
         out,
-        r#"{"pay":"0.00","note":"rad 1\n\"citat\"","room":{"used":"210.5","bound":"200.0","room":"-10.5","violated":true}}"#
+        r#"{"pay":"0.00","note":"rad 1\n\"citat\"","room":{"used":"210.50","bound":"200.00","room":"-10.50","violated":true}}"#
     );
     let parsed: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(parsed["room"]["violated"], true);

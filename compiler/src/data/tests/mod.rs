@@ -103,7 +103,7 @@ fn every_type_round_trips_through_text() {
     let cases = [
         (Type::Money, "30000.00"),
         (Type::Percent, "83.46"),
-        (Type::Hours, "26.9"),
+        (Type::Hours, "26.90"),
         (Type::Decimal, "0.046"),
         (Type::Int, "-12"),
         (Type::Days, "30"),

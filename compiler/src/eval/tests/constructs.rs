@@ -177,23 +177,24 @@ fn limits_report_room_and_violation() {
             .unwrap();
         format_value(program, &Type::LimitCheck(Box::new(Type::Hours)), &value)
     };
+    // The three numbers are stored values: at the storage scale of hours.
     let at_most = limit(true, "200");
     assert_eq!(
         show(&at_most, "120.5", "79.5"),
-        "LimitCheck<Hours> { used: 200.0, bound: 200, room: 0.0, violated: false }"
+        "LimitCheck<Hours> { used: 200.00, bound: 200.00, room: 0.00, violated: false }"
     );
     assert_eq!(
         show(&at_most, "150", "60.5"),
-        "LimitCheck<Hours> { used: 210.5, bound: 200, room: -10.5, violated: true }"
+        "LimitCheck<Hours> { used: 210.50, bound: 200.00, room: -10.50, violated: true }"
     );
     let at_least = limit(false, "20");
     assert_eq!(
         show(&at_least, "15", "0"),
-        "LimitCheck<Hours> { used: 15, bound: 20, room: -5, violated: true }"
+        "LimitCheck<Hours> { used: 15.00, bound: 20.00, room: -5.00, violated: true }"
     );
     assert_eq!(
         show(&at_least, "20", "5"),
-        "LimitCheck<Hours> { used: 25, bound: 20, room: 5, violated: false }"
+        "LimitCheck<Hours> { used: 25.00, bound: 20.00, room: 5.00, violated: false }"
     );
 }
 

@@ -21,11 +21,21 @@ fn at(start: u32) -> Span {
     Span::new(FileId(0), start as usize, start as usize + 1)
 }
 
+/// A node of hand-built IR. Its static scale is unbounded for money,
+/// percent and hours, so the canonical-scale rule (which relies on the
+/// checker's scales) leaves these values as they are; stored values
+/// (record fields, arguments, limits) still take their storage scale.
 fn expr(kind: ExprKind, ty: Type, start: u32) -> Expr {
+    let unit = |t: &Type| matches!(t, Type::Money | Type::Percent | Type::Hours);
+    let scale = match &ty {
+        t if unit(t) => None,
+        Type::List(inner) if unit(inner) => None,
+        _ => Some(0),
+    };
     Expr {
         kind,
         ty,
-        scale: Some(0),
+        scale,
         span: at(start),
     }
 }

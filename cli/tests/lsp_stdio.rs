@@ -1,0 +1,506 @@
+//! The language server driven over stdio, as an editor drives it: the real
+//! `avtal lsp` binary, Content-Length framed JSON-RPC, initialize → didOpen
+//! → didChange → queries → shutdown → exit.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "tests state their expectations with unwrap and indexing"
+)]
+
+mod lsp_client;
+
+use lsp_client::{Client, at};
+use serde_json::{Value, json};
+
+const LÖN: &str = r#"module demo.lön
+
+/// En anställd.
+record Anställd {
+  /// Fast månadslön.
+  lön: Money
+  grad: Percent
+}
+
+/// Garantibelopp per dag.
+param garantibelopp: Money
+  source "VA 5 kap. 14 §"
+{
+  from 2020-01-01 = 1709 SEK
+  from 2999-01-01 = 1759 SEK
+}
+
+/// Garantin för en dag.
+rule garanti(a: Anställd) -> Money
+  source "VA 5 kap. 14 §"
+= garantibelopp at 2026-01-01 * a.grad
+
+example "heltid" {
+  garanti(Anställd { lön: 30000 SEK, grad: 100 % }) == 1709 SEK
+}
+
+example "fel" {
+  garanti(Anställd { lön: 30000 SEK, grad: 50 % }) == 1709 SEK
+}
+"#;
+
+const URI: &str = "file:///tmp/avtal-lsp-test/lon.avtal";
+
+/// (line, UTF-16 column) of the first `needle` at or after line `from_line`.
+fn find(text: &str, needle: &str) -> (u32, u32) {
+    for (line_no, line) in text.lines().enumerate() {
+        if let Some(byte) = line.find(needle) {
+            let col: usize = line[..byte].chars().map(char::len_utf16).sum();
+            return (line_no as u32, col as u32);
+        }
+    }
+    panic!("{needle} not found");
+}
+
+fn start() -> Client {
+    let mut client = Client::start();
+    let init = client.initialize();
+    let caps = &init["result"]["capabilities"];
+    assert_eq!(caps["textDocumentSync"], json!(1), "FULL sync");
+    assert_eq!(caps["hoverProvider"], json!(true));
+    client
+}
+
+#[test]
+fn diagnostics_have_utf16_ranges_and_match_check() {
+    let mut client = start();
+    client.open(URI, LÖN);
+    assert_eq!(client.diagnostics(URI), Vec::<Value>::new());
+
+    // Non-ASCII text (å, ä, ö and an astral emoji, two UTF-16 units) before
+    // the error on the same line.
+    let broken = format!("{LÖN}\nrule x() -> Text = \"åäö 😀\" + okänd_namn\n");
+    client.change(URI, 2, &broken);
+    let diagnostics = client.diagnostics(URI);
+    let unknown = diagnostics
+        .iter()
+        .find(|d| d["code"] == "E0101" || d["message"].as_str().unwrap().contains("okänd_namn"))
+        .unwrap_or_else(|| panic!("no unknown-name diagnostic in {diagnostics:#?}"));
+    let (line, col) = find(&broken, "okänd_namn");
+    assert_eq!(
+        unknown["range"]["start"],
+        json!({"line": line, "character": col})
+    );
+    assert_eq!(
+        unknown["range"]["end"],
+        json!({"line": line, "character": col + "okänd_namn".chars().count() as u32})
+    );
+    assert_eq!(unknown["source"], "avtal");
+    assert_eq!(unknown["severity"], 1);
+
+    // A stale change (older version) is ignored: no new diagnostics, the
+    // text stays the broken one.
+    client.change(URI, 1, LÖN);
+    let hover = client.request("textDocument/hover", at(URI, line, col + 1));
+    assert!(hover.get("error").is_none());
+    // Back to a good text with a newer version.
+    client.change(URI, 3, LÖN);
+    assert_eq!(client.diagnostics(URI), Vec::<Value>::new());
+    client.shutdown();
+}
+
+#[test]
+fn diagnostics_carry_code_help_and_related() {
+    let mut client = start();
+    let text =
+        "rule garantibelopp() -> Money\n= 1709 SEK\n\nrule garantibelopp() -> Money\n= 1759 SEK\n";
+    client.open("file:///tmp/avtal-lsp-test/dup.avtal", text);
+    let diagnostics = client.diagnostics("file:///tmp/avtal-lsp-test/dup.avtal");
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:#?}");
+    let d = &diagnostics[0];
+    assert_eq!(d["code"], "E0104");
+    assert_eq!(d["range"]["start"], json!({"line": 3, "character": 5}));
+    let related = d["relatedInformation"].as_array().unwrap();
+    assert!(
+        related
+            .iter()
+            .any(|r| r["location"]["range"]["start"] == json!({"line": 0, "character": 5})),
+        "{related:#?}"
+    );
+    client.shutdown();
+}
+
+#[test]
+fn hover_definition_references_rename() {
+    let mut client = start();
+    client.open(URI, LÖN);
+    client.diagnostics(URI);
+
+    // Hover on the param use: type, doc, source, timeline, value today.
+    let (line, col) = find(LÖN, "garantibelopp at");
+    let hover = client.request("textDocument/hover", at(URI, line, col + 2));
+    let value = hover["result"]["contents"]["value"].as_str().unwrap();
+    assert!(value.contains("param garantibelopp: Money"), "{value}");
+    assert!(value.contains("Garantibelopp per dag."), "{value}");
+    assert!(value.contains("VA 5 kap. 14 §"), "{value}");
+    assert!(value.contains("2999-01-01"), "{value}");
+    assert!(value.contains("In force today"), "{value}");
+    assert!(value.contains("1709"), "{value}");
+
+    // Hover on a field and on a local.
+    let (line, col) = find(LÖN, "a.grad");
+    let hover = client.request("textDocument/hover", at(URI, line, col + 3));
+    let value = hover["result"]["contents"]["value"].as_str().unwrap();
+    assert!(value.contains("Anställd.grad: Percent"), "{value}");
+    let hover = client.request("textDocument/hover", at(URI, line, col));
+    let value = hover["result"]["contents"]["value"].as_str().unwrap();
+    assert!(value.contains("a: Anställd"), "{value}");
+
+    // Definition of the param from its use.
+    let (use_line, use_col) = find(LÖN, "garantibelopp at");
+    let definition = client.request("textDocument/definition", at(URI, use_line, use_col));
+    let (def_line, def_col) = find(LÖN, "garantibelopp: Money");
+    assert_eq!(definition["result"]["uri"], URI);
+    assert_eq!(
+        definition["result"]["range"]["start"],
+        json!({"line": def_line, "character": def_col})
+    );
+
+    // References of the record: definition, the parameter type, two literals.
+    let (line, col) = find(LÖN, "Anställd {");
+    let references = client.request(
+        "textDocument/references",
+        json!({"textDocument": {"uri": URI}, "position": {"line": line, "character": col},
+               "context": {"includeDeclaration": true}}),
+    );
+    assert_eq!(
+        references["result"].as_array().unwrap().len(),
+        4,
+        "{references:#}"
+    );
+
+    // Rename the field `grad`; refused when it would clash with `lön`.
+    let (line, col) = find(LÖN, "grad: Percent");
+    let rename = client.request(
+        "textDocument/rename",
+        json!({"textDocument": {"uri": URI}, "position": {"line": line, "character": col}, "newName": "omfattning"}),
+    );
+    let edits = rename["result"]["changes"][URI].as_array().unwrap();
+    assert_eq!(edits.len(), 4, "{edits:#?}");
+    assert!(edits.iter().all(|e| e["newText"] == "omfattning"));
+    let clash = client.request(
+        "textDocument/rename",
+        json!({"textDocument": {"uri": URI}, "position": {"line": line, "character": col}, "newName": "lön"}),
+    );
+    assert!(clash.get("error").is_some(), "{clash}");
+    let keyword = client.request(
+        "textDocument/rename",
+        json!({"textDocument": {"uri": URI}, "position": {"line": line, "character": col}, "newName": "rule"}),
+    );
+    assert!(keyword.get("error").is_some(), "{keyword}");
+    client.shutdown();
+}
+
+fn labels(response: &Value) -> Vec<String> {
+    response["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn completion_fields_variants_keywords_snippets() {
+    let mut client = start();
+    let text = format!(
+        "{LÖN}\nenum Avdelning {{ I, II }}\n\nrule r(a: Anställd) -> Money = a.\n\nrule s() -> Avdelning = Avdelning.\n"
+    );
+    client.open(URI, &text);
+    client.diagnostics(URI);
+    let (line, col) = find(&text, "= a.");
+    let fields = labels(&client.request("textDocument/completion", at(URI, line, col + 4)));
+    assert_eq!(fields, vec!["grad", "lön"]);
+    let (line, col) = find(&text, "= Avdelning.");
+    let variants = labels(&client.request("textDocument/completion", at(URI, line, col + 12)));
+    assert_eq!(variants, vec!["I", "II"]);
+    let all = client.request("textDocument/completion", at(URI, line, 0));
+    let names = labels(&all);
+    for wanted in [
+        "rule",
+        "param",
+        "table",
+        "example",
+        "garanti",
+        "garantibelopp",
+        "Anställd",
+        "max",
+    ] {
+        assert!(
+            names.iter().any(|n| n == wanted),
+            "{wanted} missing from {names:?}"
+        );
+    }
+    let snippet = all["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["label"] == "table" && i["kind"] == 15)
+        .expect("table snippet");
+    assert_eq!(snippet["insertTextFormat"], 2);
+    client.shutdown();
+}
+
+#[test]
+fn symbols_and_code_lenses() {
+    let mut client = start();
+    client.open(URI, LÖN);
+    client.diagnostics(URI);
+    let outline = client.request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": URI}}),
+    );
+    let names: Vec<&str> = outline["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        vec![
+            "Anställd",
+            "garantibelopp",
+            "garanti",
+            "example \"heltid\"",
+            "example \"fel\""
+        ]
+    );
+    let fields = outline["result"][0]["children"].as_array().unwrap();
+    assert_eq!(fields.len(), 2);
+
+    let symbols = client.request("workspace/symbol", json!({"query": "garanti"}));
+    let found: Vec<&str> = symbols["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(found, vec!["garantibelopp", "garanti"]);
+
+    let lenses = client.request(
+        "textDocument/codeLens",
+        json!({"textDocument": {"uri": URI}}),
+    );
+    let titles: Vec<&str> = lenses["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["command"]["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(titles.len(), 2, "{titles:?}");
+    assert!(titles[0].contains("passes"), "{titles:?}");
+    assert!(
+        titles[1].contains("fails") && titles[1].contains("854.50"),
+        "{titles:?}"
+    );
+    client.shutdown();
+}
+
+#[test]
+fn multi_file_uses_and_stdlib() {
+    let dir = std::env::temp_dir().join(format!("avtal-lsp-multi-{}", std::process::id()));
+    let module_dir = dir.join("demo");
+    std::fs::create_dir_all(&module_dir).unwrap();
+    let module_path = module_dir.join("belopp.avtal");
+    // An error in the used module, on disk and not open.
+    std::fs::write(
+        &module_path,
+        "module demo.belopp\n\nrule bas() -> Money = 100 SEK + 2\n\nrule dubbel() -> Money = 200 SEK\n",
+    )
+    .unwrap();
+    let main_path = dir.join("main.avtal");
+    let main_text = "use demo.belopp\nuse lag.las\n\nrule total() -> Money = dubbel() + bas()\n";
+    std::fs::write(&main_path, main_text).unwrap();
+    let main_uri = format!("file://{}", main_path.display());
+    let module_uri = format!(
+        "file://{}",
+        std::fs::canonicalize(&module_path).unwrap().display()
+    );
+
+    let mut client = start();
+    client.open(&main_uri, main_text);
+    let main_diagnostics = client.diagnostics(&main_uri);
+    assert_eq!(main_diagnostics, Vec::<Value>::new());
+    let module_diagnostics = client.diagnostics(&module_uri);
+    assert_eq!(module_diagnostics.len(), 1, "{module_diagnostics:#?}");
+    assert_eq!(module_diagnostics[0]["range"]["start"]["line"], 2);
+
+    // Definition across files.
+    let (line, col) = find(main_text, "dubbel()");
+    let definition = client.request("textDocument/definition", at(&main_uri, line, col));
+    assert_eq!(definition["result"]["uri"], json!(module_uri));
+    assert_eq!(
+        definition["result"]["range"]["start"],
+        json!({"line": 4, "character": 5})
+    );
+
+    // An open document declaring a module wins over the disk file.
+    let open_module = "module demo.belopp\n\nrule dubbel() -> Money = 200 SEK\n";
+    client.open("untitled:belopp", open_module);
+    client.diagnostics("untitled:belopp");
+    client.change(&main_uri, 2, main_text);
+    let main_diagnostics = client.diagnostics(&main_uri);
+    assert!(
+        main_diagnostics
+            .iter()
+            .any(|d| d["message"].as_str().unwrap().contains("bas")),
+        "{main_diagnostics:#?}"
+    );
+    client.shutdown();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Every bad-input case of `tests/check` and `tests/syntax`: the LSP
+/// diagnostics of the open file are exactly `avtal check --message-format
+/// json`'s for that file (code, severity, message, start and end).
+#[test]
+fn diagnostics_equal_avtal_check_on_every_case() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut files = Vec::new();
+    for dir in ["tests/check", "tests/syntax"] {
+        for entry in std::fs::read_dir(root.join(dir)).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "avtal") {
+                files.push(std::fs::canonicalize(path).unwrap());
+            }
+        }
+    }
+    files.sort();
+    assert!(files.len() > 20);
+    let mut client = start();
+    for (n, path) in files.iter().enumerate() {
+        let text = std::fs::read_to_string(path).unwrap();
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_avtal"))
+            .args(["check", "--message-format", "json"])
+            .arg(path)
+            .output()
+            .unwrap();
+        let mut expected: Vec<String> = String::from_utf8(output.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str::<Value>(l).unwrap())
+            .filter(|d| std::path::Path::new(d["file"].as_str().unwrap()) == path.as_path())
+            .map(|d| {
+                let line = &text
+                    .lines()
+                    .nth(d["line"].as_u64().unwrap() as usize - 1)
+                    .unwrap_or("");
+                let col16: usize = line
+                    .chars()
+                    .take(d["column"].as_u64().unwrap() as usize - 1)
+                    .map(char::len_utf16)
+                    .sum();
+                format!(
+                    "{} {} {} {}:{}",
+                    d["code"].as_str().unwrap(),
+                    d["severity"].as_str().unwrap(),
+                    d["message"].as_str().unwrap(),
+                    d["line"].as_u64().unwrap() - 1,
+                    col16
+                )
+            })
+            .collect();
+        let uri = format!("file://{}", path.display());
+        client.open(&uri, &text);
+        let mut got: Vec<String> = client
+            .diagnostics(&uri)
+            .iter()
+            .map(|d| {
+                format!(
+                    "{} {} {} {}:{}",
+                    d["code"].as_str().unwrap(),
+                    if d["severity"] == 1 {
+                        "error"
+                    } else {
+                        "warning"
+                    },
+                    d["message"].as_str().unwrap(),
+                    d["range"]["start"]["line"],
+                    d["range"]["start"]["character"]
+                )
+            })
+            .collect();
+        expected.sort();
+        got.sort();
+        assert_eq!(got, expected, "case {n}: {}", path.display());
+        client.notify(
+            "textDocument/didClose",
+            json!({"textDocument": {"uri": uri}}),
+        );
+        client.diagnostics(&uri);
+    }
+    client.shutdown();
+}
+
+#[test]
+fn formatting_returns_one_whole_text_edit() {
+    let mut client = start();
+    let messy = "rule x(a: Int) -> Int\n{\n      a   \n}\nrule y() -> Int = 1\n";
+    client.open(URI, messy);
+    client.diagnostics(URI);
+    let response = client.request(
+        "textDocument/formatting",
+        json!({"textDocument": {"uri": URI}, "options": {"tabSize": 2, "insertSpaces": true}}),
+    );
+    let edits = response["result"].as_array().unwrap();
+    assert_eq!(edits.len(), 1);
+    assert_eq!(
+        edits[0]["newText"],
+        "rule x(a: Int) -> Int\n{\n  a\n}\n\nrule y() -> Int = 1\n"
+    );
+    assert_eq!(edits[0]["range"]["end"], json!({"line": 5, "character": 0}));
+    // Syntax errors: no edits.
+    client.change(URI, 2, "rule x( -> Int = 1\n");
+    client.diagnostics(URI);
+    let response = client.request(
+        "textDocument/formatting",
+        json!({"textDocument": {"uri": URI}, "options": {"tabSize": 2, "insertSpaces": true}}),
+    );
+    assert_eq!(response["result"], Value::Null);
+    client.shutdown();
+}
+
+#[test]
+fn semantic_tokens_mark_names() {
+    let mut client = start();
+    client.open(URI, LÖN);
+    client.diagnostics(URI);
+    let response = client.request(
+        "textDocument/semanticTokens/full",
+        json!({"textDocument": {"uri": URI}}),
+    );
+    let data: Vec<u64> = response["result"]["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_u64().unwrap())
+        .collect();
+    assert_eq!(data.len() % 5, 0);
+    // Decode and look for the param use `garantibelopp at` (type 0) and the
+    // record name `Anställd` in the rule signature (type 2).
+    let mut line = 0;
+    let mut col = 0;
+    let mut decoded = Vec::new();
+    for chunk in data.chunks(5) {
+        if chunk[0] > 0 {
+            line += chunk[0];
+            col = chunk[1];
+        } else {
+            col += chunk[1];
+        }
+        decoded.push((line as u32, col as u32, chunk[2] as u32, chunk[3]));
+    }
+    let (l, c) = find(LÖN, "garantibelopp at");
+    assert!(decoded.contains(&(l, c, 13, 0)), "{decoded:?}");
+    let (l, c) = find(LÖN, "Anställd) -> Money");
+    assert!(decoded.contains(&(l, c, 8, 2)), "{decoded:?}");
+    client.shutdown();
+}

@@ -1,0 +1,360 @@
+//! The JIT module: compiling an entry point, running batches, and the
+//! [`Evaluator`] that combines compiled code with the interpreter.
+
+use cranelift_codegen::ir::{AbiParam, InstBuilder, UserFuncName, types};
+use cranelift_codegen::settings::{self, Configurable};
+use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
+use cranelift_jit::{JITBuilder, JITModule};
+use cranelift_module::{Linkage, Module, default_libcall_names};
+
+use super::CodegenError;
+use super::layout::{RecordLayout, decode_value, encode_value};
+use super::translate::{FunctionTranslator, Helpers};
+use crate::eval::{EvalError, Interpreter, Value};
+use crate::ir::{FuncId, Program};
+
+/// The compiled record function: `status = f(input, output)`.
+type RecordFn = unsafe extern "C" fn(*const u8, *mut u8) -> u8;
+
+/// One compiled entry point. Owns its JIT memory and frees it on drop.
+pub struct CompiledEntry {
+    module: Option<JITModule>,
+    function: RecordFn,
+    input: RecordLayout,
+    output: RecordLayout,
+}
+
+fn cranelift<E: std::fmt::Display>(error: E) -> CodegenError {
+    CodegenError::Cranelift(error.to_string())
+}
+
+impl CompiledEntry {
+    /// Compile `entry`, which must take one record and return one.
+    pub fn compile(program: &Program, entry: FuncId) -> Result<CompiledEntry, CodegenError> {
+        let function = program
+            .function(entry)
+            .ok_or(CodegenError::Internal("an entry point that does not exist"))?;
+        let [(_, input_ty)] = function.params.as_slice() else {
+            return Err(CodegenError::NotAnEntryPoint);
+        };
+        let input = RecordLayout::of(program, input_ty)?;
+        let output = RecordLayout::of(program, &function.ret)?;
+
+        let mut flags = settings::builder();
+        // As cranelift-jit requires on x86-64 (CRATES.md §2), plus the
+        // e-graph optimiser.
+        flags
+            .set("use_colocated_libcalls", "false")
+            .map_err(cranelift)?;
+        flags.set("is_pic", "false").map_err(cranelift)?;
+        flags.set("opt_level", "speed").map_err(cranelift)?;
+        let isa = cranelift_native::builder()
+            .map_err(|e| CodegenError::Cranelift(e.to_string()))?
+            .finish(settings::Flags::new(flags))
+            .map_err(cranelift)?;
+        let mut builder = JITBuilder::with_isa(isa, default_libcall_names());
+        for (name, address) in super::helpers::symbols() {
+            builder.symbol(name, address);
+        }
+        let mut module = JITModule::new(builder);
+        match build(&mut module, program, function, &input, &output) {
+            Ok(id) => {
+                module.finalize_definitions().map_err(cranelift)?;
+                let address = module.get_finalized_function(id);
+                // SAFETY: `address` is the finalized code of a function
+                // declared with exactly this signature (two pointers in, one
+                // `I8` out, the platform's C convention), and the module that
+                // owns the code lives as long as `self`.
+                let function = unsafe { std::mem::transmute::<*const u8, RecordFn>(address) };
+                Ok(CompiledEntry {
+                    module: Some(module),
+                    function,
+                    input,
+                    output,
+                })
+            }
+            Err(error) => {
+                // SAFETY: no code of this module was ever handed out.
+                unsafe { module.free_memory() };
+                Err(error)
+            }
+        }
+    }
+
+    pub fn input_layout(&self) -> &RecordLayout {
+        &self.input
+    }
+
+    pub fn output_layout(&self) -> &RecordLayout {
+        &self.output
+    }
+
+    /// Evaluate `n` records laid out in `input` (`n` input strides) into
+    /// `output` (`n` output strides); `status[i]` is 0 when record `i` was
+    /// computed, 1 when it needs the interpreter. Buffers shorter than `n`
+    /// records limit `n`; records beyond are marked 1.
+    pub fn run_batch(&self, input: &[u8], n: usize, output: &mut [u8], status: &mut [u8]) {
+        let (in_stride, out_stride) = (self.input.stride, self.output.stride);
+        let records = input
+            .chunks_exact(in_stride)
+            .zip(output.chunks_exact_mut(out_stride))
+            .zip(status.iter_mut())
+            .take(n);
+        let mut done = 0;
+        for ((record, result), state) in records {
+            // SAFETY: `record` and `result` are exactly one stride long, the
+            // compiled code reads and writes only the slots of its layouts
+            // (offsets below the stride), and its code is alive while
+            // `self` is.
+            *state = unsafe { (self.function)(record.as_ptr(), result.as_mut_ptr()) };
+            done += 1;
+        }
+        for state in status.iter_mut().take(n).skip(done) {
+            *state = 1;
+        }
+    }
+}
+
+impl Drop for CompiledEntry {
+    fn drop(&mut self) {
+        if let Some(module) = self.module.take() {
+            // SAFETY: `self.function` points into this module and dies with
+            // `self`; nothing else holds its code.
+            unsafe { module.free_memory() };
+        }
+    }
+}
+
+/// Declare the helpers and define the record function.
+fn build(
+    module: &mut JITModule,
+    program: &Program,
+    function: &crate::ir::Function,
+    input: &RecordLayout,
+    output: &RecordLayout,
+) -> Result<cranelift_module::FuncId, CodegenError> {
+    let pointer = module.target_config().pointer_type();
+    let mut helper = |name: &str, arity: usize| {
+        let mut signature = module.make_signature();
+        for _ in 0..arity {
+            signature.params.push(AbiParam::new(types::I64));
+        }
+        signature.returns.push(AbiParam::new(types::I64));
+        module
+            .declare_function(name, Linkage::Import, &signature)
+            .map_err(cranelift)
+    };
+    let helpers = Helpers {
+        add_days: helper("avtal_add_days", 3)?,
+        add_months: helper("avtal_add_months", 3)?,
+        date_part: helper("avtal_date_part", 2)?,
+        make_date: helper("avtal_make_date", 3)?,
+    };
+    let mut signature = module.make_signature();
+    signature.params.push(AbiParam::new(pointer));
+    signature.params.push(AbiParam::new(pointer));
+    signature.returns.push(AbiParam::new(types::I8));
+    let id = module
+        .declare_function("avtal_entry", Linkage::Export, &signature)
+        .map_err(cranelift)?;
+
+    let mut context = module.make_context();
+    context.func.signature = signature;
+    context.func.name = UserFuncName::user(0, id.as_u32());
+    let mut builder_context = FunctionBuilderContext::new();
+    {
+        let mut builder = FunctionBuilder::new(&mut context.func, &mut builder_context);
+        let entry = builder.create_block();
+        builder.append_block_params_for_function_params(entry);
+        builder.switch_to_block(entry);
+        builder.seal_block(entry);
+        let (input_ptr, output_ptr) = match builder.block_params(entry) {
+            [a, b] => (*a, *b),
+            _ => return Err(CodegenError::Internal("the record function's parameters")),
+        };
+        let fail = builder.declare_var(types::I8);
+        let zero = builder.ins().iconst(types::I8, 0);
+        builder.def_var(fail, zero);
+        let mut translator = FunctionTranslator {
+            program,
+            builder,
+            fail,
+            frames: Vec::new(),
+            depth: 1,
+            helpers,
+            module,
+        };
+        let record = translator.load_record(input, input_ptr);
+        let mut frame = vec![None; (function.n_locals as usize).max(1)];
+        if let Some(slot) = frame.first_mut() {
+            *slot = Some(record);
+        }
+        let result = translator.enter(function, frame)?;
+        // A record that failed anywhere returns 1 before writing anything.
+        let failed = translator.builder.use_var(translator.fail);
+        let (store, give_up) = (
+            translator.builder.create_block(),
+            translator.builder.create_block(),
+        );
+        translator
+            .builder
+            .ins()
+            .brif(failed, give_up, &[], store, &[]);
+        translator.builder.seal_block(store);
+        translator.builder.seal_block(give_up);
+        translator.builder.switch_to_block(give_up);
+        let one = translator.builder.ins().iconst(types::I8, 1);
+        translator.builder.ins().return_(&[one]);
+        translator.builder.switch_to_block(store);
+        translator.store_record(output, result, output_ptr)?;
+        // `store_record` may rescale (and so set `fail`) on the way.
+        let failed = translator.builder.use_var(translator.fail);
+        translator.builder.ins().return_(&[failed]);
+        translator
+            .builder
+            .finalize(translator.module.target_config());
+    }
+    module
+        .define_function(id, &mut context)
+        .map_err(cranelift)?;
+    module.clear_context(&mut context);
+    Ok(id)
+}
+
+/// Batches of records in, one result per record out: compiled code where
+/// it applies, the interpreter for the rest, identical to
+/// [`Interpreter::call`] on every record.
+pub struct Evaluator<'p> {
+    interpreter: Interpreter<'p>,
+    entry: FuncId,
+    compiled: Option<CompiledEntry>,
+    /// Why the entry point was not compiled, when it was not.
+    not_compiled: Option<CodegenError>,
+    input: Vec<u8>,
+    output: Vec<u8>,
+    status: Vec<u8>,
+}
+
+impl<'p> Evaluator<'p> {
+    /// Compile `entry` if possible; otherwise every record is interpreted.
+    pub fn new(program: &'p Program, entry: FuncId) -> Evaluator<'p> {
+        let (compiled, not_compiled) = match CompiledEntry::compile(program, entry) {
+            Ok(compiled) => (Some(compiled), None),
+            Err(error) => (None, Some(error)),
+        };
+        Evaluator {
+            interpreter: Interpreter::new(program),
+            entry,
+            compiled,
+            not_compiled,
+            input: Vec::new(),
+            output: Vec::new(),
+            status: Vec::new(),
+        }
+    }
+
+    /// An evaluator that never compiles (the `interp` engine).
+    pub fn interpreted(program: &'p Program, entry: FuncId) -> Evaluator<'p> {
+        Evaluator {
+            interpreter: Interpreter::new(program),
+            entry,
+            compiled: None,
+            not_compiled: None,
+            input: Vec::new(),
+            output: Vec::new(),
+            status: Vec::new(),
+        }
+    }
+
+    pub fn compiled(&self) -> Option<&CompiledEntry> {
+        self.compiled.as_ref()
+    }
+
+    pub fn not_compiled(&self) -> Option<&CodegenError> {
+        self.not_compiled.as_ref()
+    }
+
+    /// Evaluate one record.
+    pub fn evaluate(&mut self, record: &Value) -> Result<Value, EvalError> {
+        let mut results = Vec::with_capacity(1);
+        self.evaluate_batch(std::slice::from_ref(record), &mut results);
+        results.pop().unwrap_or_else(|| {
+            self.interpreter
+                .call(self.entry, std::slice::from_ref(record))
+        })
+    }
+
+    /// Evaluate `records`, appending one result per record to `results`.
+    pub fn evaluate_batch(
+        &mut self,
+        records: &[Value],
+        results: &mut Vec<Result<Value, EvalError>>,
+    ) {
+        let Some(compiled) = &self.compiled else {
+            for record in records {
+                results.push(
+                    self.interpreter
+                        .call(self.entry, std::slice::from_ref(record)),
+                );
+            }
+            return;
+        };
+        let (in_stride, out_stride) = (compiled.input.stride, compiled.output.stride);
+        let n = records.len();
+        self.input.clear();
+        self.input.resize(n * in_stride, 0);
+        self.output.clear();
+        self.output.resize(n * out_stride, 0);
+        self.status.clear();
+        self.status.resize(n, 0);
+        for ((record, bytes), state) in records
+            .iter()
+            .zip(self.input.chunks_exact_mut(in_stride))
+            .zip(self.status.iter_mut())
+        {
+            if !encode_record(&compiled.input, record, bytes) {
+                // Not representable (a huge number): the interpreter's.
+                *state = 2;
+            }
+        }
+        // Records that did not encode keep status 2; run the rest.
+        let mut status = std::mem::take(&mut self.status);
+        let mut computed = vec![0u8; n];
+        compiled.run_batch(&self.input, n, &mut self.output, &mut computed);
+        for (state, done) in status.iter_mut().zip(&computed) {
+            if *state == 0 {
+                *state = *done;
+            }
+        }
+        for ((record, bytes), state) in records
+            .iter()
+            .zip(self.output.chunks_exact(out_stride))
+            .zip(&status)
+        {
+            if *state == 0 {
+                let fields = (0..compiled.output.fields.len())
+                    .map(|i| decode_value(&compiled.output, i, bytes))
+                    .collect::<Vec<Value>>();
+                results.push(Ok(Value::Record(fields.into())));
+            } else {
+                results.push(
+                    self.interpreter
+                        .call(self.entry, std::slice::from_ref(record)),
+                );
+            }
+        }
+        self.status = status;
+    }
+}
+
+/// Put a record value into its layout; false when some field does not fit.
+pub(super) fn encode_record(layout: &RecordLayout, record: &Value, bytes: &mut [u8]) -> bool {
+    let Value::Record(fields) = record else {
+        return false;
+    };
+    fields.len() == layout.fields.len()
+        && fields
+            .iter()
+            .enumerate()
+            .all(|(i, value)| encode_value(layout, i, value, bytes).is_ok())
+}

@@ -1,0 +1,161 @@
+//! Fixed record layouts: how the compiled code sees a record.
+//!
+//! One 8-byte slot per scalar field, in declaration order: a number is its
+//! `i64` mantissa at the field's storage scale (money `30000.00` is
+//! `3000000`), a date its day number counted from 0001-01-01 (chrono's
+//! `num_days_from_ce`), a bool 0 or 1, an enum value its variant index.
+//! Slots are little-endian native `i64`s and need no alignment (the code
+//! loads them with unaligned-safe flags), so a batch is a plain byte slice.
+
+use chrono::{Datelike, NaiveDate};
+use rust_decimal::Decimal;
+
+use crate::eval::{Number, Value};
+use crate::ir::Program;
+use crate::types::Type;
+
+/// How one field is encoded in its slot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    /// A number: the mantissa at this scale.
+    Number {
+        scale: u32,
+    },
+    Date,
+    Bool,
+    Variant,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldSlot {
+    pub name: String,
+    pub ty: Type,
+    pub offset: usize,
+    pub encoding: Encoding,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordLayout {
+    /// Bytes per record.
+    pub stride: usize,
+    pub fields: Vec<FieldSlot>,
+}
+
+/// Bytes of one slot.
+pub const SLOT: usize = 8;
+
+impl RecordLayout {
+    /// The layout of a record type, or the first field it cannot hold.
+    pub fn of(program: &Program, ty: &Type) -> Result<RecordLayout, super::CodegenError> {
+        let Type::Record(id) = ty else {
+            return Err(super::CodegenError::NotAnEntryPoint);
+        };
+        let info = program.record(*id).ok_or(super::CodegenError::Internal(
+            "a record type that does not exist",
+        ))?;
+        let mut fields = Vec::with_capacity(info.fields.len());
+        for (index, field) in info.fields.iter().enumerate() {
+            let encoding =
+                encoding_of(&field.ty).ok_or_else(|| super::CodegenError::UnsupportedField {
+                    field: field.name.clone(),
+                })?;
+            fields.push(FieldSlot {
+                name: field.name.clone(),
+                ty: field.ty.clone(),
+                offset: index * SLOT,
+                encoding,
+            });
+        }
+        Ok(RecordLayout {
+            stride: fields.len().max(1) * SLOT,
+            fields,
+        })
+    }
+}
+
+/// The slot encoding of a scalar type at its storage scale.
+pub(super) fn encoding_of(ty: &Type) -> Option<Encoding> {
+    match ty {
+        Type::Money | Type::Percent | Type::Hours => Some(Encoding::Number { scale: 2 }),
+        Type::Int | Type::Days | Type::Months => Some(Encoding::Number { scale: 0 }),
+        Type::Date => Some(Encoding::Date),
+        Type::Bool => Some(Encoding::Bool),
+        Type::Enum(_) => Some(Encoding::Variant),
+        // `Decimal` keeps a run-time scale; text and lists have no fixed size.
+        _ => None,
+    }
+}
+
+/// Why a value could not be put in its slot. The record then goes to the
+/// interpreter, which reports whatever is wrong with it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EncodeError {
+    /// Not the kind of value the slot holds, or no such field.
+    WrongValue,
+    /// A number whose mantissa does not fit an `i64` at the slot's scale.
+    OutOfRange,
+}
+
+/// Write field `field_index` of `layout` into `record` (one stride).
+pub fn encode_value(
+    layout: &RecordLayout,
+    field_index: usize,
+    value: &Value,
+    record: &mut [u8],
+) -> Result<(), EncodeError> {
+    let slot = layout
+        .fields
+        .get(field_index)
+        .ok_or(EncodeError::WrongValue)?;
+    let word: i64 = match (slot.encoding, value) {
+        (Encoding::Number { scale }, Value::Number(n)) => mantissa_at(n, scale)?,
+        (Encoding::Date, Value::Date(d)) => i64::from(d.num_days_from_ce()),
+        (Encoding::Bool, Value::Bool(b)) => i64::from(*b),
+        (Encoding::Variant, Value::Variant(v)) => i64::from(*v),
+        _ => return Err(EncodeError::WrongValue),
+    };
+    let bytes = record
+        .get_mut(slot.offset..slot.offset + SLOT)
+        .ok_or(EncodeError::WrongValue)?;
+    bytes.copy_from_slice(&word.to_ne_bytes());
+    Ok(())
+}
+
+/// The mantissa of `n` written with exactly `scale` decimals, as an `i64`.
+pub(super) fn mantissa_at(n: &Number, scale: u32) -> Result<i64, EncodeError> {
+    let d = n
+        .to_decimal_at_scale(scale)
+        .map_err(|_| EncodeError::OutOfRange)?;
+    i64::try_from(d.mantissa()).map_err(|_| EncodeError::OutOfRange)
+}
+
+/// Read field `field_index` of `layout` from `record` (one stride). A slot
+/// the compiled code wrote always decodes; garbage decodes to a value of
+/// the right kind (a date off the calendar to 0001-01-01).
+pub fn decode_value(layout: &RecordLayout, field_index: usize, record: &[u8]) -> Value {
+    let Some(slot) = layout.fields.get(field_index) else {
+        return Value::Bool(false);
+    };
+    let word = read_word(record, slot.offset);
+    match slot.encoding {
+        Encoding::Number { scale } => {
+            Value::Number(Number::from_decimal(Decimal::new(word, scale)))
+        }
+        Encoding::Date => Value::Date(
+            i32::try_from(word)
+                .ok()
+                .and_then(NaiveDate::from_num_days_from_ce_opt)
+                .unwrap_or(NaiveDate::MIN),
+        ),
+        Encoding::Bool => Value::Bool(word != 0),
+        Encoding::Variant => Value::Variant(u32::try_from(word).unwrap_or(u32::MAX)),
+    }
+}
+
+fn read_word(record: &[u8], offset: usize) -> i64 {
+    let mut bytes = [0u8; SLOT];
+    if let Some(slice) = record.get(offset..offset + SLOT) {
+        bytes.copy_from_slice(slice);
+    }
+    i64::from_ne_bytes(bytes)
+}

@@ -1,0 +1,200 @@
+//! Scaled fixed-point arithmetic: `i64` mantissas with scales fixed at
+//! compile time, every step overflow-checked.
+//!
+//! A sum aligns both sides to the larger scale (multiplying by a power of
+//! ten, checked), a product adds the scales (a percentage adds 2 more, for
+//! its `/ 100`), so no step ever rounds: the value is the interpreter's
+//! exact value whenever no overflow flag is set. `round` is the only step
+//! that drops digits, by truncating division by a constant and a
+//! mode-dependent correction, exactly as `eval/round.rs` decides.
+
+use cranelift_codegen::ir::{InstBuilder, Value, condcodes::IntCC, types};
+use rust_decimal::Decimal;
+
+use super::CodegenError;
+use super::translate::{FunctionTranslator, MAX_SCALE, Result, Val};
+use crate::ir::{BinOp, Expr, RoundMode};
+
+/// `10^exp` for `exp ≤ 18`.
+pub(super) fn pow10(exp: u32) -> Option<i64> {
+    10i64.checked_pow(exp)
+}
+
+impl<'a, 'b> FunctionTranslator<'a, 'b> {
+    /// `-v`, failing on `-i64::MIN`.
+    pub(super) fn checked_neg(&mut self, v: Value) -> Value {
+        let zero = self.builder.ins().iconst(types::I64, 0);
+        let (negated, overflow) = self.builder.ins().ssub_overflow(zero, v);
+        self.fail_if(overflow);
+        negated
+    }
+
+    pub(super) fn checked_mul_const(&mut self, v: Value, factor: i64) -> Value {
+        let factor = self.builder.ins().iconst(types::I64, factor);
+        let (product, overflow) = self.builder.ins().smul_overflow(v, factor);
+        self.fail_if(overflow);
+        product
+    }
+
+    /// The same number at a scale at least its own (exact: more zeros).
+    pub(super) fn rescale(&mut self, value: Val, target: u32) -> Result<Val> {
+        match self.plain(value) {
+            Val::Num { v, scale } if scale == target => Ok(Val::Num { v, scale }),
+            Val::Num { v, scale } if scale < target => {
+                let factor = pow10(target - scale)
+                    .ok_or(CodegenError::Unsupported("a scale beyond 18 decimals"))?;
+                let v = self.checked_mul_const(v, factor);
+                Ok(Val::Num { v, scale: target })
+            }
+            Val::Num { .. } => Err(CodegenError::Unsupported(
+                "a number with more decimals than where it goes",
+            )),
+            other => Ok(other),
+        }
+    }
+
+    /// Both numbers at the larger of their scales.
+    fn align(&mut self, a: Val, b: Val) -> Result<(Value, Value, u32)> {
+        let scale = match (&a, &b) {
+            (Val::Num { scale: x, .. }, Val::Num { scale: y, .. }) => (*x).max(*y),
+            _ => return Err(CodegenError::Internal("arithmetic on non-numbers")),
+        };
+        match (self.rescale(a, scale)?, self.rescale(b, scale)?) {
+            (Val::Num { v: x, .. }, Val::Num { v: y, .. }) => Ok((x, y, scale)),
+            _ => Err(CodegenError::Internal("arithmetic on non-numbers")),
+        }
+    }
+
+    /// `+`, `-`, `*` and `* %`.
+    pub(super) fn translate_arithmetic(&mut self, op: BinOp, a: Val, b: Val) -> Result<Val> {
+        let (v, overflow, scale) = match op {
+            BinOp::Add | BinOp::Sub => {
+                let (x, y, scale) = self.align(a, b)?;
+                let (v, overflow) = if op == BinOp::Add {
+                    self.builder.ins().sadd_overflow(x, y)
+                } else {
+                    self.builder.ins().ssub_overflow(x, y)
+                };
+                (v, overflow, scale)
+            }
+            _ => {
+                let (Val::Num { v: x, scale: sx }, Val::Num { v: y, scale: sy }) = (a, b) else {
+                    return Err(CodegenError::Internal("a product of non-numbers"));
+                };
+                // `x * p %` is `x * p / 100`: two more decimals, no division.
+                let extra = if op == BinOp::MulPercent { 2 } else { 0 };
+                let scale = sx + sy + extra;
+                if scale > MAX_SCALE {
+                    return Err(CodegenError::Unsupported(
+                        "a product with more than 18 decimals",
+                    ));
+                }
+                let (v, overflow) = self.builder.ins().smul_overflow(x, y);
+                (v, overflow, scale)
+            }
+        };
+        self.fail_if(overflow);
+        Ok(Val::Num { v, scale })
+    }
+
+    /// Comparisons: numbers by exact value, dates by day, bools and
+    /// variants by index (`false < true`).
+    pub(super) fn translate_compare(&mut self, op: BinOp, a: Val, b: Val) -> Result<Val> {
+        let (a, b) = (self.plain(a), self.plain(b));
+        let (x, y) = match (a, b) {
+            (a @ Val::Num { .. }, b @ Val::Num { .. }) => {
+                let (x, y, _) = self.align(a, b)?;
+                (x, y)
+            }
+            (Val::Date(x), Val::Date(y)) | (Val::Variant(x), Val::Variant(y)) => (x, y),
+            (Val::Bool(x), Val::Bool(y)) => (x, y),
+            _ => {
+                return Err(CodegenError::Unsupported(
+                    "comparing records, lists or texts",
+                ));
+            }
+        };
+        let cc = match op {
+            BinOp::Eq => IntCC::Equal,
+            BinOp::Ne => IntCC::NotEqual,
+            BinOp::Lt => IntCC::SignedLessThan,
+            BinOp::Le => IntCC::SignedLessThanOrEqual,
+            BinOp::Gt => IntCC::SignedGreaterThan,
+            _ => IntCC::SignedGreaterThanOrEqual,
+        };
+        Ok(Val::Bool(self.builder.ins().icmp(cc, x, y)))
+    }
+
+    /// `min(a, b, …)` / `max(a, b, …)` of numbers or dates. Ties keep the
+    /// earlier argument, whose value is the same.
+    pub(super) fn translate_min_max(&mut self, is_min: bool, values: Vec<Val>) -> Result<Val> {
+        let mut iter = values.into_iter();
+        let mut best = iter
+            .next()
+            .ok_or(CodegenError::Internal("`min`/`max` without arguments"))?;
+        for next in iter {
+            let next = self.plain(next);
+            best = match (self.plain(best), next) {
+                (a @ Val::Num { .. }, b @ Val::Num { .. }) => {
+                    let (x, y, scale) = self.align(a, b)?;
+                    let v = if is_min {
+                        self.builder.ins().smin(x, y)
+                    } else {
+                        self.builder.ins().smax(x, y)
+                    };
+                    Val::Num { v, scale }
+                }
+                (Val::Date(x), Val::Date(y)) => Val::Date(if is_min {
+                    self.builder.ins().smin(x, y)
+                } else {
+                    self.builder.ins().smax(x, y)
+                }),
+                _ => return Err(CodegenError::Internal("`min`/`max` of the wrong kinds")),
+            };
+        }
+        Ok(best)
+    }
+
+    /// `round(x, step, mode)`: with `x = X / 10^s` and `step = m / 10^t`,
+    /// `x / step = X' / D` for integers `X'` and `D`; `k` is the truncated
+    /// quotient, moved one away from zero when the mode says so (from the
+    /// remainder compared with `D / 2`), and the result is `k * m` at scale
+    /// `t`, as in `eval/round.rs`.
+    pub(super) fn translate_round(
+        &mut self,
+        value: &'a Expr,
+        step: Decimal,
+        mode: RoundMode,
+    ) -> Result<Val> {
+        let (x, s) = match self.translate_expr(value)? {
+            Val::Num { v, scale } => (v, scale),
+            Val::Ratio { num, den, scale } => {
+                return self.translate_ratio_round(num, den, scale, step, mode);
+            }
+            _ => return Err(CodegenError::Internal("`round` of a non-number")),
+        };
+        let m = i64::try_from(step.mantissa())
+            .ok()
+            .filter(|m| *m > 0)
+            .ok_or(CodegenError::Unsupported("a rounding step beyond 64 bits"))?;
+        let t = step.scale();
+        let (numerator, divisor) = if s >= t {
+            let divisor = pow10(s - t)
+                .and_then(|p| p.checked_mul(m))
+                .ok_or(CodegenError::Unsupported("a rounding step too fine"))?;
+            (x, divisor)
+        } else {
+            let factor = pow10(t - s).ok_or(CodegenError::Unsupported("a scale beyond 18"))?;
+            (self.checked_mul_const(x, factor), m)
+        };
+        // A constant positive divisor: no trap, and Cranelift turns it into
+        // a multiply by a magic number.
+        let q = self.builder.ins().sdiv_imm_s(numerator, divisor);
+        let product = self.builder.ins().imul_imm_s(q, divisor);
+        let r = self.builder.ins().isub(numerator, product);
+        let d = self.builder.ins().iconst(types::I64, divisor);
+        let k = self.round_quotient(numerator, q, r, d, mode);
+        let v = self.checked_mul_const(k, m);
+        Ok(Val::Num { v, scale: t })
+    }
+}

@@ -1,0 +1,471 @@
+//! The `FunctionTranslator`: typed IR → Cranelift IR for one entry point.
+//!
+//! Every call is inlined (the checker forbids recursion), so a whole entry
+//! point becomes one native function `fn(input, output) -> status`. A
+//! value is a [`Val`]: an SSA value with its representation (a number is an
+//! `i64` mantissa whose scale is known here, at compile time), or a record
+//! of such values, which never touches memory until it is the output.
+//!
+//! Errors never trap: an operation that may fail (an overflow, a division,
+//! a date off the calendar, a param before its first date, a table with no
+//! row) ORs into the `fail` variable and goes on with a harmless value; the
+//! function returns status 1 ("evaluate this record with the interpreter")
+//! when `fail` is set. `translate_expr` is one `match`; the constructs live
+//! in `translate_<construct>` helpers here, in `control.rs` and `numeric.rs`.
+
+use cranelift_codegen::ir::{InstBuilder, MemFlagsData, Value, condcodes::IntCC, types};
+use cranelift_frontend::{FunctionBuilder, Variable};
+use cranelift_module::FuncId as ClifFuncId;
+
+use super::CodegenError;
+use super::layout::{Encoding, RecordLayout};
+use crate::ir::{BinOp, Builtin, Const, Expr, ExprKind, LocalId, Program, UnOp};
+use crate::types::Type;
+
+/// Largest scale a compiled number may have: `10^18` still fits an `i64`.
+pub(super) const MAX_SCALE: u32 = 18;
+
+/// Deepest nesting translated; the interpreter stops at 400
+/// (`eval::functions::MAX_DEPTH`) with an error, which the compiled code
+/// must never get past, so deep programs are left to the interpreter.
+const MAX_DEPTH: u32 = 300;
+
+/// A value during translation.
+#[derive(Debug, Clone)]
+pub(super) enum Val {
+    /// `mantissa / 10^scale`, the mantissa an `I64`.
+    Num { v: Value, scale: u32 },
+    /// An `I8`, 0 or 1.
+    Bool(Value),
+    /// An `I64` day number from 0001-01-01.
+    Date(Value),
+    /// An `I64` variant index.
+    Variant(Value),
+    /// An exact quotient `num / (den · 10^scale)`, `den > 0` (`ratio.rs`).
+    Ratio { num: Value, den: Value, scale: u32 },
+    /// A record, an `Eligibility` or a `LimitCheck`, field by field.
+    Record(Vec<Val>),
+    /// A value the compiled code does not hold (an `Eligibility`'s list of
+    /// failed reasons); using it is a compile-time `Unsupported`.
+    Absent,
+}
+
+/// Addresses of the calendar helpers, declared in the function.
+pub(super) struct Helpers {
+    pub add_days: ClifFuncId,
+    pub add_months: ClifFuncId,
+    pub date_part: ClifFuncId,
+    pub make_date: ClifFuncId,
+}
+
+pub(super) struct FunctionTranslator<'a, 'b> {
+    pub(super) program: &'a Program,
+    pub(super) builder: FunctionBuilder<'b>,
+    /// Set when this record needs the interpreter.
+    pub(super) fail: Variable,
+    /// One frame of locals per inlined call, innermost last.
+    pub(super) frames: Vec<Vec<Option<Val>>>,
+    pub(super) depth: u32,
+    pub(super) helpers: Helpers,
+    pub(super) module: &'b mut cranelift_jit::JITModule,
+}
+
+pub(super) type Result<T> = std::result::Result<T, CodegenError>;
+
+impl<'a, 'b> FunctionTranslator<'a, 'b> {
+    /// The input record, loaded slot by slot.
+    pub(super) fn load_record(&mut self, layout: &RecordLayout, base: Value) -> Val {
+        let flags = MemFlagsData::trusted();
+        let fields = layout
+            .fields
+            .iter()
+            .map(|slot| {
+                let offset = i32::try_from(slot.offset).unwrap_or(i32::MAX);
+                let word = self.builder.ins().load(types::I64, flags, base, offset);
+                match slot.encoding {
+                    Encoding::Number { scale } => Val::Num { v: word, scale },
+                    Encoding::Date => Val::Date(word),
+                    Encoding::Bool => Val::Bool(self.builder.ins().ireduce(types::I8, word)),
+                    Encoding::Variant => Val::Variant(word),
+                }
+            })
+            .collect();
+        Val::Record(fields)
+    }
+
+    /// Store the result record, each number at its slot's scale.
+    pub(super) fn store_record(
+        &mut self,
+        layout: &RecordLayout,
+        value: Val,
+        base: Value,
+    ) -> Result<()> {
+        let Val::Record(fields) = value else {
+            return Err(CodegenError::Internal(
+                "an entry point result that is not a record",
+            ));
+        };
+        let flags = MemFlagsData::trusted();
+        for (slot, field) in layout.fields.iter().zip(fields) {
+            let field = self.plain(field);
+            let word = match (slot.encoding, field) {
+                (Encoding::Number { scale }, num @ Val::Num { .. }) => {
+                    match self.rescale(num, scale)? {
+                        Val::Num { v, .. } => v,
+                        _ => return Err(CodegenError::Internal("a number that is not one")),
+                    }
+                }
+                (Encoding::Date, Val::Date(v)) | (Encoding::Variant, Val::Variant(v)) => v,
+                (Encoding::Bool, Val::Bool(v)) => self.builder.ins().uextend(types::I64, v),
+                _ => return Err(CodegenError::Internal("a result field of the wrong kind")),
+            };
+            let offset = i32::try_from(slot.offset).unwrap_or(i32::MAX);
+            self.builder.ins().store(flags, word, base, offset);
+        }
+        Ok(())
+    }
+
+    /// Mark this record for the interpreter when `condition` (an `I8`) is set.
+    pub(super) fn fail_if(&mut self, condition: Value) {
+        let fail = self.builder.use_var(self.fail);
+        let fail = self.builder.ins().bor(fail, condition);
+        self.builder.def_var(self.fail, fail);
+    }
+
+    /// Mark this record for the interpreter unconditionally.
+    pub(super) fn fail_always(&mut self) {
+        let one = self.builder.ins().iconst(types::I8, 1);
+        self.builder.def_var(self.fail, one);
+    }
+
+    /// A harmless value of type `ty`, for code after a failure.
+    pub(super) fn zero_of(&mut self, ty: &Type) -> Result<Val> {
+        Ok(match ty {
+            t if t.is_numeric() => Val::Num {
+                v: self.builder.ins().iconst(types::I64, 0),
+                scale: 0,
+            },
+            Type::Date => Val::Date(self.builder.ins().iconst(types::I64, 0)),
+            Type::Bool => Val::Bool(self.builder.ins().iconst(types::I8, 0)),
+            Type::Enum(_) => Val::Variant(self.builder.ins().iconst(types::I64, 0)),
+            Type::Record(id) => {
+                let info = self
+                    .program
+                    .record(*id)
+                    .ok_or(CodegenError::Internal("a record type that does not exist"))?;
+                let field_types: Vec<Type> = info.fields.iter().map(|f| f.ty.clone()).collect();
+                let mut fields = Vec::with_capacity(field_types.len());
+                for field_ty in &field_types {
+                    fields.push(self.zero_of(field_ty)?);
+                }
+                Val::Record(fields)
+            }
+            Type::Eligibility => Val::Record(vec![
+                Val::Bool(self.builder.ins().iconst(types::I8, 0)),
+                Val::Absent,
+            ]),
+            Type::LimitCheck(measured) => {
+                let mut fields = Vec::with_capacity(4);
+                for _ in 0..3 {
+                    fields.push(self.zero_of(measured)?);
+                }
+                fields.push(Val::Bool(self.builder.ins().iconst(types::I8, 0)));
+                Val::Record(fields)
+            }
+            _ => {
+                return Err(CodegenError::Unsupported(
+                    "a value of a type without a fixed layout",
+                ));
+            }
+        })
+    }
+
+    /// Translate one expression in the current frame.
+    pub(super) fn translate_expr(&mut self, expr: &'a Expr) -> Result<Val> {
+        if self.depth >= MAX_DEPTH {
+            return Err(CodegenError::Unsupported(
+                "nesting deeper than the compiled limit",
+            ));
+        }
+        // Scales here are the representation's, known exactly at every
+        // node, and every operation is by value, so a `Decimal` (whose
+        // run-time scale the interpreter does not fix) computes the same
+        // value; only its layout slot would need a run-time scale, and
+        // layouts do not hold `Decimal` fields.
+        self.depth += 1;
+        let result = match &expr.kind {
+            ExprKind::Const(constant) => self.translate_const(constant),
+            ExprKind::Local(local) => self.translate_local(*local),
+            ExprKind::Param { param, at } => self.translate_param(*param, at),
+            ExprKind::Call { func, args } => self.translate_call(*func, args),
+            ExprKind::Builtin { builtin, args } => self.translate_builtin(*builtin, args, &expr.ty),
+            ExprKind::Unary(op, operand) => self.translate_unary(*op, operand),
+            ExprKind::Binary(op, left, right) => self.translate_binary(*op, left, right, &expr.ty),
+            ExprKind::If {
+                cond,
+                then,
+                otherwise,
+            } => self.translate_if(cond, then, otherwise),
+            ExprKind::Match {
+                scrutinee,
+                arms,
+                default,
+            } => self.translate_match(scrutinee, arms, default.as_deref(), &expr.ty),
+            ExprKind::Let { local, value, body } => self.translate_let(*local, value, body),
+            ExprKind::Field(record, index) => self.translate_field(record, *index),
+            ExprKind::Record { fields, .. } => {
+                let mut values = Vec::with_capacity(fields.len());
+                for field in fields {
+                    values.push(self.translate_expr(field)?);
+                }
+                Ok(Val::Record(values))
+            }
+            ExprKind::Round { value, step, mode } => self.translate_round(value, *step, *mode),
+            ExprKind::List(_) | ExprKind::Comprehension { .. } | ExprKind::Aggregate(..) => {
+                Err(CodegenError::Unsupported("lists and aggregates"))
+            }
+            ExprKind::Error => Err(CodegenError::Internal(
+                "an expression the checker could not type",
+            )),
+        };
+        self.depth -= 1;
+        result
+    }
+
+    fn translate_const(&mut self, constant: &Const) -> Result<Val> {
+        Ok(match constant {
+            Const::Number(n) => {
+                let scale = n.scale();
+                let mantissa = i64::try_from(n.mantissa())
+                    .map_err(|_| CodegenError::Unsupported("a constant beyond 64 bits"))?;
+                if scale > MAX_SCALE {
+                    return Err(CodegenError::Unsupported(
+                        "a constant with more than 18 decimals",
+                    ));
+                }
+                Val::Num {
+                    v: self.builder.ins().iconst(types::I64, mantissa),
+                    scale,
+                }
+            }
+            Const::Date(d) => Val::Date(self.date_const(*d)),
+            Const::Bool(b) => Val::Bool(self.builder.ins().iconst(types::I8, i64::from(*b))),
+            Const::Variant(v) => Val::Variant(self.builder.ins().iconst(types::I64, i64::from(*v))),
+            Const::Text(_) => return Err(CodegenError::Unsupported("text values")),
+        })
+    }
+
+    pub(super) fn date_const(&mut self, date: chrono::NaiveDate) -> Value {
+        use chrono::Datelike;
+        self.builder
+            .ins()
+            .iconst(types::I64, i64::from(date.num_days_from_ce()))
+    }
+
+    fn translate_local(&mut self, local: LocalId) -> Result<Val> {
+        self.frames
+            .last()
+            .and_then(|frame| frame.get(local.0 as usize))
+            .and_then(|slot| slot.clone())
+            .ok_or(CodegenError::Internal("a local read before it is bound"))
+    }
+
+    fn translate_let(&mut self, local: LocalId, value: &'a Expr, body: &'a Expr) -> Result<Val> {
+        let value = self.translate_expr(value)?;
+        let slot = self
+            .frames
+            .last_mut()
+            .and_then(|frame| frame.get_mut(local.0 as usize))
+            .ok_or(CodegenError::Internal("a local outside its frame"))?;
+        *slot = Some(value);
+        self.translate_expr(body)
+    }
+
+    fn translate_field(&mut self, record: &'a Expr, index: u32) -> Result<Val> {
+        match self.translate_expr(record)? {
+            Val::Record(fields) => match fields.into_iter().nth(index as usize) {
+                Some(Val::Absent) => Err(CodegenError::Unsupported(
+                    "the failed reasons of a condition",
+                )),
+                Some(field) => Ok(field),
+                None => Err(CodegenError::Internal("a field index beyond the record")),
+            },
+            _ => Err(CodegenError::Internal(
+                "a field of something that is not a record",
+            )),
+        }
+    }
+
+    fn translate_unary(&mut self, op: UnOp, operand: &'a Expr) -> Result<Val> {
+        match (op, self.translate_expr(operand)?) {
+            (UnOp::Neg, Val::Num { v, scale }) => {
+                let v = self.checked_neg(v);
+                Ok(Val::Num { v, scale })
+            }
+            (UnOp::Neg, Val::Ratio { num, den, scale }) => Ok(self.ratio_neg(num, den, scale)),
+            (UnOp::Not, Val::Bool(b)) => Ok(Val::Bool(self.builder.ins().bxor_imm_u(b, 1))),
+            _ => Err(CodegenError::Internal("an operand of the wrong kind")),
+        }
+    }
+
+    fn translate_binary(
+        &mut self,
+        op: BinOp,
+        left: &'a Expr,
+        right: &'a Expr,
+        ty: &Type,
+    ) -> Result<Val> {
+        match op {
+            BinOp::And => return self.translate_and_or(true, left, right),
+            BinOp::Or => return self.translate_and_or(false, left, right),
+            _ => {}
+        }
+        let a = self.translate_expr(left)?;
+        let b = self.translate_expr(right)?;
+        match op {
+            BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::MulPercent => {
+                if matches!(a, Val::Ratio { .. }) || matches!(b, Val::Ratio { .. }) {
+                    self.translate_ratio_arithmetic(op, a, b)
+                } else {
+                    self.translate_arithmetic(op, a, b)
+                }
+            }
+            BinOp::Div | BinOp::DivPercent => {
+                // A quotient may not terminate: it stays an exact fraction
+                // until a `round` (ratio.rs).
+                let _ = ty;
+                self.translate_divide(op, a, b)
+            }
+            BinOp::AddDays | BinOp::AddMonths | BinOp::SubDays | BinOp::SubMonths => {
+                self.translate_date_move(op, a, b)
+            }
+            BinOp::DateDiff => match (a, b) {
+                (Val::Date(x), Val::Date(y)) => Ok(Val::Num {
+                    v: self.builder.ins().isub(x, y),
+                    scale: 0,
+                }),
+                _ => Err(CodegenError::Internal("a date difference of non-dates")),
+            },
+            BinOp::Concat => Err(CodegenError::Unsupported("text values")),
+            BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
+                self.translate_compare(op, a, b)
+            }
+            BinOp::And | BinOp::Or => Err(CodegenError::Internal("and/or handled above")),
+        }
+    }
+
+    /// `date ± amount` through a calendar helper; the amount may stand on
+    /// either side of `+`.
+    fn translate_date_move(&mut self, op: BinOp, a: Val, b: Val) -> Result<Val> {
+        let (a, b) = (self.plain(a), self.plain(b));
+        let (date, amount) = match (a, b) {
+            (Val::Date(d), Val::Num { v, scale: 0 }) | (Val::Num { v, scale: 0 }, Val::Date(d)) => {
+                (d, v)
+            }
+            _ => {
+                return Err(CodegenError::Unsupported(
+                    "a date moved by a non-integer amount",
+                ));
+            }
+        };
+        let subtract = matches!(op, BinOp::SubDays | BinOp::SubMonths);
+        let helper = if matches!(op, BinOp::AddDays | BinOp::SubDays) {
+            self.helpers.add_days
+        } else {
+            self.helpers.add_months
+        };
+        let flag = self.builder.ins().iconst(types::I64, i64::from(subtract));
+        let moved = self.call_helper(helper, &[date, amount, flag]);
+        Ok(Val::Date(moved))
+    }
+
+    /// Call a helper returning an `I64`; [`super::helpers::INVALID`] fails.
+    pub(super) fn call_helper(&mut self, helper: ClifFuncId, args: &[Value]) -> Value {
+        use cranelift_module::Module;
+        let callee = self.module.declare_func_in_func(helper, self.builder.func);
+        let call = self.builder.ins().call(callee, args);
+        let result = self
+            .builder
+            .inst_results(call)
+            .first()
+            .copied()
+            .unwrap_or_else(|| self.builder.ins().iconst(types::I64, 0));
+        let invalid = self
+            .builder
+            .ins()
+            .icmp_imm_s(IntCC::Equal, result, super::helpers::INVALID);
+        self.fail_if(invalid);
+        result
+    }
+
+    fn translate_builtin(&mut self, builtin: Builtin, args: &'a [Expr], ty: &Type) -> Result<Val> {
+        let mut values = Vec::with_capacity(args.len());
+        for arg in args {
+            let value = self.translate_expr(arg)?;
+            values.push(self.plain(value));
+        }
+        match builtin {
+            Builtin::Min | Builtin::Max => self.translate_min_max(builtin == Builtin::Min, values),
+            Builtin::Abs => match values.as_slice() {
+                [Val::Num { v, scale }] => {
+                    let (v, scale) = (*v, *scale);
+                    let negated = self.checked_neg(v);
+                    let negative = self.builder.ins().icmp_imm_s(IntCC::SignedLessThan, v, 0);
+                    Ok(Val::Num {
+                        v: self.builder.ins().select(negative, negated, v),
+                        scale,
+                    })
+                }
+                _ => Err(CodegenError::Internal("`abs` of a non-number")),
+            },
+            Builtin::ToDays | Builtin::ToMonths => values
+                .into_iter()
+                .next()
+                .ok_or(CodegenError::Internal("a builtin without its argument")),
+            Builtin::ToWeeks | Builtin::ToYears => {
+                let factor = if builtin == Builtin::ToWeeks { 7 } else { 12 };
+                match values.as_slice() {
+                    [Val::Num { v, scale }] => {
+                        let (v, scale) = (*v, *scale);
+                        let v = self.checked_mul_const(v, factor);
+                        Ok(Val::Num { v, scale })
+                    }
+                    _ => Err(CodegenError::Internal("a duration of a non-number")),
+                }
+            }
+            Builtin::Year | Builtin::Month | Builtin::Day | Builtin::DaysInMonth => {
+                let part = match builtin {
+                    Builtin::Year => 0,
+                    Builtin::Month => 1,
+                    Builtin::Day => 2,
+                    _ => 3,
+                };
+                let [Val::Date(d)] = values.as_slice() else {
+                    return Err(CodegenError::Internal("a date part of a non-date"));
+                };
+                let d = *d;
+                let part = self.builder.ins().iconst(types::I64, part);
+                let v = self.call_helper(self.helpers.date_part, &[d, part]);
+                Ok(Val::Num { v, scale: 0 })
+            }
+            Builtin::MakeDate => {
+                let mut parts = Vec::with_capacity(3);
+                for value in values {
+                    // `date(y, m, d)` wants whole numbers; a fraction goes
+                    // to the interpreter, which reports it.
+                    match value {
+                        Val::Num { v, scale: 0 } => parts.push(v),
+                        _ => return Err(CodegenError::Unsupported("`date` of non-integers")),
+                    }
+                }
+                let [y, m, d] = parts.as_slice() else {
+                    return Err(CodegenError::Internal("`date` without three arguments"));
+                };
+                let (y, m, d) = (*y, *m, *d);
+                let v = self.call_helper(self.helpers.make_date, &[y, m, d]);
+                let _ = ty;
+                Ok(Val::Date(v))
+            }
+        }
+    }
+}

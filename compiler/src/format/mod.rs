@@ -1,0 +1,230 @@
+//! The formatter shared by `avtal fmt` and the language server.
+//!
+//! Design: the AST has no comments, so the formatter works on the text,
+//! line by line, with a small lexer that knows texts in quotes and `//`
+//! comments (so brackets inside them do not count). It changes only
+//! whitespace, never a token or a comment:
+//! - each line is re-indented by two spaces per open bracket; a line that
+//!   starts with closing brackets is dedented by them; a top-level line that
+//!   continues an item (`source "…"`) is indented one step, while item
+//!   keywords, `=`, `{`, `}`, `|` and comments at the top level stay at
+//!   column 0 (the parser cuts files at column-0 item keywords);
+//! - trailing whitespace goes, line ends become `\n`, runs of blank lines
+//!   become one, blank lines at the start and end go, and one blank line
+//!   separates top-level items (consecutive `use` lines stay together);
+//! - spacing inside a line is kept (drafters align table columns by hand).
+//!
+//! Safety net: a file with syntax errors is not formatted, and the result
+//! is parsed again and compared with the original AST with spans left out;
+//! if they differ the formatter refuses ([`FormatError::WouldChangeMeaning`])
+//! instead of changing meaning. Formatting is idempotent (tested on every
+//! `.avtal` file in the repository and on generated programs).
+
+#[cfg(test)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "tests state their expectations with unwrap and indexing"
+)]
+mod tests;
+
+use crate::source::Sources;
+use crate::syntax;
+
+/// Why a text was left as it was.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FormatError {
+    /// The text does not parse; `count` syntax errors.
+    SyntaxErrors { count: usize },
+    /// The formatted text would parse to a different AST (a formatter bug;
+    /// nothing is changed).
+    WouldChangeMeaning,
+}
+
+impl std::fmt::Display for FormatError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FormatError::SyntaxErrors { count } => {
+                write!(f, "not formatted: the file has {count} syntax error(s)")
+            }
+            FormatError::WouldChangeMeaning => {
+                write!(
+                    f,
+                    "not formatted: formatting would change the program (a formatter bug)"
+                )
+            }
+        }
+    }
+}
+
+/// Words that start a top-level item when they begin a line at column 0.
+const ITEM_KEYWORDS: &[&str] = &[
+    "module",
+    "use",
+    "param",
+    "record",
+    "enum",
+    "rule",
+    "table",
+    "condition",
+    "limit",
+    "example",
+    "evaluate",
+];
+
+fn starts_with_word(line: &str, word: &str) -> bool {
+    line.strip_prefix(word)
+        .is_some_and(|rest| !rest.starts_with(|c: char| c.is_alphanumeric() || c == '_'))
+}
+
+fn item_keyword(line: &str) -> Option<&'static str> {
+    ITEM_KEYWORDS
+        .iter()
+        .copied()
+        .find(|k| starts_with_word(line, k))
+}
+
+/// Bracket depth change of one line, and how many closing brackets it
+/// starts with. Texts in quotes and `//` comments are skipped.
+fn scan_line(line: &str) -> (i64, i64) {
+    let mut delta = 0i64;
+    let mut leading_closers = 0i64;
+    let mut leading = true;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => {
+                leading = false;
+                while let Some(t) = chars.next() {
+                    match t {
+                        '\\' => {
+                            chars.next();
+                        }
+                        '"' => break,
+                        _ => {}
+                    }
+                }
+            }
+            '/' if chars.peek() == Some(&'/') => break,
+            '(' | '[' | '{' => {
+                leading = false;
+                delta += 1;
+            }
+            ')' | ']' | '}' => {
+                delta -= 1;
+                if leading {
+                    leading_closers += 1;
+                }
+            }
+            c if c.is_whitespace() => {}
+            _ => leading = false,
+        }
+    }
+    (delta, leading_closers)
+}
+
+/// Format without the safety net (whitespace changes only).
+pub fn format_text(text: &str) -> String {
+    let mut out: Vec<String> = Vec::new();
+    let mut depth = 0i64;
+    let mut pending_blank = false;
+    // Whether the previous emitted line was a top-level comment or doc
+    // line (the item after it belongs to it: no blank line between).
+    let mut after_top_comment = false;
+    let mut previous_was_header = false;
+    for raw in text.lines() {
+        let line = raw.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+        if line.is_empty() {
+            pending_blank = !out.is_empty();
+            continue;
+        }
+        let (delta, closers) = scan_line(line);
+        let line_depth = (depth - closers).max(0);
+        let is_comment = line.starts_with("//");
+        let keyword = item_keyword(line);
+        let top = line_depth == 0;
+        let indent = if !top {
+            line_depth * 2
+        } else if keyword.is_some()
+            || is_comment
+            || line.starts_with(['=', '{', '}', '|', '(', ')'])
+        {
+            0
+        } else {
+            2
+        };
+        let is_header = top && keyword == Some("use");
+        let starts_item = top && (keyword.is_some() || is_comment) && depth == 0;
+        let use_after_use = is_header && previous_was_header;
+        if starts_item && !out.is_empty() && !after_top_comment && !use_after_use {
+            pending_blank = true;
+        }
+        if pending_blank && !out.is_empty() {
+            out.push(String::new());
+        }
+        pending_blank = false;
+        let indent = usize::try_from(indent).unwrap_or(0);
+        out.push(format!("{}{}", " ".repeat(indent), line));
+        after_top_comment = top && is_comment && depth == 0;
+        if starts_item {
+            previous_was_header = is_header;
+        }
+        depth = (depth + delta).max(0);
+    }
+    let mut result = out.join("\n");
+    if !result.is_empty() {
+        result.push('\n');
+    }
+    result
+}
+
+/// The AST of `text` printed without spans (for meaning comparisons).
+pub fn ast_without_spans(text: &str) -> (String, usize) {
+    let mut sources = Sources::new();
+    let file = sources.add("<format>", text);
+    let (module, diagnostics) = syntax::parse(&sources, file);
+    let header = (
+        module.name.as_ref().map(|p| p.dotted()),
+        module
+            .uses
+            .iter()
+            .map(|u| u.path.dotted())
+            .collect::<Vec<_>>(),
+    );
+    let printed = format!("{header:?}{:?}", module.items);
+    (strip_spans(&printed), diagnostics.len())
+}
+
+/// Remove every `Span { … }` from a Debug print.
+fn strip_spans(debug: &str) -> String {
+    let mut out = String::with_capacity(debug.len());
+    let mut rest = debug;
+    while let Some(at) = rest.find("Span {") {
+        out.push_str(rest.get(..at).unwrap_or(""));
+        let after = rest.get(at..).unwrap_or("");
+        match after.find('}') {
+            Some(end) => rest = after.get(end + 1..).unwrap_or(""),
+            None => {
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Format `text`, or say why it was left as it was.
+pub fn format_source(text: &str) -> Result<String, FormatError> {
+    let (before, errors) = ast_without_spans(text);
+    if errors > 0 {
+        return Err(FormatError::SyntaxErrors { count: errors });
+    }
+    let formatted = format_text(text);
+    let (after, after_errors) = ast_without_spans(&formatted);
+    if after_errors > 0 || after != before {
+        return Err(FormatError::WouldChangeMeaning);
+    }
+    Ok(formatted)
+}

@@ -1,0 +1,204 @@
+//! The open documents and their analyses.
+//!
+//! Each open document is compiled with the stdlib and the modules it `use`s
+//! (transitively), found the way the CLI loader finds them: another open
+//! document that declares the module, else `a/b/c.avtal` beside the file or
+//! in an ancestor directory ([`analysis::modules::module_candidates`]), read
+//! from disk. This is the only file of the server that does IO.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use avtal_compiler::analysis::incremental::{ParseCache, compile_cached};
+use avtal_compiler::analysis::modules::{
+    is_stdlib_module, module_candidates, wanted_modules_in_text,
+};
+use avtal_compiler::{Compilation, FileId, Sources, stdlib};
+use tower_lsp_server::ls_types::Uri;
+
+/// One open document: the last accepted version and its full text.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub version: i32,
+    pub text: String,
+}
+
+/// One compilation rooted at an open document.
+#[derive(Debug)]
+pub struct Analysis {
+    pub sources: Sources,
+    pub compilation: Compilation,
+    /// The URI of each file, by `FileId` (`None` for the stdlib).
+    pub uris: Vec<Option<Uri>>,
+    pub root: FileId,
+}
+
+impl Analysis {
+    pub fn uri(&self, file: FileId) -> Option<Uri> {
+        self.uris.get(file.0 as usize).cloned().flatten()
+    }
+
+    pub fn file_of(&self, uri: &Uri) -> Option<FileId> {
+        self.uris
+            .iter()
+            .position(|u| u.as_ref() == Some(uri))
+            .and_then(|i| u32::try_from(i).ok())
+            .map(FileId)
+    }
+
+    /// The text of the root document.
+    pub fn text(&self) -> &str {
+        self.sources.text(self.root)
+    }
+}
+
+/// All open documents and the last analysis of each.
+#[derive(Debug, Default)]
+pub struct Workspace {
+    pub documents: HashMap<Uri, Document>,
+    pub analyses: HashMap<Uri, Arc<Analysis>>,
+    /// Parses of unchanged files (the stdlib, used modules) are reused.
+    cache: ParseCache,
+}
+
+fn uri_path(uri: &Uri) -> Option<PathBuf> {
+    uri.to_file_path().map(|p| p.into_owned())
+}
+
+/// The module a text declares in its `module a.b.c` header, if any.
+fn declared_module(text: &str) -> Option<String> {
+    text.lines()
+        .map(str::trim)
+        .find(|line| !line.is_empty() && !line.starts_with("//"))
+        .and_then(|line| line.strip_prefix("module "))
+        .map(|rest| rest.trim().to_string())
+}
+
+impl Workspace {
+    /// Accept a new text for `uri` unless `version` is not newer than the
+    /// one already held. Returns whether it was accepted.
+    pub fn update(&mut self, uri: Uri, version: i32, text: String) -> bool {
+        if let Some(existing) = self.documents.get(&uri)
+            && existing.version >= version
+        {
+            return false;
+        }
+        self.documents.insert(uri, Document { version, text });
+        true
+    }
+
+    pub fn close(&mut self, uri: &Uri) {
+        self.documents.remove(uri);
+        self.analyses.remove(uri);
+    }
+
+    /// Re-analyse `changed` and every open document whose last analysis
+    /// included it. Returns the analyses made.
+    pub fn reanalyze(&mut self, changed: &Uri) -> Vec<Arc<Analysis>> {
+        let mut roots: Vec<Uri> = vec![changed.clone()];
+        for (uri, analysis) in &self.analyses {
+            if uri != changed && analysis.file_of(changed).is_some() {
+                roots.push(uri.clone());
+            }
+        }
+        let mut made = Vec::new();
+        for root in roots {
+            if let Some(analysis) = self.analyze(&root) {
+                let analysis = Arc::new(analysis);
+                self.analyses.insert(root, Arc::clone(&analysis));
+                made.push(analysis);
+            }
+        }
+        made
+    }
+
+    /// The analysis of an open document, computing it if needed.
+    pub fn analysis(&mut self, uri: &Uri) -> Option<Arc<Analysis>> {
+        if let Some(analysis) = self.analyses.get(uri) {
+            return Some(Arc::clone(analysis));
+        }
+        let analysis = Arc::new(self.analyze(uri)?);
+        self.analyses.insert(uri.clone(), Arc::clone(&analysis));
+        Some(analysis)
+    }
+
+    /// Compile `root` with the stdlib and the modules it uses.
+    fn analyze(&mut self, root: &Uri) -> Option<Analysis> {
+        let document = self.documents.get(root)?;
+        let mut sources = Sources::new();
+        stdlib::add_to(&mut sources);
+        let mut uris: Vec<Option<Uri>> = sources.ids().map(|_| None).collect();
+        let root_path = uri_path(root);
+        let root_id = sources.add(
+            display_name(root, root_path.as_deref()),
+            document.text.clone(),
+        );
+        uris.push(Some(root.clone()));
+        let mut loaded_paths: HashSet<PathBuf> = root_path.iter().cloned().collect();
+        let mut known: HashSet<String> = HashSet::new();
+        if let Some(name) = declared_module(&document.text) {
+            known.insert(name);
+        }
+        // (file id, where it lives) of files whose uses are still to load.
+        let mut pending: Vec<(FileId, Option<PathBuf>)> = vec![(root_id, root_path)];
+        while let Some((file, location)) = pending.pop() {
+            for dotted in wanted_modules_in_text(sources.text(file)) {
+                if is_stdlib_module(&dotted) || !known.insert(dotted.clone()) {
+                    continue;
+                }
+                let Some((uri, path, text)) = self.find_module(location.as_deref(), &dotted) else {
+                    continue;
+                };
+                if let Some(path) = &path
+                    && !loaded_paths.insert(path.clone())
+                {
+                    continue;
+                }
+                let name = display_name(&uri, path.as_deref());
+                let id = sources.add(name, text);
+                uris.push(Some(uri));
+                pending.push((id, path));
+            }
+        }
+        let compilation = compile_cached(&sources, &mut self.cache);
+        Some(Analysis {
+            sources,
+            compilation,
+            uris,
+            root: root_id,
+        })
+    }
+
+    /// An open document declaring `dotted`, else the first file on disk
+    /// that the CLI loader would pick.
+    fn find_module(
+        &self,
+        from: Option<&Path>,
+        dotted: &str,
+    ) -> Option<(Uri, Option<PathBuf>, String)> {
+        if let Some((uri, document)) = self
+            .documents
+            .iter()
+            .find(|(_, d)| declared_module(&d.text).as_deref() == Some(dotted))
+        {
+            return Some((uri.clone(), uri_path(uri), document.text.clone()));
+        }
+        let candidates = module_candidates(from?, dotted);
+        let path = candidates.into_iter().find(|c| c.is_file())?;
+        let path = std::fs::canonicalize(&path).unwrap_or(path);
+        let uri = Uri::from_file_path(&path)?;
+        if let Some(document) = self.documents.get(&uri) {
+            return Some((uri, Some(path), document.text.clone()));
+        }
+        let text = std::fs::read_to_string(&path).ok()?;
+        Some((uri, Some(path), text))
+    }
+}
+
+fn display_name(uri: &Uri, path: Option<&Path>) -> String {
+    match path {
+        Some(path) => path.display().to_string(),
+        None => uri.as_str().to_string(),
+    }
+}
