@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use avtal_compiler::codegen::{CompiledEntry, Evaluator, encode_value};
 use avtal_compiler::data::DataType;
 use avtal_compiler::eval::{Interpreter, Value};
 use avtal_compiler::ir::{FuncId, Program};
@@ -105,6 +106,74 @@ impl InterpreterEngine {
             }
         }
         Ok(ok)
+    }
+}
+
+/// The compiled evaluator: W1 JIT-compiled once, records encoded into its
+/// input layout once; the timed loop is `run_batch` over all of them.
+pub struct JitEngine {
+    compiled: CompiledEntry,
+    input: Vec<u8>,
+    n: usize,
+    pub compile_time: Duration,
+}
+
+impl InterpreterEngine {
+    pub fn jit(&self) -> Result<JitEngine, String> {
+        let start = Instant::now();
+        let compiled = CompiledEntry::compile(&self.program, self.entry)
+            .map_err(|e| format!("W1 does not compile: {e}"))?;
+        let compile_time = start.elapsed();
+        let layout = compiled.input_layout().clone();
+        let mut input = vec![0u8; self.records.len() * layout.stride];
+        for (record, bytes) in self
+            .records
+            .iter()
+            .zip(input.chunks_exact_mut(layout.stride))
+        {
+            let Value::Record(values) = record else {
+                return Err("a record that is not one".into());
+            };
+            for (i, value) in values.iter().enumerate() {
+                // A value beyond 64 bits stays zero; its record is counted
+                // as falling back below.
+                let _ = encode_value(&layout, i, value, bytes);
+            }
+        }
+        Ok(JitEngine {
+            compiled,
+            input,
+            n: self.records.len(),
+            compile_time,
+        })
+    }
+
+    /// Every record through the JIT evaluator (interpreter fallback
+    /// included), decoded for comparison.
+    pub fn evaluate_all_jit(&self) -> Result<Vec<Outputs>, String> {
+        let mut evaluator = Evaluator::new(&self.program, self.entry);
+        let mut results = Vec::with_capacity(self.records.len());
+        evaluator.evaluate_batch(&self.records, &mut results);
+        results
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let out = r
+                    .as_ref()
+                    .map_err(|e| format!("record {}: {}", i + 1, e.message))?;
+                decode(out).ok_or_else(|| format!("record {}: unexpected output shape", i + 1))
+            })
+            .collect()
+    }
+}
+
+impl JitEngine {
+    /// Compute every record; returns how many need the interpreter.
+    pub fn evaluate_count(&self, output: &mut Vec<u8>, status: &mut Vec<u8>) -> usize {
+        output.resize(self.n * self.compiled.output_layout().stride, 0);
+        status.resize(self.n, 0);
+        self.compiled.run_batch(&self.input, self.n, output, status);
+        status.iter().filter(|s| **s != 0).count()
     }
 }
 

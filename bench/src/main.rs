@@ -55,9 +55,16 @@ fn run(path: &str, rounds: usize) -> Result<(), String> {
         interpreter.compile_time.as_secs_f64() * 1000.0
     );
 
+    let jit = interpreter.jit()?;
+    println!(
+        "JIT compile of the W1 module: {:.2} ms",
+        jit.compile_time.as_secs_f64() * 1000.0
+    );
+
     // Agreement first: every engine against the interpreter, record by record.
     let reference = interpreter.evaluate_all()?;
-    let mut mismatches = [0usize; 2];
+    let compiled = interpreter.evaluate_all_jit()?;
+    let mut mismatches = [0usize; 3];
     for (i, e) in employees.iter().enumerate() {
         let expected = reference.get(i).copied();
         if Some(baseline_decimal::w1(e)) != expected {
@@ -66,10 +73,13 @@ fn run(path: &str, rounds: usize) -> Result<(), String> {
         if baseline_fixed::w1(e) != expected {
             mismatches[1] += 1;
         }
+        if compiled.get(i).copied() != expected {
+            mismatches[2] += 1;
+        }
     }
     println!(
-        "differences from the interpreter: rust_decimal baseline {}, i64 baseline {}\n",
-        mismatches[0], mismatches[1]
+        "differences from the interpreter: JIT {}, rust_decimal baseline {}, i64 baseline {}\n",
+        mismatches[2], mismatches[0], mismatches[1]
     );
     if mismatches.iter().any(|m| *m > 0) {
         return Err("the engines disagree; timings would compare different work".into());
@@ -78,6 +88,10 @@ fn run(path: &str, rounds: usize) -> Result<(), String> {
     let mut timings = vec![
         Timing {
             name: "interpreter (compute only)",
+            best: Duration::MAX,
+        },
+        Timing {
+            name: "JIT (compute only)",
             best: Duration::MAX,
         },
         Timing {
@@ -94,31 +108,35 @@ fn run(path: &str, rounds: usize) -> Result<(), String> {
         },
     ];
     let end_to_end = engines::avtal_binary();
+    let (mut jit_output, mut jit_status) = (Vec::new(), Vec::new());
     for _ in 0..rounds {
         let t = Instant::now();
         let sink = interpreter.evaluate_count()?;
         record(&mut timings, 0, t.elapsed(), sink);
+        let t = Instant::now();
+        let fallback = jit.evaluate_count(&mut jit_output, &mut jit_status);
+        record(&mut timings, 1, t.elapsed(), fallback);
         if let Some(binary) = &end_to_end {
             let t = Instant::now();
             engines::run_binary(binary, path)?;
-            record(&mut timings, 1, t.elapsed(), 0);
+            record(&mut timings, 2, t.elapsed(), 0);
         }
         let t = Instant::now();
         let sink: i64 = employees
             .iter()
             .map(|e| baseline_decimal::w1(e).reserve_topup)
             .sum();
-        record(&mut timings, 2, t.elapsed(), sink as usize);
+        record(&mut timings, 3, t.elapsed(), sink as usize);
         let t = Instant::now();
         let sink: i64 = employees
             .iter()
             .filter_map(baseline_fixed::w1)
             .map(|o| o.reserve_topup)
             .sum();
-        record(&mut timings, 3, t.elapsed(), sink as usize);
+        record(&mut timings, 4, t.elapsed(), sink as usize);
     }
-    let fixed = timings.get(3).map(|t| t.best).unwrap_or(Duration::MAX);
-    let decimal = timings.get(2).map(|t| t.best).unwrap_or(Duration::MAX);
+    let fixed = timings.get(4).map(|t| t.best).unwrap_or(Duration::MAX);
+    let decimal = timings.get(3).map(|t| t.best).unwrap_or(Duration::MAX);
     println!(
         "{:<38} {:>10} {:>12} {:>12} {:>12}",
         "engine", "ms", "M records/s", "÷ decimal", "÷ i64"

@@ -115,7 +115,9 @@ impl Loader {
         let (header, _) = syntax::parse(&probe, probe_id);
         let embedded = header.name.as_ref().and_then(|m| {
             let dotted = m.dotted();
-            stdlib::MODULES.iter().position(|(path, _, _)| *path == dotted)
+            stdlib::MODULES
+                .iter()
+                .position(|(path, _, _)| *path == dotted)
         });
         let id = match embedded.and_then(|index| u32::try_from(index).ok()) {
             Some(index) => {

@@ -504,3 +504,25 @@ fn semantic_tokens_mark_names() {
     assert!(decoded.contains(&(l, c, 8, 2)), "{decoded:?}");
     client.shutdown();
 }
+
+/// Editing a stdlib file: the open text replaces the embedded copy instead
+/// of clashing with it (as `avtal check stdlib/lag/las.avtal` does).
+#[test]
+fn open_stdlib_file_replaces_the_embedded_copy() {
+    let path = std::fs::canonicalize(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../stdlib/lag/las.avtal"),
+    )
+    .unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    let uri = format!("file://{}", path.display());
+    let mut client = start();
+    client.open(&uri, &text);
+    assert_eq!(client.diagnostics(&uri), Vec::<Value>::new());
+    client.change(
+        &uri,
+        2,
+        &format!("{text}\nrule trasig() -> Money = 1 SEK + 1\n"),
+    );
+    assert_eq!(client.diagnostics(&uri).len(), 1);
+    client.shutdown();
+}

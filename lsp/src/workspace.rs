@@ -1,7 +1,7 @@
 //! The open documents and their analyses.
 //!
-//! Each open document is compiled with the stdlib and the modules it `use`s
-//! (transitively), found the way the CLI loader finds them: another open
+//! Each open document is compiled with the modules it `use`s (transitively,
+//! stdlib modules included), found the way the CLI loader finds them: another open
 //! document that declares the module, else `a/b/c.avtal` beside the file or
 //! in an ancestor directory ([`analysis::modules::module_candidates`]), read
 //! from disk. This is the only file of the server that does IO.
@@ -126,15 +126,20 @@ impl Workspace {
     /// Compile `root` with the stdlib and the modules it uses.
     fn analyze(&mut self, root: &Uri) -> Option<Analysis> {
         let document = self.documents.get(root)?;
+        // Only the stdlib modules the document uses (transitively) are
+        // compiled: the others cannot change its diagnostics (their names
+        // are not in scope), and leaving them out keeps every keystroke
+        // cheap however large the stdlib grows.
         let mut sources = Sources::new();
-        stdlib::add_to(&mut sources);
-        let mut uris: Vec<Option<Uri>> = sources.ids().map(|_| None).collect();
+        let mut uris: Vec<Option<Uri>> = Vec::new();
         let root_path = uri_path(root);
-        let root_id = sources.add(
+        let root_id = add_file(
+            &mut sources,
+            &mut uris,
             display_name(root, root_path.as_deref()),
             document.text.clone(),
+            root.clone(),
         );
-        uris.push(Some(root.clone()));
         let mut loaded_paths: HashSet<PathBuf> = root_path.iter().cloned().collect();
         let mut known: HashSet<String> = HashSet::new();
         if let Some(name) = declared_module(&document.text) {
@@ -144,10 +149,29 @@ impl Workspace {
         let mut pending: Vec<(FileId, Option<PathBuf>)> = vec![(root_id, root_path)];
         while let Some((file, location)) = pending.pop() {
             for dotted in wanted_modules_in_text(sources.text(file)) {
-                if is_stdlib_module(&dotted) || !known.insert(dotted.clone()) {
+                if !known.insert(dotted.clone()) {
                     continue;
                 }
-                let Some((uri, path, text)) = self.find_module(location.as_deref(), &dotted) else {
+                // A stdlib module comes from the binary unless it is open
+                // in the editor (someone editing `stdlib/`).
+                let found = if is_stdlib_module(&dotted) {
+                    match self.open_module(&dotted) {
+                        Some(open) => Some(open),
+                        None => {
+                            if let Some((_, name, text)) =
+                                stdlib::MODULES.iter().find(|(path, _, _)| *path == dotted)
+                            {
+                                let id = sources.add_stdlib(*name, *text);
+                                uris.push(None);
+                                pending.push((id, None));
+                            }
+                            continue;
+                        }
+                    }
+                } else {
+                    self.find_module(location.as_deref(), &dotted)
+                };
+                let Some((uri, path, text)) = found else {
                     continue;
                 };
                 if let Some(path) = &path
@@ -156,8 +180,7 @@ impl Workspace {
                     continue;
                 }
                 let name = display_name(&uri, path.as_deref());
-                let id = sources.add(name, text);
-                uris.push(Some(uri));
+                let id = add_file(&mut sources, &mut uris, name, text, uri);
                 pending.push((id, path));
             }
         }
@@ -194,6 +217,28 @@ impl Workspace {
         let text = std::fs::read_to_string(&path).ok()?;
         Some((uri, Some(path), text))
     }
+}
+
+impl Workspace {
+    /// An open document that declares module `dotted`.
+    fn open_module(&self, dotted: &str) -> Option<(Uri, Option<PathBuf>, String)> {
+        self.documents
+            .iter()
+            .find(|(_, d)| declared_module(&d.text).as_deref() == Some(dotted))
+            .map(|(uri, document)| (uri.clone(), uri_path(uri), document.text.clone()))
+    }
+}
+
+/// Add a file and remember its URI.
+fn add_file(
+    sources: &mut Sources,
+    uris: &mut Vec<Option<Uri>>,
+    name: String,
+    text: String,
+    uri: Uri,
+) -> FileId {
+    uris.push(Some(uri));
+    sources.add(name, text)
 }
 
 fn display_name(uri: &Uri, path: Option<&Path>) -> String {

@@ -47,7 +47,7 @@ Input:
 
 Output:
   The entry point's result record, one row per good input row, in input
-  order. Money and percentages have 2 decimals, whole numbers none. In CSV,
+  order. Money, percentages and hours have 2 decimals, whole numbers none. In CSV,
   fields of nested records become `field.sub` columns and lists are JSON
   text; in JSON Lines, decimals are strings and whole numbers are numbers.
 
@@ -55,6 +55,12 @@ Errors:
   A row that cannot be read or evaluated is reported with its row number
   (1-based, data rows only) and file line, and is not written; every other
   row still is. --errors FILE writes all of them as CSV (row,field,code,message).
+
+Engines:
+  --engine jit (the default) compiles the entry point to native code;
+  --engine interp runs the reference interpreter. The output is the same
+  byte for byte: rows the compiled code cannot compute exactly are
+  evaluated by the interpreter.
 
 Exit codes:
   0 every row succeeded; 2 some rows failed; 1 the run could not start or

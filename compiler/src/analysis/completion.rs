@@ -185,7 +185,21 @@ fn general_completions(
             Some("builtin".into()),
         ));
     }
-    for symbol in &compilation.symbols.symbols {
+    // Names visible from this file: its own items and those of the modules
+    // it `use`s (as the checker resolves them).
+    let uses: Vec<String> = compilation
+        .modules
+        .iter()
+        .find(|m| m.file == file)
+        .map(|m| m.uses.iter().map(|u| u.path.dotted()).collect())
+        .unwrap_or_default();
+    let visible =
+        |symbol: &crate::check::Symbol| symbol.span.file == file || uses.contains(&symbol.module);
+    let mut visible_enums = Vec::new();
+    for symbol in compilation.symbols.symbols.iter().filter(|s| visible(s)) {
+        if let ItemRef::Enum(id) = symbol.item {
+            visible_enums.push(id);
+        }
         let (kind, detail) = match symbol.item {
             ItemRef::Param(id) => (
                 CompletionKind::Param,
@@ -204,7 +218,7 @@ fn general_completions(
         };
         items.push(item(&symbol.name, kind, detail));
     }
-    for info in &program.enums {
+    for info in visible_enums.iter().filter_map(|id| program.enum_info(*id)) {
         for variant in &info.variants {
             items.push(item(
                 variant,

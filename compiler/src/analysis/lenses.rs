@@ -25,7 +25,7 @@ pub fn example_results(compilation: &Compilation, file: FileId) -> Vec<ExampleLe
     if compilation.has_errors() {
         return examples
             .map(|(_, e)| ExampleLens {
-                span: e.span,
+                span: keyword_span(e.span),
                 passed: false,
                 title: "example not run: fix the errors first".into(),
             })
@@ -64,4 +64,10 @@ pub fn example_results(compilation: &Compilation, file: FileId) -> Vec<ExampleLe
             }
         })
         .collect()
+}
+
+/// The `example` keyword at the start of an example's span.
+fn keyword_span(example: Span) -> Span {
+    let start = example.start as usize;
+    Span::new(example.file, start, start.saturating_add("example".len()))
 }

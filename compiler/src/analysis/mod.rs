@@ -379,7 +379,8 @@ pub fn hover(
             let mut in_force = None;
             extra.push_str("\n\n| from | value |\n|---|---|\n");
             for (date, value) in &param.timeline {
-                let text = format_value(program, &param.ty, &Value::from_const(value));
+                let text = format_value(program, &param.ty, &Value::from_const(value))
+                    + unit_suffix(&param.ty);
                 if *date <= today {
                     in_force = Some(text.clone());
                 }
@@ -487,4 +488,17 @@ fn variant_doc(compilation: &Compilation, index: &Index, target: Target) -> Opti
             _ => None,
         })
     })
+}
+
+/// The unit written after a value of `ty` in Avtal source.
+fn unit_suffix(ty: &crate::types::Type) -> &'static str {
+    use crate::types::Type;
+    match ty {
+        Type::Money => " SEK",
+        Type::Percent => " %",
+        Type::Hours => " h",
+        Type::Days => " days",
+        Type::Months => " months",
+        _ => "",
+    }
 }

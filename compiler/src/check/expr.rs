@@ -186,13 +186,14 @@ impl Checker<'_> {
         let enums = self.enums_with_variant(self.ctx.module, &ident.name);
         match enums.as_slice() {
             [(id, index)] => {
-                self.references.push((span, RefTarget::Variant(*id, *index)));
+                self.references
+                    .push((span, RefTarget::Variant(*id, *index)));
                 make(
-                ExprKind::Const(Const::Variant(*index)),
-                Type::Enum(*id),
-                Some(0),
-                span,
-            )
+                    ExprKind::Const(Const::Variant(*index)),
+                    Type::Enum(*id),
+                    Some(0),
+                    span,
+                )
             }
             [] => {
                 let mut candidates: Vec<String> =
@@ -227,11 +228,11 @@ impl Checker<'_> {
                     self.references
                         .push((field.span, RefTarget::Variant(id, index)));
                     make(
-                    ExprKind::Const(Const::Variant(index)),
-                    Type::Enum(id),
-                    Some(0),
-                    span,
-                )
+                        ExprKind::Const(Const::Variant(index)),
+                        Type::Enum(id),
+                        Some(0),
+                        span,
+                    )
                 }
                 None => {
                     let variants = self.variants_of(id);

@@ -198,9 +198,9 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
             ExprKind::Local(local) => self.translate_local(*local),
             ExprKind::Param { param, at } => self.translate_param(*param, at),
             ExprKind::Call { func, args } => self.translate_call(*func, args),
-            ExprKind::Builtin { builtin, args } => self.translate_builtin(*builtin, args, &expr.ty),
+            ExprKind::Builtin { builtin, args } => self.translate_builtin(*builtin, args),
             ExprKind::Unary(op, operand) => self.translate_unary(*op, operand),
-            ExprKind::Binary(op, left, right) => self.translate_binary(*op, left, right, &expr.ty),
+            ExprKind::Binary(op, left, right) => self.translate_binary(*op, left, right),
             ExprKind::If {
                 cond,
                 then,
@@ -308,13 +308,7 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
         }
     }
 
-    fn translate_binary(
-        &mut self,
-        op: BinOp,
-        left: &'a Expr,
-        right: &'a Expr,
-        ty: &Type,
-    ) -> Result<Val> {
+    fn translate_binary(&mut self, op: BinOp, left: &'a Expr, right: &'a Expr) -> Result<Val> {
         match op {
             BinOp::And => return self.translate_and_or(true, left, right),
             BinOp::Or => return self.translate_and_or(false, left, right),
@@ -333,7 +327,6 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
             BinOp::Div | BinOp::DivPercent => {
                 // A quotient may not terminate: it stays an exact fraction
                 // until a `round` (ratio.rs).
-                let _ = ty;
                 self.translate_divide(op, a, b)
             }
             BinOp::AddDays | BinOp::AddMonths | BinOp::SubDays | BinOp::SubMonths => {
@@ -398,7 +391,7 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
         result
     }
 
-    fn translate_builtin(&mut self, builtin: Builtin, args: &'a [Expr], ty: &Type) -> Result<Val> {
+    fn translate_builtin(&mut self, builtin: Builtin, args: &'a [Expr]) -> Result<Val> {
         let mut values = Vec::with_capacity(args.len());
         for arg in args {
             let value = self.translate_expr(arg)?;
@@ -463,7 +456,6 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
                 };
                 let (y, m, d) = (*y, *m, *d);
                 let v = self.call_helper(self.helpers.make_date, &[y, m, d]);
-                let _ = ty;
                 Ok(Val::Date(v))
             }
         }

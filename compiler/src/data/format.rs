@@ -1,7 +1,7 @@
 //! Writing a [`Value`] as cell text or JSON text, exactly: money,
 //! percent and hours with 2 decimals, whole numbers without, decimals as
-//! they are, dates as ISO text; never
-//! `-0.00`. A value that does not fit its type is an error, never rounded.
+//! they are, dates as ISO text; never `-0.00`. A value that does not fit
+//! its type is an error, never rounded.
 //!
 //! Reading is in `cells.rs` and `json.rs`.
 

@@ -21,8 +21,8 @@
 //!   strings above, records objects and lists arrays.
 //!
 //! Output is exact: money, percent and hours with 2 decimals, whole
-//! numbers without, decimals as they are; never `-0.00`. A value that does not fit is an error (E0507), never
-//! rounded. Wording of every error lives in `diagnostics::messages::data`.
+//! numbers without, decimals as they are; never `-0.00`. A value that
+//! does not fit is an error (E0507), never rounded. Wording of every error lives in `diagnostics::messages::data`.
 //!
 //! Code map: this file holds [`DataType`] (a [`Type`] resolved for data)
 //! and its [`Kind`]; `cells.rs` reads CSV cells, `numbers.rs` reads exact
