@@ -8,6 +8,7 @@
 //! fatal problem (unreadable file, bad arguments); 2 from `run` when some
 //! rows failed but every good row was written.
 
+mod cases;
 mod check;
 mod examples;
 mod fmt;
@@ -75,6 +76,7 @@ pub enum MessageFormat {
 }
 
 #[derive(Debug, clap::Args)]
+#[command(after_long_help = cases::HELP)]
 pub struct TestArgs {
     /// Source files, or directories searched for `*.avtal` files [default: .]
     #[arg(value_name = "PATH")]
@@ -85,6 +87,13 @@ pub struct TestArgs {
     /// Run only the examples whose title contains TEXT.
     #[arg(long, value_name = "TEXT")]
     pub filter: Option<String>,
+    /// Check a case file (`.csv` or `.jsonl`) of inputs and `expected.FIELD`
+    /// columns against an entry point, instead of running examples.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["stdlib", "filter"])]
+    pub cases: Option<PathBuf>,
+    /// The entry point the cases are for, when the sources have several.
+    #[arg(long, value_name = "NAME", requires = "cases")]
+    pub entry: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -149,7 +158,10 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Check(args) => check::run(&args),
-        Command::Test(args) => examples::run(&args),
+        Command::Test(args) => match &args.cases {
+            Some(cases) => cases::run(&args, cases),
+            None => examples::run(&args),
+        },
         Command::Run(args) => run::run(&args),
         Command::Fmt(args) => fmt::run(&args),
         Command::Lsp => lsp::run(),

@@ -1,0 +1,448 @@
+//! `avtal test --cases FILE --entry NAME`: check a reviewer's case file of
+//! inputs and expected outputs against an `evaluate` entry point, with the
+//! reference interpreter, without editing the source.
+//!
+//! Every data row is a case; a row whose input cannot be read, whose
+//! evaluation fails or whose expected cell cannot be read is a failed case,
+//! never skipped. The last line is always `test result: N passed, M failed`.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::fs::File;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use avtal_compiler::data::DataType;
+use avtal_compiler::diagnostics::messages::data as msg;
+use avtal_compiler::diagnostics::render::render_human;
+use avtal_compiler::eval::{Interpreter, Value};
+use avtal_compiler::ir::FuncId;
+use avtal_compiler::{Compilation, Diagnostic, Sources, compile};
+use serde_json::value::RawValue;
+
+use crate::term::{Failure, Stream, display_path, plural, render_options};
+use crate::{Status, TestArgs, loader};
+
+/// Long help of `avtal test` (the case-file part).
+pub const HELP: &str = "\
+Case files (--cases FILE --entry NAME):
+  A CSV (.csv) or JSON Lines (.jsonl, .ndjson) file of cases for an
+  `evaluate` entry point: the entry's input columns, read as by
+  `avtal run`, plus one column per output field to check, named
+  `expected.FIELD` (e.g. `expected.vacation_guarantee`). An empty expected
+  cell (or JSON null) is not checked, nor is an output field without an
+  expected column. Expected cells are read with the output field's type and
+  compared by value (money 197.00 equals 197). Each failing case is shown
+  as `case N (line L): FIELD expected X, actual Y` with its input cells; a
+  case whose input cannot be read or whose evaluation fails is a failed
+  case. An `expected.*` column for a field the output does not have is an
+  error. The last line is `test result: N passed, M failed`; the exit code
+  is 1 when a case failed, else 0.";
+
+const PREFIX: &str = "expected.";
+
+pub fn run(args: &TestArgs, cases: &Path) -> Result<Status, Failure> {
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let loaded = loader::load(&paths)?;
+    let sources = &loaded.sources;
+    let compilation = compile(sources);
+    if compilation.has_errors() {
+        let errors: Vec<Diagnostic> = compilation
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .cloned()
+            .collect();
+        eprint!(
+            "{}",
+            render_human(sources, &errors, render_options(Stream::Stderr))
+        );
+        return Err(Failure::new(format!(
+            "cannot check cases: the program has {}",
+            plural(errors.len(), "error")
+        ))
+        .with_help("fix them first; `avtal check` lists them"));
+    }
+    let entry = select_entry(&compilation, &loaded.given, args.entry.as_deref())?;
+    let (input, output) = shapes(&compilation, entry)?;
+    let interpreter = Interpreter::new(&compilation.program);
+    let checker = Checker {
+        sources,
+        interpreter: &interpreter,
+        entry,
+        entry_name: entry_name(&compilation, entry),
+        output: &output,
+    };
+    let file = File::open(cases).map_err(|e| Failure::read(cases, &e))?;
+    let ext = cases
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    let mut tally = Tally::default();
+    match ext.as_deref() {
+        Some("csv") => check_csv(&checker, cases, file, &input, &mut tally)?,
+        Some("jsonl" | "ndjson") => check_jsonl(&checker, cases, file, &input, &mut tally)?,
+        _ => {
+            return Err(Failure::new(format!(
+                "cannot tell the format of {} from its extension",
+                display_path(cases)
+            ))
+            .with_help("name it `.csv` or `.jsonl`"));
+        }
+    }
+    println!(
+        "test result: {} passed, {} failed",
+        tally.passed, tally.failed
+    );
+    Ok(if tally.failed > 0 {
+        Status::Failed
+    } else {
+        Status::Success
+    })
+}
+
+#[derive(Default)]
+struct Tally {
+    passed: u64,
+    failed: u64,
+}
+
+struct Checker<'a> {
+    sources: &'a Sources,
+    interpreter: &'a Interpreter<'a>,
+    entry: FuncId,
+    entry_name: String,
+    output: &'a DataType,
+}
+
+/// One expected value of a case: the output field's index and the cell.
+enum Expected {
+    Value(usize, Value),
+    /// The cell could not be read: `expected.FIELD: message`.
+    Bad(String),
+}
+
+impl Checker<'_> {
+    fn fields(&self) -> &[(String, DataType)] {
+        self.output.record_fields().unwrap_or(&[])
+    }
+
+    /// The output field an `expected.FIELD` column checks.
+    fn field(&self, name: &str) -> Result<usize, Failure> {
+        self.fields()
+            .iter()
+            .position(|(field, _)| field == name)
+            .ok_or_else(|| {
+                let outputs: Vec<String> = self
+                    .fields()
+                    .iter()
+                    .map(|(field, _)| format!("`{field}`"))
+                    .collect();
+                Failure::new(format!(
+                    "the column `{PREFIX}{name}` checks `{name}`, which is not an output of `{}`",
+                    self.entry_name
+                ))
+                .with_help(format!("its outputs are {}", outputs.join(", ")))
+            })
+    }
+
+    /// Evaluate one case and report it; `input` is its input cells.
+    fn check(
+        &self,
+        number: u64,
+        line: u64,
+        value: Result<Value, Vec<String>>,
+        expected: Vec<Expected>,
+        input: &str,
+        tally: &mut Tally,
+    ) {
+        let mut problems: Vec<String> = Vec::new();
+        match value {
+            Err(errors) => problems.extend(errors),
+            Ok(value) => match self.interpreter.call(self.entry, &[value]) {
+                Err(error) => {
+                    let diagnostic = error.to_diagnostic();
+                    problems.push(format!(
+                        "evaluation failed: {} ({})",
+                        diagnostic.message,
+                        self.sources.location(diagnostic.span)
+                    ));
+                }
+                Ok(result) => {
+                    let actual: &[Value] = match &result {
+                        Value::Record(fields) => fields,
+                        _ => &[],
+                    };
+                    for item in expected {
+                        match item {
+                            Expected::Bad(message) => problems.push(message),
+                            Expected::Value(index, want) => {
+                                let (name, ty) = match self.fields().get(index) {
+                                    Some((name, ty)) => (name.as_str(), ty),
+                                    None => continue,
+                                };
+                                let got = actual.get(index);
+                                if got != Some(&want) {
+                                    problems.push(format!(
+                                        "{name} expected {}, actual {}",
+                                        show(ty, Some(&want)),
+                                        show(ty, got)
+                                    ));
+                                }
+                            }
+                        }
+                    }
+                }
+            },
+        }
+        if problems.is_empty() {
+            tally.passed += 1;
+            return;
+        }
+        tally.failed += 1;
+        let mut report = String::new();
+        for problem in &problems {
+            let _ = writeln!(report, "case {number} (line {line}): {problem}");
+        }
+        let _ = writeln!(report, "  input: {input}");
+        print!("{report}");
+    }
+}
+
+/// A value as an output cell.
+fn show(ty: &DataType, value: Option<&Value>) -> String {
+    let Some(value) = value else {
+        return "nothing".to_string();
+    };
+    let mut out = String::new();
+    match ty.write_cell(value, &mut out) {
+        Ok(()) => out,
+        Err(_) => format!("{value:?}"),
+    }
+}
+
+/// Read one expected cell with the output field's type; `None` when empty.
+fn expected_cell(checker: &Checker<'_>, index: usize, text: &str) -> Option<Expected> {
+    if text.trim().is_empty() {
+        return None;
+    }
+    let (name, ty) = checker.fields().get(index)?;
+    let parsed = if ty.is_scalar() {
+        ty.parse_text(text).map_err(|e| msg::cell(&e).message)
+    } else {
+        ty.parse_json_text(text).map_err(|errors| {
+            errors
+                .iter()
+                .map(|e| msg::cell(e).message)
+                .collect::<Vec<_>>()
+                .join("; ")
+        })
+    };
+    Some(match parsed {
+        Ok(value) => Expected::Value(index, value),
+        Err(message) => Expected::Bad(format!("{PREFIX}{name}: {message}")),
+    })
+}
+
+fn check_csv(
+    checker: &Checker<'_>,
+    path: &Path,
+    file: File,
+    input: &DataType,
+    tally: &mut Tally,
+) -> Result<(), Failure> {
+    let failure = |e: csv::Error| Failure::new(format!("cannot read {}: {e}", display_path(path)));
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .from_reader(file);
+    let header: Vec<String> = reader
+        .headers()
+        .map_err(failure)?
+        .iter()
+        .map(|cell| cell.trim().trim_start_matches('\u{feff}').to_string())
+        .collect();
+    let record_fields = input.record_fields().unwrap_or(&[]);
+    let mut inputs: Vec<(String, DataType, usize)> = Vec::new();
+    let mut missing = Vec::new();
+    for (name, ty) in record_fields {
+        let mut columns = header.iter().enumerate().filter(|(_, h)| *h == name);
+        match (columns.next(), columns.next()) {
+            (Some(_), Some(_)) => return Err(msg::duplicate_column(name).into()),
+            (Some((index, _)), None) => inputs.push((name.clone(), ty.clone(), index)),
+            (None, _) => missing.push(name.clone()),
+        }
+    }
+    if !missing.is_empty() {
+        let record_name = match input.expected() {
+            avtal_compiler::data::Expected::Record(name) => name,
+            _ => "the input".to_string(),
+        };
+        return Err(msg::missing_columns(&record_name, &missing, &header).into());
+    }
+    let mut checks: Vec<(usize, usize)> = Vec::new();
+    for (column, name) in header.iter().enumerate() {
+        if let Some(field) = name.strip_prefix(PREFIX) {
+            checks.push((column, checker.field(field)?));
+        }
+    }
+    let mut record = csv::StringRecord::new();
+    let mut number = 0u64;
+    while reader.read_record(&mut record).map_err(failure)? {
+        number += 1;
+        let line = record.position().map_or(0, csv::Position::line);
+        let cells: Vec<String> = inputs
+            .iter()
+            .map(|(name, _, column)| format!("{name}={}", record.get(*column).unwrap_or("")))
+            .collect();
+        let shown = cells.join(", ");
+        if record.len() != header.len() {
+            let error = msg::cell_count(header.len(), record.len()).message;
+            checker.check(number, line, Err(vec![error]), Vec::new(), &shown, tally);
+            continue;
+        }
+        let mut values = Vec::with_capacity(inputs.len());
+        let mut errors = Vec::new();
+        for (name, ty, column) in &inputs {
+            match ty.parse_text(record.get(*column).unwrap_or("")) {
+                Ok(value) => values.push(value),
+                Err(error) => errors.push(format!("{name}: {}", msg::cell(&error).message)),
+            }
+        }
+        let value = if errors.is_empty() {
+            Ok(Value::Record(values.into_iter().collect::<Arc<[Value]>>()))
+        } else {
+            Err(errors)
+        };
+        let expected = checks
+            .iter()
+            .filter_map(|(column, field)| {
+                expected_cell(checker, *field, record.get(*column).unwrap_or(""))
+            })
+            .collect();
+        checker.check(number, line, value, expected, &shown, tally);
+    }
+    Ok(())
+}
+
+fn check_jsonl(
+    checker: &Checker<'_>,
+    path: &Path,
+    file: File,
+    input: &DataType,
+    tally: &mut Tally,
+) -> Result<(), Failure> {
+    let reader = BufReader::new(file);
+    let mut number = 0u64;
+    for (index, text) in reader.lines().enumerate() {
+        let text = text.map_err(|e| Failure::read(path, &e))?;
+        let text = text.trim_start_matches('\u{feff}').trim();
+        if text.is_empty() {
+            continue;
+        }
+        number += 1;
+        let line = index as u64 + 1;
+        let value = input.parse_json_text(text).map_err(|errors| {
+            errors
+                .iter()
+                .map(|e| format!("{}: {}", e.path, msg::cell(e).message))
+                .collect()
+        });
+        let mut expected = Vec::new();
+        if let Ok(object) = serde_json::from_str::<BTreeMap<String, Box<RawValue>>>(text) {
+            for (key, raw) in &object {
+                let Some(name) = key.strip_prefix(PREFIX) else {
+                    continue;
+                };
+                let field = checker.field(name)?;
+                let empty = matches!(serde_json::from_str::<String>(raw.get()),
+                    Ok(string) if string.trim().is_empty());
+                if empty || raw.get() == "null" {
+                    continue;
+                }
+                if let Some((_, ty)) = checker.fields().get(field) {
+                    match ty.parse_json(raw) {
+                        Ok(value) => expected.push(Expected::Value(field, value)),
+                        Err(errors) => {
+                            let message: Vec<String> =
+                                errors.iter().map(|e| msg::cell(e).message).collect();
+                            expected.push(Expected::Bad(format!("{key}: {}", message.join("; "))));
+                        }
+                    }
+                }
+            }
+        }
+        checker.check(number, line, value, expected, text, tally);
+    }
+    Ok(())
+}
+
+fn entry_name(compilation: &Compilation, entry: FuncId) -> String {
+    compilation
+        .program
+        .function(entry)
+        .map_or_else(String::new, |f| f.name.clone())
+}
+
+/// The entry point: `--entry NAME`, else the only one in the given files
+/// (or, when they have none, the only one anywhere).
+fn select_entry(
+    compilation: &Compilation,
+    given: &[avtal_compiler::FileId],
+    wanted: Option<&str>,
+) -> Result<FuncId, Failure> {
+    let program = &compilation.program;
+    let all: Vec<(FuncId, String, bool)> = program
+        .entry_points()
+        .map(|(id, f)| (id, f.name.clone(), given.contains(&f.span.file)))
+        .collect();
+    let names = |entries: &[&(FuncId, String, bool)]| -> Vec<String> {
+        entries.iter().map(|(_, name, _)| name.clone()).collect()
+    };
+    if let Some(wanted) = wanted {
+        return all
+            .iter()
+            .find(|(_, name, _)| name == wanted)
+            .map(|(id, _, _)| *id)
+            .ok_or_else(|| {
+                msg::unknown_entry(wanted, &names(&all.iter().collect::<Vec<_>>())).into()
+            });
+    }
+    let in_given: Vec<&(FuncId, String, bool)> = all.iter().filter(|e| e.2).collect();
+    let candidates = if in_given.is_empty() {
+        all.iter().collect()
+    } else {
+        in_given
+    };
+    match candidates.as_slice() {
+        [(id, _, _)] => Ok(*id),
+        [] => Err(msg::no_entry("the given sources").into()),
+        several => Err(msg::several_entries(&names(several)).into()),
+    }
+}
+
+/// The entry point's input and output records.
+fn shapes(compilation: &Compilation, entry: FuncId) -> Result<(DataType, DataType), Failure> {
+    let program = &compilation.program;
+    let function = program
+        .function(entry)
+        .ok_or_else(|| Failure::new("internal error: unknown entry point"))?;
+    let [(_, param_type)] = function.params.as_slice() else {
+        return Err(msg::unusable_entry(&function.name, "it does not take one record").into());
+    };
+    let input = DataType::new(program, param_type);
+    let output = DataType::new(program, &function.ret);
+    if input.record_fields().is_none() || output.record_fields().is_none() {
+        return Err(msg::unusable_entry(
+            &function.name,
+            "it must take one record and return a record",
+        )
+        .into());
+    }
+    Ok((input, output))
+}
