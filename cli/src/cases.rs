@@ -15,13 +15,12 @@ use std::sync::Arc;
 
 use avtal_compiler::data::DataType;
 use avtal_compiler::diagnostics::messages::data as msg;
-use avtal_compiler::diagnostics::render::render_human;
 use avtal_compiler::eval::{Interpreter, Value};
 use avtal_compiler::ir::FuncId;
-use avtal_compiler::{Compilation, Diagnostic, Sources, compile};
+use avtal_compiler::{Compilation, Sources};
 use serde_json::value::RawValue;
 
-use crate::term::{Failure, Stream, display_path, plural, render_options};
+use crate::term::{Failure, display_path};
 use crate::{Status, TestArgs, loader};
 
 /// Long help of `avtal test` (the case-file part).
@@ -50,25 +49,17 @@ pub fn run(args: &TestArgs, cases: &Path) -> Result<Status, Failure> {
     };
     let loaded = loader::load(&paths)?;
     let sources = &loaded.sources;
-    let compilation = compile(sources);
-    if compilation.has_errors() {
-        let errors: Vec<Diagnostic> = compilation
-            .diagnostics
-            .iter()
-            .filter(|d| d.is_error())
-            .cloned()
-            .collect();
-        eprint!(
-            "{}",
-            render_human(sources, &errors, render_options(Stream::Stderr))
-        );
-        return Err(Failure::new(format!(
-            "cannot check cases: the program has {}",
-            plural(errors.len(), "error")
-        ))
-        .with_help("fix them first; `avtal check` lists them"));
-    }
-    let entry = select_entry(&compilation, &loaded.given, args.entry.as_deref())?;
+    let compilation = crate::entry::compile_or_fail(
+        sources,
+        "check cases",
+        Some("fix them first; `avtal check` lists them"),
+    )?;
+    let entry = crate::entry::select_entry(
+        &compilation,
+        &loaded.given,
+        args.entry.as_deref(),
+        "the given sources",
+    )?;
     let (input, output) = shapes(&compilation, entry)?;
     let interpreter = Interpreter::new(&compilation.program);
     let checker = Checker {
@@ -387,43 +378,6 @@ fn entry_name(compilation: &Compilation, entry: FuncId) -> String {
         .program
         .function(entry)
         .map_or_else(String::new, |f| f.name.clone())
-}
-
-/// The entry point: `--entry NAME`, else the only one in the given files
-/// (or, when they have none, the only one anywhere).
-fn select_entry(
-    compilation: &Compilation,
-    given: &[avtal_compiler::FileId],
-    wanted: Option<&str>,
-) -> Result<FuncId, Failure> {
-    let program = &compilation.program;
-    let all: Vec<(FuncId, String, bool)> = program
-        .entry_points()
-        .map(|(id, f)| (id, f.name.clone(), given.contains(&f.span.file)))
-        .collect();
-    let names = |entries: &[&(FuncId, String, bool)]| -> Vec<String> {
-        entries.iter().map(|(_, name, _)| name.clone()).collect()
-    };
-    if let Some(wanted) = wanted {
-        return all
-            .iter()
-            .find(|(_, name, _)| name == wanted)
-            .map(|(id, _, _)| *id)
-            .ok_or_else(|| {
-                msg::unknown_entry(wanted, &names(&all.iter().collect::<Vec<_>>())).into()
-            });
-    }
-    let in_given: Vec<&(FuncId, String, bool)> = all.iter().filter(|e| e.2).collect();
-    let candidates = if in_given.is_empty() {
-        all.iter().collect()
-    } else {
-        in_given
-    };
-    match candidates.as_slice() {
-        [(id, _, _)] => Ok(*id),
-        [] => Err(msg::no_entry("the given sources").into()),
-        several => Err(msg::several_entries(&names(several)).into()),
-    }
 }
 
 /// The entry point's input and output records.

@@ -10,6 +10,7 @@
 
 mod cases;
 mod check;
+mod entry;
 mod examples;
 mod fmt;
 mod loader;

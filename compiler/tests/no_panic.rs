@@ -10,43 +10,15 @@
     reason = "slicing at checked char boundaries in test input generation"
 )]
 
+use avtal_compiler::analysis::KEYWORDS;
 use avtal_compiler::eval::Interpreter;
 use avtal_compiler::{Sources, compile, stdlib};
 use proptest::prelude::*;
 
 const W1: &str = include_str!("../../examples/w1_payroll_month.avtal");
 
-const TOKENS: &[&str] = &[
-    "module",
-    "use",
-    "param",
-    "record",
-    "enum",
-    "rule",
-    "table",
-    "condition",
-    "limit",
-    "example",
-    "evaluate",
-    "source",
-    "from",
-    "let",
-    "if",
-    "else",
-    "match",
-    "for",
-    "in",
-    "at",
-    "most",
-    "least",
-    "per",
-    "requires",
-    "because",
-    "and",
-    "or",
-    "not",
-    "true",
-    "false",
+/// Punctuation, literals and names mixed in with the language's keywords.
+const OTHER_TOKENS: &[&str] = &[
     "{",
     "}",
     "(",
@@ -100,7 +72,8 @@ const TOKENS: &[&str] = &[
 ];
 
 fn tokens() -> impl Strategy<Value = String> {
-    prop::collection::vec(prop::sample::select(TOKENS), 0..80).prop_map(|t| t.join(" "))
+    let tokens: Vec<&str> = KEYWORDS.iter().chain(OTHER_TOKENS).copied().collect();
+    prop::collection::vec(prop::sample::select(tokens), 0..80).prop_map(|t| t.join(" "))
 }
 
 /// Delete a range of W1 and insert some tokens in its place.

@@ -20,13 +20,12 @@ use std::time::{Duration, Instant};
 use avtal_compiler::codegen::Evaluator;
 use avtal_compiler::data::DataType;
 use avtal_compiler::diagnostics::messages::data as msg;
-use avtal_compiler::diagnostics::render::render_human;
 use avtal_compiler::eval::{EvalError, Value};
 use avtal_compiler::ir::{FuncId, Program};
-use avtal_compiler::{Compilation, Diagnostic, FileId, Sources, compile};
+use avtal_compiler::{FileId, Sources};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::term::{Failure, Stream, display_path, plural, render_options};
+use crate::term::{Failure, Stream, display_path};
 use crate::{DataFormat, Engine, RunArgs, Status, loader};
 use input::{Input, Row};
 use output::Output;
@@ -69,26 +68,16 @@ Exit codes:
 pub fn run(args: &RunArgs) -> Result<Status, Failure> {
     let loaded = loader::load(std::slice::from_ref(&args.file))?;
     let sources = &loaded.sources;
-    let compilation = compile(sources);
-    if compilation.has_errors() {
-        let errors: Vec<Diagnostic> = compilation
-            .diagnostics
-            .iter()
-            .filter(|d| d.is_error())
-            .cloned()
-            .collect();
-        eprint!(
-            "{}",
-            render_human(sources, &errors, render_options(Stream::Stderr))
-        );
-        return Err(Failure::new(format!(
-            "cannot run {}: the program has {}",
-            display_path(&args.file),
-            plural(errors.len(), "error")
-        )));
-    }
-    let file = loaded.given.first().copied();
-    let entry = select_entry(&compilation, file, args)?;
+    let what = format!("run {}", display_path(&args.file));
+    let compilation = crate::entry::compile_or_fail(sources, &what, None)?;
+    // Only the file named on the command line, not the modules it uses.
+    let file: Vec<FileId> = loaded.given.first().copied().into_iter().collect();
+    let entry = crate::entry::select_entry(
+        &compilation,
+        &file,
+        args.entry.as_deref(),
+        &display_path(&args.file),
+    )?;
     let plan = Plan::new(&compilation.program, entry)?;
 
     let input_format = input_format(args)?;
@@ -197,42 +186,6 @@ impl Plan {
 
 /// The entry point to run: `--entry NAME`, else the only one in the file
 /// (or, when the file has none, the only one anywhere).
-fn select_entry(
-    compilation: &Compilation,
-    file: Option<FileId>,
-    args: &RunArgs,
-) -> Result<FuncId, Failure> {
-    let program = &compilation.program;
-    let all: Vec<(FuncId, &str)> = program
-        .entry_points()
-        .map(|(id, f)| (id, f.name.as_str()))
-        .collect();
-    let names = |entries: &[(FuncId, &str)]| -> Vec<String> {
-        entries
-            .iter()
-            .map(|(_, name)| (*name).to_string())
-            .collect()
-    };
-    if let Some(wanted) = &args.entry {
-        return all
-            .iter()
-            .find(|(_, name)| name == wanted)
-            .map(|(id, _)| *id)
-            .ok_or_else(|| msg::unknown_entry(wanted, &names(&all)).into());
-    }
-    let in_file: Vec<(FuncId, &str)> = program
-        .entry_points()
-        .filter(|(_, f)| Some(f.span.file) == file)
-        .map(|(id, f)| (id, f.name.as_str()))
-        .collect();
-    let candidates = if in_file.is_empty() { &all } else { &in_file };
-    match candidates.as_slice() {
-        [(id, _)] => Ok(*id),
-        [] => Err(msg::no_entry(&display_path(&args.file)).into()),
-        several => Err(msg::several_entries(&names(several)).into()),
-    }
-}
-
 fn format_from_extension(path: &Path) -> Option<DataFormat> {
     let ext = path.extension()?.to_str()?.to_ascii_lowercase();
     match ext.as_str() {
