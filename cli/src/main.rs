@@ -1,4 +1,4 @@
-//! The `avtal` command: `check`, `test` and `run` over agreement sources.
+//! The `avtal` command: `check`, `test`, `run` and `diff` over agreement sources.
 //!
 //! This crate is thin: it reads files, calls the compiler library and
 //! prints what it returns. All wording of diagnostics lives in the
@@ -6,10 +6,12 @@
 //!
 //! Exit codes: 0 success; 1 errors in the sources, failed examples, or a
 //! fatal problem (unreadable file, bad arguments); 2 from `run` when some
-//! rows failed but every good row was written.
+//! rows failed but every good row was written, and from `diff` when some
+//! rows could not be read or failed in a version.
 
 mod cases;
 mod check;
+mod diff;
 mod entry;
 mod examples;
 mod fmt;
@@ -44,6 +46,9 @@ enum Command {
     Test(TestArgs),
     /// Evaluate an `evaluate` entry point over a file of cases.
     Run(RunArgs),
+    /// Compare two versions of an agreement over a population: who gains,
+    /// who loses, by how much, and the total cost.
+    Diff(DiffArgs),
     /// Format sources in place (`--check`: only report files that would change).
     Fmt(FmtArgs),
     /// Serve the Language Server Protocol on stdin/stdout (for editors).
@@ -130,6 +135,62 @@ pub struct RunArgs {
     pub quiet: bool,
 }
 
+#[derive(Debug, clap::Args)]
+#[command(after_long_help = diff::HELP)]
+pub struct DiffArgs {
+    /// The agreement as it is (modules it `use`s are found beside it).
+    #[arg(value_name = "OLD")]
+    pub old: PathBuf,
+    /// The agreement as proposed (may be OLD itself, with `--set`).
+    #[arg(value_name = "NEW")]
+    pub new: PathBuf,
+    /// The population: `.csv`, `.jsonl` or `.ndjson`; `-` reads stdin.
+    #[arg(long, short, value_name = "POPULATION")]
+    pub input: PathBuf,
+    /// The entry point to compare, when OLD has several.
+    #[arg(long, value_name = "NAME")]
+    pub entry: Option<String>,
+    /// Also report per value of this input field (e.g. `division`).
+    #[arg(long, value_name = "FIELD")]
+    pub by: Option<String>,
+    /// Input fields that identify a row in listings [default: the first].
+    #[arg(long, value_name = "FIELD")]
+    pub key: Vec<String>,
+    /// Write every change to this CSV file (row, key, field, old, new, difference).
+    #[arg(long, value_name = "FILE")]
+    pub changes: Option<PathBuf>,
+    /// In NEW, give param NAME the value VALUE from DATE on (repeatable).
+    #[arg(long, value_name = "NAME@DATE=VALUE")]
+    pub set: Vec<String>,
+    /// The same for OLD.
+    #[arg(long, value_name = "NAME@DATE=VALUE")]
+    pub set_old: Vec<String>,
+    /// Write a self-contained HTML report to this file.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+    /// The report on stdout: `text` or `json`.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+    /// How many of the largest changes to list per field.
+    #[arg(long, value_name = "K", default_value_t = 10)]
+    pub top: usize,
+    /// Write rows that could not be read or failed in both versions to this CSV file.
+    #[arg(long, value_name = "ERRFILE")]
+    pub errors: Option<PathBuf>,
+    /// Format of the input, when its extension does not say (stdin: csv).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub input_format: Option<DataFormat>,
+    /// The evaluator for both versions (see `avtal run --help`).
+    #[arg(long, value_enum, default_value_t = Engine::Jit)]
+    pub engine: Engine,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Text,
+    Json,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum DataFormat {
     Csv,
@@ -164,6 +225,7 @@ fn main() -> ExitCode {
             None => examples::run(&args),
         },
         Command::Run(args) => run::run(&args),
+        Command::Diff(args) => diff::run(&args),
         Command::Fmt(args) => fmt::run(&args),
         Command::Lsp => lsp::run(),
     };
