@@ -1,0 +1,1 @@
+//! Coverage of examples: to come.
