@@ -5,27 +5,25 @@
 //! Sections: the counts, the summary table, a histogram of the changes of
 //! each changed field (SVG bars with their labels as text), the `--by`
 //! table, the largest changes, the rows failing in one version, and a few
-//! changed records side by side (OLD | NEW).
+//! changed records explained side by side (OLD | NEW).
 
 use std::fmt::Write as _;
 use std::path::Path;
 
-use avtal_compiler::codegen::Evaluator;
-use avtal_compiler::data::DataType;
 use avtal_compiler::eval::Value;
+use avtal_compiler::explain::explain;
 
 use super::histogram::Bar;
 use super::report::{Change, DiffReport, FieldReport, GroupReport, signed};
-use super::summary::cell_text;
 use super::text;
 use super::versions::Version;
-use crate::run::output::{Column, field_at, flatten};
 use crate::term::Failure;
 
 /// How many records are shown side by side.
 const SIDE_BY_SIDE: usize = 3;
 
-/// Shows one input record as OLD and NEW computed it.
+/// Explains one input record as OLD and NEW compute it, with
+/// `avtal_compiler::explain` (the reference interpreter under a trace).
 pub struct Explanations<'v> {
     old: &'v Version,
     new: &'v Version,
@@ -42,37 +40,19 @@ impl<'v> Explanations<'v> {
         Explanations { old, new }
     }
 
-    pub fn side_by_side(&self, input: &Value) -> SideBySide {
+    /// Both explanations, trimmed to what `field` depends on.
+    pub fn side_by_side(&self, input: &Value, field: &str) -> SideBySide {
+        let explain = |version: &Version| {
+            let program = &version.compilation.program;
+            explain(program, version.plan.entry, input)
+                .focus_on_output(field)
+                .render_text()
+        };
         SideBySide {
-            old: outcome_text(self.old, input),
-            new: outcome_text(self.new, input),
+            old: explain(self.old),
+            new: explain(self.new),
         }
     }
-}
-
-/// The output record a version computes for `input`, one field a line.
-fn outcome_text(version: &Version, input: &Value) -> String {
-    let program = &version.compilation.program;
-    let mut evaluator = Evaluator::interpreted(program, version.plan.entry);
-    match evaluator.evaluate(input) {
-        Ok(output) => record_lines(&version.plan.output, &output),
-        Err(error) => {
-            let message = crate::run::eval_error_message(&version.sources, &error);
-            format!("error[{}]: {}", message.code, message.message)
-        }
-    }
-}
-
-fn record_lines(ty: &DataType, value: &Value) -> String {
-    let mut columns: Vec<Column> = Vec::new();
-    flatten(ty, "", &mut Vec::new(), &mut columns);
-    let mut out = String::new();
-    for column in &columns {
-        if let Some(field) = field_at(value, &column.path) {
-            let _ = writeln!(out, "{} = {}", column.name, cell_text(&column.ty, field));
-        }
-    }
-    out
 }
 
 pub fn write(path: &Path, report: &DiffReport, explanations: &Explanations) -> Result<(), Failure> {
@@ -341,7 +321,8 @@ fn side_by_side(out: &mut String, report: &DiffReport, explanations: &Explanatio
     }
     let _ = writeln!(
         out,
-        "<h2>Records side by side</h2>\n<p>The {} largest changes of <code>{}</code>, as OLD and NEW compute them.</p>",
+        "<h2>Records side by side</h2>\n<p>The {} largest changes of <code>{}</code>, explained as OLD and NEW compute them \
+         (the steps this field depends on).</p>",
         changes.len(),
         escape(&field.name)
     );
@@ -349,7 +330,7 @@ fn side_by_side(out: &mut String, report: &DiffReport, explanations: &Explanatio
         let Some(input) = &change.input else {
             continue;
         };
-        let pair = explanations.side_by_side(input);
+        let pair = explanations.side_by_side(input, &field.name);
         let key: Vec<String> = change
             .key
             .iter()
@@ -405,7 +386,7 @@ svg text { font-size: 12px; fill: #1d2430; }
 rect.up { fill: #2f855a; } rect.down { fill: #c53030; } rect.moved { fill: #4a6fa5; }
 .pair { display: grid; grid-template-columns: 1fr 1fr; gap: 1rem; }
 .pair pre { background: #f7f8fa; border: 1px solid #e3e7ed; padding: .6rem; overflow-x: auto;
-            white-space: pre-wrap; font-size: .85rem; }
+            white-space: pre; font-size: .8rem; }
 h4 { margin: .2rem 0; }
 code { background: #f3f5f8; padding: 0 .2rem; }
 ";
