@@ -164,3 +164,57 @@ impl Transitions {
         bars
     }
 }
+
+#[cfg(test)]
+#[allow(
+    clippy::unwrap_used,
+    reason = "tests state their expectations with unwrap"
+)]
+mod tests {
+    use super::*;
+
+    fn number(text: &str) -> Number {
+        Number::from_decimal(text.parse().unwrap())
+    }
+
+    #[test]
+    fn changes_fall_in_1_2_5_buckets_by_size_and_sign() {
+        let mut magnitudes = Magnitudes::new();
+        for d in ["150", "199.99", "200", "-0.005", "-3"] {
+            magnitudes.add(&number(d));
+        }
+        let bars: Vec<(String, u64)> = magnitudes
+            .bars()
+            .into_iter()
+            .filter(|b| b.count > 0)
+            .map(|b| (b.label, b.count))
+            .collect();
+        assert_eq!(
+            bars,
+            [
+                ("−2 to −5".to_string(), 1),
+                ("−under 0.01".to_string(), 1),
+                ("+100 to +200".to_string(), 2),
+                ("+200 to +500".to_string(), 1),
+            ]
+        );
+    }
+
+    #[test]
+    fn transitions_beyond_the_limit_are_counted_as_other() {
+        let mut transitions = Transitions::default();
+        for i in 0..25 {
+            transitions.add(&i.to_string(), "x");
+        }
+        transitions.add("0", "x");
+        let bars = transitions.bars();
+        assert_eq!(
+            bars.first().map(|b| (b.label.as_str(), b.count)),
+            Some(("0 → x", 2))
+        );
+        assert_eq!(
+            bars.last().map(|b| (b.label.as_str(), b.count)),
+            Some(("other changes", 5))
+        );
+    }
+}

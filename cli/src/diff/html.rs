@@ -390,3 +390,16 @@ rect.up { fill: #2f855a; } rect.down { fill: #c53030; } rect.moved { fill: #4a6f
 h4 { margin: .2rem 0; }
 code { background: #f3f5f8; padding: 0 .2rem; }
 ";
+
+#[cfg(test)]
+mod tests {
+    use super::escape;
+
+    #[test]
+    fn text_is_escaped_for_html() {
+        assert_eq!(
+            escape(r#"<b>"Lön" & 'tillägg'</b>"#),
+            "&lt;b&gt;&quot;Lön&quot; &amp; &#39;tillägg&#39;&lt;/b&gt;"
+        );
+    }
+}

@@ -557,3 +557,33 @@ fn natural_order(a: &str, b: &str) -> Ordering {
         _ => a.cmp(b),
     }
 }
+
+#[cfg(test)]
+#[allow(
+    clippy::unwrap_used,
+    reason = "tests state their expectations with unwrap"
+)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_total_that_overflows_is_reported_not_wrapped() {
+        let huge = Number::from_fraction(i128::MAX, 1).unwrap();
+        let one = Number::from_i64(1);
+        let total = add_to_total(Some(huge.clone()), Some(&Some(Number::from_i64(0))));
+        assert_eq!(total, Some(huge.clone()));
+        assert_eq!(add_to_total(Some(huge), Some(&Some(one.clone()))), None);
+        // Once overflowed, it stays so; a difference that overflowed too.
+        assert_eq!(add_to_total(None, Some(&Some(one.clone()))), None);
+        assert_eq!(add_to_total(Some(one.clone()), Some(&None)), None);
+        // Fields that are not numbers leave the total alone.
+        assert_eq!(add_to_total(Some(one.clone()), None), Some(one));
+    }
+
+    #[test]
+    fn groups_sort_numbers_by_value() {
+        let mut values = vec!["10", "9", "II", "I", "100"];
+        values.sort_by(|a, b| natural_order(a, b));
+        assert_eq!(values, ["9", "10", "100", "I", "II"]);
+    }
+}
