@@ -105,6 +105,23 @@ fn same_module_names_in_old_and_new_are_separate_programs() {
     let tillägg = field(&report, "tillägg");
     assert_eq!(tillägg["changed"], 3);
     assert_eq!(decimal(&tillägg["total_change"]), Decimal::new(47500, 2));
+    // `--set` reaches a param of a used module, and gives NEW's rates.
+    let set = json_report(
+        &fixture(),
+        &[
+            "old/lön.avtal",
+            "old/lön.avtal",
+            "-i",
+            "population.csv",
+            "--set",
+            "tilläggssats@2027-01-01=1.5 %",
+        ],
+        2,
+    );
+    for key in ["changed", "total_change", "largest", "histogram"] {
+        assert_eq!(field(&set, "tillägg")[key], tillägg[key], "{key}");
+    }
+    assert_eq!(field(&set, "per_dag")["changed"], 0);
 }
 
 #[test]

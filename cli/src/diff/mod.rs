@@ -290,16 +290,20 @@ impl<'p> Engines<'p> {
                     summary.add_failed_in_both(input);
                     let mut old_message = eval_error_message(self.old_sources, &old);
                     let mut new_message = eval_error_message(self.new_sources, &new);
-                    old_message.message = format!("in OLD: {}", old_message.message);
-                    new_message.message = format!("in NEW: {}", new_message.message);
-                    errors.add_row(
-                        row.number,
-                        row.line,
+                    // The same error at the same place (OLD and NEW may be
+                    // one file) is said once.
+                    let row_errors = if old_message == new_message {
+                        old_message.message = format!("in OLD and NEW: {}", old_message.message);
+                        vec![RowError::new("", old_message)]
+                    } else {
+                        old_message.message = format!("in OLD: {}", old_message.message);
+                        new_message.message = format!("in NEW: {}", new_message.message);
                         vec![
                             RowError::new("", old_message),
                             RowError::new("", new_message),
-                        ],
-                    )?;
+                        ]
+                    };
+                    errors.add_row(row.number, row.line, row_errors)?;
                 }
             }
         }
