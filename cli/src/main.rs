@@ -1,4 +1,5 @@
-//! The `avtal` command: `check`, `test` and `run` over agreement sources.
+//! The `avtal` command: `check`, `test`, `run` and `explain` over agreement
+//! sources.
 //!
 //! This crate is thin: it reads files, calls the compiler library and
 //! prints what it returns. All wording of diagnostics lives in the
@@ -12,6 +13,7 @@ mod cases;
 mod check;
 mod entry;
 mod examples;
+mod explain;
 mod fmt;
 mod loader;
 mod lsp;
@@ -44,6 +46,9 @@ enum Command {
     Test(TestArgs),
     /// Evaluate an `evaluate` entry point over a file of cases.
     Run(RunArgs),
+    /// Show the evaluation of one record as a tree: calls, params, table
+    /// rows, branches and conditions, with their source references.
+    Explain(ExplainArgs),
     /// Format sources in place (`--check`: only report files that would change).
     Fmt(FmtArgs),
     /// Serve the Language Server Protocol on stdin/stdout (for editors).
@@ -130,6 +135,38 @@ pub struct RunArgs {
     pub quiet: bool,
 }
 
+#[derive(Debug, clap::Args)]
+#[command(after_long_help = explain::HELP)]
+pub struct ExplainArgs {
+    /// The agreement file with the entry point (modules it `use`s are found beside it).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// The entry point, when the file has several.
+    #[arg(long, value_name = "NAME")]
+    pub entry: Option<String>,
+    /// The record as a JSON object of the entry's input fields.
+    #[arg(long, value_name = "JSON", conflicts_with_all = ["input", "row"], required_unless_present = "input")]
+    pub case: Option<String>,
+    /// A case file (`.csv`, `.jsonl`, `.ndjson`) to take row `--row` from.
+    #[arg(long, short, value_name = "CASES", requires = "row")]
+    pub input: Option<PathBuf>,
+    /// The data row to explain, from 1 (the CSV header not counted), as `avtal run` numbers rows.
+    #[arg(long, value_name = "N", requires = "input")]
+    pub row: Option<u64>,
+    /// Format of the input, when its extension does not say.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub input_format: Option<DataFormat>,
+    /// `text` (a tree for a terminal) or `json` (schema avtal.explain/1).
+    #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
+    pub format: ExplainFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExplainFormat {
+    Text,
+    Json,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum DataFormat {
     Csv,
@@ -164,6 +201,7 @@ fn main() -> ExitCode {
             None => examples::run(&args),
         },
         Command::Run(args) => run::run(&args),
+        Command::Explain(args) => explain::run(&args),
         Command::Fmt(args) => fmt::run(&args),
         Command::Lsp => lsp::run(),
     };

@@ -9,9 +9,9 @@
 //! run goes on; setup problems (errors in the sources, a missing column,
 //! an unreadable file) stop it with exit code 1.
 
-mod input;
+pub(crate) mod input;
 mod output;
-mod report;
+pub(crate) mod report;
 
 use std::fs::File;
 use std::path::Path;
@@ -200,16 +200,25 @@ fn is_std(path: &Path) -> bool {
 }
 
 fn input_format(args: &RunArgs) -> Result<DataFormat, Failure> {
-    if let Some(format) = args.input_format {
+    input_format_of(&args.input, args.input_format)
+}
+
+/// The format of an input file: `explicit` (from `--input-format`), else
+/// CSV for stdin, else the extension's.
+pub(crate) fn input_format_of(
+    input: &Path,
+    explicit: Option<DataFormat>,
+) -> Result<DataFormat, Failure> {
+    if let Some(format) = explicit {
         return Ok(format);
     }
-    if is_std(&args.input) {
+    if is_std(input) {
         return Ok(DataFormat::Csv);
     }
-    format_from_extension(&args.input).ok_or_else(|| {
+    format_from_extension(input).ok_or_else(|| {
         Failure::new(format!(
             "cannot tell the format of {} from its extension",
-            display_path(&args.input)
+            display_path(input)
         ))
         .with_help("name it `.csv` or `.jsonl`, or say `--input-format csv|jsonl`")
     })

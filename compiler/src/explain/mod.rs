@@ -45,6 +45,8 @@ pub struct Explanation {
     pub entry: String,
     /// The input record's fields, as text.
     pub input: Vec<NamedValue>,
+    /// The whole input record as text, as arguments show it.
+    pub input_text: String,
     /// The result, or the error that stopped the evaluation.
     pub result: Result<Value, EvalError>,
     /// The result's fields as text (empty after an error).
@@ -76,6 +78,7 @@ pub fn explain(program: &Program, entry: FuncId, record: &Value) -> Explanation 
     Explanation {
         entry: function.map_or_else(String::new, |f| f.name.clone()),
         input: fields(program, &input_ty, record),
+        input_text: show::value_text(program, &input_ty, record),
         error: result.as_ref().err().map(|e| ErrorInfo::new(program, e)),
         output,
         result,
