@@ -24,7 +24,7 @@ use serde_json::value::RawValue;
 use crate::run::input::Input;
 use crate::run::report::RowError;
 use crate::term::{Failure, Stream, display_path, render_options};
-use crate::{ExplainArgs, ExplainFormat, Status, loader};
+use crate::{ExplainArgs, ReportFormat, Status, loader};
 
 /// Long help of `avtal explain`.
 pub const HELP: &str = "\
@@ -83,8 +83,8 @@ pub fn run(args: &ExplainArgs) -> Result<Status, Failure> {
     };
     let explanation = explain(program, entry, &record);
     match args.format {
-        ExplainFormat::Text => print!("{}", explanation.render_text()),
-        ExplainFormat::Json => {
+        ReportFormat::Text => print!("{}", explanation.render_text()),
+        ReportFormat::Json => {
             let text = serde_json::to_string_pretty(&explanation.to_json())
                 .map_err(|e| Failure::new(format!("internal error: {e}")))?;
             println!("{text}");

@@ -100,6 +100,13 @@ pub struct TestArgs {
     /// The entry point the cases are for, when the sources have several.
     #[arg(long, value_name = "NAME", requires = "cases")]
     pub entry: Option<String>,
+    /// After the examples, report which branches, match arms, table rows,
+    /// requirements and param periods they reach, and list what none reaches.
+    #[arg(long, conflicts_with = "cases")]
+    pub coverage: bool,
+    /// With --coverage: `text`, or `json` (schema avtal.coverage/1, alone on stdout).
+    #[arg(long, value_enum, requires = "coverage", default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
 }
 
 #[derive(Debug, clap::Args)]
@@ -157,12 +164,13 @@ pub struct ExplainArgs {
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub input_format: Option<DataFormat>,
     /// `text` (a tree for a terminal) or `json` (schema avtal.explain/1).
-    #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
-    pub format: ExplainFormat,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
 }
 
+/// How `explain` and `test --coverage` print their report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ExplainFormat {
+pub enum ReportFormat {
     Text,
     Json,
 }
