@@ -98,6 +98,12 @@ impl Explanation {
         text::render(self)
     }
 
+    /// Only the tree of [`Explanation::render_text`], without the input and
+    /// output above it (for reports that show those already).
+    pub fn render_tree(&self) -> String {
+        text::render_tree(self)
+    }
+
     /// The same explanation with only the steps the output field `field`
     /// depends on at the top level of the entry's body (the calls and
     /// decisions in its expression and in the `let`s it reads). Unchanged

@@ -19,8 +19,16 @@ pub(super) fn render(explanation: &Explanation) -> String {
         }
         None => write_fields(&mut out, "output", &explanation.output),
     }
-    if let Some(tree) = &explanation.tree {
+    if explanation.tree.is_some() {
         out.push('\n');
+        out.push_str(&render_tree(explanation));
+    }
+    out
+}
+
+pub(super) fn render_tree(explanation: &Explanation) -> String {
+    let mut out = String::new();
+    if let Some(tree) = &explanation.tree {
         let input = Input(&explanation.input_text);
         write_node(&mut out, tree, "", "", &input, true);
     }
