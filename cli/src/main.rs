@@ -1,4 +1,5 @@
-//! The `avtal` command: `check`, `test`, `run` and `diff` over agreement sources.
+//! The `avtal` command: `check`, `test`, `run`, `explain` and `diff`
+//! over agreement sources.
 //!
 //! This crate is thin: it reads files, calls the compiler library and
 //! prints what it returns. All wording of diagnostics lives in the
@@ -14,6 +15,7 @@ mod check;
 mod diff;
 mod entry;
 mod examples;
+mod explain;
 mod fmt;
 mod loader;
 mod lsp;
@@ -46,6 +48,9 @@ enum Command {
     Test(TestArgs),
     /// Evaluate an `evaluate` entry point over a file of cases.
     Run(RunArgs),
+    /// Show the evaluation of one record as a tree: calls, params, table
+    /// rows, branches and conditions, with their source references.
+    Explain(ExplainArgs),
     /// Compare two versions of an agreement over a population: who gains,
     /// who loses, by how much, and the total cost.
     Diff(DiffArgs),
@@ -100,6 +105,13 @@ pub struct TestArgs {
     /// The entry point the cases are for, when the sources have several.
     #[arg(long, value_name = "NAME", requires = "cases")]
     pub entry: Option<String>,
+    /// After the examples, report which branches, match arms, table rows,
+    /// requirements and param periods they reach, and list what none reaches.
+    #[arg(long, conflicts_with = "cases")]
+    pub coverage: bool,
+    /// With --coverage: `text`, or `json` (schema avtal.coverage/1, alone on stdout).
+    #[arg(long, value_enum, requires = "coverage", default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
 }
 
 #[derive(Debug, clap::Args)]
@@ -133,6 +145,32 @@ pub struct RunArgs {
     /// No progress bar and no summary line when all rows succeed.
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+#[derive(Debug, clap::Args)]
+#[command(after_long_help = explain::HELP)]
+pub struct ExplainArgs {
+    /// The agreement file with the entry point (modules it `use`s are found beside it).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// The entry point, when the file has several.
+    #[arg(long, value_name = "NAME")]
+    pub entry: Option<String>,
+    /// The record as a JSON object of the entry's input fields.
+    #[arg(long, value_name = "JSON", conflicts_with_all = ["input", "row"], required_unless_present = "input")]
+    pub case: Option<String>,
+    /// A case file (`.csv`, `.jsonl`, `.ndjson`) to take row `--row` from.
+    #[arg(long, short, value_name = "CASES", requires = "row")]
+    pub input: Option<PathBuf>,
+    /// The data row to explain, from 1 (the CSV header not counted), as `avtal run` numbers rows.
+    #[arg(long, value_name = "N", requires = "input")]
+    pub row: Option<u64>,
+    /// Format of the input, when its extension does not say.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub input_format: Option<DataFormat>,
+    /// `text` (a tree for a terminal) or `json` (schema avtal.explain/1).
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
 }
 
 #[derive(Debug, clap::Args)]
@@ -185,6 +223,7 @@ pub struct DiffArgs {
     pub engine: Engine,
 }
 
+/// How `explain`, `test --coverage` and `diff` print their report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ReportFormat {
     Text,
@@ -225,6 +264,7 @@ fn main() -> ExitCode {
             None => examples::run(&args),
         },
         Command::Run(args) => run::run(&args),
+        Command::Explain(args) => explain::run(&args),
         Command::Diff(args) => diff::run(&args),
         Command::Fmt(args) => fmt::run(&args),
         Command::Lsp => lsp::run(),

@@ -201,21 +201,22 @@ fn input_format(args: &RunArgs) -> Result<DataFormat, Failure> {
     input_format_of(&args.input, args.input_format)
 }
 
-/// The format of an input file: `explicit`, else its extension (stdin: CSV).
+/// The format of an input file: `explicit` (from `--input-format`), else
+/// CSV for stdin, else the extension's.
 pub(crate) fn input_format_of(
-    path: &Path,
+    input: &Path,
     explicit: Option<DataFormat>,
 ) -> Result<DataFormat, Failure> {
     if let Some(format) = explicit {
         return Ok(format);
     }
-    if is_std(path) {
+    if is_std(input) {
         return Ok(DataFormat::Csv);
     }
-    format_from_extension(path).ok_or_else(|| {
+    format_from_extension(input).ok_or_else(|| {
         Failure::new(format!(
             "cannot tell the format of {} from its extension",
-            display_path(path)
+            display_path(input)
         ))
         .with_help("name it `.csv` or `.jsonl`, or say `--input-format csv|jsonl`")
     })

@@ -97,8 +97,8 @@ impl<'a, 'p> Machine<'a, 'p> {
         span: Span,
     ) -> Result<Value, EvalError> {
         let taken = self.eval_bool(cond)?;
-        if let Some(trace) = self.trace.as_deref_mut() {
-            trace.push(TraceEvent::If { span, taken });
+        if self.trace.is_some() {
+            self.record_event(TraceEvent::If { span, taken });
         }
         if taken {
             self.eval(then)
@@ -231,13 +231,14 @@ impl<'a, 'p> Machine<'a, 'p> {
         let n_started = timeline.partition_point(|(from, _)| *from <= date);
         let period = n_started.checked_sub(1);
         let in_force = period.and_then(|i| timeline.get(i));
-        if let Some(trace) = self.trace.as_deref_mut() {
-            trace.push(TraceEvent::Param {
+        if self.trace.is_some() {
+            let value = in_force.map(|(_, value)| value.clone());
+            self.record_event(TraceEvent::Param {
                 param,
                 span,
                 at: date,
                 period: in_force.and(period),
-                value: in_force.map(|(_, value)| value.clone()),
+                value,
             });
         }
         match in_force {
@@ -324,13 +325,8 @@ impl<'a, 'p> Machine<'a, 'p> {
         let arm = arms
             .iter()
             .position(|(variants, _)| variants.contains(&index));
-        if let Some(trace) = self.trace.as_deref_mut() {
-            trace.push(TraceEvent::Match {
-                span,
-                scrutinee: scrutinee_value,
-                ty: scrutinee.ty.clone(),
-                arm,
-            });
+        if self.trace.is_some() {
+            self.record_match(span, scrutinee, scrutinee_value, arm);
         }
         if let Some((_, body)) = arm.and_then(|i| arms.get(i)) {
             return self.eval(body);
@@ -342,6 +338,17 @@ impl<'a, 'p> Machine<'a, 'p> {
                 "a `match` without an arm for its value",
             )),
         }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn record_match(&mut self, span: Span, scrutinee: &Expr, value: Value, arm: Option<usize>) {
+        self.record_event(TraceEvent::Match {
+            span,
+            scrutinee: value,
+            ty: scrutinee.ty.clone(),
+            arm,
+        });
     }
 
     /// A field: read in place when the record is a local or a field of

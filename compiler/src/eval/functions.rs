@@ -133,17 +133,8 @@ impl<'a, 'p> Machine<'a, 'p> {
             return Err(msg::too_deep(span, MAX_DEPTH));
         }
         let n_locals = (function.n_locals as usize).max(function.params.len());
-        if let Some(trace) = self.trace.as_deref_mut() {
-            let args = self
-                .stack
-                .get(base..base + function.params.len())
-                .unwrap_or(&[])
-                .to_vec();
-            trace.push(TraceEvent::Enter {
-                func,
-                call_site: span,
-                args,
-            });
+        if self.trace.is_some() {
+            self.record_enter(func, base, function.params.len(), span);
         }
         self.stack.resize(base + n_locals, UNBOUND);
         let caller_base = std::mem::replace(&mut self.base, base);
@@ -157,13 +148,40 @@ impl<'a, 'p> Machine<'a, 'p> {
         self.depth -= 1;
         self.base = caller_base;
         self.stack.truncate(base);
-        if let Some(trace) = self.trace.as_deref_mut() {
-            trace.push(TraceEvent::Exit {
+        if self.trace.is_some() {
+            self.record_event(TraceEvent::Exit {
                 func,
                 result: result.clone(),
             });
         }
         result
+    }
+
+    /// Append `event` to the trace. Out of line and cold, like the other
+    /// `record_*`: without a trace, evaluation pays only the `is_some` test
+    /// and its frames stay as small as before.
+    #[cold]
+    #[inline(never)]
+    pub(super) fn record_event(&mut self, event: TraceEvent) {
+        if let Some(trace) = self.trace.as_deref_mut() {
+            trace.push(event);
+        }
+    }
+
+    /// An `Enter` event with the `n_params` values from `base` on.
+    #[cold]
+    #[inline(never)]
+    fn record_enter(&mut self, func: FuncId, base: usize, n_params: usize, span: Span) {
+        let args = self
+            .stack
+            .get(base..base + n_params)
+            .unwrap_or(&[])
+            .to_vec();
+        self.record_event(TraceEvent::Enter {
+            func,
+            call_site: span,
+            args,
+        });
     }
 
     /// First row whose every cell accepts its input.
@@ -176,8 +194,8 @@ impl<'a, 'p> Machine<'a, 'p> {
     ) -> Result<Value, EvalError> {
         for (row_idx, row) in rows.iter().enumerate() {
             let failed_cell = self.first_failing_cell(row);
-            if let Some(trace) = self.trace.as_deref_mut() {
-                trace.push(TraceEvent::Row {
+            if self.trace.is_some() {
+                self.record_event(TraceEvent::Row {
                     func,
                     row: row_idx,
                     failed_cell,
@@ -218,8 +236,8 @@ impl<'a, 'p> Machine<'a, 'p> {
         let mut failed = Vec::new();
         for (i, requirement) in requirements.iter().enumerate() {
             let passed = self.eval_bool(&requirement.test)?;
-            if let Some(trace) = self.trace.as_deref_mut() {
-                trace.push(TraceEvent::Requirement {
+            if self.trace.is_some() {
+                self.record_event(TraceEvent::Requirement {
                     func,
                     index: i,
                     passed,

@@ -45,6 +45,8 @@ pub struct Explanation {
     pub entry: String,
     /// The input record's fields, as text.
     pub input: Vec<NamedValue>,
+    /// The whole input record as text, as arguments show it.
+    pub input_text: String,
     /// The result, or the error that stopped the evaluation.
     pub result: Result<Value, EvalError>,
     /// The result's fields as text (empty after an error).
@@ -76,6 +78,7 @@ pub fn explain(program: &Program, entry: FuncId, record: &Value) -> Explanation 
     Explanation {
         entry: function.map_or_else(String::new, |f| f.name.clone()),
         input: fields(program, &input_ty, record),
+        input_text: show::value_text(program, &input_ty, record),
         error: result.as_ref().err().map(|e| ErrorInfo::new(program, e)),
         output,
         result,
@@ -93,6 +96,12 @@ impl Explanation {
     /// The explanation as an indented tree for a terminal, without colour.
     pub fn render_text(&self) -> String {
         text::render(self)
+    }
+
+    /// Only the tree of [`Explanation::render_text`], without the input and
+    /// output above it (for reports that show those already).
+    pub fn render_tree(&self) -> String {
+        text::render_tree(self)
     }
 
     /// The same explanation with only the steps the output field `field`

@@ -78,3 +78,22 @@ pub(super) fn code(program: &Program, span: Span) -> String {
         first.to_string()
     }
 }
+
+/// The condition of the `if` at `span`: the text between `if` and `{`.
+pub(super) fn if_condition(program: &Program, span: Span) -> String {
+    let text = program.sources.snippet(span);
+    let after_if = text.strip_prefix("if").unwrap_or(text);
+    squeeze(after_if.split('{').next().unwrap_or(""))
+}
+
+/// What the `match` at `span` tests: the text between `match` and `{`.
+pub(super) fn match_scrutinee(program: &Program, span: Span) -> String {
+    let text = program.sources.snippet(span);
+    let after_match = text.strip_prefix("match").unwrap_or(text);
+    squeeze(after_match.split('{').next().unwrap_or(""))
+}
+
+/// Runs of white space (line breaks included) as one space.
+fn squeeze(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}

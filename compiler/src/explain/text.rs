@@ -19,9 +19,18 @@ pub(super) fn render(explanation: &Explanation) -> String {
         }
         None => write_fields(&mut out, "output", &explanation.output),
     }
-    if let Some(tree) = &explanation.tree {
+    if explanation.tree.is_some() {
         out.push('\n');
-        write_node(&mut out, tree, "", "", true);
+        out.push_str(&render_tree(explanation));
+    }
+    out
+}
+
+pub(super) fn render_tree(explanation: &Explanation) -> String {
+    let mut out = String::new();
+    if let Some(tree) = &explanation.tree {
+        let input = Input(&explanation.input_text);
+        write_node(&mut out, tree, "", "", &input, true);
     }
     out
 }
@@ -44,13 +53,24 @@ fn error_line(error: &ErrorInfo) -> String {
     )
 }
 
+/// The input record's text: an argument that is the whole input is shown
+/// as `(the input)`, since the input is printed above.
+struct Input<'a>(&'a str);
+
 /// `connector` goes before this node's first line, `prefix` before the
 /// lines under it; `is_root` drops the arguments (the input is above).
-fn write_node(out: &mut String, node: &Node, connector: &str, prefix: &str, is_root: bool) {
+fn write_node(
+    out: &mut String,
+    node: &Node,
+    connector: &str,
+    prefix: &str,
+    input: &Input<'_>,
+    is_root: bool,
+) {
     let _ = writeln!(
         out,
         "{connector}{}  [{}]",
-        headline(node, is_root),
+        headline(node, input, is_root),
         node.location
     );
     let detail_prefix = if node.children.is_empty() {
@@ -69,11 +89,11 @@ fn write_node(out: &mut String, node: &Node, connector: &str, prefix: &str, is_r
         } else {
             (format!("{prefix}├─ "), format!("{prefix}│  "))
         };
-        write_node(out, child, &connector, &child_prefix, false);
+        write_node(out, child, &connector, &child_prefix, input, false);
     }
 }
 
-fn headline(node: &Node, is_root: bool) -> String {
+fn headline(node: &Node, input: &Input<'_>, is_root: bool) -> String {
     match &node.step {
         Step::Call {
             name,
@@ -91,7 +111,13 @@ fn headline(node: &Node, is_root: bool) -> String {
             } else {
                 arguments
                     .iter()
-                    .map(|a| format!("{} = {}", a.name, a.value))
+                    .map(|a| {
+                        if a.value == input.0 {
+                            format!("{} = (the input)", a.name)
+                        } else {
+                            format!("{} = {}", a.name, a.value)
+                        }
+                    })
                     .collect::<Vec<_>>()
                     .join(", ")
             };

@@ -9,7 +9,7 @@
 
 use serde::Serialize;
 
-use super::show::{cell_text, code, location, value_text};
+use super::show::{cell_text, code, if_condition, location, match_scrutinee, value_text};
 use crate::eval::{EvalError, TraceEvent, Value};
 use crate::ir::{Body, FuncId, FunctionKind, ParamId, Program};
 use crate::source::Span;
@@ -232,7 +232,7 @@ fn failed_with_error(node: &Node) -> bool {
     )
 }
 
-fn kind_name(kind: FunctionKind) -> &'static str {
+pub(super) fn kind_name(kind: FunctionKind) -> &'static str {
     match kind {
         FunctionKind::Rule => "rule",
         FunctionKind::Table => "table",
@@ -353,14 +353,6 @@ fn row_node(
     })
 }
 
-/// The condition of the `if` at `span`: the text between `if` and `{`.
-fn if_condition(program: &Program, span: Span) -> String {
-    let text = program.sources.snippet(span);
-    let after_if = text.strip_prefix("if").unwrap_or(text);
-    let condition = after_if.split('{').next().unwrap_or("");
-    condition.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 fn match_node(
     program: &Program,
     span: Span,
@@ -368,14 +360,7 @@ fn match_node(
     scrutinee: &Value,
     arm: Option<usize>,
 ) -> Node {
-    let text = program.sources.snippet(span);
-    let after_match = text.strip_prefix("match").unwrap_or(text);
-    let scrutinee_code = after_match
-        .split('{')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_string();
+    let scrutinee_code = match_scrutinee(program, span);
     let value = value_text(program, ty, scrutinee);
     Node {
         step: Step::Match {

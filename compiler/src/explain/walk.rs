@@ -3,13 +3,27 @@
 //! Used by `focus.rs` (which locals an expression reads) and by coverage
 //! (which branches, arms, rows and requirements exist). Read-only.
 
-use crate::ir::{Expr, ExprKind};
+use crate::ir::{Body, Expr, ExprKind, Function};
 
 /// Call `f` on `expr` and every expression inside it, parents first.
 pub(super) fn visit<'e>(expr: &'e Expr, f: &mut impl FnMut(&'e Expr)) {
     f(expr);
     for child in children(expr) {
         visit(child, f);
+    }
+}
+
+/// Call `f` on every expression of a function's body: the expression, the
+/// rows' results, the requirements' tests, the limit's two sides.
+pub(super) fn visit_body<'e>(function: &'e Function, f: &mut impl FnMut(&'e Expr)) {
+    match &function.body {
+        Body::Expr(expr) => visit(expr, f),
+        Body::Table(rows) => rows.iter().for_each(|row| visit(&row.result, f)),
+        Body::Condition(requirements) => requirements.iter().for_each(|r| visit(&r.test, f)),
+        Body::Limit(limit) => {
+            visit(&limit.measured, f);
+            visit(&limit.bound, f);
+        }
     }
 }
 
