@@ -102,7 +102,7 @@ impl Magnitudes {
         let low = index.checked_sub(1).and_then(|i| self.bounds.get(i));
         let high = self.bounds.get(index);
         match (low, high) {
-            (None, Some(high)) => format!("{sign}under {}", plain(high)),
+            (None, Some(high)) => format!("{sign}0 to {sign}{}", plain(high)),
             (Some(low), Some(high)) => format!("{sign}{} to {sign}{}", plain(low), plain(high)),
             (Some(low), None) => format!("{sign}{} or more", plain(low)),
             (None, None) => String::new(),
@@ -193,7 +193,7 @@ mod tests {
             bars,
             [
                 ("−2 to −5".to_string(), 1),
-                ("−under 0.01".to_string(), 1),
+                ("−0 to −0.01".to_string(), 1),
                 ("+100 to +200".to_string(), 2),
                 ("+200 to +500".to_string(), 1),
             ]
