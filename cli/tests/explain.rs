@@ -209,3 +209,39 @@ fn an_unknown_entry_is_named() {
         run.stderr
     );
 }
+
+/// W1 row 944 takes the most branches of the population (division II in
+/// transition, reserve days): its tree is the reviewed snapshot, and its
+/// outputs are the oracle's (`examples/w1_population.expected.csv`).
+#[test]
+fn a_w1_row_with_reserve_days() {
+    let root = common::workspace();
+    let run = avtal(
+        &root,
+        &[
+            "explain",
+            "examples/w1_payroll_month.avtal",
+            "--input",
+            "examples/w1_population.csv",
+            "--row",
+            "944",
+        ],
+    );
+    run.expect_code(0);
+    let expected =
+        std::fs::read_to_string(root.join("examples/w1_population.expected.csv")).unwrap();
+    let oracle = expected.lines().find(|l| l.starts_with("944,")).unwrap();
+    let cells: Vec<&str> = oracle.split(',').collect();
+    for (field, cell) in [
+        ("flex_premium", cells[2]),
+        ("tsn_fee", cells[3]),
+        ("reserve_topup", cells[4]),
+    ] {
+        assert!(
+            run.stdout.contains(&format!("  {field} = {cell} SEK\n")),
+            "{field} {cell}\n{}",
+            run.stdout
+        );
+    }
+    insta::assert_snapshot!(run.stdout);
+}

@@ -316,17 +316,23 @@ impl<'a, 'p> Machine<'a, 'p> {
         default: Option<&'p Expr>,
         span: Span,
     ) -> Result<Value, EvalError> {
-        let scrutinee_value = self.eval(scrutinee)?;
-        let index = match &scrutinee_value {
-            Value::Variant(index) => *index,
-            Value::Bool(b) => u32::from(*b),
-            other => return Err(wrong_kind(scrutinee.span, "an enum variant", other)),
+        // Only the index is kept: a `Value` alive across the arm's `eval`
+        // would grow this recursive frame.
+        let (index, is_bool) = match self.eval(scrutinee)? {
+            Value::Variant(index) => (index, false),
+            Value::Bool(b) => (u32::from(b), true),
+            other => return Err(wrong_kind(scrutinee.span, "an enum variant", &other)),
         };
         let arm = arms
             .iter()
             .position(|(variants, _)| variants.contains(&index));
         if self.trace.is_some() {
-            self.record_match(span, scrutinee, scrutinee_value, arm);
+            let value = if is_bool {
+                Value::Bool(index == 1)
+            } else {
+                Value::Variant(index)
+            };
+            self.record_match(span, scrutinee, value, arm);
         }
         if let Some((_, body)) = arm.and_then(|i| arms.get(i)) {
             return self.eval(body);

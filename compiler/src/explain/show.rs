@@ -68,14 +68,15 @@ pub(super) fn location(program: &Program, span: Span) -> String {
     program.sources.location(span)
 }
 
-/// The first line of the source text a span covers, trimmed.
+/// The source text a span covers, on one line: a one-line text as
+/// written (table rows keep their aligned columns), a longer one with each
+/// run of white space, line breaks included, as one space.
 pub(super) fn code(program: &Program, span: Span) -> String {
-    let text = program.sources.snippet(span);
-    let first = text.lines().next().unwrap_or("").trim();
-    if text.trim().lines().nth(1).is_some() {
-        format!("{first} …")
+    let text = program.sources.snippet(span).trim();
+    if text.contains('\n') {
+        squeeze(text)
     } else {
-        first.to_string()
+        text.to_string()
     }
 }
 

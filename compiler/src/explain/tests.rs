@@ -354,3 +354,39 @@ fn an_unknown_entry_is_an_error_not_a_panic() {
     assert!(explanation.tree.is_none());
     assert!(explanation.render_text().contains("error["));
 }
+
+#[test]
+fn a_requirement_over_several_lines_is_quoted_on_one() {
+    let mut sources = Sources::new();
+    sources.add(
+        "villkor.avtal",
+        "record In { a: Int, b: Int }\n\
+         record Ut { ok: Bool }\n\
+         condition båda(i: In)\n\
+         {\n  requires i.a > 0\n           and i.b > 0\n    because \"båda positiva\"\n}\n\
+         evaluate E(i: In) -> Ut = Ut { ok: båda(i).ok }\n",
+    );
+    let compilation = compile(&sources);
+    assert!(!compilation.has_errors(), "{:#?}", compilation.diagnostics);
+    let program = compilation.program;
+    let record = Value::Record(Arc::from(vec![
+        Value::Number(Number::from_decimal(1.into())),
+        Value::Number(Number::from_decimal(0.into())),
+    ]));
+    let explanation = explain(&program, entry(&program), &record);
+    let mut all = Vec::new();
+    steps(explanation.tree.as_ref().unwrap(), &mut all);
+    let requirement = all
+        .into_iter()
+        .find(|s| matches!(s, Step::Requirement { .. }))
+        .unwrap();
+    assert_eq!(
+        requirement,
+        &Step::Requirement {
+            requirement: 1,
+            test: "i.a > 0 and i.b > 0".into(),
+            reason: "båda positiva".into(),
+            passed: false,
+        }
+    );
+}

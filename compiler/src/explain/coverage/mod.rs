@@ -82,6 +82,9 @@ pub struct Target {
     pub reached: bool,
     #[serde(skip)]
     pub(crate) point: Point,
+    /// Where the point is, to list points in source order.
+    #[serde(skip)]
+    pub(crate) span: Span,
 }
 
 impl Coverage {

@@ -44,6 +44,7 @@ fn target(
         location: location(program, span),
         reached: false,
         point,
+        span,
     }
 }
 
@@ -138,6 +139,11 @@ fn function_item(program: &Program, func: FuncId, function: &Function) -> Item {
             }
         }
         Body::Expr(_) | Body::Limit(_) => {}
+    }
+    // Branches were found outer first; list every point after `called` in
+    // source order (stable, so a requirement's `held` stays before `failed`).
+    if let Some(after_called) = points.get_mut(1..) {
+        after_called.sort_by_key(|t| (t.span.file, t.span.start));
     }
     Item {
         kind: kind_name(function.kind),
