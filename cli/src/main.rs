@@ -8,6 +8,7 @@
 //! fatal problem (unreadable file, bad arguments); 2 from `run` when some
 //! rows failed but every good row was written.
 
+mod build;
 mod cases;
 mod check;
 mod entry;
@@ -44,6 +45,8 @@ enum Command {
     Test(TestArgs),
     /// Evaluate an `evaluate` entry point over a file of cases.
     Run(RunArgs),
+    /// Compile entry points to a shared library with a C header (docs/aot.md).
+    Build(BuildArgs),
     /// Format sources in place (`--check`: only report files that would change).
     Fmt(FmtArgs),
     /// Serve the Language Server Protocol on stdin/stdout (for editors).
@@ -130,6 +133,24 @@ pub struct RunArgs {
     pub quiet: bool,
 }
 
+#[derive(Debug, clap::Args)]
+#[command(after_long_help = build::HELP)]
+pub struct BuildArgs {
+    /// The agreement file with the entry points (modules it `use`s are found beside it).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// An entry point to build (repeatable) [default: every one in FILE
+    /// that compiles to native code].
+    #[arg(long, value_name = "NAME")]
+    pub entry: Vec<String>,
+    /// The directory to write the library, header and schemas into.
+    #[arg(long, short, value_name = "DIR")]
+    pub output: PathBuf,
+    /// Print nothing when the build succeeds.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum DataFormat {
     Csv,
@@ -164,6 +185,7 @@ fn main() -> ExitCode {
             None => examples::run(&args),
         },
         Command::Run(args) => run::run(&args),
+        Command::Build(args) => build::run(&args),
         Command::Fmt(args) => fmt::run(&args),
         Command::Lsp => lsp::run(),
     };

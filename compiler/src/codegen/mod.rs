@@ -68,7 +68,7 @@ mod calendar_tests;
 pub use abi::{c_header, json_schema};
 pub use jit::{CompiledEntry, Evaluator};
 pub use layout::{Encoding, FieldSlot, RecordLayout, decode_value, encode_value};
-pub use object::{AotEntry, AotLibrary, ErrorCode, build_library};
+pub use object::{ABI_VERSION, AotEntry, AotLibrary, ErrorCode, build_library, c_identifier};
 
 /// Why compiled code gave up on a record: the kernel's status byte. The
 /// first failure met is the one reported, in the interpreter's order of
