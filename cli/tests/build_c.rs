@@ -706,3 +706,123 @@ fn a_missing_c_compiler_is_a_clear_error() {
         "{stderr}"
     );
 }
+
+/// A money-like output string: an optional minus, digits, a point, two digits.
+fn two_decimals(text: &str) -> bool {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    match digits.split_once('.') {
+        Some((whole, cents)) => {
+            !whole.is_empty()
+                && whole.bytes().all(|b| b.is_ascii_digit())
+                && cents.len() == 2
+                && cents.bytes().all(|b| b.is_ascii_digit())
+        }
+        None => false,
+    }
+}
+
+#[test]
+fn json_schema_describes_avtal_run_json_lines_and_the_c_slots() {
+    if !have_cc() {
+        return;
+    }
+    let dir = scratch("build_c_schema");
+    build(&workspace().join("examples/w1_payroll_month.avtal"), &dir);
+    let schema: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(dir.join("W1.schema.json")).unwrap()).unwrap();
+    assert_eq!(
+        schema["$schema"],
+        "https://json-schema.org/draft/2020-12/schema"
+    );
+    assert_eq!(schema["$ref"], "#/$defs/input");
+    let program = compile_file("examples/w1_payroll_month.avtal");
+    let (input, output) = layouts(&program, entry(&program, "W1"));
+    for (def, layout) in [("input", &input), ("output", &output)] {
+        let names: Vec<&str> = layout.fields.iter().map(|f| f.name.as_str()).collect();
+        let required: Vec<&str> = schema["$defs"][def]["required"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        assert_eq!(required, names, "{def}: the struct's fields, in order");
+        assert_eq!(
+            schema["$defs"][def]["x-avtal-c"]["struct_size"],
+            layout.stride
+        );
+    }
+    let properties = &schema["$defs"]["output"]["properties"];
+    assert_eq!(properties["tsn_fee"]["x-avtal-c"]["scale"], 2);
+    assert_eq!(properties["notice_end"]["format"], "date");
+
+    // Every row `avtal run` writes as JSON Lines fits the output schema.
+    let jsonl = dir.join("out.jsonl");
+    let status = avtal()
+        .arg("run")
+        .arg(workspace().join("examples/w1_payroll_month.avtal"))
+        .arg("--input")
+        .arg(workspace().join("examples/w1_population.csv"))
+        .arg("--output")
+        .arg(&jsonl)
+        .arg("--quiet")
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let text = fs::read_to_string(&jsonl).unwrap();
+    for line in text.lines().take(200) {
+        let row: serde_json::Value = serde_json::from_str(line).unwrap();
+        let row = row.as_object().unwrap();
+        assert_eq!(row.len(), output.fields.len());
+        for (name, value) in row {
+            let property = &properties[name.as_str()];
+            match property["type"].as_str() {
+                Some("string") if property.get("pattern").is_some() => {
+                    assert!(two_decimals(value.as_str().unwrap()), "{name}: {value}");
+                }
+                Some("string") => assert_eq!(value.as_str().unwrap().len(), 10, "{name}"),
+                Some("integer") => assert!(value.is_i64(), "{name}: {value}"),
+                Some("boolean") => assert!(value.is_boolean(), "{name}: {value}"),
+                other => panic!("{name}: unexpected schema type {other:?}"),
+            }
+        }
+    }
+}
+
+#[test]
+fn the_header_compiles_as_cpp() {
+    let Ok(version) = Command::new("c++").arg("--version").output() else {
+        return;
+    };
+    if !version.status.success() {
+        return;
+    }
+    let dir = scratch("build_c_cpp");
+    build(&workspace().join("examples/w1_payroll_month.avtal"), &dir);
+    let source = common::write(
+        &dir,
+        "use.cpp",
+        "#include \"w1_payroll_month.h\"\n\
+         int main() { W1Input in{}; W1Output out{}; AvtalError err{};\n\
+         return avtal_W1(&in, &out, &err) == AVTAL_E_BEFORE_FIRST_DATE ? 0 : 1; }\n",
+    );
+    let output = Command::new("c++")
+        .args(["-std=c++17", "-Wall", "-Werror", "-I"])
+        .arg(&dir)
+        .arg("-o")
+        .arg(dir.join("use"))
+        .arg(&source)
+        .arg(format!("-L{}", dir.display()))
+        .arg("-lw1_payroll_month")
+        .arg(format!("-Wl,-rpath,{}", dir.display()))
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    // A zeroed record has day number 0 = 0000-12-31 in `period`: on the
+    // calendar, so the first problem is the param lookup before 2026.
+    let status = Command::new(dir.join("use")).status().unwrap();
+    assert_eq!(status.code(), Some(0));
+}

@@ -171,12 +171,15 @@ pub(super) fn build<M: Module>(
             _ => return Err(CodegenError::Internal("the record function's parameters")),
         };
         let fail = builder.declare_var(types::I8);
+        let error = builder.declare_var(types::I8);
         let zero = builder.ins().iconst(types::I8, 0);
         builder.def_var(fail, zero);
+        builder.def_var(error, zero);
         let mut translator = FunctionTranslator {
             program,
             builder,
             fail,
+            error,
             frames: Vec::new(),
             depth: 1,
         };
@@ -188,7 +191,7 @@ pub(super) fn build<M: Module>(
         let result = translator.enter(function, frame)?;
         // A record that failed anywhere returns its first failure before
         // writing anything.
-        let failed = translator.builder.use_var(translator.fail);
+        let failed = translator.status();
         let (store, give_up) = (
             translator.builder.create_block(),
             translator.builder.create_block(),
@@ -204,7 +207,7 @@ pub(super) fn build<M: Module>(
         translator.builder.switch_to_block(store);
         translator.store_record(output, result, output_ptr)?;
         // `store_record` may rescale (and so set `fail`) on the way.
-        let failed = translator.builder.use_var(translator.fail);
+        let failed = translator.status();
         translator.builder.ins().return_(&[failed]);
         translator.builder.finalize(module.target_config());
     }

@@ -8,10 +8,12 @@
 //!
 //! Errors never trap: an operation that may fail (an overflow, a division,
 //! a date off the calendar, a param before its first date, a table with no
-//! row) records its [`Failure`] in the `fail` variable, unless an earlier
-//! one is already there, and goes on with a harmless value; the function
-//! returns that first failure as its status (nonzero: "evaluate this record
-//! with the interpreter", or for a shared library, the error to report). `translate_expr` is one `match`; the constructs live
+//! row) records its [`Failure`] and goes on with a harmless value; the
+//! function returns the first failure as its status (nonzero: "evaluate
+//! this record with the interpreter", or for a shared library, the error to
+//! report). Overflows, by far the most frequent checks, only OR a flag
+//! (`fail`); the rarer program errors keep their code in `error` unless a
+//! failure came before (see [`FunctionTranslator::status`]). `translate_expr` is one `match`; the constructs live
 //! in `translate_<construct>` helpers here, in `control.rs` and `numeric.rs`.
 
 use cranelift_codegen::ir::{InstBuilder, MemFlagsData, Value, condcodes::IntCC, types};
@@ -54,8 +56,11 @@ pub(super) enum Val {
 pub(super) struct FunctionTranslator<'a, 'b> {
     pub(super) program: &'a Program,
     pub(super) builder: FunctionBuilder<'b>,
-    /// The first [`Failure`] of this record (an `I8`), 0 while none.
+    /// Set (an `I8` 1) once a value has left the fixed point.
     pub(super) fail: Variable,
+    /// The first program error's [`Failure`] code (an `I8`), 0 while none;
+    /// stays 0 when `fail` was set before it.
+    pub(super) error: Variable,
     /// One frame of locals per inlined call, innermost last.
     pub(super) frames: Vec<Vec<Option<Val>>>,
     pub(super) depth: u32,
@@ -119,30 +124,45 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
     /// Mark this record as out of the compiled range when `condition` (an
     /// `I8`) is set.
     pub(super) fn fail_if(&mut self, condition: Value) {
-        self.fail_if_because(condition, Failure::Range);
+        let fail = self.builder.use_var(self.fail);
+        let fail = self.builder.ins().bor(fail, condition);
+        self.builder.def_var(self.fail, fail);
     }
 
     /// Record `why` when `condition` is set and no failure came before: the
     /// first failure is the one the interpreter meets first too.
     pub(super) fn fail_if_because(&mut self, condition: Value, why: Failure) {
+        if why == Failure::Range {
+            return self.fail_if(condition);
+        }
         let fail = self.builder.use_var(self.fail);
+        let error = self.builder.use_var(self.error);
+        let blocked = self.builder.ins().bor(fail, error);
         let code = self.builder.ins().iconst(types::I8, why as i64);
-        let fresh = self.builder.ins().select(condition, code, fail);
-        let fail = self.builder.ins().select(fail, fail, fresh);
-        self.builder.def_var(self.fail, fail);
+        let fresh = self.builder.ins().select(condition, code, error);
+        let error = self.builder.ins().select(blocked, error, fresh);
+        self.builder.def_var(self.error, error);
     }
 
     /// Mark this record as out of the compiled range unconditionally.
     pub(super) fn fail_always(&mut self) {
-        self.fail_always_because(Failure::Range);
+        let one = self.builder.ins().iconst(types::I8, 1);
+        self.builder.def_var(self.fail, one);
     }
 
     /// Record `why` unless a failure came before.
     pub(super) fn fail_always_because(&mut self, why: Failure) {
+        let one = self.builder.ins().iconst(types::I8, 1);
+        self.fail_if_because(one, why);
+    }
+
+    /// The record's status (an `I8`): its first failure, 0 for none. A
+    /// program error is only recorded when no overflow came before it, so
+    /// it wins when present; else `fail` is 0 or 1 = [`Failure::Range`].
+    pub(super) fn status(&mut self) -> Value {
         let fail = self.builder.use_var(self.fail);
-        let code = self.builder.ins().iconst(types::I8, why as i64);
-        let fail = self.builder.ins().select(fail, fail, code);
-        self.builder.def_var(self.fail, fail);
+        let error = self.builder.use_var(self.error);
+        self.builder.ins().select(error, error, fail)
     }
 
     /// A harmless value of type `ty`, for code after a failure.
