@@ -41,6 +41,7 @@ pub fn run(args: &BuildArgs) -> Result<Status, Failure> {
     let file = loaded.given.first().copied();
 
     let chosen = choose_entries(&compilation, file, &args.entry)?;
+    check_c_names(program, &chosen)?;
     let library_name = args
         .file
         .file_stem()
@@ -137,6 +138,27 @@ fn choose_entries(
         ));
     }
     Ok(chosen)
+}
+
+/// Two entry points whose names give the same C identifier (`Lön` and
+/// `Lon`) cannot both be exported.
+fn check_c_names(program: &avtal_compiler::ir::Program, chosen: &[FuncId]) -> Result<(), Failure> {
+    let mut seen: Vec<(String, &str)> = Vec::with_capacity(chosen.len());
+    for id in chosen {
+        let Some(function) = program.function(*id) else {
+            continue;
+        };
+        let c_name = codegen::c_identifier(&function.name);
+        if let Some((_, other)) = seen.iter().find(|(c, _)| *c == c_name) {
+            return Err(Failure::new(format!(
+                "entry points `{other}` and `{}` have the same C name `avtal_{c_name}`",
+                function.name
+            ))
+            .with_help("rename one of them, or build them separately with --entry"));
+        }
+        seen.push((c_name, function.name.as_str()));
+    }
+    Ok(())
 }
 
 /// `cc -shared` (or `$CC`) the object into a shared library.

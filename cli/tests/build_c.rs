@@ -826,3 +826,87 @@ fn the_header_compiles_as_cpp() {
     let status = Command::new(dir.join("use")).status().unwrap();
     assert_eq!(status.code(), Some(0));
 }
+
+const COLLIDING: &str = r#"module krock
+
+record In {
+  år: Int
+  ar: Int
+}
+
+record Ut {
+  summa: Int
+}
+
+evaluate Lön(x: In) -> Ut {
+  Ut { summa: x.år + x.ar }
+}
+
+evaluate Lon(x: In) -> Ut {
+  Ut { summa: x.år - x.ar }
+}
+"#;
+
+#[test]
+fn names_that_collide_in_c() {
+    if !have_cc() {
+        return;
+    }
+    let dir = scratch("build_c_collide");
+    let file = common::write(&dir, "krock.avtal", COLLIDING);
+    // Both entry points: one C name for two functions is refused.
+    let both = avtal()
+        .arg("build")
+        .arg(&file)
+        .arg("-o")
+        .arg(&dir)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&both.stderr);
+    assert!(!both.status.success());
+    assert!(
+        stderr.contains("entry points `Lön` and `Lon` have the same C name `avtal_Lon`"),
+        "{stderr}"
+    );
+    // One of them: the fields `år` and `ar` get distinct C names.
+    let one = avtal()
+        .arg("build")
+        .arg(&file)
+        .args(["--entry", "Lön", "-o"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(
+        one.status.success(),
+        "{}",
+        String::from_utf8_lossy(&one.stderr)
+    );
+    let header = fs::read_to_string(dir.join("krock.h")).unwrap();
+    assert!(header.contains("int64_t ar; /* år: Int */"), "{header}");
+    assert!(header.contains("int64_t ar_1; /* ar: Int */"), "{header}");
+    let source = common::write(
+        &dir,
+        "use.c",
+        "#include \"krock.h\"\n\
+         int main(void) { struct LonInput in = {.ar = 40, .ar_1 = 2}; struct LonOutput out;\n\
+         return avtal_Lon(&in, &out, NULL) == AVTAL_OK && out.summa == 42 ? 0 : 1; }\n",
+    );
+    let exe = dir.join("use");
+    let output = Command::new("cc")
+        .args(["-std=c11", "-Wall", "-Werror", "-I"])
+        .arg(&dir)
+        .arg("-o")
+        .arg(&exe)
+        .arg(&source)
+        .arg(format!("-L{}", dir.display()))
+        .arg("-lkrock")
+        .arg(format!("-Wl,-rpath,{}", dir.display()))
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(Command::new(&exe).status().unwrap().code(), Some(0));
+}

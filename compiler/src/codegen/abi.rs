@@ -230,6 +230,21 @@ static inline void avtal_civil(int64_t day_number, int64_t *year, int64_t *month
     );
 }
 
+/// The C names of a layout's fields; a name that repeats after
+/// transliteration (`år` and `ar`) gets its field index appended.
+pub fn c_fields(layout: &RecordLayout) -> Vec<String> {
+    let mut names: Vec<String> = Vec::with_capacity(layout.fields.len());
+    for (index, slot) in layout.fields.iter().enumerate() {
+        let name = c_field(&slot.name);
+        if names.contains(&name) {
+            names.push(format!("{name}_{index}"));
+        } else {
+            names.push(name);
+        }
+    }
+    names
+}
+
 fn record_struct(
     out: &mut String,
     program: &Program,
@@ -237,13 +252,13 @@ fn record_struct(
     about: &str,
     layout: &RecordLayout,
 ) {
+    let fields = c_fields(layout);
     let _ = writeln!(out, "/* {about} */");
     let _ = writeln!(out, "struct {name} {{");
-    for slot in &layout.fields {
+    for (slot, field) in layout.fields.iter().zip(&fields) {
         let _ = writeln!(
             out,
-            "    int64_t {}; /* {}: {} */",
-            c_field(&slot.name),
+            "    int64_t {field}; /* {}: {} */",
             slot.name.replace("*/", "* /"),
             unit_comment(program, &slot.ty)
         );
@@ -257,11 +272,10 @@ fn record_struct(
         "AVTAL_STATIC_ASSERT(sizeof(struct {name}) == {}, \"struct {name} layout\");",
         layout.stride
     );
-    for slot in &layout.fields {
+    for (slot, field) in layout.fields.iter().zip(&fields) {
         let _ = writeln!(
             out,
-            "AVTAL_STATIC_ASSERT(offsetof(struct {name}, {}) == {}, \"struct {name} layout\");",
-            c_field(&slot.name),
+            "AVTAL_STATIC_ASSERT(offsetof(struct {name}, {field}) == {}, \"struct {name} layout\");",
             slot.offset
         );
     }
