@@ -10,6 +10,7 @@
 //! rows failed but every good row was written, and from `diff` when some
 //! rows could not be read or failed in a version.
 
+mod build;
 mod cases;
 mod check;
 mod diff;
@@ -54,6 +55,8 @@ enum Command {
     /// Compare two versions of an agreement over a population: who gains,
     /// who loses, by how much, and the total cost.
     Diff(DiffArgs),
+    /// Compile entry points to a shared library with a C header (docs/aot.md).
+    Build(BuildArgs),
     /// Format sources in place (`--check`: only report files that would change).
     Fmt(FmtArgs),
     /// Serve the Language Server Protocol on stdin/stdout (for editors).
@@ -230,6 +233,24 @@ pub enum ReportFormat {
     Json,
 }
 
+#[derive(Debug, clap::Args)]
+#[command(after_long_help = build::HELP)]
+pub struct BuildArgs {
+    /// The agreement file with the entry points (modules it `use`s are found beside it).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// An entry point to build (repeatable) [default: every one in FILE
+    /// that compiles to native code].
+    #[arg(long, value_name = "NAME")]
+    pub entry: Vec<String>,
+    /// The directory to write the library, header and schemas into.
+    #[arg(long, short, value_name = "DIR")]
+    pub output: PathBuf,
+    /// Print nothing when the build succeeds.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum DataFormat {
     Csv,
@@ -266,6 +287,7 @@ fn main() -> ExitCode {
         Command::Run(args) => run::run(&args),
         Command::Explain(args) => explain::run(&args),
         Command::Diff(args) => diff::run(&args),
+        Command::Build(args) => build::run(&args),
         Command::Fmt(args) => fmt::run(&args),
         Command::Lsp => lsp::run(),
     };

@@ -9,8 +9,8 @@
 
 use cranelift_codegen::ir::{Block, BlockArg, InstBuilder, Value, condcodes::IntCC, types};
 
-use super::CodegenError;
 use super::translate::{FunctionTranslator, Result, Val};
+use super::{CodegenError, Failure};
 use crate::ir::{
     Body, Cell, CompareOp, Const, Expr, FuncId, LimitBody, ParamId, Requirement, TableRow,
 };
@@ -242,7 +242,7 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
             None => {
                 // Exhaustive by the checker; a tag out of range is garbage
                 // input the interpreter reports.
-                self.fail_always();
+                self.fail_always_because(Failure::BadInput);
                 self.zero_of(ty)?
             }
         };
@@ -261,12 +261,12 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
             .param(param)
             .ok_or(CodegenError::Internal("a param that does not exist"))?;
         let Some((first_date, _)) = info.timeline.first() else {
-            self.fail_always();
+            self.fail_always_because(Failure::BeforeFirstDate);
             return self.zero_of(&info.ty);
         };
         let first = self.date_const(*first_date);
         let before = self.builder.ins().icmp(IntCC::SignedLessThan, date, first);
-        self.fail_if(before);
+        self.fail_if_because(before, Failure::BeforeFirstDate);
         // Numbers at the timeline's largest scale, so a select picks among
         // values of one representation.
         let scale = info
@@ -392,7 +392,7 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
             finished.push(self.finish_arm(value));
             self.builder.switch_to_block(no);
         }
-        self.fail_always();
+        self.fail_always_because(Failure::NoTableRow);
         let value = self.zero_of(ret)?;
         finished.push(self.finish_arm(value));
         self.merge(finished)

@@ -2,6 +2,7 @@
 //! [`Evaluator`] that combines compiled code with the interpreter.
 
 use cranelift_codegen::ir::{AbiParam, InstBuilder, UserFuncName, types};
+use cranelift_codegen::isa::OwnedTargetIsa;
 use cranelift_codegen::settings::{self, Configurable};
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 use cranelift_jit::{JITBuilder, JITModule};
@@ -9,7 +10,7 @@ use cranelift_module::{Linkage, Module, default_libcall_names};
 
 use super::CodegenError;
 use super::layout::{RecordLayout, decode_value, encode_value};
-use super::translate::{FunctionTranslator, Helpers};
+use super::translate::FunctionTranslator;
 use crate::eval::{EvalError, Interpreter, Value};
 use crate::ir::{FuncId, Program};
 
@@ -40,24 +41,18 @@ impl CompiledEntry {
         let input = RecordLayout::of(program, input_ty)?;
         let output = RecordLayout::of(program, &function.ret)?;
 
-        let mut flags = settings::builder();
-        // As cranelift-jit requires on x86-64 (CRATES.md §2), plus the
-        // e-graph optimiser.
-        flags
-            .set("use_colocated_libcalls", "false")
-            .map_err(cranelift)?;
-        flags.set("is_pic", "false").map_err(cranelift)?;
-        flags.set("opt_level", "speed").map_err(cranelift)?;
-        let isa = cranelift_native::builder()
-            .map_err(|e| CodegenError::Cranelift(e.to_string()))?
-            .finish(settings::Flags::new(flags))
-            .map_err(cranelift)?;
-        let mut builder = JITBuilder::with_isa(isa, default_libcall_names());
-        for (name, address) in super::helpers::symbols() {
-            builder.symbol(name, address);
-        }
+        // As cranelift-jit requires on x86-64 (CRATES.md §2).
+        let isa = host_isa(false)?;
+        let builder = JITBuilder::with_isa(isa, default_libcall_names());
         let mut module = JITModule::new(builder);
-        match build(&mut module, program, function, &input, &output) {
+        match build(
+            &mut module,
+            program,
+            function,
+            &input,
+            &output,
+            ("avtal_entry", Linkage::Export),
+        ) {
             Ok(id) => {
                 module.finalize_definitions().map_err(cranelift)?;
                 let address = module.get_finalized_function(id);
@@ -91,7 +86,7 @@ impl CompiledEntry {
 
     /// Evaluate `n` records laid out in `input` (`n` input strides) into
     /// `output` (`n` output strides); `status[i]` is 0 when record `i` was
-    /// computed, 1 when it needs the interpreter. Buffers shorter than `n`
+    /// computed, else the [`super::Failure`] that sends it to the interpreter. Buffers shorter than `n`
     /// records limit `n`; records beyond are marked 1.
     pub fn run_batch(&self, input: &[u8], n: usize, output: &mut [u8], status: &mut [u8]) {
         let (in_stride, out_stride) = (self.input.stride, self.output.stride);
@@ -125,37 +120,40 @@ impl Drop for CompiledEntry {
     }
 }
 
-/// Declare the helpers and define the record function.
-fn build(
-    module: &mut JITModule,
+/// The host's ISA with the e-graph optimiser; `pic` for a shared library
+/// (the JIT wants absolute addresses and no colocated libcalls).
+pub(super) fn host_isa(pic: bool) -> Result<OwnedTargetIsa, CodegenError> {
+    let mut flags = settings::builder();
+    flags
+        .set("use_colocated_libcalls", if pic { "true" } else { "false" })
+        .map_err(cranelift)?;
+    flags
+        .set("is_pic", if pic { "true" } else { "false" })
+        .map_err(cranelift)?;
+    flags.set("opt_level", "speed").map_err(cranelift)?;
+    cranelift_native::builder()
+        .map_err(|e| CodegenError::Cranelift(e.to_string()))?
+        .finish(settings::Flags::new(flags))
+        .map_err(cranelift)
+}
+
+/// Define the record function `status = f(input, output)` under `name`
+/// in any module (the JIT's, or an object file's for `avtal build`).
+pub(super) fn build<M: Module>(
+    module: &mut M,
     program: &Program,
     function: &crate::ir::Function,
     input: &RecordLayout,
     output: &RecordLayout,
+    (name, linkage): (&str, Linkage),
 ) -> Result<cranelift_module::FuncId, CodegenError> {
     let pointer = module.target_config().pointer_type();
-    let mut helper = |name: &str, arity: usize| {
-        let mut signature = module.make_signature();
-        for _ in 0..arity {
-            signature.params.push(AbiParam::new(types::I64));
-        }
-        signature.returns.push(AbiParam::new(types::I64));
-        module
-            .declare_function(name, Linkage::Import, &signature)
-            .map_err(cranelift)
-    };
-    let helpers = Helpers {
-        add_days: helper("avtal_add_days", 3)?,
-        add_months: helper("avtal_add_months", 3)?,
-        date_part: helper("avtal_date_part", 2)?,
-        make_date: helper("avtal_make_date", 3)?,
-    };
     let mut signature = module.make_signature();
     signature.params.push(AbiParam::new(pointer));
     signature.params.push(AbiParam::new(pointer));
     signature.returns.push(AbiParam::new(types::I8));
     let id = module
-        .declare_function("avtal_entry", Linkage::Export, &signature)
+        .declare_function(name, linkage, &signature)
         .map_err(cranelift)?;
 
     let mut context = module.make_context();
@@ -173,16 +171,17 @@ fn build(
             _ => return Err(CodegenError::Internal("the record function's parameters")),
         };
         let fail = builder.declare_var(types::I8);
+        let error = builder.declare_var(types::I8);
         let zero = builder.ins().iconst(types::I8, 0);
         builder.def_var(fail, zero);
+        builder.def_var(error, zero);
         let mut translator = FunctionTranslator {
             program,
             builder,
             fail,
+            error,
             frames: Vec::new(),
             depth: 1,
-            helpers,
-            module,
         };
         let record = translator.load_record(input, input_ptr);
         let mut frame = vec![None; (function.n_locals as usize).max(1)];
@@ -190,8 +189,9 @@ fn build(
             *slot = Some(record);
         }
         let result = translator.enter(function, frame)?;
-        // A record that failed anywhere returns 1 before writing anything.
-        let failed = translator.builder.use_var(translator.fail);
+        // A record that failed anywhere returns its first failure before
+        // writing anything.
+        let failed = translator.status();
         let (store, give_up) = (
             translator.builder.create_block(),
             translator.builder.create_block(),
@@ -203,16 +203,13 @@ fn build(
         translator.builder.seal_block(store);
         translator.builder.seal_block(give_up);
         translator.builder.switch_to_block(give_up);
-        let one = translator.builder.ins().iconst(types::I8, 1);
-        translator.builder.ins().return_(&[one]);
+        translator.builder.ins().return_(&[failed]);
         translator.builder.switch_to_block(store);
         translator.store_record(output, result, output_ptr)?;
         // `store_record` may rescale (and so set `fail`) on the way.
-        let failed = translator.builder.use_var(translator.fail);
+        let failed = translator.status();
         translator.builder.ins().return_(&[failed]);
-        translator
-            .builder
-            .finalize(translator.module.target_config());
+        translator.builder.finalize(module.target_config());
     }
     module
         .define_function(id, &mut context)

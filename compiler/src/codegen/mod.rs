@@ -15,20 +15,23 @@
 //! `translate.rs` (the `FunctionTranslator`: one `translate_expr` match),
 //! `control.rs` (branches, calls, tables, conditions, limits), `numeric.rs`
 //! (scaled fixed-point arithmetic and `round`), `ratio.rs` (exact
-//! quotients with a run-time denominator), `helpers.rs` (`extern "C"`
-//! calendar helpers), `jit.rs` (the module, [`CompiledEntry`] and
-//! [`Evaluator`]).
+//! quotients with a run-time denominator), `calendar.rs` (date arithmetic
+//! emitted inline), `jit.rs` (the module, [`CompiledEntry`] and
+//! [`Evaluator`]), `object.rs` (an object file with C-ABI entry points for
+//! `avtal build`), `abi.rs` (its C header and JSON Schemas).
 
 #![allow(
     unsafe_code,
     reason = "JIT code is called through function pointers; each unsafe block says why it is sound"
 )]
 
+mod abi;
+pub mod calendar;
 mod control;
-mod helpers;
 mod jit;
 mod layout;
 mod numeric;
+mod object;
 mod ratio;
 mod translate;
 
@@ -52,8 +55,72 @@ mod tests;
 )]
 mod generated_programs;
 
+#[cfg(test)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "tests state their expectations with unwrap and indexing"
+)]
+mod calendar_tests;
+
+pub use abi::{c_header, json_schema};
 pub use jit::{CompiledEntry, Evaluator};
 pub use layout::{Encoding, FieldSlot, RecordLayout, decode_value, encode_value};
+pub use object::{ABI_VERSION, AotEntry, AotLibrary, ErrorCode, build_library, c_identifier};
+
+/// Why compiled code gave up on a record: the kernel's status byte. The
+/// first failure met is the one reported, in the interpreter's order of
+/// evaluation, so for the interpreter's own errors it is the error the
+/// interpreter reports for that record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Failure {
+    /// A value left the `i64` fixed point (or needs an exact fraction where
+    /// the compiled code keeps none): not an error of the program; the
+    /// interpreter computes the record (or reports E0501).
+    Range = 1,
+    /// E0502.
+    DivisionByZero = 2,
+    /// E0503: a param looked up before its first `from` date.
+    BeforeFirstDate = 3,
+    /// E0504: date arithmetic left the calendar, or `date(y, m, d)` names
+    /// no day.
+    DateRange = 4,
+    /// E0505: no row of a decision table matched.
+    NoTableRow = 5,
+    /// An enum tag out of range in the input (the JIT's encoder never
+    /// produces one; the shared library checks its arguments first).
+    BadInput = 6,
+}
+
+impl Failure {
+    pub fn from_status(status: u8) -> Option<Failure> {
+        Some(match status {
+            1 => Failure::Range,
+            2 => Failure::DivisionByZero,
+            3 => Failure::BeforeFirstDate,
+            4 => Failure::DateRange,
+            5 => Failure::NoTableRow,
+            6 => Failure::BadInput,
+            _ => return None,
+        })
+    }
+
+    /// The interpreter's diagnostic code for the same record, when the
+    /// failure is an error of the program rather than of the fixed point.
+    pub fn code(self) -> Option<crate::diagnostics::Code> {
+        use crate::diagnostics::Code;
+        match self {
+            Failure::Range | Failure::BadInput => None,
+            Failure::DivisionByZero => Some(Code::DivisionByZero),
+            Failure::BeforeFirstDate => Some(Code::BeforeFirstDate),
+            Failure::DateRange => Some(Code::DateOutOfRange),
+            Failure::NoTableRow => Some(Code::NoTableRow),
+        }
+    }
+}
 
 /// Why an entry point was not compiled. The caller then runs it with the
 /// interpreter; none of these is an error of the user's program.

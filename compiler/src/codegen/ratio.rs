@@ -100,7 +100,7 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
         let sb = if op == BinOp::DivPercent { sb + 2 } else { sb };
         // na/(da·10^sa) ÷ nb/(db·10^sb) = na·db·10^sb / (da·nb·10^sa)
         let zero = self.builder.ins().icmp_imm_s(IntCC::Equal, nb, 0);
-        self.fail_if(zero);
+        self.fail_if_because(zero, super::Failure::DivisionByZero);
         let mut num = self.mul_checked(na, db);
         let mut den = self.mul_checked(da, nb);
         let scale = if sa >= sb {

@@ -8,17 +8,20 @@
 //!
 //! Errors never trap: an operation that may fail (an overflow, a division,
 //! a date off the calendar, a param before its first date, a table with no
-//! row) ORs into the `fail` variable and goes on with a harmless value; the
-//! function returns status 1 ("evaluate this record with the interpreter")
-//! when `fail` is set. `translate_expr` is one `match`; the constructs live
+//! row) records its [`Failure`] and goes on with a harmless value; the
+//! function returns the first failure as its status (nonzero: "evaluate
+//! this record with the interpreter", or for a shared library, the error to
+//! report). Overflows, by far the most frequent checks, only OR a flag
+//! (`fail`); the rarer program errors keep their code in `error` unless a
+//! failure came before (see [`FunctionTranslator::status`]). `translate_expr` is one `match`; the constructs live
 //! in `translate_<construct>` helpers here, in `control.rs` and `numeric.rs`.
 
 use cranelift_codegen::ir::{InstBuilder, MemFlagsData, Value, condcodes::IntCC, types};
 use cranelift_frontend::{FunctionBuilder, Variable};
-use cranelift_module::FuncId as ClifFuncId;
 
-use super::CodegenError;
+use super::calendar::{self, Part};
 use super::layout::{Encoding, RecordLayout};
+use super::{CodegenError, Failure};
 use crate::ir::{BinOp, Builtin, Const, Expr, ExprKind, LocalId, Program, UnOp};
 use crate::types::Type;
 
@@ -50,24 +53,17 @@ pub(super) enum Val {
     Absent,
 }
 
-/// Addresses of the calendar helpers, declared in the function.
-pub(super) struct Helpers {
-    pub add_days: ClifFuncId,
-    pub add_months: ClifFuncId,
-    pub date_part: ClifFuncId,
-    pub make_date: ClifFuncId,
-}
-
 pub(super) struct FunctionTranslator<'a, 'b> {
     pub(super) program: &'a Program,
     pub(super) builder: FunctionBuilder<'b>,
-    /// Set when this record needs the interpreter.
+    /// Set (an `I8` 1) once a value has left the fixed point.
     pub(super) fail: Variable,
+    /// The first program error's [`Failure`] code (an `I8`), 0 while none;
+    /// stays 0 when `fail` was set before it.
+    pub(super) error: Variable,
     /// One frame of locals per inlined call, innermost last.
     pub(super) frames: Vec<Vec<Option<Val>>>,
     pub(super) depth: u32,
-    pub(super) helpers: Helpers,
-    pub(super) module: &'b mut cranelift_jit::JITModule,
 }
 
 pub(super) type Result<T> = std::result::Result<T, CodegenError>;
@@ -125,17 +121,48 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
         Ok(())
     }
 
-    /// Mark this record for the interpreter when `condition` (an `I8`) is set.
+    /// Mark this record as out of the compiled range when `condition` (an
+    /// `I8`) is set.
     pub(super) fn fail_if(&mut self, condition: Value) {
         let fail = self.builder.use_var(self.fail);
         let fail = self.builder.ins().bor(fail, condition);
         self.builder.def_var(self.fail, fail);
     }
 
-    /// Mark this record for the interpreter unconditionally.
+    /// Record `why` when `condition` is set and no failure came before: the
+    /// first failure is the one the interpreter meets first too.
+    pub(super) fn fail_if_because(&mut self, condition: Value, why: Failure) {
+        if why == Failure::Range {
+            return self.fail_if(condition);
+        }
+        let fail = self.builder.use_var(self.fail);
+        let error = self.builder.use_var(self.error);
+        let blocked = self.builder.ins().bor(fail, error);
+        let code = self.builder.ins().iconst(types::I8, why as i64);
+        let fresh = self.builder.ins().select(condition, code, error);
+        let error = self.builder.ins().select(blocked, error, fresh);
+        self.builder.def_var(self.error, error);
+    }
+
+    /// Mark this record as out of the compiled range unconditionally.
     pub(super) fn fail_always(&mut self) {
         let one = self.builder.ins().iconst(types::I8, 1);
         self.builder.def_var(self.fail, one);
+    }
+
+    /// Record `why` unless a failure came before.
+    pub(super) fn fail_always_because(&mut self, why: Failure) {
+        let one = self.builder.ins().iconst(types::I8, 1);
+        self.fail_if_because(one, why);
+    }
+
+    /// The record's status (an `I8`): its first failure, 0 for none. A
+    /// program error is only recorded when no overflow came before it, so
+    /// it wins when present; else `fail` is 0 or 1 = [`Failure::Range`].
+    pub(super) fn status(&mut self) -> Value {
+        let fail = self.builder.use_var(self.fail);
+        let error = self.builder.use_var(self.error);
+        self.builder.ins().select(error, error, fail)
     }
 
     /// A harmless value of type `ty`, for code after a failure.
@@ -347,7 +374,7 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
         }
     }
 
-    /// `date ± amount` through a calendar helper; the amount may stand on
+    /// `date ± amount` by inline calendar code; the amount may stand on
     /// either side of `+`.
     fn translate_date_move(&mut self, op: BinOp, a: Val, b: Val) -> Result<Val> {
         let (a, b) = (self.plain(a), self.plain(b));
@@ -362,33 +389,13 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
             }
         };
         let subtract = matches!(op, BinOp::SubDays | BinOp::SubMonths);
-        let helper = if matches!(op, BinOp::AddDays | BinOp::SubDays) {
-            self.helpers.add_days
+        let (moved, off) = if matches!(op, BinOp::AddDays | BinOp::SubDays) {
+            calendar::add_days(&mut self.builder, date, amount, subtract)
         } else {
-            self.helpers.add_months
+            calendar::add_months(&mut self.builder, date, amount, subtract)
         };
-        let flag = self.builder.ins().iconst(types::I64, i64::from(subtract));
-        let moved = self.call_helper(helper, &[date, amount, flag]);
+        self.fail_if_because(off, Failure::DateRange);
         Ok(Val::Date(moved))
-    }
-
-    /// Call a helper returning an `I64`; [`super::helpers::INVALID`] fails.
-    pub(super) fn call_helper(&mut self, helper: ClifFuncId, args: &[Value]) -> Value {
-        use cranelift_module::Module;
-        let callee = self.module.declare_func_in_func(helper, self.builder.func);
-        let call = self.builder.ins().call(callee, args);
-        let result = self
-            .builder
-            .inst_results(call)
-            .first()
-            .copied()
-            .unwrap_or_else(|| self.builder.ins().iconst(types::I64, 0));
-        let invalid = self
-            .builder
-            .ins()
-            .icmp_imm_s(IntCC::Equal, result, super::helpers::INVALID);
-        self.fail_if(invalid);
-        result
     }
 
     fn translate_builtin(&mut self, builtin: Builtin, args: &'a [Expr]) -> Result<Val> {
@@ -428,17 +435,15 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
             }
             Builtin::Year | Builtin::Month | Builtin::Day | Builtin::DaysInMonth => {
                 let part = match builtin {
-                    Builtin::Year => 0,
-                    Builtin::Month => 1,
-                    Builtin::Day => 2,
-                    _ => 3,
+                    Builtin::Year => Part::Year,
+                    Builtin::Month => Part::Month,
+                    Builtin::Day => Part::Day,
+                    _ => Part::DaysInMonth,
                 };
                 let [Val::Date(d)] = values.as_slice() else {
                     return Err(CodegenError::Internal("a date part of a non-date"));
                 };
-                let d = *d;
-                let part = self.builder.ins().iconst(types::I64, part);
-                let v = self.call_helper(self.helpers.date_part, &[d, part]);
+                let v = calendar::date_part(&mut self.builder, *d, part);
                 Ok(Val::Num { v, scale: 0 })
             }
             Builtin::MakeDate => {
@@ -455,7 +460,8 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
                     return Err(CodegenError::Internal("`date` without three arguments"));
                 };
                 let (y, m, d) = (*y, *m, *d);
-                let v = self.call_helper(self.helpers.make_date, &[y, m, d]);
+                let (v, invalid) = calendar::make_date(&mut self.builder, y, m, d);
+                self.fail_if_because(invalid, Failure::DateRange);
                 Ok(Val::Date(v))
             }
         }

@@ -1,0 +1,199 @@
+//! `avtal build FILE [--entry NAME]... -o DIR`: a shared library with C
+//! entry points, its header and a JSON Schema per entry point
+//! (docs/aot.md).
+//!
+//! The compiler library makes the object file and the texts; this module
+//! writes them and links the library with the system's C compiler (`cc`,
+//! or `$CC`). Entry points the compiled code cannot hold (lists, text) are
+//! skipped with a warning when the user asked for all of them, and fail
+//! the build when named.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use avtal_compiler::codegen::{self, CompiledEntry};
+use avtal_compiler::ir::FuncId;
+
+use crate::loader;
+use crate::term::{Failure, display_path};
+use crate::{BuildArgs, Status};
+
+pub const HELP: &str = "\
+Writes into DIR:
+  lib<name>.so        the entry points as C functions (name: the file's name)
+  <name>.h            their declarations, record structs, enum tags, error codes
+  <Entry>.schema.json the JSON Schema of each entry point's input and output
+
+The library evaluates records natively and has no interpreter behind it:
+a record whose values leave the compiled fixed point returns AVTAL_E_RANGE
+(evaluate it with `avtal run`). Linking needs a C compiler: `cc`, or the
+one $CC names. See docs/aot.md for the calling convention.";
+
+pub fn run(args: &BuildArgs) -> Result<Status, Failure> {
+    let started = Instant::now();
+    let loaded = loader::load(std::slice::from_ref(&args.file))?;
+    let sources = &loaded.sources;
+    let what = format!("build {}", display_path(&args.file));
+    let compilation = crate::entry::compile_or_fail(sources, &what, None)?;
+    let program = &compilation.program;
+    let file = loaded.given.first().copied();
+
+    let chosen = choose_entries(&compilation, file, &args.entry)?;
+    check_c_names(program, &chosen)?;
+    let library_name = args
+        .file
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "avtal".to_string());
+    let library = codegen::build_library(program, &chosen, &library_name)
+        .map_err(|e| Failure::new(format!("cannot compile {}: {e}", display_path(&args.file))))?;
+
+    fs::create_dir_all(&args.output).map_err(|e| Failure::write(&args.output, &e))?;
+    let object_path = args.output.join(format!("{}.o", library.c_name));
+    fs::write(&object_path, &library.object).map_err(|e| Failure::write(&object_path, &e))?;
+    let so_path = args.output.join(format!("lib{}.so", library.c_name));
+    let linked = link(&object_path, &so_path);
+    let _ = fs::remove_file(&object_path);
+    linked?;
+
+    let header_path = args.output.join(format!("{}.h", library.c_name));
+    let header = codegen::c_header(program, &library, &display_path(&args.file));
+    fs::write(&header_path, header).map_err(|e| Failure::write(&header_path, &e))?;
+    let mut written = vec![so_path, header_path];
+    for (index, entry) in library.entries.iter().enumerate() {
+        let path = args.output.join(format!("{}.schema.json", entry.c_name));
+        let schema = codegen::json_schema(program, &library, index)
+            .ok_or_else(|| Failure::new("internal error: a JSON Schema that is not JSON"))?;
+        fs::write(&path, schema + "\n").map_err(|e| Failure::write(&path, &e))?;
+        written.push(path);
+    }
+    if !args.quiet {
+        let names: Vec<&str> = library.entries.iter().map(|e| e.name.as_str()).collect();
+        eprintln!(
+            "built {} entry point{} ({}) in {:.2} s:",
+            names.len(),
+            if names.len() == 1 { "" } else { "s" },
+            names.join(", "),
+            started.elapsed().as_secs_f64()
+        );
+        for path in &written {
+            eprintln!("  {}", display_path(path));
+        }
+    }
+    Ok(Status::Success)
+}
+
+/// The named entry points (each must compile), or every one in the file
+/// that compiles (the others skipped with a warning).
+fn choose_entries(
+    compilation: &avtal_compiler::Compilation,
+    file: Option<avtal_compiler::FileId>,
+    wanted: &[String],
+) -> Result<Vec<FuncId>, Failure> {
+    let program = &compilation.program;
+    let given: Vec<avtal_compiler::FileId> = file.into_iter().collect();
+    if !wanted.is_empty() {
+        let mut chosen = Vec::with_capacity(wanted.len());
+        for name in wanted {
+            let id = crate::entry::select_entry(compilation, &given, Some(name), "")?;
+            if let Err(error) = CompiledEntry::compile(program, id) {
+                return Err(Failure::new(format!(
+                    "entry point `{name}` cannot be compiled to native code: {error}"
+                ))
+                .with_help(
+                    "evaluate it with `avtal run`, which interprets what it cannot compile",
+                ));
+            }
+            if !chosen.contains(&id) {
+                chosen.push(id);
+            }
+        }
+        return Ok(chosen);
+    }
+    let in_file: Vec<(FuncId, String)> = program
+        .entry_points()
+        .filter(|(_, f)| file == Some(f.span.file))
+        .map(|(id, f)| (id, f.name.clone()))
+        .collect();
+    if in_file.is_empty() {
+        return Err(
+            Failure::new("the file has no `evaluate` entry point to build")
+                .with_help("an entry point is `evaluate Name(x: Record) -> Record { … }`"),
+        );
+    }
+    let mut chosen = Vec::new();
+    for (id, name) in in_file {
+        match CompiledEntry::compile(program, id) {
+            Ok(_) => chosen.push(id),
+            Err(error) => eprintln!(
+                "warning: skipping entry point `{name}`: it cannot be compiled to native code ({error}); `avtal run` evaluates it"
+            ),
+        }
+    }
+    if chosen.is_empty() {
+        return Err(Failure::new(
+            "no entry point of the file can be compiled to native code",
+        ));
+    }
+    Ok(chosen)
+}
+
+/// Two entry points whose names give the same C identifier (`Lön` and
+/// `Lon`) cannot both be exported.
+fn check_c_names(program: &avtal_compiler::ir::Program, chosen: &[FuncId]) -> Result<(), Failure> {
+    let mut seen: Vec<(String, &str)> = Vec::with_capacity(chosen.len());
+    for id in chosen {
+        let Some(function) = program.function(*id) else {
+            continue;
+        };
+        let c_name = codegen::c_identifier(&function.name);
+        if let Some((_, other)) = seen.iter().find(|(c, _)| *c == c_name) {
+            return Err(Failure::new(format!(
+                "entry points `{other}` and `{}` have the same C name `avtal_{c_name}`",
+                function.name
+            ))
+            .with_help("rename one of them, or build them separately with --entry"));
+        }
+        seen.push((c_name, function.name.as_str()));
+    }
+    Ok(())
+}
+
+/// `cc -shared` (or `$CC`) the object into a shared library.
+fn link(object: &Path, library: &Path) -> Result<(), Failure> {
+    let compiler: PathBuf = std::env::var_os("CC")
+        .filter(|c| !c.is_empty())
+        .map_or_else(|| PathBuf::from("cc"), PathBuf::from);
+    let output = Command::new(&compiler)
+        .arg("-shared")
+        .arg("-Wl,-z,noexecstack")
+        .arg("-o")
+        .arg(library)
+        .arg(object)
+        .output()
+        .map_err(|error| {
+            if error.kind() == std::io::ErrorKind::NotFound {
+                Failure::new(format!(
+                    "cannot link the library: the C compiler `{}` was not found",
+                    compiler.display()
+                ))
+                .with_help("install a C toolchain (gcc or clang), or name one with CC=…")
+            } else {
+                Failure::new(format!(
+                    "cannot run the C compiler `{}`: {error}",
+                    compiler.display()
+                ))
+            }
+        })?;
+    if !output.status.success() {
+        return Err(Failure::new(format!(
+            "`{} -shared` failed to link {}:\n{}",
+            compiler.display(),
+            display_path(library),
+            String::from_utf8_lossy(&output.stderr).trim_end()
+        )));
+    }
+    Ok(())
+}

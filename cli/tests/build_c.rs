@@ -1,0 +1,912 @@
+//! `avtal build` end to end: the shared library, loaded by real C programs
+//! compiled with `cc` against the generated header, against the
+//! interpreter and the JIT.
+//!
+//! - W1 over its population file and edge records (half-öre ties,
+//!   negatives, the params' switch days, values that leave the fixed
+//!   point) through `cli/tests/c/w1_driver.c`, one call per record and one
+//!   batch call;
+//! - bad arguments (null pointers, enum tags and dates out of range) give
+//!   the documented codes and never a crash;
+//! - a differential test over generated records of every example entry
+//!   point that compiles natively, through `cli/tests/c/generic_driver.c`
+//!   (dlopen): the interpreter's value or error, the JIT's status and the
+//!   library's code must agree on every record. `AVTAL_AOT_CASES=N` sets
+//!   the number of generated records per entry point (default 3000).
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod common;
+
+use std::fmt::Write as _;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use avtal_compiler::codegen::{
+    CompiledEntry, Encoding, ErrorCode, Evaluator, RecordLayout, c_identifier, calendar,
+    decode_value, encode_value,
+};
+use avtal_compiler::data::DataType;
+use avtal_compiler::eval::{EvalError, Interpreter, Value};
+use avtal_compiler::ir::{FuncId, Program};
+use avtal_compiler::types::Type;
+use avtal_compiler::{Sources, compile};
+use chrono::{Datelike, NaiveDate};
+use common::{scratch, workspace};
+use proptest::prelude::*;
+use proptest::strategy::ValueTree;
+use proptest::test_runner::{Config, TestRunner};
+
+fn avtal() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_avtal"))
+}
+
+fn have_cc() -> bool {
+    Command::new("cc").arg("--version").output().is_ok()
+}
+
+/// `avtal build FILE -o DIR` (must succeed).
+fn build(file: &Path, dir: &Path) {
+    let output = avtal()
+        .arg("build")
+        .arg(file)
+        .arg("-o")
+        .arg(dir)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "avtal build failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// Compile a C program with `cc`, strictly, against the headers in `dir`.
+fn cc(source: &str, dir: &Path, out: &str, extra: &[&str]) -> PathBuf {
+    let exe = dir.join(out);
+    let output = Command::new("cc")
+        .args(["-std=c11", "-Wall", "-Wextra", "-Werror", "-O1"])
+        .arg("-I")
+        .arg(dir)
+        .arg("-o")
+        .arg(&exe)
+        .arg(workspace().join("cli/tests/c").join(source))
+        .args(extra)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "cc {source} failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    exe
+}
+
+fn run(exe: &Path, args: &[&str]) -> String {
+    let output = Command::new(exe).args(args).output().unwrap();
+    assert!(
+        output.status.success(),
+        "{} {args:?} failed:\n{}{}",
+        exe.display(),
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
+fn compile_file(file: &str) -> Program {
+    let mut sources = Sources::new();
+    avtal_compiler::stdlib::add_to(&mut sources);
+    let text = fs::read_to_string(workspace().join(file)).unwrap();
+    sources.add(file, &text);
+    let compilation = compile(&sources);
+    assert!(!compilation.has_errors(), "{:?}", compilation.diagnostics);
+    compilation.program
+}
+
+fn entry(program: &Program, name: &str) -> FuncId {
+    program
+        .entry_points()
+        .find(|(_, f)| f.name == name)
+        .map(|(id, _)| id)
+        .unwrap()
+}
+
+fn layouts(program: &Program, entry: FuncId) -> (RecordLayout, RecordLayout) {
+    let function = program.function(entry).unwrap();
+    (
+        RecordLayout::of(program, &function.params[0].1).unwrap(),
+        RecordLayout::of(program, &function.ret).unwrap(),
+    )
+}
+
+fn words(layout: &RecordLayout, bytes: &[u8]) -> Vec<i64> {
+    layout
+        .fields
+        .iter()
+        .map(|slot| i64::from_ne_bytes(bytes[slot.offset..slot.offset + 8].try_into().unwrap()))
+        .collect()
+}
+
+/// A record value as the slots of its layout; `None` when it does not fit.
+fn encode(layout: &RecordLayout, record: &Value) -> Option<Vec<u8>> {
+    let Value::Record(fields) = record else {
+        return None;
+    };
+    let mut bytes = vec![0u8; layout.stride];
+    for (index, value) in fields.iter().enumerate() {
+        encode_value(layout, index, value, &mut bytes).ok()?;
+    }
+    Some(bytes)
+}
+
+/// What the library must return for a record, from the interpreter's
+/// result: the output slots, or an error code (with its diagnostic).
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Expected {
+    Value(Vec<i64>),
+    Error(i32, String),
+}
+
+fn expected(output: &RecordLayout, result: &Result<Value, EvalError>) -> Expected {
+    match result {
+        Ok(value) => match encode(output, value) {
+            Some(bytes) => Expected::Value(words(output, &bytes)),
+            None => Expected::Error(ErrorCode::Range as i32, "-".into()),
+        },
+        Err(error) => {
+            let code = match error.code.as_str() {
+                "E0501" => ErrorCode::Range,
+                "E0502" => ErrorCode::DivisionByZero,
+                "E0503" => ErrorCode::BeforeFirstDate,
+                "E0504" => ErrorCode::DateRange,
+                "E0505" => ErrorCode::NoTableRow,
+                other => panic!("the interpreter's {other} has no library code: {error:?}"),
+            };
+            let diagnostic = code.diagnostic().unwrap_or("-").to_string();
+            Expected::Error(code as i32, diagnostic)
+        }
+    }
+}
+
+/// One line of a driver: `0 <slots>` or `<code> <diagnostic> …`.
+fn parse_line(line: &str) -> Expected {
+    let mut parts = line.split(' ');
+    let code: i32 = parts.next().unwrap().parse().unwrap();
+    if code == 0 {
+        Expected::Value(parts.map(|p| p.parse().unwrap()).collect())
+    } else {
+        Expected::Error(code, parts.next().unwrap().to_string())
+    }
+}
+
+fn write_records(path: &Path, records: &[Vec<i64>]) {
+    let mut text = String::new();
+    for record in records {
+        let line: Vec<String> = record.iter().map(i64::to_string).collect();
+        let _ = writeln!(text, "{}", line.join(" "));
+    }
+    fs::write(path, text).unwrap();
+}
+
+/// Interpreter, JIT and library over `records` (as slot words).
+/// `library_lines` are the library's results, one per record. Returns how
+/// many records the library computed.
+fn compare_all(
+    program: &Program,
+    entry: FuncId,
+    records: &[Vec<i64>],
+    library_lines: &str,
+) -> usize {
+    let (input, output) = layouts(program, entry);
+    let interpreter = Interpreter::new(program);
+    let compiled = CompiledEntry::compile(program, entry).unwrap();
+    let mut evaluator = Evaluator::new(program, entry);
+    let lines: Vec<&str> = library_lines.lines().collect();
+    assert_eq!(lines.len(), records.len(), "one result per record");
+    let mut computed = 0;
+    for (record, line) in records.iter().zip(lines) {
+        let mut bytes = vec![0u8; input.stride];
+        for (slot, word) in input.fields.iter().zip(record) {
+            bytes[slot.offset..slot.offset + 8].copy_from_slice(&word.to_ne_bytes());
+        }
+        let value = Value::Record(
+            (0..input.fields.len())
+                .map(|i| decode_value(&input, i, &bytes))
+                .collect::<Vec<_>>()
+                .into(),
+        );
+        let interpreted = interpreter.call(entry, std::slice::from_ref(&value));
+        // The JIT's value is the interpreter's, whatever the fixed point does.
+        let jitted = evaluator.evaluate(&value);
+        assert_eq!(
+            format!("{interpreted:?}"),
+            format!("{jitted:?}"),
+            "JIT and interpreter differ on {value:?}"
+        );
+        // The library runs the JIT's kernel: the same status on every record.
+        let mut out = vec![0u8; output.stride];
+        let mut status = [0u8];
+        compiled.run_batch(&bytes, 1, &mut out, &mut status);
+        let library = parse_line(line);
+        match (&library, expected(&output, &interpreted)) {
+            (Expected::Value(got), Expected::Value(want)) => {
+                assert_eq!(got, &want, "library and interpreter differ on {value:?}");
+                assert_eq!(status[0], 0);
+                computed += 1;
+            }
+            // Out of the fixed point: honest, if the interpreter computes it.
+            (Expected::Error(1, _), _) => assert_eq!(status[0], 1, "{value:?}"),
+            (got, want) => {
+                assert_eq!(got, &want, "library and interpreter differ on {value:?}");
+                let Expected::Error(code, _) = got else {
+                    unreachable!()
+                };
+                assert_eq!(i32::from(status[0]), *code, "JIT status on {value:?}");
+            }
+        }
+    }
+    computed
+}
+
+/// The W1 population as slot words.
+fn population(program: &Program, entry: FuncId) -> Vec<Vec<i64>> {
+    let (input, _) = layouts(program, entry);
+    let function = program.function(entry).unwrap();
+    let ty = DataType::new(program, &function.params[0].1);
+    let fields = ty.record_fields().unwrap();
+    let text = fs::read_to_string(workspace().join("examples/w1_population.csv")).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    lines
+        .map(|line| {
+            let cells: Vec<&str> = line.split(',').collect();
+            let values: Vec<Value> = fields
+                .iter()
+                .map(|(name, field_ty)| {
+                    let column = header.iter().position(|h| h == name).unwrap();
+                    field_ty.parse_text(cells[column]).unwrap()
+                })
+                .collect();
+            let bytes = encode(&input, &Value::Record(values.into())).unwrap();
+            words(&input, &bytes)
+        })
+        .collect()
+}
+
+fn day(y: i32, m: u32, d: u32) -> i64 {
+    i64::from(NaiveDate::from_ymd_opt(y, m, d).unwrap().num_days_from_ce())
+}
+
+/// Hand-made W1 records around the edges.
+fn w1_edges() -> Vec<Vec<i64>> {
+    // id period salary rate supplement vacation division flex reserve_days
+    // ytd reason pay mertid overtime appointment years
+    let base = [
+        1,
+        day(2026, 6, 1),
+        3_000_000,
+        10_000,
+        13_200,
+        3,
+        0,
+        0,
+        0,
+        0,
+        3,
+        0,
+        0,
+        0,
+        1,
+        0,
+    ];
+    let mut records = Vec::new();
+    let with = |changes: &[(usize, i64)]| {
+        let mut r = base.to_vec();
+        for (i, v) in changes {
+            r[*i] = *v;
+        }
+        r
+    };
+    // Half-öre ties: 4.6 % × 18 002.50 = 828.115.
+    records.push(with(&[(2, 1_800_250), (4, 0)]));
+    records.push(with(&[(2, 3_123_456), (4, 1)]));
+    // The params' switch days and the days around them.
+    for (y, m, d) in [
+        (2025, 12, 31),
+        (2026, 1, 1),
+        (2026, 9, 30),
+        (2026, 10, 1),
+        (2026, 12, 31),
+        (2027, 1, 1),
+        (2026, 1, 31),
+        (2028, 2, 29),
+    ] {
+        records.push(with(&[(1, day(y, m, d))]));
+        records.push(with(&[(1, day(y, m, d)), (6, 1), (7, 1)]));
+    }
+    // Negatives.
+    records.push(with(&[(2, -3_000_000)]));
+    records.push(with(&[(4, -50_000), (5, -2)]));
+    records.push(with(&[(12, -1_000), (13, -5)]));
+    // Reserve duty: the exact quotient, its rounding, the yearly cap.
+    for (days, ytd, reason, pay) in [
+        (10, 0, 0, 500_000),
+        (10, 20, 2, 500_000),
+        (10, 24, 1, 500_000),
+        (10, 25, 1, 500_000),
+        (3, 0, 0, 1),
+        (-4, 0, 0, 100),
+        (7, -30, 1, 0),
+    ] {
+        records.push(with(&[(8, days), (9, ytd), (10, reason), (11, pay)]));
+    }
+    // Values that leave the fixed point: the library must say so.
+    records.push(with(&[(2, i64::MAX)]));
+    records.push(with(&[(2, i64::MIN)]));
+    records.push(with(&[(3, i64::MAX / 3)]));
+    records.push(with(&[(5, i64::MAX)]));
+    records.push(with(&[(12, i64::MAX), (13, i64::MAX)]));
+    records.push(with(&[(8, 10), (10, 0), (2, 4_000_000_000_000_000)]));
+    // Notice periods that leave the calendar, and the calendar's ends.
+    records.push(with(&[(1, calendar::max_day())]));
+    records.push(with(&[(1, calendar::max_day() - 200), (14, 0)]));
+    records.push(with(&[(1, calendar::min_day())]));
+    records.push(with(&[(15, 9), (14, 1)]));
+    records.push(with(&[(15, i64::MAX)]));
+    records
+}
+
+#[test]
+fn w1_through_the_c_header_matches_the_interpreter() {
+    if !have_cc() {
+        eprintln!("skipped: no `cc`");
+        return;
+    }
+    let dir = scratch("build_c_w1");
+    build(&workspace().join("examples/w1_payroll_month.avtal"), &dir);
+    for name in [
+        "libw1_payroll_month.so",
+        "w1_payroll_month.h",
+        "W1.schema.json",
+    ] {
+        assert!(dir.join(name).is_file(), "{name} not written");
+    }
+    let rpath = format!("-Wl,-rpath,{}", dir.display());
+    let libdir = format!("-L{}", dir.display());
+    let driver = cc(
+        "w1_driver.c",
+        &dir,
+        "w1_driver",
+        &[&libdir, "-lw1_payroll_month", &rpath],
+    );
+    let program = compile_file("examples/w1_payroll_month.avtal");
+    let w1 = entry(&program, "W1");
+    let mut records = population(&program, w1);
+    assert_eq!(records.len(), 1000);
+    let edges = w1_edges();
+    records.extend(edges.iter().cloned());
+    let input = dir.join("records.txt");
+    write_records(&input, &records);
+    let input_arg = input.to_str().unwrap();
+    let single = run(&driver, &["single", input_arg]);
+    let batch = run(&driver, &["batch", input_arg]);
+    assert_eq!(single, batch, "single calls and the batch call differ");
+    let computed = compare_all(&program, w1, &records, &single);
+    // Every population record is computed natively.
+    assert!(
+        computed >= 1000,
+        "only {computed} records computed natively"
+    );
+    let lines: Vec<&str> = single.lines().collect();
+    // The overflowing edge records report "out of range", the param lookup
+    // before 2026 its E0503, the notice period past the calendar E0504.
+    assert!(
+        lines.iter().filter(|l| l.starts_with("1 ")).count() >= 5,
+        "{single}"
+    );
+    assert!(lines.iter().any(|l| l.starts_with("3 E0503")), "{single}");
+    assert!(lines.iter().any(|l| l.starts_with("4 E0504")), "{single}");
+}
+
+#[test]
+fn bad_arguments_give_documented_codes() {
+    if !have_cc() {
+        eprintln!("skipped: no `cc`");
+        return;
+    }
+    let dir = scratch("build_c_bad");
+    build(&workspace().join("examples/w1_payroll_month.avtal"), &dir);
+    let rpath = format!("-Wl,-rpath,{}", dir.display());
+    let libdir = format!("-L{}", dir.display());
+    let driver = cc(
+        "w1_driver.c",
+        &dir,
+        "w1_driver",
+        &[&libdir, "-lw1_payroll_month", &rpath],
+    );
+    let got = run(&driver, &["bad"]);
+    let expected = "\
+abi 1 1
+good 0 - -1 -
+null_in 10 - -1 -
+null_out 10 - -1 -
+null_err 10
+null_err_ok 0
+division_2 11 E0603 6 division
+division_minus_1 11 E0603 6 division
+reserve_reason_4 11 E0603 10 reserve_reason
+appointment_min 11 E0603 14 appointment
+period_0 3 E0503 -1 -
+period_after_max 12 E0601 1 period
+period_before_min 12 E0601 1 period
+period_min 3 E0503 -1 -
+flex_transition_2 13 E0601 7 flex_transition
+before_first_date 3 E0503 -1 -
+salary_max 1 - -1 -
+period_max 4 E0504 -1 -
+batch 11 0 11 1 division
+batch_null_in 10 - -1 -
+batch_empty 0
+batch_no_codes 11
+strerror out of range of the compiled fixed point; evaluate with `avtal run`
+";
+    assert_eq!(got, expected);
+}
+
+/// Random slot words for one input layout: numbers small, at the edges
+/// of their ranges and at half-unit ties; dates near the params' switch
+/// days and at the calendar's ends; every enum tag; bools.
+fn field_strategy(program: &Program, ty: &Type, encoding: Encoding) -> BoxedStrategy<i64> {
+    match encoding {
+        Encoding::Number { scale } => {
+            let unit = 10i64.pow(scale);
+            prop_oneof![
+                6 => (-100i64..40_000).prop_map(move |v| v * unit),
+                4 => -1_000i64..10_000_000,
+                2 => (0i64..100_000).prop_map(move |v| v * unit + unit / 2),
+                1 => any::<i64>(),
+                1 => prop_oneof![Just(0i64), Just(1), Just(-1), Just(i64::MAX), Just(i64::MIN), Just(i64::MAX / 100)],
+            ]
+            .boxed()
+        }
+        Encoding::Date => {
+            let switch_days = [
+                day(2025, 12, 31),
+                day(2026, 1, 1),
+                day(2026, 9, 30),
+                day(2026, 10, 1),
+                day(2027, 1, 1),
+                day(2024, 4, 1),
+                day(2025, 10, 1),
+            ];
+            prop_oneof![
+                6 => day(2024, 1, 1)..day(2029, 12, 31),
+                3 => (proptest::sample::select(switch_days.to_vec()), -2i64..=2).prop_map(|(d, k)| d + k),
+                1 => prop_oneof![Just(calendar::min_day()), Just(calendar::max_day()), Just(1i64)],
+            ]
+            .boxed()
+        }
+        Encoding::Bool => (0i64..=1).boxed(),
+        Encoding::Variant => {
+            let n = match ty {
+                Type::Enum(id) => program.enum_info(*id).unwrap().variants.len() as i64,
+                _ => 1,
+            };
+            (0..n).boxed()
+        }
+    }
+}
+
+fn generated_records(program: &Program, entry: FuncId, n: usize) -> Vec<Vec<i64>> {
+    let (input, _) = layouts(program, entry);
+    let strategies: Vec<BoxedStrategy<i64>> = input
+        .fields
+        .iter()
+        .map(|slot| field_strategy(program, &slot.ty, slot.encoding))
+        .collect();
+    let mut runner = TestRunner::new(Config::default());
+    (0..n)
+        .map(|_| {
+            strategies
+                .iter()
+                .map(|s| s.new_tree(&mut runner).unwrap().current())
+                .collect()
+        })
+        .collect()
+}
+
+fn cases() -> usize {
+    std::env::var("AVTAL_AOT_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(3000)
+}
+
+/// Interpreter, JIT and library over generated records of `entry_name`.
+fn differential(file: &str, library: &str, entry_name: &str, extra: &str) -> String {
+    let dir = scratch(&format!("build_c_diff_{library}"));
+    let path = if extra.is_empty() {
+        workspace().join(file)
+    } else {
+        common::write(&dir, file, extra)
+    };
+    build(&path, &dir);
+    let driver = cc("generic_driver.c", &dir, "generic_driver", &["-ldl"]);
+    let program = if extra.is_empty() {
+        compile_file(file)
+    } else {
+        let mut sources = Sources::new();
+        avtal_compiler::stdlib::add_to(&mut sources);
+        sources.add(file, extra);
+        compile(&sources).program
+    };
+    let id = entry(&program, entry_name);
+    let (input, output) = layouts(&program, id);
+    let records = generated_records(&program, id, cases());
+    let records_path = dir.join("records.txt");
+    write_records(&records_path, &records);
+    let lib = dir.join(format!("lib{library}.so"));
+    let lines = run(
+        &driver,
+        &[
+            lib.to_str().unwrap(),
+            &format!("avtal_{}", c_identifier(entry_name)),
+            &input.fields.len().to_string(),
+            &output.fields.len().to_string(),
+            records_path.to_str().unwrap(),
+        ],
+    );
+    let computed = compare_all(&program, id, &records, &lines);
+    assert!(
+        computed > records.len() / 4,
+        "only {computed} of {} computed",
+        records.len()
+    );
+    lines
+}
+
+#[test]
+fn differential_w1_generated_records() {
+    if !have_cc() {
+        return;
+    }
+    let lines = differential(
+        "examples/w1_payroll_month.avtal",
+        "w1_payroll_month",
+        "W1",
+        "",
+    );
+    assert!(
+        lines.lines().any(|l| l.starts_with("3 E0503")),
+        "no record before 2026"
+    );
+}
+
+#[test]
+fn differential_lonekorning_generated_records() {
+    if !have_cc() {
+        return;
+    }
+    let _ = differential(
+        "examples/lonekorning.avtal",
+        "lonekorning",
+        "Lönekörning",
+        "",
+    );
+}
+
+/// Division by zero, a param before its first date, a date off the
+/// calendar and a table without a row: the library's code and diagnostic
+/// are the interpreter's error, at the same record.
+const ERRORS: &str = r#"module fel
+
+param sats: Percent {
+  from 2026-01-01 = 10 %
+}
+
+record In {
+  belopp: Money
+  delar: Int
+  dag: Date
+  månader: Int
+}
+
+record Ut {
+  andel: Money
+  avgift: Money
+  slut: Date
+}
+
+evaluate Fel(x: In) -> Ut {
+  Ut {
+    andel: round(x.belopp / x.delar, 0.01 SEK)
+    avgift: round(x.belopp * sats at x.dag, 0.01 SEK)
+    slut: x.dag + months(x.månader)
+  }
+}
+"#;
+
+#[test]
+fn differential_errors_match_the_interpreter() {
+    if !have_cc() {
+        return;
+    }
+    let lines = differential("fel.avtal", "fel", "Fel", ERRORS);
+    for code in ["2 E0502", "3 E0503", "4 E0504"] {
+        assert!(
+            lines.lines().any(|l| l.starts_with(code)),
+            "no {code} in\n{lines}"
+        );
+    }
+}
+
+#[test]
+fn entry_points_that_do_not_compile_are_named() {
+    if !have_cc() {
+        return;
+    }
+    let dir = scratch("build_c_skip");
+    let file = workspace().join("examples/behorighet.avtal");
+    let all = avtal()
+        .arg("build")
+        .arg(&file)
+        .arg("-o")
+        .arg(&dir)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&all.stderr);
+    assert!(!all.status.success());
+    assert!(
+        stderr.contains("skipping entry point `Studieledighet`"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("no entry point of the file can be compiled"),
+        "{stderr}"
+    );
+    let named = avtal()
+        .arg("build")
+        .arg(&file)
+        .args(["--entry", "Studieledighet", "-o"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&named.stderr);
+    assert!(!named.status.success());
+    assert!(
+        stderr.contains(
+            "entry point `Studieledighet` cannot be compiled to native code: field `skäl`"
+        ),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_missing_c_compiler_is_a_clear_error() {
+    let dir = scratch("build_c_no_cc");
+    let output = avtal()
+        .arg("build")
+        .arg(workspace().join("examples/w1_payroll_month.avtal"))
+        .arg("-o")
+        .arg(&dir)
+        .env("CC", "/nonexistent/cc")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr.contains("the C compiler `/nonexistent/cc` was not found"),
+        "{stderr}"
+    );
+}
+
+/// A money-like output string: an optional minus, digits, a point, two digits.
+fn two_decimals(text: &str) -> bool {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    match digits.split_once('.') {
+        Some((whole, cents)) => {
+            !whole.is_empty()
+                && whole.bytes().all(|b| b.is_ascii_digit())
+                && cents.len() == 2
+                && cents.bytes().all(|b| b.is_ascii_digit())
+        }
+        None => false,
+    }
+}
+
+#[test]
+fn json_schema_describes_avtal_run_json_lines_and_the_c_slots() {
+    if !have_cc() {
+        return;
+    }
+    let dir = scratch("build_c_schema");
+    build(&workspace().join("examples/w1_payroll_month.avtal"), &dir);
+    let schema: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(dir.join("W1.schema.json")).unwrap()).unwrap();
+    assert_eq!(
+        schema["$schema"],
+        "https://json-schema.org/draft/2020-12/schema"
+    );
+    assert_eq!(schema["$ref"], "#/$defs/input");
+    let program = compile_file("examples/w1_payroll_month.avtal");
+    let (input, output) = layouts(&program, entry(&program, "W1"));
+    for (def, layout) in [("input", &input), ("output", &output)] {
+        let names: Vec<&str> = layout.fields.iter().map(|f| f.name.as_str()).collect();
+        let required: Vec<&str> = schema["$defs"][def]["required"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        assert_eq!(required, names, "{def}: the struct's fields, in order");
+        assert_eq!(
+            schema["$defs"][def]["x-avtal-c"]["struct_size"],
+            layout.stride
+        );
+    }
+    let properties = &schema["$defs"]["output"]["properties"];
+    assert_eq!(properties["tsn_fee"]["x-avtal-c"]["scale"], 2);
+    assert_eq!(properties["notice_end"]["format"], "date");
+
+    // Every row `avtal run` writes as JSON Lines fits the output schema.
+    let jsonl = dir.join("out.jsonl");
+    let status = avtal()
+        .arg("run")
+        .arg(workspace().join("examples/w1_payroll_month.avtal"))
+        .arg("--input")
+        .arg(workspace().join("examples/w1_population.csv"))
+        .arg("--output")
+        .arg(&jsonl)
+        .arg("--quiet")
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let text = fs::read_to_string(&jsonl).unwrap();
+    for line in text.lines().take(200) {
+        let row: serde_json::Value = serde_json::from_str(line).unwrap();
+        let row = row.as_object().unwrap();
+        assert_eq!(row.len(), output.fields.len());
+        for (name, value) in row {
+            let property = &properties[name.as_str()];
+            match property["type"].as_str() {
+                Some("string") if property.get("pattern").is_some() => {
+                    assert!(two_decimals(value.as_str().unwrap()), "{name}: {value}");
+                }
+                Some("string") => assert_eq!(value.as_str().unwrap().len(), 10, "{name}"),
+                Some("integer") => assert!(value.is_i64(), "{name}: {value}"),
+                Some("boolean") => assert!(value.is_boolean(), "{name}: {value}"),
+                other => panic!("{name}: unexpected schema type {other:?}"),
+            }
+        }
+    }
+}
+
+#[test]
+fn the_header_compiles_as_cpp() {
+    let Ok(version) = Command::new("c++").arg("--version").output() else {
+        return;
+    };
+    if !version.status.success() {
+        return;
+    }
+    let dir = scratch("build_c_cpp");
+    build(&workspace().join("examples/w1_payroll_month.avtal"), &dir);
+    let source = common::write(
+        &dir,
+        "use.cpp",
+        "#include \"w1_payroll_month.h\"\n\
+         int main() { W1Input in{}; W1Output out{}; AvtalError err{};\n\
+         return avtal_W1(&in, &out, &err) == AVTAL_E_BEFORE_FIRST_DATE ? 0 : 1; }\n",
+    );
+    let output = Command::new("c++")
+        .args(["-std=c++17", "-Wall", "-Werror", "-I"])
+        .arg(&dir)
+        .arg("-o")
+        .arg(dir.join("use"))
+        .arg(&source)
+        .arg(format!("-L{}", dir.display()))
+        .arg("-lw1_payroll_month")
+        .arg(format!("-Wl,-rpath,{}", dir.display()))
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    // A zeroed record has day number 0 = 0000-12-31 in `period`: on the
+    // calendar, so the first problem is the param lookup before 2026.
+    let status = Command::new(dir.join("use")).status().unwrap();
+    assert_eq!(status.code(), Some(0));
+}
+
+const COLLIDING: &str = r#"module krock
+
+record In {
+  år: Int
+  ar: Int
+}
+
+record Ut {
+  summa: Int
+}
+
+evaluate Lön(x: In) -> Ut {
+  Ut { summa: x.år + x.ar }
+}
+
+evaluate Lon(x: In) -> Ut {
+  Ut { summa: x.år - x.ar }
+}
+"#;
+
+#[test]
+fn names_that_collide_in_c() {
+    if !have_cc() {
+        return;
+    }
+    let dir = scratch("build_c_collide");
+    let file = common::write(&dir, "krock.avtal", COLLIDING);
+    // Both entry points: one C name for two functions is refused.
+    let both = avtal()
+        .arg("build")
+        .arg(&file)
+        .arg("-o")
+        .arg(&dir)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&both.stderr);
+    assert!(!both.status.success());
+    assert!(
+        stderr.contains("entry points `Lön` and `Lon` have the same C name `avtal_Lon`"),
+        "{stderr}"
+    );
+    // One of them: the fields `år` and `ar` get distinct C names.
+    let one = avtal()
+        .arg("build")
+        .arg(&file)
+        .args(["--entry", "Lön", "-o"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(
+        one.status.success(),
+        "{}",
+        String::from_utf8_lossy(&one.stderr)
+    );
+    let header = fs::read_to_string(dir.join("krock.h")).unwrap();
+    assert!(header.contains("int64_t ar; /* år: Int */"), "{header}");
+    assert!(header.contains("int64_t ar_1; /* ar: Int */"), "{header}");
+    let source = common::write(
+        &dir,
+        "use.c",
+        "#include \"krock.h\"\n\
+         int main(void) { struct LonInput in = {.ar = 40, .ar_1 = 2}; struct LonOutput out;\n\
+         return avtal_Lon(&in, &out, NULL) == AVTAL_OK && out.summa == 42 ? 0 : 1; }\n",
+    );
+    let exe = dir.join("use");
+    let output = Command::new("cc")
+        .args(["-std=c11", "-Wall", "-Werror", "-I"])
+        .arg(&dir)
+        .arg("-o")
+        .arg(&exe)
+        .arg(&source)
+        .arg(format!("-L{}", dir.display()))
+        .arg("-lkrock")
+        .arg(format!("-Wl,-rpath,{}", dir.display()))
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(Command::new(&exe).status().unwrap().code(), Some(0));
+}

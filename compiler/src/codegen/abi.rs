@@ -1,0 +1,488 @@
+//! The texts that go with an ahead-of-time library: its C header and a
+//! JSON Schema per entry point (docs/aot.md describes both).
+//!
+//! The header's structs are the [`RecordLayout`]s, slot for slot, with
+//! `_Static_assert`s on every offset and size so a stale header fails to
+//! compile rather than misread memory. The schemas describe the JSON Lines
+//! rows of `avtal run` (money as a decimal string), and say in each
+//! property's `x-avtal-c` how the same field sits in the C struct.
+
+use std::collections::BTreeSet;
+use std::fmt::Write;
+
+use super::calendar::{max_day, min_day};
+use super::layout::{Encoding, RecordLayout};
+use super::object::{ABI_VERSION, AotLibrary, ErrorCode, c_identifier, error_struct};
+use crate::ir::Program;
+use crate::types::Type;
+
+const C_KEYWORDS: &[&str] = &[
+    "auto",
+    "break",
+    "case",
+    "char",
+    "const",
+    "continue",
+    "default",
+    "do",
+    "double",
+    "else",
+    "enum",
+    "extern",
+    "float",
+    "for",
+    "goto",
+    "if",
+    "inline",
+    "int",
+    "long",
+    "register",
+    "restrict",
+    "return",
+    "short",
+    "signed",
+    "sizeof",
+    "static",
+    "struct",
+    "switch",
+    "typedef",
+    "union",
+    "unsigned",
+    "void",
+    "volatile",
+    "while",
+    "bool",
+    "true",
+    "false",
+    "class",
+    "new",
+    "delete",
+    "this",
+    "template",
+    "private",
+    "public",
+    "protected",
+    "operator",
+    "namespace",
+];
+
+/// A field's name in C (a keyword gets a trailing `_`).
+pub fn c_field(name: &str) -> String {
+    let id = c_identifier(name);
+    if C_KEYWORDS.contains(&id.as_str()) {
+        format!("{id}_")
+    } else {
+        id
+    }
+}
+
+fn type_name(program: &Program, ty: &Type) -> String {
+    match ty {
+        Type::Enum(id) => program
+            .enum_info(*id)
+            .map_or_else(|| "enum".to_string(), |e| e.name.clone()),
+        other => format!("{other:?}"),
+    }
+}
+
+/// What a slot holds, for the header's comments.
+fn unit_comment(program: &Program, ty: &Type) -> String {
+    match ty {
+        Type::Money => "Money: öre (SEK × 100)".to_string(),
+        Type::Percent => "Percent: hundredths of a percent (12.5 % = 1250)".to_string(),
+        Type::Hours => "Hours: hundredths of an hour (7.5 h = 750)".to_string(),
+        Type::Int => "Int".to_string(),
+        Type::Days => "Days: whole days".to_string(),
+        Type::Months => "Months: whole months".to_string(),
+        Type::Date => "Date: day number, 0001-01-01 = 1".to_string(),
+        Type::Bool => "Bool: 0 or 1".to_string(),
+        Type::Enum(_) => format!(
+            "enum {}: AVTAL_{}_*",
+            type_name(program, ty),
+            enum_prefix(program, ty)
+        ),
+        other => format!("{other:?}"),
+    }
+}
+
+fn enum_prefix(program: &Program, ty: &Type) -> String {
+    c_identifier(&type_name(program, ty)).to_uppercase()
+}
+
+fn c_string(text: &str) -> String {
+    let mut out = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_ascii() && !c.is_ascii_control() => out.push(c),
+            c => {
+                let mut buf = [0u8; 4];
+                for byte in c.encode_utf8(&mut buf).bytes() {
+                    let _ = write!(out, "\\{byte:03o}");
+                }
+            }
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// The common part, guarded separately so headers of several libraries
+/// can be included together.
+fn common_part(out: &mut String) {
+    let codes: String = ErrorCode::ALL
+        .iter()
+        .map(|c| format!("#define AVTAL_{} {}\n", c.c_name(), *c as i32))
+        .collect();
+    let messages: String = ErrorCode::ALL
+        .iter()
+        .map(|c| {
+            format!(
+                "    case AVTAL_{}: return {};\n",
+                c.c_name(),
+                c_string(c.message())
+            )
+        })
+        .collect();
+    let _ = write!(
+        out,
+        r#"#ifndef AVTAL_COMMON_V{ABI_VERSION}
+#define AVTAL_COMMON_V{ABI_VERSION}
+
+/* The calling convention, error struct and layouts of this version. */
+#define AVTAL_ABI_VERSION {ABI_VERSION}
+
+#ifdef __cplusplus
+#define AVTAL_STATIC_ASSERT(cond, msg) static_assert(cond, msg)
+#else
+#define AVTAL_STATIC_ASSERT(cond, msg) _Static_assert(cond, msg)
+#endif
+
+/* Return codes. 1 to 5 are failures of the record's computation, in the
+ * order the interpreter meets them: 2 to 5 are the interpreter's errors
+ * (the diagnostic code is in AvtalError.diagnostic); 1 means a value left
+ * the compiled fixed point: evaluate that record with `avtal run`.
+ * 10 and up are bad arguments; nothing was computed. */
+{codes}
+/* Filled by every call when not NULL. */
+struct AvtalError {{
+    int32_t code;        /* AVTAL_OK or an AVTAL_E_* code */
+    int32_t field;       /* input field at fault (0-based), or -1 */
+    uint64_t record;     /* batch: index of the first failing record */
+    char diagnostic[{dlen}];   /* "E0502" as `avtal run` reports it, or "" */
+    char field_name[{flen}];  /* UTF-8 name of the field at fault, or "" */
+}};
+AVTAL_STATIC_ASSERT(sizeof(struct AvtalError) == {size}, "struct AvtalError layout");
+AVTAL_STATIC_ASSERT(offsetof(struct AvtalError, diagnostic) == {doff}, "struct AvtalError layout");
+AVTAL_STATIC_ASSERT(offsetof(struct AvtalError, field_name) == {foff}, "struct AvtalError layout");
+
+static inline const char *avtal_strerror(int32_t code) {{
+    switch (code) {{
+{messages}    default: return "unknown avtal error code";
+    }}
+}}
+
+/* Dates are day numbers: 0001-01-01 is 1 (chrono's num_days_from_ce);
+ * valid from AVTAL_MIN_DAY (-262144-01-01) to AVTAL_MAX_DAY (262143-12-31). */
+#define AVTAL_MIN_DAY ({min_day}LL)
+#define AVTAL_MAX_DAY ({max_day}LL)
+
+static inline int64_t avtal_floor_div(int64_t x, int64_t k) {{
+    int64_t q = x / k;
+    return (x % k < 0) ? q - 1 : q;
+}}
+
+/* The day number of year-month-day (month 1-12, day 1-31; no check). */
+static inline int64_t avtal_date(int64_t year, int64_t month, int64_t day) {{
+    int64_t y = year - (month <= 2);
+    int64_t era = avtal_floor_div(y, 400);
+    int64_t yoe = y - era * 400;
+    int64_t mp = month > 2 ? month - 3 : month + 9;
+    int64_t doy = (153 * mp + 2) / 5 + day - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 305;
+}}
+
+/* Year, month and day of a day number. */
+static inline void avtal_civil(int64_t day_number, int64_t *year, int64_t *month, int64_t *day) {{
+    int64_t z = day_number + 305;
+    int64_t era = avtal_floor_div(z, 146097);
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    *day = doy - (153 * mp + 2) / 5 + 1;
+    *month = mp < 10 ? mp + 3 : mp - 9;
+    *year = yoe + era * 400 + (*month <= 2);
+}}
+
+#endif /* AVTAL_COMMON_V{ABI_VERSION} */
+
+"#,
+        dlen = error_struct::DIAGNOSTIC_LEN,
+        flen = error_struct::FIELD_NAME_LEN,
+        size = error_struct::SIZE,
+        doff = error_struct::DIAGNOSTIC,
+        foff = error_struct::FIELD_NAME,
+        min_day = min_day(),
+        max_day = max_day(),
+    );
+}
+
+/// The C names of a layout's fields; a name that repeats after
+/// transliteration (`år` and `ar`) gets its field index appended.
+pub fn c_fields(layout: &RecordLayout) -> Vec<String> {
+    let mut names: Vec<String> = Vec::with_capacity(layout.fields.len());
+    for (index, slot) in layout.fields.iter().enumerate() {
+        let name = c_field(&slot.name);
+        if names.contains(&name) {
+            names.push(format!("{name}_{index}"));
+        } else {
+            names.push(name);
+        }
+    }
+    names
+}
+
+fn record_struct(
+    out: &mut String,
+    program: &Program,
+    name: &str,
+    about: &str,
+    layout: &RecordLayout,
+) {
+    let fields = c_fields(layout);
+    let _ = writeln!(out, "/* {about} */");
+    let _ = writeln!(out, "struct {name} {{");
+    for (slot, field) in layout.fields.iter().zip(&fields) {
+        let _ = writeln!(
+            out,
+            "    int64_t {field}; /* {}: {} */",
+            slot.name.replace("*/", "* /"),
+            unit_comment(program, &slot.ty)
+        );
+    }
+    if layout.fields.is_empty() {
+        let _ = writeln!(out, "    int64_t unused_;");
+    }
+    let _ = writeln!(out, "}};");
+    let _ = writeln!(
+        out,
+        "AVTAL_STATIC_ASSERT(sizeof(struct {name}) == {}, \"struct {name} layout\");",
+        layout.stride
+    );
+    for (slot, field) in layout.fields.iter().zip(&fields) {
+        let _ = writeln!(
+            out,
+            "AVTAL_STATIC_ASSERT(offsetof(struct {name}, {field}) == {}, \"struct {name} layout\");",
+            slot.offset
+        );
+    }
+    out.push('\n');
+}
+
+/// The C header of `library`; `source` names the agreement in its
+/// opening comment.
+pub fn c_header(program: &Program, library: &AotLibrary, source: &str) -> String {
+    let guard = format!("AVTAL_{}_H", library.c_name.to_uppercase());
+    let mut out = String::new();
+    let _ = write!(
+        out,
+        "/* {lib}.h: generated by `avtal build` from {source}; do not edit.\n\
+         \x20* Calling convention, units and error codes: docs/aot.md. */\n\
+         #ifndef {guard}\n#define {guard}\n\n\
+         #include <stddef.h>\n#include <stdint.h>\n\n\
+         #ifdef __cplusplus\nextern \"C\" {{\n#endif\n\n",
+        lib = library.c_name,
+        source = source.replace("*/", "* /"),
+    );
+    common_part(&mut out);
+    let _ = writeln!(
+        out,
+        "/* AVTAL_ABI_VERSION of the library; compare before the first call. */\n\
+         int32_t avtal_{}_abi_version(void);\n",
+        library.c_name
+    );
+    // Enum tags of every enum a field uses, once each.
+    let mut seen = BTreeSet::new();
+    for entry in &library.entries {
+        for slot in entry.input.fields.iter().chain(&entry.output.fields) {
+            let Type::Enum(id) = &slot.ty else { continue };
+            let Some(info) = program.enum_info(*id) else {
+                continue;
+            };
+            let prefix = enum_prefix(program, &slot.ty);
+            if !seen.insert(prefix.clone()) {
+                continue;
+            }
+            let _ = writeln!(out, "/* enum {}: tags */", info.name);
+            for (tag, variant) in info.variants.iter().enumerate() {
+                let _ = writeln!(
+                    out,
+                    "#define AVTAL_{prefix}_{} {tag}",
+                    c_identifier(variant).to_uppercase()
+                );
+            }
+            let _ = writeln!(
+                out,
+                "#define AVTAL_{prefix}_COUNT {}\n",
+                info.variants.len()
+            );
+        }
+    }
+    for entry in &library.entries {
+        let c = &entry.c_name;
+        record_struct(
+            &mut out,
+            program,
+            &format!("{c}Input"),
+            &format!(
+                "Input of entry point {} ({})",
+                entry.name,
+                type_name_of(program, &entry.input_type)
+            ),
+            &entry.input,
+        );
+        record_struct(
+            &mut out,
+            program,
+            &format!("{c}Output"),
+            &format!(
+                "Output of entry point {} ({})",
+                entry.name,
+                type_name_of(program, &entry.output_type)
+            ),
+            &entry.output,
+        );
+        let _ = write!(
+            out,
+            "/* Evaluate one record. Returns AVTAL_OK, or an AVTAL_E_* code and\n \
+             * leaves *out unspecified. err may be NULL. Thread-safe. */\n\
+             int32_t avtal_{c}(const struct {c}Input *in, struct {c}Output *out, struct AvtalError *err);\n\n\
+             /* Evaluate n records. codes (may be NULL) gets each record's code;\n \
+             * returns the first failing record's code (err->record is its index), or AVTAL_OK. */\n\
+             int32_t avtal_{c}_batch(const struct {c}Input *in, struct {c}Output *out, uint64_t n,\n\
+             \x20   int32_t *codes, struct AvtalError *err);\n\n"
+        );
+    }
+    let _ = write!(
+        out,
+        "#ifdef __cplusplus\n}}\n#endif\n\n#endif /* {guard} */\n"
+    );
+    out
+}
+
+fn type_name_of(program: &Program, ty: &Type) -> String {
+    match ty {
+        Type::Record(id) => program
+            .record(*id)
+            .map_or_else(|| "record".to_string(), |r| r.name.clone()),
+        other => format!("{other:?}"),
+    }
+}
+
+fn json_string(text: &str) -> String {
+    serde_json::Value::String(text.to_string()).to_string()
+}
+
+/// The JSON Schema of one field in `avtal run`'s JSON Lines; `input`
+/// allows what the reader accepts, the output what the writer writes.
+fn field_schema(program: &Program, ty: &Type, encoding: Encoding, input: bool) -> String {
+    let c = match encoding {
+        Encoding::Number { scale } => format!("{{\"type\":\"int64\",\"scale\":{scale}}}"),
+        Encoding::Date => {
+            "{\"type\":\"int64\",\"date\":\"day number, 0001-01-01 = 1\"}".to_string()
+        }
+        Encoding::Bool => "{\"type\":\"int64\",\"values\":[0,1]}".to_string(),
+        Encoding::Variant => "{\"type\":\"int64\",\"enum tag\":true}".to_string(),
+    };
+    let decimal2 = "^-?[0-9]+(\\\\.[0-9]{1,2})?$";
+    let shape = match ty {
+        Type::Money | Type::Percent | Type::Hours if input => format!(
+            "\"type\":[\"string\",\"number\"],\"pattern\":\"{decimal2}\",\"description\":\"{} with at most 2 decimals; a string keeps it exact\"",
+            type_name(program, ty)
+        ),
+        Type::Money | Type::Percent | Type::Hours => format!(
+            "\"type\":\"string\",\"pattern\":\"^-?[0-9]+\\\\.[0-9]{{2}}$\",\"description\":\"{} with exactly 2 decimals\"",
+            type_name(program, ty)
+        ),
+        Type::Int | Type::Days | Type::Months if input => format!(
+            "\"type\":[\"integer\",\"string\"],\"pattern\":\"^-?[0-9]+$\",\"description\":\"{}\"",
+            type_name(program, ty)
+        ),
+        Type::Int | Type::Days | Type::Months => {
+            format!(
+                "\"type\":\"integer\",\"description\":\"{}\"",
+                type_name(program, ty)
+            )
+        }
+        Type::Date => {
+            "\"type\":\"string\",\"format\":\"date\",\"description\":\"Date, YYYY-MM-DD\""
+                .to_string()
+        }
+        Type::Bool => "\"type\":\"boolean\"".to_string(),
+        Type::Enum(id) => {
+            let variants = program
+                .enum_info(*id)
+                .map(|e| {
+                    e.variants
+                        .iter()
+                        .map(|v| json_string(v))
+                        .collect::<Vec<_>>()
+                        .join(",")
+                })
+                .unwrap_or_default();
+            format!(
+                "\"enum\":[{variants}],\"description\":\"enum {}; in C its tag, the variant's position from 0\"",
+                type_name(program, ty)
+            )
+        }
+        _ => "\"description\":\"not in the compiled layout\"".to_string(),
+    };
+    format!("{{{shape},\"x-avtal-c\":{c}}}")
+}
+
+fn record_schema(program: &Program, ty: &Type, layout: &RecordLayout, input: bool) -> String {
+    let properties: Vec<String> = layout
+        .fields
+        .iter()
+        .map(|slot| {
+            format!(
+                "{}:{}",
+                json_string(&slot.name),
+                field_schema(program, &slot.ty, slot.encoding, input)
+            )
+        })
+        .collect();
+    let required: Vec<String> = layout.fields.iter().map(|s| json_string(&s.name)).collect();
+    format!(
+        "{{\"title\":{},\"type\":\"object\",\"properties\":{{{}}},\"required\":[{}],\"x-avtal-c\":{{\"struct_size\":{}}}}}",
+        json_string(&type_name_of(program, ty)),
+        properties.join(","),
+        required.join(","),
+        layout.stride
+    )
+}
+
+/// The JSON Schema (draft 2020-12) of entry `index` of `library`: `$defs`
+/// `input` and `output`, as `avtal run` reads and writes JSON Lines rows.
+pub fn json_schema(program: &Program, library: &AotLibrary, index: usize) -> Option<String> {
+    let entry = library.entries.get(index)?;
+    let text = format!(
+        "{{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\
+         \"$id\":{},\"title\":{},\
+         \"description\":\"Entry point {} of library {}: one JSON Lines row of `avtal run` in (input) and out (output). x-avtal-c gives each field's slot in the C struct.\",\
+         \"$defs\":{{\"input\":{},\"output\":{}}},\
+         \"$ref\":\"#/$defs/input\"}}",
+        json_string(&format!("avtal:{}/{}", library.c_name, entry.c_name)),
+        json_string(&entry.name),
+        entry.name.replace('"', "'"),
+        library.c_name,
+        record_schema(program, &entry.input_type, &entry.input, true),
+        record_schema(program, &entry.output_type, &entry.output, false),
+    );
+    // Pretty-print (and so prove it is JSON).
+    let value: serde_json::Value = serde_json::from_str(&text).ok()?;
+    serde_json::to_string_pretty(&value).ok()
+}
