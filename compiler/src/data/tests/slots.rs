@@ -83,8 +83,10 @@ fn check_read(f: &Fixture, index: usize, cell: &str) {
     let offset = f.layout.fields[index].offset;
     let expected = i64::from_ne_bytes(bytes[offset..offset + 8].try_into().unwrap());
     assert_eq!(word, expected, "field {index}, cell {cell:?}");
-    // The slot decodes to the very value the general path read.
-    assert_eq!(decode_value(&f.layout, index, &bytes), value, "{cell:?}");
+    // The slot decodes to the very value the general path read, scale
+    // included.
+    let decoded = decode_value(&f.layout, index, &bytes);
+    assert_eq!(format!("{decoded:?}"), format!("{value:?}"), "{cell:?}");
 }
 
 /// Check one word in field `index`: the fast writer declines or agrees.
