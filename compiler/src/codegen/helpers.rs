@@ -31,8 +31,18 @@ pub extern "C" fn avtal_add_days(day: i64, n: i64, subtract: i64) -> i64 {
         .map_or(INVALID, days)
 }
 
-/// `date ± n months`, one step, clamped to the month's end.
+/// `date ± n months`, one step, clamped to the month's end. Years 1 to
+/// 9999 in integer arithmetic (`days.rs`, chrono's results exactly), the
+/// rest through `eval::calendar`.
 pub extern "C" fn avtal_add_months(day: i64, n: i64, subtract: i64) -> i64 {
+    let signed = if subtract != 0 {
+        n.checked_neg()
+    } else {
+        Some(n)
+    };
+    if let Some(moved) = signed.and_then(|n| super::days::add_months(day, n)) {
+        return moved;
+    }
     date(day)
         .and_then(|d| calendar::add_months(d, &Number::from_i64(n), subtract != 0).ok())
         .map_or(INVALID, days)

@@ -25,6 +25,7 @@
 )]
 
 mod control;
+pub(crate) mod days;
 mod helpers;
 mod jit;
 mod layout;

@@ -18,7 +18,7 @@
 use chrono::{Datelike, NaiveDate};
 
 use super::{DataType, Kind};
-use crate::codegen::{Encoding, RecordLayout};
+use crate::codegen::{Encoding, RecordLayout, days};
 
 /// How one input field is read into its slot.
 #[derive(Debug, Clone)]
@@ -164,6 +164,10 @@ fn parse_day(cell: &[u8]) -> Option<i64> {
     let year = digit(y0)? * 1000 + digit(y1)? * 100 + digit(y2)? * 10 + digit(y3)?;
     let month = digit(m0)? * 10 + digit(m1)?;
     let day = digit(d0)? * 10 + digit(d1)?;
+    // Years 1-9999 without chrono (the same day numbers); year 0 by chrono.
+    if let Some(days) = days::from_civil(i64::from(year), i64::from(month), i64::from(day)) {
+        return Some(days);
+    }
     let date = NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)?;
     Some(i64::from(date.num_days_from_ce()))
 }
@@ -288,19 +292,33 @@ fn write_fixed(mantissa: i64, scale: u32, out: &mut Vec<u8>) {
 /// A day number as `YYYY-MM-DD` for years 0 to 9999; other years and
 /// day numbers off the calendar decline.
 fn write_day(day: i64, out: &mut Vec<u8>) -> bool {
-    let Some(date) = i32::try_from(day)
-        .ok()
-        .and_then(NaiveDate::from_num_days_from_ce_opt)
-    else {
-        return false;
+    let civil = match days::to_civil(day) {
+        Some((year, month, day)) => (year, month, day),
+        None => {
+            // Year 0 (and anything else chrono knows) by chrono.
+            let Some(date) = i32::try_from(day)
+                .ok()
+                .and_then(NaiveDate::from_num_days_from_ce_opt)
+            else {
+                return false;
+            };
+            (
+                i64::from(date.year()),
+                i64::from(date.month()),
+                i64::from(date.day()),
+            )
+        }
     };
-    let Ok(year) = u32::try_from(date.year()) else {
+    let (Ok(year), Ok(month), Ok(day)) = (
+        u32::try_from(civil.0),
+        u32::try_from(civil.1),
+        u32::try_from(civil.2),
+    ) else {
         return false;
     };
     if year > 9999 {
         return false;
     }
-    let (month, day) = (date.month(), date.day());
     let digit = |n: u32| b'0' + (n % 10) as u8;
     out.extend_from_slice(&[
         digit(year / 1000),
