@@ -43,12 +43,20 @@ pub(crate) fn from_civil(year: i64, month: i64, day: i64) -> Option<i64> {
         return None;
     }
     // Years start in March: January and February belong to the year before.
+    // Year, month and day are checked above, so everything is a small
+    // non-negative number and unsigned division is exact.
+    let (year, month, day) = (
+        year.unsigned_abs(),
+        month.unsigned_abs(),
+        day.unsigned_abs(),
+    );
     let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let year_of_era = y - era * 400;
+    let era = y / 400;
+    let year_of_era = y % 400;
     let shifted_month = if month > 2 { month - 3 } else { month + 9 };
     let day_of_year = (153 * shifted_month + 2) / 5 + day - 1;
     let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    let (era, day_of_era) = (era as i64, day_of_era as i64);
     Some(era * 146_097 + day_of_era - UNIX_FROM_MARCH_0 + UNIX_CE)
 }
 
@@ -57,9 +65,10 @@ pub(crate) fn to_civil(days: i64) -> Option<(i64, i64, i64)> {
     if !(FIRST_DAY..=LAST_DAY).contains(&days) {
         return None;
     }
-    let z = days - UNIX_CE + UNIX_FROM_MARCH_0;
-    let era = z.div_euclid(146_097);
-    let day_of_era = z - era * 146_097;
+    // Non-negative in range: unsigned division needs no sign fix-ups.
+    let z = (days - UNIX_CE + UNIX_FROM_MARCH_0).unsigned_abs();
+    let era = z / 146_097;
+    let day_of_era = z % 146_097;
     let year_of_era =
         (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
     let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
@@ -70,7 +79,9 @@ pub(crate) fn to_civil(days: i64) -> Option<(i64, i64, i64)> {
     } else {
         shifted_month - 9
     };
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    let year = year_of_era + era * 400 + u64::from(month <= 2);
+    // All three are small: years below 10000, months and days below 32.
+    let (year, month, day) = (year as i64, month as i64, day as i64);
     Some((year, month, day))
 }
 
