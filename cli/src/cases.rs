@@ -2,6 +2,9 @@
 //! inputs and expected outputs against an `evaluate` entry point, with the
 //! reference interpreter, without editing the source.
 //!
+//! A case whose output differs is shown with the explanation of its first
+//! differing field (`explain::Explanation::focus_on_output`).
+//!
 //! Every data row is a case; a row whose input cannot be read, whose
 //! evaluation fails or whose expected cell cannot be read is a failed case,
 //! never skipped. The last line is always `test result: N passed, M failed`.
@@ -16,6 +19,7 @@ use std::sync::Arc;
 use avtal_compiler::data::DataType;
 use avtal_compiler::diagnostics::messages::data as msg;
 use avtal_compiler::eval::{Interpreter, Value};
+use avtal_compiler::explain::explain;
 use avtal_compiler::ir::FuncId;
 use avtal_compiler::{Compilation, Sources};
 use serde_json::value::RawValue;
@@ -33,9 +37,11 @@ Case files (--cases FILE --entry NAME):
   cell (or JSON null) is not checked, nor is an output field without an
   expected column. Expected cells are read with the output field's type and
   compared by value (money 197.00 equals 197). Each failing case is shown
-  as `case N (line L): FIELD expected X, actual Y` with its input cells; a
-  case whose input cannot be read or whose evaluation fails is a failed
-  case. An `expected.*` column for a field the output does not have is an
+  as `case N (line L): FIELD expected X, actual Y` with its input cells and
+  the explanation of the first differing field (the calls, params, table
+  rows, branches and conditions it depends on, as `avtal explain` shows
+  them); a case whose input cannot be read or whose evaluation fails is a
+  failed case, shown with the evaluation up to the error. An `expected.*` column for a field the output does not have is an
   error. The last line is `test result: N passed, M failed`; the exit code
   is 1 when a case failed, else 0.";
 
@@ -153,9 +159,14 @@ impl Checker<'_> {
         tally: &mut Tally,
     ) {
         let mut problems: Vec<String> = Vec::new();
+        // The explanation of the first problem the evaluation shows.
+        let mut explanation: Option<String> = None;
         match value {
             Err(errors) => problems.extend(errors),
-            Ok(value) => match self.interpreter.call(self.entry, &[value]) {
+            Ok(value) => match self
+                .interpreter
+                .call(self.entry, std::slice::from_ref(&value))
+            {
                 Err(error) => {
                     let diagnostic = error.to_diagnostic();
                     problems.push(format!(
@@ -163,6 +174,7 @@ impl Checker<'_> {
                         diagnostic.message,
                         self.sources.location(diagnostic.span)
                     ));
+                    explanation = Some(self.explain(&value, None));
                 }
                 Ok(result) => {
                     let actual: &[Value] = match &result {
@@ -184,6 +196,9 @@ impl Checker<'_> {
                                         show(ty, Some(&want)),
                                         show(ty, got)
                                     ));
+                                    if explanation.is_none() {
+                                        explanation = Some(self.explain(&value, Some(name)));
+                                    }
                                 }
                             }
                         }
@@ -201,7 +216,27 @@ impl Checker<'_> {
             let _ = writeln!(report, "case {number} (line {line}): {problem}");
         }
         let _ = writeln!(report, "  input: {input}");
+        if let Some(tree) = explanation {
+            for line in tree.lines() {
+                let _ = writeln!(report, "  {line}");
+            }
+        }
         print!("{report}");
+    }
+
+    /// The evaluation of `value` as a tree, trimmed to what the output
+    /// `field` depends on (the whole tree when `None`).
+    fn explain(&self, value: &Value, field: Option<&str>) -> String {
+        let explanation = explain(self.interpreter.program(), self.entry, value);
+        let explanation = match field {
+            Some(field) => explanation.focus_on_output(field),
+            None => explanation,
+        };
+        let title = match field {
+            Some(field) => format!("how `{field}` was computed:"),
+            None => "how far the evaluation got:".to_string(),
+        };
+        format!("{title}\n{}", explanation.render_tree())
     }
 }
 

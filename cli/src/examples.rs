@@ -2,7 +2,9 @@
 //! reference interpreter and report each as `ok` or `FAILED`.
 //!
 //! A program with errors is never run: its diagnostics are shown instead.
-//! The last line is always `test result: N passed, M failed`.
+//! The last line is always `test result: N passed, M failed`. With
+//! `--coverage`, the coverage report of the examples that ran comes before
+//! it (or, with `--format json`, is all that is printed).
 
 use std::collections::HashSet;
 use std::fmt::Write as _;
@@ -10,10 +12,11 @@ use std::path::PathBuf;
 
 use avtal_compiler::diagnostics::render::render_human;
 use avtal_compiler::eval::{AssertionFailure, ExampleOutcome, Interpreter};
+use avtal_compiler::explain::coverage::coverage;
 use avtal_compiler::{Diagnostic, FileId, Severity, Sources, compile};
 
 use crate::term::{Failure, Stream, plural, render_options};
-use crate::{Status, TestArgs, loader};
+use crate::{ReportFormat, Status, TestArgs, loader};
 
 pub fn run(args: &TestArgs) -> Result<Status, Failure> {
     // `avtal test --stdlib` alone runs only the stdlib's examples.
@@ -63,6 +66,9 @@ pub fn run(args: &TestArgs) -> Result<Status, Failure> {
     // Evaluation errors are indented under their example.
     output_options.width = output_options.width.saturating_sub(8).max(40);
     let (mut passed, mut failed) = (0usize, 0usize);
+    let mut ran = Vec::new();
+    // JSON coverage is alone on stdout, for tools.
+    let quiet = args.coverage && args.format == ReportFormat::Json;
     for (index, example) in compilation.program.examples.iter().enumerate() {
         if !selected.contains(&example.span.file) {
             continue;
@@ -73,6 +79,7 @@ pub fn run(args: &TestArgs) -> Result<Status, Failure> {
             continue;
         }
         let place = short_location(sources, example.span);
+        ran.push(index);
         let outcome = interpreter.run_example(index);
         let mut report = String::new();
         match &outcome {
@@ -97,9 +104,26 @@ pub fn run(args: &TestArgs) -> Result<Status, Failure> {
                 indent(&rendered, &mut report);
             }
         }
-        print!("{report}");
+        if !quiet {
+            print!("{report}");
+        }
     }
-    println!("test result: {passed} passed, {failed} failed");
+    if args.coverage {
+        let mut files: Vec<FileId> = selected.iter().copied().collect();
+        files.sort();
+        let coverage = coverage(&compilation.program, &files, &ran);
+        match args.format {
+            ReportFormat::Text => print!("\n{}\n", coverage.render_text()),
+            ReportFormat::Json => {
+                let text = serde_json::to_string_pretty(&coverage.to_json())
+                    .map_err(|e| Failure::new(format!("internal error: {e}")))?;
+                println!("{text}");
+            }
+        }
+    }
+    if !quiet {
+        println!("test result: {passed} passed, {failed} failed");
+    }
     Ok(if failed > 0 {
         Status::Failed
     } else {

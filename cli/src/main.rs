@@ -1,4 +1,5 @@
-//! The `avtal` command: `check`, `test` and `run` over agreement sources.
+//! The `avtal` command: `check`, `test`, `run`, `explain` and `diff`
+//! over agreement sources.
 //!
 //! This crate is thin: it reads files, calls the compiler library and
 //! prints what it returns. All wording of diagnostics lives in the
@@ -6,12 +7,15 @@
 //!
 //! Exit codes: 0 success; 1 errors in the sources, failed examples, or a
 //! fatal problem (unreadable file, bad arguments); 2 from `run` when some
-//! rows failed but every good row was written.
+//! rows failed but every good row was written, and from `diff` when some
+//! rows could not be read or failed in a version.
 
 mod cases;
 mod check;
+mod diff;
 mod entry;
 mod examples;
+mod explain;
 mod fmt;
 mod loader;
 mod lsp;
@@ -44,6 +48,12 @@ enum Command {
     Test(TestArgs),
     /// Evaluate an `evaluate` entry point over a file of cases.
     Run(RunArgs),
+    /// Show the evaluation of one record as a tree: calls, params, table
+    /// rows, branches and conditions, with their source references.
+    Explain(ExplainArgs),
+    /// Compare two versions of an agreement over a population: who gains,
+    /// who loses, by how much, and the total cost.
+    Diff(DiffArgs),
     /// Format sources in place (`--check`: only report files that would change).
     Fmt(FmtArgs),
     /// Serve the Language Server Protocol on stdin/stdout (for editors).
@@ -95,6 +105,13 @@ pub struct TestArgs {
     /// The entry point the cases are for, when the sources have several.
     #[arg(long, value_name = "NAME", requires = "cases")]
     pub entry: Option<String>,
+    /// After the examples, report which branches, match arms, table rows,
+    /// requirements and param periods they reach, and list what none reaches.
+    #[arg(long, conflicts_with = "cases")]
+    pub coverage: bool,
+    /// With --coverage: `text`, or `json` (schema avtal.coverage/1, alone on stdout).
+    #[arg(long, value_enum, requires = "coverage", default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
 }
 
 #[derive(Debug, clap::Args)]
@@ -128,6 +145,89 @@ pub struct RunArgs {
     /// No progress bar and no summary line when all rows succeed.
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+#[derive(Debug, clap::Args)]
+#[command(after_long_help = explain::HELP)]
+pub struct ExplainArgs {
+    /// The agreement file with the entry point (modules it `use`s are found beside it).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// The entry point, when the file has several.
+    #[arg(long, value_name = "NAME")]
+    pub entry: Option<String>,
+    /// The record as a JSON object of the entry's input fields.
+    #[arg(long, value_name = "JSON", conflicts_with_all = ["input", "row"], required_unless_present = "input")]
+    pub case: Option<String>,
+    /// A case file (`.csv`, `.jsonl`, `.ndjson`) to take row `--row` from.
+    #[arg(long, short, value_name = "CASES", requires = "row")]
+    pub input: Option<PathBuf>,
+    /// The data row to explain, from 1 (the CSV header not counted), as `avtal run` numbers rows.
+    #[arg(long, value_name = "N", requires = "input")]
+    pub row: Option<u64>,
+    /// Format of the input, when its extension does not say.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub input_format: Option<DataFormat>,
+    /// `text` (a tree for a terminal) or `json` (schema avtal.explain/1).
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+}
+
+#[derive(Debug, clap::Args)]
+#[command(after_long_help = diff::HELP)]
+pub struct DiffArgs {
+    /// The agreement as it is (modules it `use`s are found beside it).
+    #[arg(value_name = "OLD")]
+    pub old: PathBuf,
+    /// The agreement as proposed (may be OLD itself, with `--set`).
+    #[arg(value_name = "NEW")]
+    pub new: PathBuf,
+    /// The population: `.csv`, `.jsonl` or `.ndjson`; `-` reads stdin.
+    #[arg(long, short, value_name = "POPULATION")]
+    pub input: PathBuf,
+    /// The entry point to compare, when OLD has several.
+    #[arg(long, value_name = "NAME")]
+    pub entry: Option<String>,
+    /// Also report per value of this input field (e.g. `division`).
+    #[arg(long, value_name = "FIELD")]
+    pub by: Option<String>,
+    /// Input fields that identify a row in listings [default: the first].
+    #[arg(long, value_name = "FIELD")]
+    pub key: Vec<String>,
+    /// Write every change to this CSV file (row, key, field, old, new, difference).
+    #[arg(long, value_name = "FILE")]
+    pub changes: Option<PathBuf>,
+    /// In NEW, give param NAME the value VALUE from DATE on (repeatable).
+    #[arg(long, value_name = "NAME@DATE=VALUE")]
+    pub set: Vec<String>,
+    /// The same for OLD.
+    #[arg(long, value_name = "NAME@DATE=VALUE")]
+    pub set_old: Vec<String>,
+    /// Write a self-contained HTML report to this file.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+    /// The report on stdout: `text` or `json`.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+    /// How many of the largest changes to list per field.
+    #[arg(long, value_name = "K", default_value_t = 10)]
+    pub top: usize,
+    /// Write rows that could not be read or failed in both versions to this CSV file.
+    #[arg(long, value_name = "ERRFILE")]
+    pub errors: Option<PathBuf>,
+    /// Format of the input, when its extension does not say (stdin: csv).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub input_format: Option<DataFormat>,
+    /// The evaluator for both versions (see `avtal run --help`).
+    #[arg(long, value_enum, default_value_t = Engine::Jit)]
+    pub engine: Engine,
+}
+
+/// How `explain`, `test --coverage` and `diff` print their report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -164,6 +264,8 @@ fn main() -> ExitCode {
             None => examples::run(&args),
         },
         Command::Run(args) => run::run(&args),
+        Command::Explain(args) => explain::run(&args),
+        Command::Diff(args) => diff::run(&args),
         Command::Fmt(args) => fmt::run(&args),
         Command::Lsp => lsp::run(),
     };

@@ -183,3 +183,77 @@ fn the_reviewer_example_passes() {
     run.expect_code(0);
     assert_eq!(run.stdout, "test result: 10 passed, 0 failed\n");
 }
+
+/// Two outputs from two rules, one through a `let`: a failing case shows
+/// only the steps of its first differing field.
+const TWO_OUTPUTS: &str = r#"module prov.utfall
+
+param procent: Percent
+  source "Prov 1 §"
+{
+  from 2026-01-01 = 1.5 %
+}
+
+record In { lön: Money, dag: Date }
+record Ut { avgift: Money, dubbel: Money }
+
+rule avgift(i: In) -> Money
+  source "Prov 2 §"
+= round(i.lön * procent at i.dag, 0.01 SEK)
+
+rule dubbel(lön: Money) -> Money = lön * 2
+
+evaluate E(i: In) -> Ut
+{
+  let a = avgift(i)
+  Ut { avgift: a, dubbel: dubbel(i.lön) }
+}
+"#;
+
+#[test]
+fn a_failing_case_shows_how_its_first_differing_field_was_computed() {
+    let dir = scratch("cases_explained");
+    write(&dir, "utfall.avtal", TWO_OUTPUTS);
+    // 20000 * 1.5 % = 300.00 and 20000 * 2 = 40000.00: both fields differ,
+    // the first (avgift) is explained.
+    write(
+        &dir,
+        "cases.csv",
+        "lön,dag,expected.avgift,expected.dubbel\n20000,2026-03-01,299.00,1\n",
+    );
+    let run = avtal(&dir, &["test", "--cases", "cases.csv", "utfall.avtal"]);
+    run.expect_code(1);
+    insta::assert_snapshot!(run.stdout);
+}
+
+#[test]
+fn a_failed_evaluation_shows_the_tree_up_to_the_error() {
+    let dir = scratch("cases_explained_error");
+    write(&dir, "lön.avtal", AGREEMENT);
+    write(
+        &dir,
+        "cases.csv",
+        &format!("{HEADER}\n2,3000,I,0,2026-01-31,1000,,\n"),
+    );
+    let run = avtal(
+        &dir,
+        &[
+            "test",
+            "--cases",
+            "cases.csv",
+            "--entry",
+            "Lön",
+            "lön.avtal",
+        ],
+    );
+    run.expect_code(1);
+    assert!(
+        run.stdout.contains(
+            "  how far the evaluation got:\n  evaluate Lön(r) failed inside  [lön.avtal:24:10]\n  \
+             └─ rule per_dag(r = (the input)) failed  [lön.avtal:27:14]\n        \
+             error[E0502]: division by zero [lön.avtal:22:39]\n"
+        ),
+        "{}",
+        run.stdout
+    );
+}

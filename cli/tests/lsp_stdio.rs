@@ -358,6 +358,106 @@ fn multi_file_uses_and_stdlib() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// References and rename reach files of the workspace folder that are not
+/// open but use the definition's module; files that do not use it, or that
+/// live under `target/`, are left alone; a rename that would clash with a
+/// name in such a file is refused, naming the file.
+#[test]
+fn references_and_rename_reach_files_that_are_not_open() {
+    let dir = std::env::temp_dir().join(format!("avtal-lsp-refs-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("demo")).unwrap();
+    std::fs::create_dir_all(dir.join("target")).unwrap();
+    let dir = std::fs::canonicalize(&dir).unwrap();
+    let module_text = "module demo.belopp\n\nrule bas() -> Money = 100 SEK\n";
+    let files = [
+        ("demo/belopp.avtal", module_text),
+        (
+            "main.avtal",
+            "use demo.belopp\n\nrule total() -> Money = bas() + bas()\n",
+        ),
+        (
+            "other.avtal",
+            "use demo.belopp\n\nrule topp() -> Money = 2 * bas()\n",
+        ),
+        // Mentions the name but does not use the module: its `bas` is its own.
+        ("unrelated.avtal", "rule bas() -> Money = 1 SEK\n"),
+        (
+            "target/copy.avtal",
+            "use demo.belopp\n\nrule kopia() -> Money = bas()\n",
+        ),
+    ];
+    for (path, text) in files {
+        std::fs::write(dir.join(path), text).unwrap();
+    }
+    let uri = |path: &str| format!("file://{}", dir.join(path).display());
+    let module_uri = uri("demo/belopp.avtal");
+
+    let mut client = Client::start();
+    client.initialize_in(&format!("file://{}", dir.display()));
+    client.open(&module_uri, module_text);
+    assert_eq!(client.diagnostics(&module_uri), Vec::<Value>::new());
+
+    let (line, col) = find(module_text, "bas()");
+    let mut position = at(&module_uri, line, col);
+    position["context"] = json!({"includeDeclaration": true});
+    let references = client.request("textDocument/references", position);
+    let mut places: Vec<(String, u64, u64)> = references["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["uri"].as_str().unwrap().to_string(),
+                l["range"]["start"]["line"].as_u64().unwrap(),
+                l["range"]["start"]["character"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    places.sort();
+    let mut expected = vec![
+        (uri("demo/belopp.avtal"), 2, 5),
+        (uri("main.avtal"), 2, 24),
+        (uri("main.avtal"), 2, 32),
+        (uri("other.avtal"), 2, 27),
+    ];
+    expected.sort();
+    assert_eq!(places, expected, "{references:#}");
+
+    let mut rename = at(&module_uri, line, col);
+    rename["newName"] = json!("grund");
+    let edits = client.request("textDocument/rename", rename);
+    let changes = edits["result"]["changes"].as_object().unwrap();
+    let mut edited: Vec<(&str, usize)> = changes
+        .iter()
+        .map(|(uri, edits)| (uri.as_str(), edits.as_array().unwrap().len()))
+        .collect();
+    edited.sort();
+    let (module_uri_s, main_uri, other_uri) = (
+        uri("demo/belopp.avtal"),
+        uri("main.avtal"),
+        uri("other.avtal"),
+    );
+    let mut expected = vec![
+        (module_uri_s.as_str(), 1),
+        (main_uri.as_str(), 2),
+        (other_uri.as_str(), 1),
+    ];
+    expected.sort();
+    assert_eq!(edited, expected, "{edits:#}");
+
+    let mut clash = at(&module_uri, line, col);
+    clash["newName"] = json!("topp");
+    let refused = client.request("textDocument/rename", clash);
+    let message = refused["error"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("topp") && message.contains("other.avtal"),
+        "{refused:#}"
+    );
+    client.shutdown();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// Every bad-input case of `tests/check` and `tests/syntax`: the LSP
 /// diagnostics of the open file are exactly `avtal check --message-format
 /// json`'s for that file (code, severity, message, start and end).

@@ -10,7 +10,7 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use crate::source::Span;
+use crate::source::{Sources, Span};
 use crate::types::{EnumId, RecordId, Scale, Type};
 
 /// Index into [`Program::params`].
@@ -40,6 +40,10 @@ pub struct Program {
     pub params: Vec<ParamInfo>,
     pub functions: Vec<Function>,
     pub examples: Vec<ExampleInfo>,
+    /// The text the program was checked from, so that explanations and
+    /// coverage reports can name places (`file:line:col`) and quote the
+    /// source without the caller handing the files over again.
+    pub sources: Sources,
 }
 
 impl Program {

@@ -12,6 +12,7 @@ pub mod codegen;
 pub mod data;
 pub mod diagnostics;
 pub mod eval;
+pub mod explain;
 pub mod format;
 pub mod ir;
 pub mod source;

@@ -1,6 +1,7 @@
 //! No input may panic the compiler: random edits of real agreements and
 //! random token soup go through parse, check and (when the program checks)
-//! every example, and must come back as values or diagnostics.
+//! every example (also traced, for coverage), and must come back as values
+//! or diagnostics.
 //!
 //! `PROPTEST_CASES=20000 cargo test -p avtal-compiler --test no_panic`
 //! runs a longer search on demand.
@@ -12,6 +13,7 @@
 
 use avtal_compiler::analysis::KEYWORDS;
 use avtal_compiler::eval::Interpreter;
+use avtal_compiler::explain::coverage::coverage;
 use avtal_compiler::{Sources, compile, stdlib};
 use proptest::prelude::*;
 
@@ -94,7 +96,7 @@ fn mutations() -> impl Strategy<Value = String> {
 fn compile_and_run(text: &str) {
     let mut sources = Sources::new();
     stdlib::add_to(&mut sources);
-    sources.add("fuzz.avtal", text);
+    let file = sources.add("fuzz.avtal", text);
     let compilation = compile(&sources);
     for d in &compilation.diagnostics {
         // Every diagnostic points inside its file.
@@ -109,6 +111,11 @@ fn compile_and_run(text: &str) {
         for index in 0..compilation.program.examples.len() {
             let _ = interpreter.run_example(index);
         }
+        // The traced runs, the coverage points and their rendering too.
+        let examples: Vec<usize> = (0..compilation.program.examples.len()).collect();
+        let coverage = coverage(&compilation.program, &[file], &examples);
+        let _ = coverage.render_text();
+        let _ = coverage.to_json();
     }
 }
 

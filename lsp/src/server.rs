@@ -57,6 +57,38 @@ impl Backend {
         }
     }
 
+    /// Other analyses in which the definition of the name at `offset` of
+    /// `analysis` can be referenced (files that are not open included), each
+    /// with the definition's place in it.
+    fn dependents(&self, analysis: &Analysis, offset: u32) -> Vec<(Arc<Analysis>, FileId, u32)> {
+        let Some(definition) = analysis::definition(&analysis.compilation, analysis.root, offset)
+        else {
+            return Vec::new();
+        };
+        let Some(definition_uri) = analysis.uri(definition.file) else {
+            return Vec::new();
+        };
+        let name = analysis
+            .sources
+            .text(definition.file)
+            .get(definition.start as usize..definition.end as usize)
+            .unwrap_or_default();
+        let Some(root) = analysis.uri(analysis.root) else {
+            return Vec::new();
+        };
+        if name.is_empty() {
+            return Vec::new();
+        }
+        let others = self.lock().dependents(&definition_uri, name, &root);
+        others
+            .into_iter()
+            .filter_map(|other| {
+                let file = other.file_of(&definition_uri)?;
+                Some((other, file, definition.start))
+            })
+            .collect()
+    }
+
     /// The analysis of `uri` and the byte offset of `position` in it.
     fn locate(&self, uri: &Uri, position: Position) -> Option<(Arc<Analysis>, u32)> {
         let analysis = self.lock().analysis(uri)?;
@@ -90,6 +122,22 @@ fn diagnostics_by_file(
         out.push((uri, diagnostics, None));
     }
     out
+}
+
+/// One entry per place, in a stable order (several analyses can report
+/// the same place).
+fn sort_and_dedup(locations: &mut Vec<Location>) {
+    let key = |l: &Location| {
+        (
+            l.uri.as_str().to_string(),
+            l.range.start.line,
+            l.range.start.character,
+            l.range.end.line,
+            l.range.end.character,
+        )
+    };
+    locations.sort_by_key(key);
+    locations.dedup_by(|a, b| key(a) == key(b));
 }
 
 fn location(analysis: &Analysis, span: Span) -> Option<Location> {
@@ -167,7 +215,23 @@ fn completion_kind(kind: CompletionKind) -> CompletionItemKind {
 }
 
 impl LanguageServer for Backend {
-    async fn initialize(&self, _: InitializeParams) -> Result<InitializeResult> {
+    async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+        let mut roots: Vec<std::path::PathBuf> = params
+            .workspace_folders
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|folder| folder.uri.to_file_path().map(|p| p.into_owned()))
+            .collect();
+        #[allow(
+            deprecated,
+            reason = "clients that send no workspace folders send rootUri"
+        )]
+        if roots.is_empty()
+            && let Some(path) = params.root_uri.as_ref().and_then(|uri| uri.to_file_path())
+        {
+            roots.push(path.into_owned());
+        }
+        self.lock().roots = roots;
         Ok(InitializeResult {
             capabilities: ServerCapabilities {
                 text_document_sync: Some(TextDocumentSyncCapability::Kind(
@@ -272,18 +336,23 @@ impl LanguageServer for Backend {
         let Some((analysis, offset)) = self.locate(&at.text_document.uri, at.position) else {
             return Ok(None);
         };
+        let include_declaration = params.context.include_declaration;
         let spans = analysis::references(
             &analysis.compilation,
             analysis.root,
             offset,
-            params.context.include_declaration,
+            include_declaration,
         );
-        Ok(Some(
-            spans
-                .into_iter()
-                .filter_map(|s| location(&analysis, s))
-                .collect(),
-        ))
+        let mut locations: Vec<Location> = spans
+            .into_iter()
+            .filter_map(|s| location(&analysis, s))
+            .collect();
+        for (other, file, at) in self.dependents(&analysis, offset) {
+            let spans = analysis::references(&other.compilation, file, at, include_declaration);
+            locations.extend(spans.into_iter().filter_map(|s| location(&other, s)));
+        }
+        sort_and_dedup(&mut locations);
+        Ok(Some(locations))
     }
 
     async fn prepare_rename(
@@ -321,14 +390,36 @@ impl LanguageServer for Backend {
             &params.new_name,
         )
         .map_err(|e| Error::invalid_params(e.0))?;
+        let mut places: Vec<Location> = spans
+            .into_iter()
+            .filter_map(|s| location(&analysis, s))
+            .collect();
+        // Files that use the definition must take the new name too, and
+        // refuse it if it clashes with a name of theirs.
+        for (other, file, at) in self.dependents(&analysis, offset) {
+            let spans = analysis::rename(
+                &other.sources,
+                &other.compilation,
+                file,
+                at,
+                &params.new_name,
+            )
+            .map_err(|e| {
+                let place = other
+                    .uri(other.root)
+                    .map(|uri| format!(" (in {})", uri.as_str()))
+                    .unwrap_or_default();
+                Error::invalid_params(format!("{}{place}", e.0))
+            })?;
+            places.extend(spans.into_iter().filter_map(|s| location(&other, s)));
+        }
+        sort_and_dedup(&mut places);
         let mut changes: std::collections::HashMap<Uri, Vec<TextEdit>> = Default::default();
-        for span in spans {
-            if let Some(place) = location(&analysis, span) {
-                changes.entry(place.uri).or_default().push(TextEdit {
-                    range: place.range,
-                    new_text: params.new_name.clone(),
-                });
-            }
+        for place in places {
+            changes.entry(place.uri).or_default().push(TextEdit {
+                range: place.range,
+                new_text: params.new_name.clone(),
+            });
         }
         Ok(Some(WorkspaceEdit {
             changes: Some(changes),

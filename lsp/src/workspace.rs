@@ -60,6 +60,39 @@ pub struct Workspace {
     pub analyses: HashMap<Uri, Arc<Analysis>>,
     /// Parses of unchanged files (the stdlib, used modules) are reused.
     cache: ParseCache,
+    /// The workspace folders the client named; their `.avtal` files are
+    /// searched for references from files that are not open.
+    pub roots: Vec<PathBuf>,
+}
+
+/// Directories never searched for agreements (build output, packages).
+const SKIPPED_DIRECTORIES: &[&str] = &["target", "node_modules"];
+
+/// At most this many files are searched, so a huge folder opened by
+/// mistake cannot stall a request.
+const MAX_WORKSPACE_FILES: usize = 5_000;
+
+/// Every `.avtal` file under `dir`, hidden and skipped directories aside.
+fn avtal_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut entries: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+    entries.sort();
+    for path in entries {
+        if out.len() >= MAX_WORKSPACE_FILES {
+            return;
+        }
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if name.starts_with('.') || SKIPPED_DIRECTORIES.contains(&name) {
+            continue;
+        }
+        if path.is_dir() {
+            avtal_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "avtal") {
+            out.push(path);
+        }
+    }
 }
 
 fn uri_path(uri: &Uri) -> Option<PathBuf> {
@@ -123,9 +156,63 @@ impl Workspace {
         Some(analysis)
     }
 
+    /// Analyses of every other file, open or in a workspace folder, that
+    /// includes the file `definition` and mentions `name`: the places a
+    /// definition can be referenced from besides `except`'s analysis. Files
+    /// that do not contain the name as text are skipped unread by the
+    /// checker (a reference always spells the name).
+    pub fn dependents(&mut self, definition: &Uri, name: &str, except: &Uri) -> Vec<Arc<Analysis>> {
+        let mut found = Vec::new();
+        let open: Vec<Uri> = self.documents.keys().cloned().collect();
+        for uri in &open {
+            let mentions = self
+                .documents
+                .get(uri)
+                .is_some_and(|d| d.text.contains(name));
+            if uri == except || !mentions {
+                continue;
+            }
+            if let Some(analysis) = self.analysis(uri)
+                && analysis.file_of(definition).is_some()
+            {
+                found.push(analysis);
+            }
+        }
+        let mut files = Vec::new();
+        for root in self.roots.clone() {
+            avtal_files(&root, &mut files);
+        }
+        for path in files {
+            let path = std::fs::canonicalize(&path).unwrap_or(path);
+            let Some(uri) = Uri::from_file_path(&path) else {
+                continue;
+            };
+            if &uri == except || self.documents.contains_key(&uri) {
+                continue;
+            }
+            let Ok(text) = std::fs::read_to_string(&path) else {
+                continue;
+            };
+            if !text.contains(name) {
+                continue;
+            }
+            let analysis = self.analyze_text(&uri, text);
+            if analysis.file_of(definition).is_some() {
+                found.push(Arc::new(analysis));
+            }
+        }
+        found
+    }
+
     /// Compile `root` with the stdlib and the modules it uses.
     fn analyze(&mut self, root: &Uri) -> Option<Analysis> {
-        let document = self.documents.get(root)?;
+        let text = self.documents.get(root)?.text.clone();
+        Some(self.analyze_text(root, text))
+    }
+
+    /// Compile `text`, the contents of `root`, with the stdlib and the
+    /// modules it uses.
+    fn analyze_text(&mut self, root: &Uri, text: String) -> Analysis {
         // Only the stdlib modules the document uses (transitively) are
         // compiled: the others cannot change its diagnostics (their names
         // are not in scope), and leaving them out keeps every keystroke
@@ -133,16 +220,17 @@ impl Workspace {
         let mut sources = Sources::new();
         let mut uris: Vec<Option<Uri>> = Vec::new();
         let root_path = uri_path(root);
+        let declared = declared_module(&text);
         let root_id = add_file(
             &mut sources,
             &mut uris,
             display_name(root, root_path.as_deref()),
-            document.text.clone(),
+            text,
             root.clone(),
         );
         let mut loaded_paths: HashSet<PathBuf> = root_path.iter().cloned().collect();
         let mut known: HashSet<String> = HashSet::new();
-        if let Some(name) = declared_module(&document.text) {
+        if let Some(name) = declared {
             known.insert(name);
         }
         // (file id, where it lives) of files whose uses are still to load.
@@ -185,12 +273,12 @@ impl Workspace {
             }
         }
         let compilation = compile_cached(&sources, &mut self.cache);
-        Some(Analysis {
+        Analysis {
             sources,
             compilation,
             uris,
             root: root_id,
-        })
+        }
     }
 
     /// An open document declaring `dotted`, else the first file on disk

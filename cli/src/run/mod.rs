@@ -10,9 +10,9 @@
 //! an unreadable file) stop it with exit code 1.
 
 mod fast;
-mod input;
-mod output;
-mod report;
+pub(crate) mod input;
+pub(crate) mod output;
+pub(crate) mod report;
 
 use std::fs::File;
 use std::path::Path;
@@ -201,14 +201,14 @@ fn run_general(
 }
 
 /// The entry point and the shapes of its input and output rows.
-struct Plan {
-    entry: FuncId,
-    input: DataType,
-    output: DataType,
+pub(crate) struct Plan {
+    pub entry: FuncId,
+    pub input: DataType,
+    pub output: DataType,
 }
 
 impl Plan {
-    fn new(program: &Program, entry: FuncId) -> Result<Plan, Failure> {
+    pub(crate) fn new(program: &Program, entry: FuncId) -> Result<Plan, Failure> {
         let function = program
             .function(entry)
             .ok_or_else(|| Failure::new("internal error: unknown entry point"))?;
@@ -252,8 +252,6 @@ impl Plan {
     }
 }
 
-/// The entry point to run: `--entry NAME`, else the only one in the file
-/// (or, when the file has none, the only one anywhere).
 fn format_from_extension(path: &Path) -> Option<DataFormat> {
     let ext = path.extension()?.to_str()?.to_ascii_lowercase();
     match ext.as_str() {
@@ -268,16 +266,25 @@ fn is_std(path: &Path) -> bool {
 }
 
 fn input_format(args: &RunArgs) -> Result<DataFormat, Failure> {
-    if let Some(format) = args.input_format {
+    input_format_of(&args.input, args.input_format)
+}
+
+/// The format of an input file: `explicit` (from `--input-format`), else
+/// CSV for stdin, else the extension's.
+pub(crate) fn input_format_of(
+    input: &Path,
+    explicit: Option<DataFormat>,
+) -> Result<DataFormat, Failure> {
+    if let Some(format) = explicit {
         return Ok(format);
     }
-    if is_std(&args.input) {
+    if is_std(input) {
         return Ok(DataFormat::Csv);
     }
-    format_from_extension(&args.input).ok_or_else(|| {
+    format_from_extension(input).ok_or_else(|| {
         Failure::new(format!(
             "cannot tell the format of {} from its extension",
-            display_path(&args.input)
+            display_path(input)
         ))
         .with_help("name it `.csv` or `.jsonl`, or say `--input-format csv|jsonl`")
     })
@@ -301,7 +308,7 @@ fn output_format(args: &RunArgs, input: DataFormat) -> Result<DataFormat, Failur
 
 /// Rows evaluated together: the compiled engine runs over a whole batch
 /// at once; memory stays bounded by the batch, whatever the input size.
-const BATCH: usize = 4096;
+pub(crate) const BATCH: usize = 4096;
 
 #[derive(Default)]
 struct Batch {
@@ -355,22 +362,27 @@ fn write_result(
     let result = match result {
         Ok(result) => result,
         Err(error) => {
-            let diagnostic = error.to_diagnostic();
-            let message = msg::DataMessage {
-                code: diagnostic.code,
-                message: format!(
-                    "{} ({})",
-                    diagnostic.message,
-                    sources.location(diagnostic.span)
-                ),
-                help: diagnostic.help,
-            };
+            let message = eval_error_message(sources, &error);
             return report.add_row(number, line, vec![RowError::new("", message)]);
         }
     };
     match output.write_row(&result)? {
         Ok(()) => Ok(()),
         Err(error) => report.add_row(number, line, vec![error]),
+    }
+}
+
+/// An evaluation error as a row message, with the place in the sources.
+pub(crate) fn eval_error_message(sources: &Sources, error: &EvalError) -> msg::DataMessage {
+    let diagnostic = error.to_diagnostic();
+    msg::DataMessage {
+        code: diagnostic.code,
+        message: format!(
+            "{} ({})",
+            diagnostic.message,
+            sources.location(diagnostic.span)
+        ),
+        help: diagnostic.help,
     }
 }
 
@@ -416,6 +428,6 @@ fn format_duration(elapsed: Duration, rows: u64) -> String {
 }
 
 /// Create a file for writing, with a clear error.
-fn create(path: &Path) -> Result<File, Failure> {
+pub(crate) fn create(path: &Path) -> Result<File, Failure> {
     File::create(path).map_err(|e| Failure::write(path, &e))
 }

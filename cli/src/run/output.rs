@@ -45,11 +45,11 @@ enum Kind {
 }
 
 /// One CSV column: a leaf of the output record.
-struct Column {
-    name: String,
+pub(crate) struct Column {
+    pub name: String,
     /// Field indices from the output record down to this value.
-    path: Vec<usize>,
-    ty: DataType,
+    pub path: Vec<usize>,
+    pub ty: DataType,
 }
 
 const BUFFER: usize = 1 << 16;
@@ -207,7 +207,12 @@ fn drain(
 }
 
 /// The leaves of a record type, depth first, with dotted names.
-fn flatten(ty: &DataType, prefix: &str, path: &mut Vec<usize>, columns: &mut Vec<Column>) {
+pub(crate) fn flatten(
+    ty: &DataType,
+    prefix: &str,
+    path: &mut Vec<usize>,
+    columns: &mut Vec<Column>,
+) {
     let Some(fields) = ty.record_fields() else {
         return;
     };
@@ -231,7 +236,7 @@ fn flatten(ty: &DataType, prefix: &str, path: &mut Vec<usize>, columns: &mut Vec
     }
 }
 
-fn field_at<'v>(value: &'v Value, path: &[usize]) -> Option<&'v Value> {
+pub(crate) fn field_at<'v>(value: &'v Value, path: &[usize]) -> Option<&'v Value> {
     path.iter().try_fold(value, |value, index| match value {
         Value::Record(fields) => fields.get(*index),
         _ => None,

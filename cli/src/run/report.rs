@@ -129,6 +129,14 @@ impl ErrorReport {
             )
         };
         let _ = writeln!(out, "error: {headline}");
+        out.push_str(&self.listing());
+        out
+    }
+
+    /// The first errors, one per line, and where the rest are (for a
+    /// summary with its own headline, as `avtal diff` prints).
+    pub fn listing(&self) -> String {
+        let mut out = String::new();
         let mut shown_errors = 0u64;
         for shown in &self.shown {
             match shown {

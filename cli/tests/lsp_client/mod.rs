@@ -149,6 +149,18 @@ impl Client {
         response
     }
 
+    /// `initialize` with a workspace folder, as editors send for an open
+    /// project.
+    pub fn initialize_in(&mut self, folder_uri: &str) -> Value {
+        let response = self.request(
+            "initialize",
+            json!({"processId": null, "rootUri": null, "capabilities": {},
+                   "workspaceFolders": [{"uri": folder_uri, "name": "project"}]}),
+        );
+        self.notify("initialized", json!({}));
+        response
+    }
+
     pub fn open(&mut self, uri: &str, text: &str) {
         self.notify(
             "textDocument/didOpen",

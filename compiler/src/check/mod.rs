@@ -86,6 +86,7 @@ pub fn check(sources: &Sources, modules: &[ast::Module]) -> (Program, Symbols, V
     let mut symbols = checker.symbols();
     symbols.references = std::mem::take(&mut checker.references);
     symbols.types = std::mem::take(&mut checker.types);
+    checker.program.sources = sources.clone();
     (checker.program, symbols, checker.diagnostics)
 }
 

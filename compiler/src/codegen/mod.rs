@@ -43,6 +43,16 @@ mod translate;
 )]
 mod tests;
 
+#[cfg(test)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "tests state their expectations with unwrap and indexing"
+)]
+mod generated_programs;
+
 pub use jit::{CompiledEntry, Evaluator};
 pub use layout::{Encoding, FieldSlot, RecordLayout, decode_value, encode_value};
 

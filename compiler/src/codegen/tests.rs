@@ -287,19 +287,19 @@ fn layouts_round_trip() {
 }
 
 /// A small deterministic generator (xorshift), so failures reproduce.
-struct Rng(u64);
+pub(super) struct Rng(pub(super) u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
+    pub(super) fn next(&mut self) -> u64 {
         self.0 ^= self.0 << 13;
         self.0 ^= self.0 >> 7;
         self.0 ^= self.0 << 17;
         self.0
     }
-    fn below(&mut self, n: u64) -> u64 {
+    pub(super) fn below(&mut self, n: u64) -> u64 {
         self.next() % n.max(1)
     }
-    fn range(&mut self, lo: i64, hi: i64) -> i64 {
+    pub(super) fn range(&mut self, lo: i64, hi: i64) -> i64 {
         let width = u64::try_from(i128::from(hi) - i128::from(lo)).unwrap();
         let offset = if width == u64::MAX {
             self.next()
@@ -312,7 +312,7 @@ impl Rng {
 
 /// A value for a slot: mostly ordinary, sometimes on a half-öre tie,
 /// negative, zero, huge or at the calendar's ends.
-fn generate(rng: &mut Rng, program: &Program, ty: &Type) -> Value {
+pub(super) fn generate(rng: &mut Rng, program: &Program, ty: &Type) -> Value {
     use crate::eval::Number;
     use rust_decimal::Decimal;
     let number = |m: i64, scale: u32| Value::Number(Number::from_decimal(Decimal::new(m, scale)));
@@ -355,17 +355,13 @@ fn generate(rng: &mut Rng, program: &Program, ty: &Type) -> Value {
 
 /// Generated records through both engines: identical results. Returns
 /// false when the entry point was not compiled.
-fn differential(program: &Program, entry: FuncId, cases: u64, label: &str) -> bool {
-    let mut evaluator = Evaluator::new(program, entry);
-    let Some(compiled) = evaluator.compiled() else {
-        eprintln!(
-            "{label}: interpreted ({})",
-            evaluator.not_compiled().unwrap()
-        );
-        return false;
+pub(super) fn differential(program: &Program, entry: FuncId, cases: u64, label: &str) -> bool {
+    let Some(layout) = Evaluator::new(program, entry)
+        .compiled()
+        .map(|c| c.input_layout().clone())
+    else {
+        return differential_records(program, entry, &[], label);
     };
-    let layout = compiled.input_layout().clone();
-    let interpreter = Interpreter::new(program);
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15 ^ u64::from(entry.0));
     let records: Vec<Value> = (0..cases)
         .map(|_| {
@@ -377,20 +373,43 @@ fn differential(program: &Program, entry: FuncId, cases: u64, label: &str) -> bo
             Value::Record(fields.into())
         })
         .collect();
+    differential_records(program, entry, &records, label)
+}
+
+/// `records` through both engines: identical results. Returns false when
+/// the entry point was not compiled.
+pub(super) fn differential_records(
+    program: &Program,
+    entry: FuncId,
+    records: &[Value],
+    label: &str,
+) -> bool {
+    let mut evaluator = Evaluator::new(program, entry);
+    if evaluator.compiled().is_none() {
+        eprintln!(
+            "{label}: interpreted ({})",
+            evaluator.not_compiled().unwrap()
+        );
+        return false;
+    }
+    let interpreter = Interpreter::new(program);
     let mut results = Vec::new();
-    evaluator.evaluate_batch(&records, &mut results);
-    let mut fallback = 0;
+    evaluator.evaluate_batch(records, &mut results);
+    let mut errors = 0;
     for (record, compiled) in records.iter().zip(&results) {
         let interpreted = interpreter.call(entry, std::slice::from_ref(record));
         if interpreted.is_err() {
-            fallback += 1;
+            errors += 1;
         }
         assert!(
             same(&interpreted, compiled),
             "{label}: {record:?}\n{interpreted:?}\n{compiled:?}"
         );
     }
-    eprintln!("{label}: {cases} records identical ({fallback} errors)");
+    eprintln!(
+        "{label}: {} records identical ({errors} errors)",
+        records.len()
+    );
     true
 }
 

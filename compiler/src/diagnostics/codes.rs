@@ -82,6 +82,8 @@ codes! {
     BadEnumValue = "E0603", Error, "an input cell names no variant of the field's enum";
     MalformedRow = "E0604", Error, "an input row is not valid CSV or JSON";
     UnknownEntry = "E0605", Error, "no `evaluate` entry point of that name";
+    UnknownCaseField = "E0606", Error, "a case given on the command line names a field its record does not have";
+    NoSuchRow = "E0607", Error, "a row number beyond the rows of the input";
 }
 
 impl Serialize for Code {

@@ -8,6 +8,7 @@
 //! date not after the given date. Arithmetic is `number.rs`, date moves
 //! are `calendar.rs`, builtins and aggregates are `builtins.rs`.
 //!
+//! With a trace, `if`, `match` and param lookups record their choice.
 //! Every error is reported at the span of the node where it happened.
 //! Locals and fields of locals are read in place, without cloning the
 //! records they sit in.
@@ -19,6 +20,7 @@ use rust_decimal::Decimal;
 
 use super::functions::{MAX_DEPTH, Machine};
 use super::number::{Number, NumberError};
+use super::trace::TraceEvent;
 use super::value::compare;
 use super::{At, EvalError, Value, calendar};
 use crate::check::storage_scale;
@@ -62,7 +64,7 @@ impl<'a, 'p> Machine<'a, 'p> {
                 cond,
                 then,
                 otherwise,
-            } => self.if_else(cond, then, otherwise),
+            } => self.if_else(cond, then, otherwise, span),
             ExprKind::Match {
                 scrutinee,
                 arms,
@@ -92,8 +94,13 @@ impl<'a, 'p> Machine<'a, 'p> {
         cond: &'p Expr,
         then: &'p Expr,
         otherwise: &'p Expr,
+        span: Span,
     ) -> Result<Value, EvalError> {
-        if self.eval_bool(cond)? {
+        let taken = self.eval_bool(cond)?;
+        if self.trace.is_some() {
+            self.record_event(TraceEvent::If { span, taken });
+        }
+        if taken {
             self.eval(then)
         } else {
             self.eval(otherwise)
@@ -222,7 +229,19 @@ impl<'a, 'p> Machine<'a, 'p> {
             .get(param.0 as usize)
             .ok_or_else(|| msg::internal(span, "a param that does not exist"))?;
         let n_started = timeline.partition_point(|(from, _)| *from <= date);
-        match n_started.checked_sub(1).and_then(|i| timeline.get(i)) {
+        let period = n_started.checked_sub(1);
+        let in_force = period.and_then(|i| timeline.get(i));
+        if self.trace.is_some() {
+            let value = in_force.map(|(_, value)| value.clone());
+            self.record_event(TraceEvent::Param {
+                param,
+                span,
+                at: date,
+                period: in_force.and(period),
+                value,
+            });
+        }
+        match in_force {
             Some((_, value)) => Ok(value.clone()),
             None => match timeline.first() {
                 Some((first, _)) => Err(msg::before_first_date(span, &info.name, date, *first)),
@@ -297,15 +316,26 @@ impl<'a, 'p> Machine<'a, 'p> {
         default: Option<&'p Expr>,
         span: Span,
     ) -> Result<Value, EvalError> {
-        let index = match self.eval(scrutinee)? {
-            Value::Variant(index) => index,
-            Value::Bool(b) => u32::from(b),
+        // Only the index is kept: a `Value` alive across the arm's `eval`
+        // would grow this recursive frame.
+        let (index, is_bool) = match self.eval(scrutinee)? {
+            Value::Variant(index) => (index, false),
+            Value::Bool(b) => (u32::from(b), true),
             other => return Err(wrong_kind(scrutinee.span, "an enum variant", &other)),
         };
-        for (variants, body) in arms {
-            if variants.contains(&index) {
-                return self.eval(body);
-            }
+        let arm = arms
+            .iter()
+            .position(|(variants, _)| variants.contains(&index));
+        if self.trace.is_some() {
+            let value = if is_bool {
+                Value::Bool(index == 1)
+            } else {
+                Value::Variant(index)
+            };
+            self.record_match(span, scrutinee, value, arm);
+        }
+        if let Some((_, body)) = arm.and_then(|i| arms.get(i)) {
+            return self.eval(body);
         }
         match default {
             Some(body) => self.eval(body),
@@ -314,6 +344,17 @@ impl<'a, 'p> Machine<'a, 'p> {
                 "a `match` without an arm for its value",
             )),
         }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn record_match(&mut self, span: Span, scrutinee: &Expr, value: Value, arm: Option<usize>) {
+        self.record_event(TraceEvent::Match {
+            span,
+            scrutinee: value,
+            ty: scrutinee.ty.clone(),
+            arm,
+        });
     }
 
     /// A field: read in place when the record is a local or a field of

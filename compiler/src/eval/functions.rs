@@ -5,13 +5,16 @@
 //! value stack holds every frame (a frame is `Function::n_locals` slots,
 //! parameters first), so a call pushes and truncates instead of
 //! allocating. The machine also counts nesting depth and stops with an
-//! error, not a stack overflow, past [`MAX_DEPTH`]. Expressions are walked
-//! in `expr.rs`; this module does not look inside them.
+//! error, not a stack overflow, past [`MAX_DEPTH`]. When it carries a
+//! [`Trace`], it records calls, table rows and requirements there.
+//! Expressions are walked in `expr.rs`; this module does not look inside
+//! them.
 
 use std::cmp::Ordering;
 use std::sync::Arc;
 
 use super::expr::stored;
+use super::trace::{Trace, TraceEvent};
 use super::value::{compare_const, format_value};
 use super::{AssertionFailure, At, EvalError, ExampleOutcome, Interpreter, Value};
 use crate::diagnostics::messages::eval as msg;
@@ -37,6 +40,9 @@ pub(super) struct Machine<'a, 'p> {
     pub(super) base: usize,
     /// Current nesting of `eval` calls and function calls.
     pub(super) depth: u32,
+    /// Where decisions are recorded, when someone asked (`explain`,
+    /// coverage); `None` on the fast path.
+    pub(super) trace: Option<&'a mut Trace>,
 }
 
 /// Placeholder for locals not yet bound (a `let` later in the body).
@@ -50,6 +56,15 @@ impl<'a, 'p> Machine<'a, 'p> {
             stack: Vec::with_capacity(64),
             base: 0,
             depth: 0,
+            trace: None,
+        }
+    }
+
+    /// A machine that records its decisions in `trace`.
+    pub(super) fn traced(interp: &'a Interpreter<'p>, trace: &'a mut Trace) -> Self {
+        Machine {
+            trace: Some(trace),
+            ..Machine::new(interp)
         }
     }
 
@@ -118,30 +133,75 @@ impl<'a, 'p> Machine<'a, 'p> {
             return Err(msg::too_deep(span, MAX_DEPTH));
         }
         let n_locals = (function.n_locals as usize).max(function.params.len());
+        if self.trace.is_some() {
+            self.record_enter(func, base, function.params.len(), span);
+        }
         self.stack.resize(base + n_locals, UNBOUND);
         let caller_base = std::mem::replace(&mut self.base, base);
         self.depth += 1;
         let result = match &function.body {
             Body::Expr(body) => self.eval(body),
-            Body::Table(rows) => self.table(function, rows, span),
+            Body::Table(rows) => self.table(func, function, rows, span),
             Body::Condition(requirements) => self.condition(func, requirements),
             Body::Limit(limit) => self.limit(limit),
         };
         self.depth -= 1;
         self.base = caller_base;
         self.stack.truncate(base);
+        if self.trace.is_some() {
+            self.record_event(TraceEvent::Exit {
+                func,
+                result: result.clone(),
+            });
+        }
         result
+    }
+
+    /// Append `event` to the trace. Out of line and cold, like the other
+    /// `record_*`: without a trace, evaluation pays only the `is_some` test
+    /// and its frames stay as small as before.
+    #[cold]
+    #[inline(never)]
+    pub(super) fn record_event(&mut self, event: TraceEvent) {
+        if let Some(trace) = self.trace.as_deref_mut() {
+            trace.push(event);
+        }
+    }
+
+    /// An `Enter` event with the `n_params` values from `base` on.
+    #[cold]
+    #[inline(never)]
+    fn record_enter(&mut self, func: FuncId, base: usize, n_params: usize, span: Span) {
+        let args = self
+            .stack
+            .get(base..base + n_params)
+            .unwrap_or(&[])
+            .to_vec();
+        self.record_event(TraceEvent::Enter {
+            func,
+            call_site: span,
+            args,
+        });
     }
 
     /// First row whose every cell accepts its input.
     fn table(
         &mut self,
+        func: FuncId,
         function: &'p Function,
         rows: &'p [TableRow],
         span: Span,
     ) -> Result<Value, EvalError> {
-        for row in rows {
-            if self.row_matches(row) {
+        for (row_idx, row) in rows.iter().enumerate() {
+            let failed_cell = self.first_failing_cell(row);
+            if self.trace.is_some() {
+                self.record_event(TraceEvent::Row {
+                    func,
+                    row: row_idx,
+                    failed_cell,
+                });
+            }
+            if failed_cell.is_none() {
                 return self.eval(&row.result);
             }
         }
@@ -157,9 +217,11 @@ impl<'a, 'p> Machine<'a, 'p> {
         Err(msg::no_table_row(span, &function.name, &inputs))
     }
 
-    fn row_matches(&self, row: &TableRow) -> bool {
-        row.cells.iter().enumerate().all(|(i, cell)| {
-            self.stack
+    /// The first cell that rejects its input; `None` when the row matches.
+    fn first_failing_cell(&self, row: &TableRow) -> Option<usize> {
+        row.cells.iter().enumerate().position(|(i, cell)| {
+            !self
+                .stack
                 .get(self.base + i)
                 .is_some_and(|input| cell_matches(cell, input))
         })
@@ -173,7 +235,15 @@ impl<'a, 'p> Machine<'a, 'p> {
     ) -> Result<Value, EvalError> {
         let mut failed = Vec::new();
         for (i, requirement) in requirements.iter().enumerate() {
-            if !self.eval_bool(&requirement.test)? {
+            let passed = self.eval_bool(&requirement.test)?;
+            if self.trace.is_some() {
+                self.record_event(TraceEvent::Requirement {
+                    func,
+                    index: i,
+                    passed,
+                });
+            }
+            if !passed {
                 let reason = self
                     .interp
                     .reasons

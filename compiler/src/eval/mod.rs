@@ -14,6 +14,9 @@
 //! check, read data or print: the input is a checked [`Program`] (programs
 //! with check errors are never run).
 //!
+//! [`Interpreter::call_traced`] and [`Interpreter::run_example_traced`] do
+//! the same and also record what they decided in a [`Trace`] (`trace.rs`).
+//!
 //! Code map: `expr.rs` walks expressions, `builtins.rs` holds builtins and
 //! aggregates, `functions.rs` calls functions (tables, conditions, limits)
 //! and runs examples, `value.rs` has [`Value`] and [`format_value`].
@@ -26,6 +29,7 @@ mod expr;
 mod functions;
 pub mod number;
 mod round;
+pub mod trace;
 mod value;
 mod wide;
 
@@ -108,6 +112,7 @@ use crate::source::Span;
 
 pub use calendar::{CalendarError, DateUnit};
 pub use number::{Number, NumberError};
+pub use trace::{Trace, TraceEvent};
 pub use value::{Value, compare, compare_const, format_value};
 
 /// An evaluation error: where it happened and what to say. Built only by
@@ -257,5 +262,20 @@ impl<'p> Interpreter<'p> {
     /// Run example `index` of `program.examples`.
     pub fn run_example(&self, index: usize) -> ExampleOutcome {
         functions::Machine::new(self).run_example(index)
+    }
+
+    /// [`Interpreter::call`], recording every decision in `trace`.
+    pub fn call_traced(
+        &self,
+        func: FuncId,
+        args: &[Value],
+        trace: &mut Trace,
+    ) -> Result<Value, EvalError> {
+        functions::Machine::traced(self, trace).call_with_values(func, args)
+    }
+
+    /// [`Interpreter::run_example`], recording every decision in `trace`.
+    pub fn run_example_traced(&self, index: usize, trace: &mut Trace) -> ExampleOutcome {
+        functions::Machine::traced(self, trace).run_example(index)
     }
 }

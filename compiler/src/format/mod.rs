@@ -4,11 +4,17 @@
 //! line by line, with a small lexer that knows texts in quotes and `//`
 //! comments (so brackets inside them do not count). It changes only
 //! whitespace, never a token or a comment:
-//! - each line is re-indented by two spaces per open bracket; a line that
-//!   starts with closing brackets is dedented by them; a top-level line that
+//! - each line is re-indented one step (two spaces) in from the line that
+//!   opened the innermost open bracket, however many brackets that line
+//!   opened; a line that starts with closing brackets goes back to the
+//!   indentation of the line that opened them; a top-level line that
 //!   continues an item (`source "…"`) is indented one step, while item
 //!   keywords, `=`, `{`, `}`, `|` and comments at the top level stay at
 //!   column 0 (the parser cuts files at column-0 item keywords);
+//! - an expression body opening brackets on a top-level `= …` line hangs
+//!   from the expression, two columns in; a line that continues the
+//!   expression above (it starts with a binary operator, `and`, `or`) or a
+//!   `requires` (`because`) goes one step further in;
 //! - trailing whitespace goes, line ends become `\n`, runs of blank lines
 //!   become one, blank lines at the start and end go, and one blank line
 //!   separates top-level items (consecutive `use` lines stay together);
@@ -86,11 +92,29 @@ fn item_keyword(line: &str) -> Option<&'static str> {
         .find(|k| starts_with_word(line, k))
 }
 
-/// Bracket depth change of one line, and how many closing brackets it
-/// starts with. Texts in quotes and `//` comments are skipped.
-fn scan_line(line: &str) -> (i64, i64) {
-    let mut delta = 0i64;
-    let mut leading_closers = 0i64;
+/// Operators that, at the start of a line, continue the expression of the
+/// line before (the parser reads them so, `-` included).
+const CONTINUING_OPERATORS: &[&str] = &["==", "!=", "<", ">", "+", "-", "*", "/"];
+
+/// Whether a line continues the one before: a `because` after its
+/// `requires`, or a line that starts with a binary operator. Such lines go
+/// one step further in.
+fn continues_expression(line: &str) -> bool {
+    if line.starts_with("->") || line.starts_with("//") {
+        return false;
+    }
+    ["because", "and", "or"]
+        .iter()
+        .any(|word| starts_with_word(line, word))
+        || CONTINUING_OPERATORS.iter().any(|op| line.starts_with(op))
+}
+
+/// The brackets of one line: how many closing brackets it starts with,
+/// then every later bracket in order (`true` opens). Texts in quotes and
+/// `//` comments are skipped.
+fn scan_line(line: &str) -> (usize, Vec<bool>) {
+    let mut leading_closers = 0;
+    let mut later = Vec::new();
     let mut leading = true;
     let mut chars = line.chars().peekable();
     while let Some(c) = chars.next() {
@@ -110,25 +134,25 @@ fn scan_line(line: &str) -> (i64, i64) {
             '/' if chars.peek() == Some(&'/') => break,
             '(' | '[' | '{' => {
                 leading = false;
-                delta += 1;
+                later.push(true);
             }
-            ')' | ']' | '}' => {
-                delta -= 1;
-                if leading {
-                    leading_closers += 1;
-                }
-            }
+            ')' | ']' | '}' if leading => leading_closers += 1,
+            ')' | ']' | '}' => later.push(false),
             c if c.is_whitespace() => {}
             _ => leading = false,
         }
     }
-    (delta, leading_closers)
+    (leading_closers, later)
 }
 
 /// Format without the safety net (whitespace changes only).
 pub fn format_text(text: &str) -> String {
     let mut out: Vec<String> = Vec::new();
-    let mut depth = 0i64;
+    // For each open bracket, the indentation of the line that opened it:
+    // the lines inside hang one step (two spaces) further in, and the line
+    // that closes it goes back to the opener's indentation, however many
+    // brackets one line opens (`f(Record {` is one step, not two).
+    let mut openers: Vec<usize> = Vec::new();
     let mut pending_blank = false;
     // Whether the previous emitted line was a top-level comment or doc
     // line (the item after it belongs to it: no blank line between).
@@ -140,23 +164,34 @@ pub fn format_text(text: &str) -> String {
             pending_blank = !out.is_empty();
             continue;
         }
-        let (delta, closers) = scan_line(line);
-        let line_depth = (depth - closers).max(0);
+        let (closers, later) = scan_line(line);
+        let at_top_before = openers.is_empty();
+        let mut closed_to = None;
+        for _ in 0..closers {
+            closed_to = openers.pop().or(closed_to);
+        }
         let is_comment = line.starts_with("//");
         let keyword = item_keyword(line);
-        let top = line_depth == 0;
-        let indent = if !top {
-            line_depth * 2
-        } else if keyword.is_some()
-            || is_comment
-            || line.starts_with(['=', '{', '}', '|', '(', ')'])
-        {
-            0
-        } else {
-            2
+        let top = at_top_before;
+        let continuation = if continues_expression(line) { 2 } else { 0 };
+        let indent = match (closed_to, openers.last()) {
+            (Some(opener), _) => opener,
+            (None, Some(opener)) => opener + 2 + continuation,
+            (None, None) => {
+                if continuation > 0 {
+                    2 + continuation
+                } else if keyword.is_some()
+                    || is_comment
+                    || line.starts_with(['=', '{', '}', '|', '(', ')'])
+                {
+                    0
+                } else {
+                    2
+                }
+            }
         };
         let is_header = top && keyword == Some("use");
-        let starts_item = top && (keyword.is_some() || is_comment) && depth == 0;
+        let starts_item = top && (keyword.is_some() || is_comment);
         let use_after_use = is_header && previous_was_header;
         if starts_item && !out.is_empty() && !after_top_comment && !use_after_use {
             pending_blank = true;
@@ -165,13 +200,25 @@ pub fn format_text(text: &str) -> String {
             out.push(String::new());
         }
         pending_blank = false;
-        let indent = usize::try_from(indent).unwrap_or(0);
         out.push(format!("{}{}", " ".repeat(indent), line));
-        after_top_comment = top && is_comment && depth == 0;
+        after_top_comment = top && is_comment;
         if starts_item {
             previous_was_header = is_header;
         }
-        depth = (depth + delta).max(0);
+        // A body that opens brackets on a top-level `= …` line hangs from
+        // its expression, two columns in, not from the `=`.
+        let opener_indent = if top && line.starts_with('=') {
+            2
+        } else {
+            indent
+        };
+        for opens in later {
+            if opens {
+                openers.push(opener_indent);
+            } else {
+                openers.pop();
+            }
+        }
     }
     let mut result = out.join("\n");
     if !result.is_empty() {

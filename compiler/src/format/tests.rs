@@ -77,6 +77,17 @@ fn reindents_and_separates_items() {
     assert_eq!(format_source(text).unwrap(), expected);
 }
 
+/// The house layout of expression bodies: a body opened on a `= …` line
+/// hangs from the expression; one line opening two brackets is one step;
+/// lines that continue an expression or a `requires` go one step in.
+#[test]
+fn expression_bodies_hang_from_the_expression() {
+    let text = "rule f(a: Int) -> Int\n= if a > 1 {\na\n} else {\nmax(a,\nf(R {\nx: 1 })\n)\n}\n\ncondition c(a: Int)\n{\nrequires a > 1\nbecause \"skäl\"\n}\n\nrule g(a: Int) -> Bool\n= a > 1\nand a < 5\n";
+    let expected = "rule f(a: Int) -> Int\n= if a > 1 {\n    a\n  } else {\n    max(a,\n      f(R {\n        x: 1 })\n    )\n  }\n\ncondition c(a: Int)\n{\n  requires a > 1\n    because \"skäl\"\n}\n\nrule g(a: Int) -> Bool\n= a > 1\n    and a < 5\n";
+    assert_eq!(format_text(text), expected);
+    assert_eq!(format_text(expected), expected);
+}
+
 #[test]
 fn refuses_syntax_errors() {
     assert_eq!(

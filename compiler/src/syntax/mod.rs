@@ -24,5 +24,6 @@ mod parser_items;
 mod parser_scan;
 #[cfg(test)]
 mod parser_tests;
+mod spans;
 
-pub use parser::parse;
+pub use parser::{ChunkCache, parse, parse_cached};

@@ -12,6 +12,7 @@
 //! This module does not resolve names, check types or validate dates and
 //! numbers beyond their shape; the checker does.
 
+use std::collections::HashMap;
 use std::ops::Range;
 
 use pest::Parser;
@@ -20,6 +21,7 @@ use super::ast;
 use super::parser_error;
 use super::parser_items::{Builder, TopEntry};
 use super::parser_scan;
+use super::spans::SpansMut;
 use crate::diagnostics::Diagnostic;
 use crate::diagnostics::messages::syntax as msg;
 use crate::source::{FileId, Sources, Span};
@@ -52,6 +54,57 @@ const CHUNK_KEYWORDS: &[&str] = &[
 /// Parse one file. Never fails: returns the header and items that parsed
 /// and one diagnostic per broken chunk (plus literal diagnostics).
 pub fn parse(sources: &Sources, file: FileId) -> (ast::Module, Vec<Diagnostic>) {
+    parse_chunks(sources, file, None)
+}
+
+/// The parsed chunks of a file's previous text, by chunk text, so that an
+/// edit costs a pest run of the chunks it touched only. Trees are stored
+/// with spans relative to their chunk and moved into place when reused
+/// (a keystroke shifts every chunk below it).
+#[derive(Debug, Clone, Default)]
+pub struct ChunkCache {
+    chunks: HashMap<String, ParsedChunk>,
+}
+
+/// A chunk that parsed: its entries and the literal diagnostics its
+/// builder made, spans relative to the chunk's first byte.
+#[derive(Debug, Clone)]
+struct ParsedChunk {
+    entries: Vec<TopEntry>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl ParsedChunk {
+    /// Move every span to `file`, `offset` bytes further on.
+    fn place(mut self, file: FileId, offset: usize) -> ParsedChunk {
+        let delta = u32::try_from(offset).unwrap_or(u32::MAX);
+        let mut shift = |span: &mut Span| {
+            span.file = file;
+            span.start = span.start.saturating_add(delta);
+            span.end = span.end.saturating_add(delta);
+        };
+        self.entries.spans_mut(&mut shift);
+        self.diagnostics.spans_mut(&mut shift);
+        self
+    }
+}
+
+/// [`parse`], taking the chunks whose text is unchanged from `cache` and
+/// leaving in it the chunks of this text only (so it never grows beyond
+/// one file's worth). The result is identical to `parse`'s.
+pub fn parse_cached(
+    sources: &Sources,
+    file: FileId,
+    cache: &mut ChunkCache,
+) -> (ast::Module, Vec<Diagnostic>) {
+    parse_chunks(sources, file, Some(cache))
+}
+
+fn parse_chunks(
+    sources: &Sources,
+    file: FileId,
+    mut cache: Option<&mut ChunkCache>,
+) -> (ast::Module, Vec<Diagnostic>) {
     let text = sources.text(file);
     let mut module = ast::Module {
         file,
@@ -61,6 +114,10 @@ pub fn parse(sources: &Sources, file: FileId) -> (ast::Module, Vec<Diagnostic>) 
     };
     let mut diagnostics = Vec::new();
     let mut order = HeaderOrder::default();
+    let mut previous = cache
+        .as_deref_mut()
+        .map(|cache| std::mem::take(&mut cache.chunks))
+        .unwrap_or_default();
     for chunk in split_chunks(text) {
         let Some(chunk_text) = text.get(chunk.clone()) else {
             continue;
@@ -68,26 +125,60 @@ pub fn parse(sources: &Sources, file: FileId) -> (ast::Module, Vec<Diagnostic>) 
         if is_trivia(chunk_text) {
             continue;
         }
-        if let Some(at) = parser_scan::nesting_overflow(chunk_text, MAX_BRACKET_DEPTH) {
-            let start = chunk.start.saturating_add(at);
-            diagnostics.push(msg::too_deeply_nested(
-                Span::new(file, start, start.saturating_add(1)),
-                MAX_BRACKET_DEPTH,
-            ));
-            continue;
-        }
-        match AvtalParser::parse(Rule::chunk_file, chunk_text) {
-            Ok(pairs) => {
-                let mut builder = Builder::new(file, chunk.start, &mut diagnostics);
-                let entries = builder.chunk(pairs);
-                for entry in entries {
-                    order.place(entry, &mut module, &mut diagnostics);
+        let reused = previous.remove(chunk_text).or_else(|| {
+            // The same text twice in one file (two identical examples).
+            cache
+                .as_deref()
+                .and_then(|cache| cache.chunks.get(chunk_text).cloned())
+        });
+        let parsed = match reused {
+            Some(parsed) => parsed,
+            None => match parse_chunk(text, file, chunk.clone()) {
+                Ok(parsed) => parsed,
+                Err(diagnostic) => {
+                    diagnostics.push(diagnostic);
+                    continue;
                 }
-            }
-            Err(err) => diagnostics.push(parser_error::diagnose(text, file, chunk, &err)),
+            },
+        };
+        if let Some(cache) = cache.as_deref_mut() {
+            cache.chunks.insert(chunk_text.to_string(), parsed.clone());
+        }
+        let ParsedChunk {
+            entries,
+            diagnostics: mut literal_diagnostics,
+        } = parsed.place(file, chunk.start);
+        diagnostics.append(&mut literal_diagnostics);
+        for entry in entries {
+            order.place(entry, &mut module, &mut diagnostics);
         }
     }
     (module, diagnostics)
+}
+
+/// Run pest and the AST builder on one chunk, spans relative to the chunk.
+/// A chunk that does not parse gives its diagnostic (absolute spans).
+fn parse_chunk(text: &str, file: FileId, chunk: Range<usize>) -> Result<ParsedChunk, Diagnostic> {
+    let chunk_text = text.get(chunk.clone()).unwrap_or_default();
+    if let Some(at) = parser_scan::nesting_overflow(chunk_text, MAX_BRACKET_DEPTH) {
+        let start = chunk.start.saturating_add(at);
+        return Err(msg::too_deeply_nested(
+            Span::new(file, start, start.saturating_add(1)),
+            MAX_BRACKET_DEPTH,
+        ));
+    }
+    match AvtalParser::parse(Rule::chunk_file, chunk_text) {
+        Ok(pairs) => {
+            let mut diagnostics = Vec::new();
+            let mut builder = Builder::new(file, 0, &mut diagnostics);
+            let entries = builder.chunk(pairs);
+            Ok(ParsedChunk {
+                entries,
+                diagnostics,
+            })
+        }
+        Err(err) => Err(parser_error::diagnose(text, file, chunk, &err)),
+    }
 }
 
 /// Enforces "`module` first, then `use` lines, then items" across chunks.

@@ -18,6 +18,7 @@ use crate::source::{FileId, Span};
 const MAX_TYPE_DEPTH: usize = 16;
 
 /// One top-level entry of a chunk.
+#[derive(Debug, Clone)]
 pub(super) enum TopEntry {
     Module(ast::Path),
     Use(ast::Use),

@@ -329,3 +329,26 @@ pub fn unusable_entry(name: &str, reason: &str) -> DataMessage {
     )
     .help("an entry point takes one record (the input row) and returns a record (the output row)")
 }
+
+/// `avtal explain --case`: a key that is no field of the input record.
+pub fn unknown_case_field(field: &str, record: &str, fields: &[String]) -> DataMessage {
+    let message = DataMessage::new(
+        Code::UnknownCaseField,
+        format!("the case names `{field}`, which is not a field of `{record}`"),
+    );
+    match crate::check::closest_name(field, fields.iter().map(String::as_str)) {
+        Some(close) => message.help(format!("did you mean `{close}`?")),
+        None => message.help(format!("the fields are {}", quoted_list(fields))),
+    }
+}
+
+/// `avtal explain --row N` beyond the last data row.
+pub fn no_such_row(row: u64, rows: u64) -> DataMessage {
+    let counted = match rows {
+        0 => "the input has no data rows".to_string(),
+        1 => "the input has 1 data row".to_string(),
+        n => format!("the input has {n} data rows"),
+    };
+    DataMessage::new(Code::NoSuchRow, format!("there is no row {row}: {counted}"))
+        .help("rows count from 1, the CSV header not included, as `avtal run` numbers them")
+}
