@@ -41,8 +41,11 @@ const BUFFER: usize = 1 << 16;
 
 impl Input {
     pub fn open(path: &Path, format: DataFormat, record: &DataType) -> Result<Input, Failure> {
-        let (reader, size): (Box<dyn Read>, Option<u64>) = if path.as_os_str() == "-" {
-            (Box::new(io::stdin().lock()), None)
+        // `Send`, so that the compiled engine can read on its own thread
+        // (`fast.rs`); the CSV and JSON readers read in large blocks, so
+        // locking stdin per read costs nothing.
+        let (reader, size): (Box<dyn Read + Send>, Option<u64>) = if path.as_os_str() == "-" {
+            (Box::new(io::stdin()), None)
         } else {
             let file = File::open(path).map_err(|e| Failure::read(path, &e))?;
             let size = file.metadata().ok().map(|m| m.len());
@@ -74,7 +77,7 @@ impl Input {
     /// Bytes read so far.
     pub fn position(&self) -> u64 {
         match &self.rows {
-            Rows::Csv(rows) => rows.reader.position().byte(),
+            Rows::Csv(rows) => rows.position(),
             Rows::Jsonl(rows) => rows.bytes,
         }
     }
@@ -86,10 +89,24 @@ impl Input {
             Rows::Jsonl(rows) => rows.next_row(&self.path),
         }
     }
+
+    pub fn is_csv(&self) -> bool {
+        matches!(self.rows, Rows::Csv(_))
+    }
+
+    /// The CSV reader itself and the input's path, for reading cells
+    /// straight into a layout; `Err(self)` for JSON Lines.
+    pub fn into_csv(self) -> Result<(CsvRows, PathBuf), Box<Input>> {
+        match self.rows {
+            Rows::Csv(rows) => Ok((rows, self.path)),
+            Rows::Jsonl(_) => Err(Box::new(self)),
+        }
+    }
 }
 
-struct CsvRows {
-    reader: csv::Reader<Box<dyn Read>>,
+/// CSV rows, one reused `ByteRecord` at a time.
+pub struct CsvRows {
+    reader: csv::Reader<Box<dyn Read + Send>>,
     record: csv::ByteRecord,
     /// For each input field: its name, type and column index.
     fields: Vec<(String, DataType, usize)>,
@@ -99,7 +116,11 @@ struct CsvRows {
 }
 
 impl CsvRows {
-    fn new(path: &Path, reader: Box<dyn Read>, record: &DataType) -> Result<CsvRows, Failure> {
+    fn new(
+        path: &Path,
+        reader: Box<dyn Read + Send>,
+        record: &DataType,
+    ) -> Result<CsvRows, Failure> {
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(true)
             // Rows with another number of cells are reported per row.
@@ -147,21 +168,65 @@ impl CsvRows {
     }
 
     fn next_row(&mut self, path: &Path) -> Result<Option<Row>, Failure> {
+        if !self.read(path)? {
+            return Ok(None);
+        }
+        let value = match self.cell_count_error() {
+            Some(error) => Err(vec![error]),
+            None => self.values(),
+        };
+        Ok(Some(Row {
+            number: self.row,
+            line: self.line(),
+            value,
+        }))
+    }
+
+    /// Read the next row into [`CsvRows::record`]; false at the end.
+    pub fn read(&mut self, path: &Path) -> Result<bool, Failure> {
         match self.reader.read_byte_record(&mut self.record) {
-            Ok(true) => {}
-            Ok(false) => return Ok(None),
-            Err(error) => return Err(csv_failure(path, &error)),
+            Ok(true) => {
+                self.row += 1;
+                Ok(true)
+            }
+            Ok(false) => Ok(false),
+            Err(error) => Err(csv_failure(path, &error)),
         }
-        self.row += 1;
-        let line = self.record.position().map_or(0, csv::Position::line);
-        if self.record.len() != self.header_len {
-            let error = RowError::new("", msg::cell_count(self.header_len, self.record.len()));
-            return Ok(Some(Row {
-                number: self.row,
-                line,
-                value: Err(vec![error]),
-            }));
-        }
+    }
+
+    /// The row last read.
+    pub fn record(&self) -> &csv::ByteRecord {
+        &self.record
+    }
+
+    /// Its number among the data rows, from 1.
+    pub fn number(&self) -> u64 {
+        self.row
+    }
+
+    /// Its line in the file, from 1.
+    pub fn line(&self) -> u64 {
+        self.record.position().map_or(0, csv::Position::line)
+    }
+
+    /// Bytes read so far.
+    pub fn position(&self) -> u64 {
+        self.reader.position().byte()
+    }
+
+    /// For each input field, in record order: its name, type and column.
+    pub fn fields(&self) -> &[(String, DataType, usize)] {
+        &self.fields
+    }
+
+    /// The error of a row with another number of cells than the header.
+    pub fn cell_count_error(&self) -> Option<RowError> {
+        (self.record.len() != self.header_len)
+            .then(|| RowError::new("", msg::cell_count(self.header_len, self.record.len())))
+    }
+
+    /// The row's value, or every problem in its cells (the general path).
+    pub fn values(&mut self) -> Result<Value, Vec<RowError>> {
         self.values.clear();
         let mut errors = Vec::new();
         for (name, ty, column) in &self.fields {
@@ -178,18 +243,13 @@ impl CsvRows {
                 Err(error) => errors.push(RowError::new(name, msg::cell(&error))),
             }
         }
-        let value = if errors.is_empty() {
+        if errors.is_empty() {
             Ok(Value::Record(
                 self.values.drain(..).collect::<Arc<[Value]>>(),
             ))
         } else {
             Err(errors)
-        };
-        Ok(Some(Row {
-            number: self.row,
-            line,
-            value,
-        }))
+        }
     }
 }
 
@@ -201,7 +261,7 @@ fn csv_failure(path: &Path, error: &csv::Error) -> Failure {
 }
 
 struct JsonRows {
-    reader: BufReader<Box<dyn Read>>,
+    reader: BufReader<Box<dyn Read + Send>>,
     record: DataType,
     buffer: Vec<u8>,
     line: u64,

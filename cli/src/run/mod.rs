@@ -9,6 +9,7 @@
 //! run goes on; setup problems (errors in the sources, a missing column,
 //! an unreadable file) stop it with exit code 1.
 
+mod fast;
 pub(crate) mod input;
 pub(crate) mod output;
 pub(crate) mod report;
@@ -17,10 +18,10 @@ use std::fs::File;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use avtal_compiler::codegen::Evaluator;
+use avtal_compiler::codegen::{CompiledEntry, Evaluator};
 use avtal_compiler::data::DataType;
 use avtal_compiler::diagnostics::messages::data as msg;
-use avtal_compiler::eval::{EvalError, Value};
+use avtal_compiler::eval::{EvalError, Interpreter, Value};
 use avtal_compiler::ir::{FuncId, Program};
 use avtal_compiler::{FileId, Sources};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -87,24 +88,64 @@ pub fn run(args: &RunArgs) -> Result<Status, Failure> {
     let mut report = ErrorReport::open(args.errors.as_deref())?;
     let progress = progress_bar(args, input.size());
 
-    let mut evaluator = match args.engine {
-        Engine::Jit => Evaluator::new(&compilation.program, plan.entry),
-        Engine::Interp => Evaluator::interpreted(&compilation.program, plan.entry),
-    };
     let started = Instant::now();
-    let mut rows: u64 = 0;
-    let mut batch = Batch::default();
-    while let Some(row) = input.next_row()? {
-        rows += 1;
-        batch.rows.push(row);
-        if batch.rows.len() == BATCH {
-            batch.flush(&mut evaluator, sources, &mut output, &mut report)?;
-            if let Some(bar) = &progress {
-                update_progress(bar, input.position(), rows, started.elapsed());
-            }
+    // The compiled engine on CSV input reads cells straight into the
+    // compiled layout (`fast.rs`); everything else takes the general path.
+    let compiled = match args.engine {
+        Engine::Jit if input.is_csv() => {
+            CompiledEntry::compile(&compilation.program, plan.entry).ok()
         }
-    }
-    batch.flush(&mut evaluator, sources, &mut output, &mut report)?;
+        _ => None,
+    };
+    let rows = match compiled {
+        Some(compiled) => match input.into_csv() {
+            Ok((csv_rows, path)) => {
+                let interpreter = Interpreter::new(&compilation.program);
+                let setup = fast::Setup {
+                    compiled: &compiled,
+                    interpreter: &interpreter,
+                    entry: plan.entry,
+                    sources,
+                    input_type: &plan.input,
+                    output_type: &plan.output,
+                };
+                fast::run(
+                    &setup,
+                    csv_rows,
+                    path,
+                    &mut output,
+                    &mut report,
+                    progress.as_ref(),
+                )?
+            }
+            Err(input) => {
+                let mut input = *input;
+                let mut evaluator = Evaluator::new(&compilation.program, plan.entry);
+                run_general(
+                    &mut input,
+                    &mut evaluator,
+                    sources,
+                    &mut output,
+                    &mut report,
+                    progress.as_ref(),
+                )?
+            }
+        },
+        None => {
+            let mut evaluator = match args.engine {
+                Engine::Jit => Evaluator::new(&compilation.program, plan.entry),
+                Engine::Interp => Evaluator::interpreted(&compilation.program, plan.entry),
+            };
+            run_general(
+                &mut input,
+                &mut evaluator,
+                sources,
+                &mut output,
+                &mut report,
+                progress.as_ref(),
+            )?
+        }
+    };
     output.finish()?;
     report.finish()?;
     if let Some(bar) = &progress {
@@ -130,6 +171,33 @@ pub fn run(args: &RunArgs) -> Result<Status, Failure> {
         eprint!("{}", report.summary(rows, &destination));
         Ok(Status::RowsFailed)
     }
+}
+
+/// Read, evaluate and write every row through interpreter values; returns
+/// how many rows there were.
+fn run_general(
+    input: &mut Input,
+    evaluator: &mut Evaluator<'_>,
+    sources: &Sources,
+    output: &mut Output,
+    report: &mut ErrorReport,
+    progress: Option<&ProgressBar>,
+) -> Result<u64, Failure> {
+    let started = Instant::now();
+    let mut rows: u64 = 0;
+    let mut batch = Batch::default();
+    while let Some(row) = input.next_row()? {
+        rows += 1;
+        batch.rows.push(row);
+        if batch.rows.len() == BATCH {
+            batch.flush(evaluator, sources, output, report)?;
+            if let Some(bar) = progress {
+                update_progress(bar, input.position(), rows, started.elapsed());
+            }
+        }
+    }
+    batch.flush(evaluator, sources, output, report)?;
+    Ok(rows)
 }
 
 /// The entry point and the shapes of its input and output rows.

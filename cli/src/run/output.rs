@@ -6,8 +6,10 @@
 //! that cannot be written exactly (E0507) fails the row without leaving
 //! half a row in the output.
 
+use std::cell::RefCell;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 use avtal_compiler::data::{CellError, DataType, Problem};
 use avtal_compiler::diagnostics::messages::data as msg;
@@ -26,7 +28,12 @@ pub struct Output {
 
 enum Kind {
     Csv {
-        writer: Box<csv::Writer<Box<dyn Write>>>,
+        sink: BufWriter<Box<dyn Write>>,
+        /// Formats one row at a time (quoting as CSV needs) into its
+        /// `Vec`, which then goes to `sink`: so rows formatted here and
+        /// rows written as bytes (`write_bytes`) stay in order.
+        formatter: Box<csv::Writer<Formatted>>,
+        formatted: Formatted,
         columns: Vec<Column>,
         /// End offsets of each cell in `buffer`.
         ends: Vec<usize>,
@@ -63,14 +70,18 @@ impl Output {
             DataFormat::Csv => {
                 let mut columns = Vec::new();
                 flatten(record, "", &mut Vec::new(), &mut columns);
-                let mut writer = csv::WriterBuilder::new()
-                    .buffer_capacity(BUFFER)
-                    .from_writer(sink);
-                writer
+                let formatted = Formatted::default();
+                let mut formatter =
+                    Box::new(csv::WriterBuilder::new().from_writer(formatted.clone()));
+                let mut sink = BufWriter::with_capacity(BUFFER, sink);
+                formatter
                     .write_record(columns.iter().map(|c| c.name.as_bytes()))
                     .map_err(|e| csv_failure(&path, e))?;
+                drain(&mut formatter, &formatted, &mut sink, &path)?;
                 Kind::Csv {
-                    writer: Box::new(writer),
+                    sink,
+                    formatter,
+                    formatted,
                     columns,
                     ends: Vec::new(),
                 }
@@ -93,7 +104,9 @@ impl Output {
         self.buffer.clear();
         match &mut self.kind {
             Kind::Csv {
-                writer,
+                sink,
+                formatter,
+                formatted,
                 columns,
                 ends,
             } => {
@@ -114,9 +127,10 @@ impl Output {
                     start = end;
                     cell
                 });
-                writer
+                formatter
                     .write_record(cells)
                     .map_err(|e| csv_failure(&self.path, e))?;
+                drain(formatter, formatted, sink, &self.path)?;
             }
             Kind::Jsonl { writer, record } => {
                 if let Err(error) = record.write_json(value, &mut self.buffer) {
@@ -131,13 +145,65 @@ impl Output {
         Ok(Ok(()))
     }
 
+    /// True for CSV output, whose rows [`Output::write_bytes`] may write.
+    pub fn is_csv(&self) -> bool {
+        matches!(self.kind, Kind::Csv { .. })
+    }
+
+    /// Write rows formatted elsewhere (complete CSV lines), in order with
+    /// those written by [`Output::write_row`].
+    pub fn write_bytes(&mut self, bytes: &[u8]) -> Result<(), Failure> {
+        let sink: &mut dyn Write = match &mut self.kind {
+            Kind::Csv { sink, .. } => sink,
+            Kind::Jsonl { writer, .. } => writer,
+        };
+        sink.write_all(bytes)
+            .map_err(|e| Failure::write(&self.path, &e))
+    }
+
     pub fn finish(self) -> Result<(), Failure> {
         let path = self.path;
         match self.kind {
-            Kind::Csv { mut writer, .. } => writer.flush().map_err(|e| Failure::write(&path, &e)),
+            Kind::Csv { mut sink, .. } => sink.flush().map_err(|e| Failure::write(&path, &e)),
             Kind::Jsonl { mut writer, .. } => writer.flush().map_err(|e| Failure::write(&path, &e)),
         }
     }
+}
+
+/// The bytes the CSV formatter wrote and [`drain`] has not yet moved on.
+#[derive(Clone, Default)]
+struct Formatted(Rc<RefCell<Vec<u8>>>);
+
+impl Write for Formatted {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.0
+            .try_borrow_mut()
+            .map_err(io::Error::other)?
+            .extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Move what `formatter` wrote into `sink`.
+fn drain(
+    formatter: &mut csv::Writer<Formatted>,
+    formatted: &Formatted,
+    sink: &mut BufWriter<Box<dyn Write>>,
+    path: &Path,
+) -> Result<(), Failure> {
+    formatter.flush().map_err(|e| Failure::write(path, &e))?;
+    let mut bytes = formatted
+        .0
+        .try_borrow_mut()
+        .map_err(|_| Failure::new("internal error: the CSV formatter is busy"))?;
+    sink.write_all(&bytes)
+        .map_err(|e| Failure::write(path, &e))?;
+    bytes.clear();
+    Ok(())
 }
 
 /// The leaves of a record type, depth first, with dotted names.

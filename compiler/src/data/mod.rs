@@ -27,14 +27,18 @@
 //! Code map: this file holds [`DataType`] (a [`Type`] resolved for data)
 //! and its [`Kind`]; `cells.rs` reads CSV cells, `numbers.rs` reads exact
 //! decimal text, `json.rs` reads JSON values and rows, `format.rs` writes
-//! values as cell text or JSON, and `problems.rs` has [`CellError`] and what
-//! it is made of.
+//! values as cell text or JSON, `slots.rs` reads cells straight into a
+//! compiled record layout and writes result slots as cells (the fast path
+//! of `avtal run`), and `problems.rs` has [`CellError`] and what it is made
+//! of.
 
 mod cells;
+mod days;
 mod format;
 mod json;
 mod numbers;
 mod problems;
+mod slots;
 
 #[cfg(test)]
 #[allow(
@@ -52,6 +56,7 @@ use crate::types::Type;
 pub use format::write_json_string;
 pub use numbers::parse_decimal;
 pub use problems::{CellError, Expected, Found, Hint, Problem};
+pub use slots::{SlotReader, SlotWriter};
 
 /// A type resolved for reading and writing data: enum variant names and
 /// record fields are copied out of the [`Program`] once, so that per-cell

@@ -5,6 +5,7 @@
 mod cells;
 mod format;
 mod json;
+mod slots;
 
 use std::sync::Arc;
 
