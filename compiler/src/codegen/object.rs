@@ -206,8 +206,12 @@ pub fn build_library(
         };
         let input = RecordLayout::of(program, input_type)?;
         let output = RecordLayout::of(program, &function.ret)?;
+        // The C ABI has no texts: a text field, in or out, refuses the
+        // entry point (docs/aot.md).
+        super::jit::refuse_texts(&input)?;
+        super::jit::refuse_texts(&output)?;
         let c_name = c_identifier(&function.name);
-        let kernel = build(
+        let (kernel, _) = build(
             &mut module,
             program,
             function,
