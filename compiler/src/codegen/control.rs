@@ -11,6 +11,7 @@
 
 use cranelift_codegen::ir::{Block, BlockArg, InstBuilder, Value, condcodes::IntCC, types};
 
+use super::layout::TextPiece;
 use super::translate::{FunctionTranslator, Item, Piece, Result, Val};
 use super::{CodegenError, Failure};
 use crate::ir::{
@@ -32,7 +33,7 @@ enum Shape {
     /// concatenated rather than merged element by element.
     List(Vec<(bool, Shape)>, Option<Vec<usize>>),
     /// Possible pieces, as for lists.
-    Text(Vec<(bool, std::rc::Rc<str>)>, Option<Vec<usize>>),
+    Text(Vec<(bool, TextPiece)>, Option<Vec<usize>>),
     Absent,
 }
 
@@ -153,7 +154,7 @@ fn unite(shapes: Vec<Shape>) -> Result<Shape> {
                     _ => return Err(different()),
                 }
             }
-            let first_texts: Vec<std::rc::Rc<str>> = arms
+            let first_texts: Vec<TextPiece> = arms
                 .first()
                 .map(|pieces| pieces.iter().map(|(_, t)| t.clone()).collect())
                 .unwrap_or_default();

@@ -16,7 +16,7 @@ use crate::ir::{FuncId, Program};
 
 /// The compiled record function: `status = f(input, output)`.
 /// Per output field, the pieces of a text result (empty for other fields).
-pub(super) type OutputTexts = Vec<Vec<std::sync::Arc<str>>>;
+pub(super) type OutputTexts = Vec<Vec<super::layout::TextPiece>>;
 
 type RecordFn = unsafe extern "C" fn(*const u8, *mut u8) -> u8;
 
@@ -45,7 +45,6 @@ impl CompiledEntry {
         };
         let input = RecordLayout::of(program, input_ty)?;
         let output = RecordLayout::of(program, &function.ret)?;
-        refuse_texts(&input)?;
 
         // As cranelift-jit requires on x86-64 (CRATES.md §2).
         let isa = host_isa(false)?;
@@ -228,8 +227,8 @@ pub(super) fn build<M: Module>(
     Ok((id, output_texts))
 }
 
-/// Texts come into compiled code only as constants: an input record with
-/// a text field is interpreted.
+/// The C ABI has no texts: a library refuses an entry point with a text
+/// field, in or out.
 pub(super) fn refuse_texts(layout: &RecordLayout) -> Result<(), CodegenError> {
     match layout
         .fields
@@ -357,7 +356,7 @@ impl<'p> Evaluator<'p> {
                 let fields = (0..compiled.output.fields.len())
                     .map(|i| match compiled.output_texts.get(i) {
                         Some(pieces) if !pieces.is_empty() => {
-                            decode_text(&compiled.output, i, bytes, pieces)
+                            decode_text(&compiled.output, i, bytes, pieces, record)
                         }
                         _ => decode_value(&compiled.output, i, bytes),
                     })

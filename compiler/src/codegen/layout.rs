@@ -27,7 +27,8 @@ pub enum Encoding {
     Variant,
     /// A text result: a bit mask of the compile-time pieces that are
     /// present (bit `i` for piece `i` of the field's piece table, which
-    /// `CompiledEntry::output_texts` keeps). Output records only.
+    /// `CompiledEntry::output_texts` keeps). In an input record the slot
+    /// is unused (0): the code refers to the field by its index.
     Text,
 }
 
@@ -118,6 +119,9 @@ pub fn encode_value(
         (Encoding::Date, Value::Date(d)) => i64::from(d.num_days_from_ce()),
         (Encoding::Bool, Value::Bool(b)) => i64::from(*b),
         (Encoding::Variant, Value::Variant(v)) => i64::from(*v),
+        // The compiled code never reads an input text's slot: its pieces
+        // name the field, and the decoder reads the record.
+        (Encoding::Text, Value::Text(_)) => 0,
         _ => return Err(EncodeError::WrongValue),
     };
     let bytes = record
@@ -159,12 +163,24 @@ pub fn decode_value(layout: &RecordLayout, field_index: usize, record: &[u8]) ->
     }
 }
 
-/// Read a text result: the pieces whose bit is set in the slot, in order.
+/// One piece of a compiled text: a constant of the program, or a text
+/// field of the input record (by index), whose text the decoder takes
+/// from that record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TextPiece {
+    Const(std::sync::Arc<str>),
+    Input(usize),
+}
+
+/// Read a text result: the pieces whose bit is set in the slot, in order;
+/// input pieces come from `input`, the record the result was computed
+/// from.
 pub(super) fn decode_text(
     layout: &RecordLayout,
     field_index: usize,
     record: &[u8],
-    pieces: &[std::sync::Arc<str>],
+    pieces: &[TextPiece],
+    input: &Value,
 ) -> Value {
     let word = layout
         .fields
@@ -172,8 +188,18 @@ pub(super) fn decode_text(
         .map_or(0, |slot| read_word(record, slot.offset));
     let mut text = String::new();
     for (bit, piece) in pieces.iter().enumerate().take(63) {
-        if word & (1i64 << bit) != 0 {
-            text.push_str(piece);
+        if word & (1i64 << bit) == 0 {
+            continue;
+        }
+        match piece {
+            TextPiece::Const(constant) => text.push_str(constant),
+            TextPiece::Input(index) => {
+                if let Value::Record(fields) = input
+                    && let Some(Value::Text(t)) = fields.get(*index)
+                {
+                    text.push_str(t);
+                }
+            }
         }
     }
     Value::Text(std::sync::Arc::from(text))

@@ -18,11 +18,12 @@
 //! their failures are not recorded for absent elements), aggregates fold
 //! every element in order.
 
-use std::rc::Rc;
+use std::sync::Arc;
 
 use cranelift_codegen::ir::{InstBuilder, Value, types};
 
 use super::CodegenError;
+use super::layout::TextPiece;
 use super::translate::{FunctionTranslator, Item, Piece, Result, Val};
 use crate::ir::{Aggregate, BinOp, Expr, LocalId};
 use crate::types::Type;
@@ -35,7 +36,7 @@ pub(super) fn text_const(text: &str) -> Vec<Piece> {
     } else {
         vec![Piece {
             present: None,
-            text: Rc::from(text),
+            text: TextPiece::Const(Arc::from(text)),
         }]
     }
 }
@@ -312,15 +313,19 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
             return Err(CodegenError::Internal("a text compared with a non-text"));
         };
         let known = |pieces: &[Piece]| -> Option<String> {
-            pieces
-                .iter()
-                .all(|p| p.present.is_none())
-                .then(|| pieces.iter().map(|p| &*p.text).collect())
+            let mut text = String::new();
+            for piece in pieces {
+                match (&piece.present, &piece.text) {
+                    (None, TextPiece::Const(t)) => text.push_str(t),
+                    _ => return None,
+                }
+            }
+            Some(text)
         };
         let equal = match (known(&x), known(&y)) {
             (Some(a), Some(b)) => self.builder.ins().iconst(types::I8, i64::from(a == b)),
-            (Some(text), None) => self.spells(&y, &text),
-            (None, Some(text)) => self.spells(&x, &text),
+            (Some(text), None) => self.spells(&y, &text)?,
+            (None, Some(text)) => self.spells(&x, &text)?,
             (None, None) => {
                 return Err(CodegenError::Unsupported(
                     "comparing two texts that both depend on the run",
@@ -347,14 +352,19 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
     /// An `I8`: 1 when the present `pieces`, concatenated, are exactly
     /// `text`. `reach[k]` says the pieces so far spell `text[..k]`; only
     /// positions some choice of pieces can reach get code.
-    fn spells(&mut self, pieces: &[Piece], text: &str) -> Value {
+    fn spells(&mut self, pieces: &[Piece], text: &str) -> Result<Value> {
         let bytes = text.as_bytes();
         let mut reach: Vec<Option<Value>> = vec![None; bytes.len() + 1];
         if let Some(start) = reach.first_mut() {
             *start = Some(self.builder.ins().iconst(types::I8, 1));
         }
         for piece in pieces {
-            let t = piece.text.as_bytes();
+            let TextPiece::Const(t) = &piece.text else {
+                return Err(CodegenError::Unsupported(
+                    "comparing a text from the input record",
+                ));
+            };
+            let t = t.as_bytes();
             let mut next: Vec<Option<Value>> = vec![None; bytes.len() + 1];
             for (k, here) in reach.iter().enumerate() {
                 let Some(here) = *here else { continue };
@@ -376,9 +386,9 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
             }
             reach = next;
         }
-        match reach.last().copied().flatten() {
+        Ok(match reach.last().copied().flatten() {
             Some(v) => v,
             None => self.builder.ins().iconst(types::I8, 0),
-        }
+        })
     }
 }

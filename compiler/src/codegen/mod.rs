@@ -8,8 +8,8 @@
 //! first date, any run-time error) sets a per-record *fallback* status; the
 //! [`Evaluator`] then evaluates that record with the interpreter, which by
 //! construction gives the identical result or the identical error.
-//! Constructs that are never compiled (input texts, `Decimal` fields,
-//! comparing concatenated texts) make the whole entry point fall back at
+//! Constructs that are never compiled (`Decimal`, list or nested-record
+//! fields, comparing input texts) make the whole entry point fall back at
 //! compile time ([`CodegenError`]).
 //!
 //! Code map: `layout.rs` (record layouts, encoding values into them),
@@ -70,7 +70,7 @@ mod calendar_tests;
 
 pub use abi::{c_header, json_schema};
 pub use jit::{CompiledEntry, Evaluator};
-pub use layout::{Encoding, FieldSlot, RecordLayout, decode_value, encode_value};
+pub use layout::{Encoding, FieldSlot, RecordLayout, TextPiece, decode_value, encode_value};
 pub use object::{ABI_VERSION, AotEntry, AotLibrary, ErrorCode, build_library, c_identifier};
 
 /// Why compiled code gave up on a record: the kernel's status byte. The
@@ -132,7 +132,7 @@ pub enum CodegenError {
     /// The entry point does not take one record and return one record.
     NotAnEntryPoint,
     /// A field of the input or output record has a type the fixed layout
-    /// does not hold (input texts, lists, nested records, `Decimal`).
+    /// does not hold (lists, nested records, `Decimal`; texts in a library).
     UnsupportedField { field: String },
     /// A construct the compiled evaluator does not translate.
     Unsupported(&'static str),

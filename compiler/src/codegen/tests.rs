@@ -345,6 +345,11 @@ pub(super) fn generate(rng: &mut Rng, program: &Program, ty: &Type) -> Value {
             Value::Date(chrono::NaiveDate::from_num_days_from_ce_opt(days).unwrap())
         }
         Type::Bool => Value::Bool(rng.below(2) == 1),
+        Type::Text => {
+            let texts = ["", "C1", "grupp å", "; ", "ja"];
+            let index = usize::try_from(rng.below(texts.len() as u64)).unwrap();
+            Value::Text(texts[index].into())
+        }
         Type::Enum(id) => {
             let n = program.enum_info(*id).unwrap().variants.len() as u64;
             Value::Variant(u32::try_from(rng.below(n)).unwrap())
@@ -512,6 +517,31 @@ fn behorighet_compiles_with_reasons() {
         assert!(native_share(&compiled, program, 500) > 0.5, "{name}");
         assert!(differential(program, entry, cases(), name));
     }
+}
+
+/// A list of records built from the columns, aggregates over
+/// comprehensions and an input text passed to the output: compiled, and
+/// mostly computed natively.
+#[test]
+fn rd_rals_revision_compiles() {
+    let mut sources = Sources::new();
+    crate::stdlib::add_to(&mut sources);
+    sources.add(
+        "rd_rals_revision.avtal",
+        include_str!("../../../examples/rd_rals_revision.avtal"),
+    );
+    let compilation = crate::compile(&sources);
+    assert!(!compilation.has_errors(), "{:?}", compilation.diagnostics);
+    let program = &compilation.program;
+    let (entry, _) = program
+        .entry_points()
+        .find(|(_, f)| f.name == "Revisionsbelopp")
+        .unwrap();
+    let compiled = CompiledEntry::compile(program, entry).unwrap();
+    // About 0.43: 18 generated amounts per record, each sometimes huge
+    // enough to leave the `i64` fixed point.
+    assert!(native_share(&compiled, program, 500) > 0.3);
+    assert!(differential(program, entry, cases(), "Revisionsbelopp"));
 }
 
 /// Every `evaluate` entry point of examples/ (and its stdlib imports)

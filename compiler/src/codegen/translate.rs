@@ -20,7 +20,7 @@ use cranelift_codegen::ir::{InstBuilder, MemFlagsData, Value, condcodes::IntCC, 
 use cranelift_frontend::{FunctionBuilder, Variable};
 
 use super::calendar::{self, Part};
-use super::layout::{Encoding, RecordLayout};
+use super::layout::{Encoding, RecordLayout, TextPiece};
 use super::lists::text_const;
 use super::{CodegenError, Failure};
 use crate::ir::{BinOp, Builtin, Const, Expr, ExprKind, LocalId, Program, UnOp};
@@ -73,7 +73,7 @@ pub(super) struct Item {
 pub(super) struct Piece {
     /// `None`: always present; else an `I8`, 1 when the piece is there.
     pub(super) present: Option<Value>,
-    pub(super) text: std::rc::Rc<str>,
+    pub(super) text: TextPiece,
 }
 
 pub(super) struct FunctionTranslator<'a, 'b> {
@@ -89,7 +89,7 @@ pub(super) struct FunctionTranslator<'a, 'b> {
     pub(super) depth: u32,
     /// Per output field, the pieces of a text result (empty for others),
     /// filled by `store_record`: the decoder's table for the bit mask.
-    pub(super) output_texts: Vec<Vec<std::sync::Arc<str>>>,
+    pub(super) output_texts: Vec<Vec<TextPiece>>,
 }
 
 pub(super) type Result<T> = std::result::Result<T, CodegenError>;
@@ -101,7 +101,8 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
         let fields = layout
             .fields
             .iter()
-            .map(|slot| {
+            .enumerate()
+            .map(|(index, slot)| {
                 let offset = i32::try_from(slot.offset).unwrap_or(i32::MAX);
                 let word = self.builder.ins().load(types::I64, flags, base, offset);
                 match slot.encoding {
@@ -109,8 +110,11 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
                     Encoding::Date => Val::Date(word),
                     Encoding::Bool => Val::Bool(self.builder.ins().ireduce(types::I8, word)),
                     Encoding::Variant => Val::Variant(word),
-                    // Input texts are refused before translation.
-                    Encoding::Text => Val::Absent,
+                    // An input text is one piece naming its field.
+                    Encoding::Text => Val::Text(vec![Piece {
+                        present: None,
+                        text: TextPiece::Input(index),
+                    }]),
                 }
             })
             .collect();
@@ -173,7 +177,7 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
                 }
             };
             mask = self.builder.ins().bor(mask, word);
-            texts.push(std::sync::Arc::from(&*piece.text));
+            texts.push(piece.text);
         }
         if let Some(slot) = self.output_texts.get_mut(index) {
             *slot = texts;
