@@ -71,7 +71,9 @@ mod calendar_tests;
 pub use abi::{c_header, json_schema};
 pub use jit::{CompiledEntry, Evaluator};
 pub use layout::{Encoding, FieldSlot, RecordLayout, TextPiece, decode_value, encode_value};
-pub use object::{ABI_VERSION, AotEntry, AotLibrary, ErrorCode, build_library, c_identifier};
+pub use object::{
+    ABI_VERSION, AotEntry, AotLibrary, ErrorCode, build_library, c_identifier, library_supports,
+};
 
 /// Why compiled code gave up on a record: the kernel's status byte. The
 /// first failure met is the one reported, in the interpreter's order of
