@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use avtal_compiler::codegen::{self, CompiledEntry};
+use avtal_compiler::codegen::{self, library_supports};
 use avtal_compiler::ir::FuncId;
 
 use crate::loader;
@@ -98,7 +98,7 @@ fn choose_entries(
         let mut chosen = Vec::with_capacity(wanted.len());
         for name in wanted {
             let id = crate::entry::select_entry(compilation, &given, Some(name), "")?;
-            if let Err(error) = CompiledEntry::compile(program, id) {
+            if let Err(error) = library_supports(program, id) {
                 return Err(Failure::new(format!(
                     "entry point `{name}` cannot be compiled to native code: {error}"
                 ))
@@ -125,8 +125,8 @@ fn choose_entries(
     }
     let mut chosen = Vec::new();
     for (id, name) in in_file {
-        match CompiledEntry::compile(program, id) {
-            Ok(_) => chosen.push(id),
+        match library_supports(program, id) {
+            Ok(()) => chosen.push(id),
             Err(error) => eprintln!(
                 "warning: skipping entry point `{name}`: it cannot be compiled to native code ({error}); `avtal run` evaluates it"
             ),

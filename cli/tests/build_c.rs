@@ -501,6 +501,8 @@ fn field_strategy(program: &Program, ty: &Type, encoding: Encoding) -> BoxedStra
             };
             (0..n).boxed()
         }
+        // Libraries refuse entry points with text fields.
+        Encoding::Text => Just(0i64).boxed(),
     }
 }
 

@@ -396,6 +396,8 @@ fn field_schema(program: &Program, ty: &Type, encoding: Encoding, input: bool) -
         }
         Encoding::Bool => "{\"type\":\"int64\",\"values\":[0,1]}".to_string(),
         Encoding::Variant => "{\"type\":\"int64\",\"enum tag\":true}".to_string(),
+        // Libraries refuse text fields; kept total.
+        Encoding::Text => "{\"type\":\"int64\",\"text pieces\":true}".to_string(),
     };
     let decimal2 = "^-?[0-9]+(\\\\.[0-9]{1,2})?$";
     let shape = match ty {

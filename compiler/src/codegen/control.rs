@@ -2,70 +2,297 @@
 //! rules, tables, conditions and limits, and param timelines.
 //!
 //! Branches meet in a merge block whose parameters are the flattened
-//! leaves of the value. Each arm may give its numbers a different scale,
-//! and the common scale is only known once every arm is translated, so
-//! every arm first jumps to its own exit block carrying its raw leaves;
-//! the exit blocks then rescale to the common scale and jump to the merge.
+//! leaves of the value. Each arm may give its numbers a different scale
+//! and its lists and texts a different skeleton, and the merged shape is
+//! only known once every arm is translated, so every arm first jumps to
+//! its own exit block (its values dominate it); the exit blocks then bring
+//! the value to the merged shape (`unite`: numbers at the common scale,
+//! other arms' list elements absent) and jump to the merge.
 
 use cranelift_codegen::ir::{Block, BlockArg, InstBuilder, Value, condcodes::IntCC, types};
 
-use super::translate::{FunctionTranslator, Result, Val};
+use super::layout::TextPiece;
+use super::translate::{FunctionTranslator, Item, Piece, Result, Val};
 use super::{CodegenError, Failure};
 use crate::ir::{
     Body, Cell, CompareOp, Const, Expr, FuncId, LimitBody, ParamId, Requirement, TableRow,
 };
 use crate::types::Type;
 
-/// The shape of one leaf of a value, for merging arms.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Leaf {
+/// The shape of a merged value: the union of the arms' shapes.
+#[derive(Debug, Clone)]
+enum Shape {
+    /// A number at the arms' common scale.
     Num(u32),
     Bool,
     Date,
     Variant,
+    Record(Vec<Shape>),
+    /// Possible elements, `true` when presence is a run-time flag; with
+    /// the offset of each arm's elements when the arms' lists are
+    /// concatenated rather than merged element by element.
+    List(Vec<(bool, Shape)>, Option<Vec<usize>>),
+    /// Possible pieces, as for lists.
+    Text(Vec<(bool, TextPiece)>, Option<Vec<usize>>),
+    Absent,
 }
 
-fn leaves(value: &Val, out: &mut Vec<(Leaf, Value)>) {
+fn shape_of(value: &Val) -> Shape {
     match value {
-        Val::Num { v, scale } => out.push((Leaf::Num(*scale), *v)),
-        Val::Bool(v) => out.push((Leaf::Bool, *v)),
-        Val::Date(v) => out.push((Leaf::Date, *v)),
-        Val::Variant(v) => out.push((Leaf::Variant, *v)),
-        Val::Record(fields) => fields.iter().for_each(|f| leaves(f, out)),
-        // Arms are `plain`: no fraction reaches a merge.
-        Val::Absent | Val::Ratio { .. } => {}
+        Val::Num { scale, .. } | Val::Ratio { scale, .. } => Shape::Num(*scale),
+        Val::Bool(_) => Shape::Bool,
+        Val::Date(_) => Shape::Date,
+        Val::Variant(_) => Shape::Variant,
+        Val::Record(fields) => Shape::Record(fields.iter().map(shape_of).collect()),
+        Val::List(items) => Shape::List(
+            items
+                .iter()
+                .map(|item| (item.present.is_some(), shape_of(&item.value)))
+                .collect(),
+            None,
+        ),
+        Val::Text(pieces) => Shape::Text(
+            pieces
+                .iter()
+                .map(|piece| (piece.present.is_some(), piece.text.clone()))
+                .collect(),
+            None,
+        ),
+        Val::Absent => Shape::Absent,
     }
 }
 
-/// `template` with its leaves replaced, in order, by `values`.
-fn rebuild(template: &Val, values: &mut impl Iterator<Item = (Leaf, Value)>) -> Val {
-    match template {
-        Val::Record(fields) => Val::Record(fields.iter().map(|f| rebuild(f, values)).collect()),
-        Val::Absent => Val::Absent,
-        Val::Ratio { .. } => template.clone(),
-        _ => match values.next() {
-            Some((Leaf::Num(scale), v)) => Val::Num { v, scale },
-            Some((Leaf::Bool, v)) => Val::Bool(v),
-            Some((Leaf::Date, v)) => Val::Date(v),
-            Some((Leaf::Variant, v)) => Val::Variant(v),
-            // Shapes are checked before rebuilding; keeps this total.
-            None => template.clone(),
-        },
+/// The union of the arms' shapes. Lists (texts) with the same skeleton in
+/// every arm merge element by element; otherwise the merged list holds
+/// every arm's elements one after the other (arm `k`'s from offset `k` of
+/// the `Vec`), each present only when its arm ran.
+fn unite(shapes: Vec<Shape>) -> Result<Shape> {
+    let Some(first) = shapes.first().cloned() else {
+        return Err(CodegenError::Internal("a branch without arms"));
+    };
+    let n_arms = shapes.len();
+    Ok(match first {
+        Shape::Num(_) => {
+            let mut scale = 0;
+            for shape in &shapes {
+                match shape {
+                    Shape::Num(s) => scale = scale.max(*s),
+                    _ => return Err(different()),
+                }
+            }
+            Shape::Num(scale)
+        }
+        Shape::Bool | Shape::Date | Shape::Variant | Shape::Absent => {
+            let same = shapes
+                .iter()
+                .all(|s| std::mem::discriminant(s) == std::mem::discriminant(&first));
+            if !same {
+                return Err(different());
+            }
+            first
+        }
+        Shape::Record(fields) => {
+            let mut columns: Vec<Vec<Shape>> = vec![Vec::with_capacity(n_arms); fields.len()];
+            for shape in shapes {
+                match shape {
+                    Shape::Record(fs) if fs.len() == columns.len() => {
+                        for (column, f) in columns.iter_mut().zip(fs) {
+                            column.push(f);
+                        }
+                    }
+                    _ => return Err(different()),
+                }
+            }
+            Shape::Record(columns.into_iter().map(unite).collect::<Result<_>>()?)
+        }
+        Shape::List(..) => {
+            let mut arms = Vec::with_capacity(n_arms);
+            for shape in shapes {
+                match shape {
+                    Shape::List(items, _) => arms.push(items),
+                    _ => return Err(different()),
+                }
+            }
+            let len = arms.first().map_or(0, Vec::len);
+            let elementwise = arms.iter().all(|items| items.len() == len)
+                && (0..len).all(|i| {
+                    unite(
+                        arms.iter()
+                            .filter_map(|items| items.get(i).map(|(_, s)| s.clone()))
+                            .collect(),
+                    )
+                    .is_ok()
+                });
+            if elementwise {
+                let mut out = Vec::with_capacity(len);
+                for i in 0..len {
+                    let dynamic = arms
+                        .iter()
+                        .any(|items| items.get(i).is_some_and(|(d, _)| *d));
+                    let column = arms
+                        .iter()
+                        .filter_map(|items| items.get(i).map(|(_, s)| s.clone()))
+                        .collect();
+                    out.push((dynamic, unite(column)?));
+                }
+                Shape::List(out, None)
+            } else {
+                let mut offsets = Vec::with_capacity(n_arms);
+                let mut out = Vec::new();
+                for items in arms {
+                    offsets.push(out.len());
+                    out.extend(items.into_iter().map(|(_, s)| (true, s)));
+                }
+                Shape::List(out, Some(offsets))
+            }
+        }
+        Shape::Text(..) => {
+            let mut arms = Vec::with_capacity(n_arms);
+            for shape in shapes {
+                match shape {
+                    Shape::Text(pieces, _) => arms.push(pieces),
+                    _ => return Err(different()),
+                }
+            }
+            let first_texts: Vec<TextPiece> = arms
+                .first()
+                .map(|pieces| pieces.iter().map(|(_, t)| t.clone()).collect())
+                .unwrap_or_default();
+            let elementwise = arms.iter().all(|pieces| {
+                pieces.len() == first_texts.len()
+                    && pieces.iter().zip(&first_texts).all(|((_, a), b)| a == b)
+            });
+            if elementwise {
+                let out = first_texts
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, text)| {
+                        let dynamic = arms
+                            .iter()
+                            .any(|pieces| pieces.get(i).is_some_and(|(d, _)| *d));
+                        (dynamic, text)
+                    })
+                    .collect();
+                Shape::Text(out, None)
+            } else {
+                let mut offsets = Vec::with_capacity(n_arms);
+                let mut out = Vec::new();
+                for pieces in arms {
+                    offsets.push(out.len());
+                    out.extend(pieces.into_iter().map(|(_, t)| (true, t)));
+                }
+                Shape::Text(out, Some(offsets))
+            }
+        }
+    })
+}
+
+/// Where arm `arm`'s elements start in a merged list: 0 when merged
+/// element by element.
+fn arm_start(offsets: Option<&[usize]>, arm: usize) -> Option<usize> {
+    match offsets {
+        None => Some(0),
+        Some(offsets) => offsets.get(arm).copied(),
     }
+}
+
+fn different() -> CodegenError {
+    CodegenError::Unsupported("branches of different shapes")
+}
+
+fn leaf_types(shape: &Shape, out: &mut Vec<types::Type>) {
+    match shape {
+        Shape::Num(_) | Shape::Date | Shape::Variant => out.push(types::I64),
+        Shape::Bool => out.push(types::I8),
+        Shape::Record(fields) => fields.iter().for_each(|f| leaf_types(f, out)),
+        Shape::List(items, _) => {
+            for (dynamic, item) in items {
+                if *dynamic {
+                    out.push(types::I8);
+                }
+                leaf_types(item, out);
+            }
+        }
+        Shape::Text(pieces, _) => {
+            for (dynamic, _) in pieces {
+                if *dynamic {
+                    out.push(types::I8);
+                }
+            }
+        }
+        Shape::Absent => {}
+    }
+}
+
+/// A value of `shape` from the merge block's parameters, in order.
+fn rebuild(shape: &Shape, values: &mut impl Iterator<Item = Value>) -> Result<Val> {
+    let mut next = || {
+        values
+            .next()
+            .ok_or(CodegenError::Internal("a merge with too few parameters"))
+    };
+    Ok(match shape {
+        Shape::Num(scale) => Val::Num {
+            v: next()?,
+            scale: *scale,
+        },
+        Shape::Bool => Val::Bool(next()?),
+        Shape::Date => Val::Date(next()?),
+        Shape::Variant => Val::Variant(next()?),
+        Shape::Absent => Val::Absent,
+        Shape::Record(fields) => Val::Record(
+            fields
+                .iter()
+                .map(|f| rebuild(f, values))
+                .collect::<Result<_>>()?,
+        ),
+        Shape::List(items, _) => {
+            let mut out = Vec::with_capacity(items.len());
+            for (dynamic, item) in items {
+                let present = if *dynamic {
+                    Some(
+                        values
+                            .next()
+                            .ok_or(CodegenError::Internal("a merge with too few parameters"))?,
+                    )
+                } else {
+                    None
+                };
+                out.push(Item {
+                    present,
+                    value: rebuild(item, values)?,
+                });
+            }
+            Val::List(out)
+        }
+        Shape::Text(pieces, _) => {
+            let mut out = Vec::with_capacity(pieces.len());
+            for (dynamic, text) in pieces {
+                let present = if *dynamic {
+                    Some(
+                        values
+                            .next()
+                            .ok_or(CodegenError::Internal("a merge with too few parameters"))?,
+                    )
+                } else {
+                    None
+                };
+                out.push(Piece {
+                    present,
+                    text: text.clone(),
+                });
+            }
+            Val::Text(out)
+        }
+    })
 }
 
 fn block_args(values: &[Value]) -> Vec<BlockArg> {
     values.iter().map(|v| BlockArg::Value(*v)).collect()
 }
 
-fn value_type(leaf: Leaf) -> types::Type {
-    match leaf {
-        Leaf::Bool => types::I8,
-        _ => types::I64,
-    }
-}
-
-/// One translated arm: its exit block and the value's template.
+/// One translated arm: its exit block and its value, whose SSA values
+/// dominate the exit block (the arm's only way out).
 pub(super) struct Arm {
     exit: Block,
     template: Val,
@@ -73,85 +300,132 @@ pub(super) struct Arm {
 
 impl<'a, 'b> FunctionTranslator<'a, 'b> {
     /// End the current arm with `value`: jump to a fresh exit block.
-    fn finish_arm(&mut self, value: Val) -> Arm {
+    pub(super) fn finish_arm(&mut self, value: Val) -> Arm {
         let value = self.plain(value);
-        let mut flat = Vec::new();
-        leaves(&value, &mut flat);
         let exit = self.builder.create_block();
-        for (leaf, _) in &flat {
-            self.builder.append_block_param(exit, value_type(*leaf));
-        }
-        let values: Vec<Value> = flat.iter().map(|(_, v)| *v).collect();
-        self.builder.ins().jump(exit, &block_args(&values));
+        self.builder.ins().jump(exit, &[]);
         Arm {
             exit,
             template: value,
         }
     }
 
-    /// Join the arms at a new merge block, numbers at their common scale.
-    fn merge(&mut self, arms: Vec<Arm>) -> Result<Val> {
-        let Some(first) = arms.first() else {
-            return Err(CodegenError::Internal("a branch without arms"));
-        };
-        let mut shape = Vec::new();
-        leaves(&first.template, &mut shape);
-        let mut shape: Vec<Leaf> = shape.into_iter().map(|(leaf, _)| leaf).collect();
-        for arm in &arms {
-            let mut flat = Vec::new();
-            leaves(&arm.template, &mut flat);
-            if flat.len() != shape.len() {
-                return Err(CodegenError::Unsupported("branches of different shapes"));
-            }
-            for (common, (leaf, _)) in shape.iter_mut().zip(&flat) {
-                *common = match (*common, *leaf) {
-                    (Leaf::Num(x), Leaf::Num(y)) => Leaf::Num(x.max(y)),
-                    (x, y) if x == y => x,
-                    _ => return Err(CodegenError::Unsupported("branches of different shapes")),
-                };
-            }
-        }
+    /// Join the arms at a new merge block: numbers at their common scale,
+    /// lists and texts as the union of the arms' (`unite`).
+    pub(super) fn merge(&mut self, arms: Vec<Arm>) -> Result<Val> {
+        let shape = unite(arms.iter().map(|arm| shape_of(&arm.template)).collect())?;
+        let mut types_ = Vec::new();
+        leaf_types(&shape, &mut types_);
         let merge = self.builder.create_block();
-        for leaf in &shape {
-            self.builder.append_block_param(merge, value_type(*leaf));
+        for ty in &types_ {
+            self.builder.append_block_param(merge, *ty);
         }
-        let template = first.template.clone();
-        for arm in arms {
+        for (index, arm) in arms.into_iter().enumerate() {
             self.builder.switch_to_block(arm.exit);
             self.builder.seal_block(arm.exit);
-            let params: Vec<Value> = self.builder.block_params(arm.exit).to_vec();
-            let mut flat = Vec::new();
-            leaves(&arm.template, &mut flat);
-            let mut out = Vec::with_capacity(params.len());
-            for ((leaf, _), (param, common)) in flat.iter().zip(params.iter().zip(&shape)) {
-                let value = match (leaf, common) {
-                    (Leaf::Num(scale), Leaf::Num(target)) => {
-                        match self.rescale(
-                            Val::Num {
-                                v: *param,
-                                scale: *scale,
-                            },
-                            *target,
-                        )? {
-                            Val::Num { v, .. } => v,
-                            _ => *param,
-                        }
-                    }
-                    _ => *param,
-                };
-                out.push(value);
-            }
+            let mut out = Vec::with_capacity(types_.len());
+            self.project(index, Some(&arm.template), &shape, &mut out)?;
             self.builder.ins().jump(merge, &block_args(&out));
         }
         self.builder.switch_to_block(merge);
         self.builder.seal_block(merge);
         let params: Vec<Value> = self.builder.block_params(merge).to_vec();
-        let mut values = shape.into_iter().zip(params);
-        Ok(rebuild(&template, &mut values))
+        rebuild(&shape, &mut params.into_iter())
     }
 
+    /// The leaves of `value` (or zeros for `None`, an element of another
+    /// arm) in the merged `shape`.
+    fn project(
+        &mut self,
+        arm: usize,
+        value: Option<&Val>,
+        shape: &Shape,
+        out: &mut Vec<Value>,
+    ) -> Result<()> {
+        match (shape, value) {
+            (Shape::Num(target), Some(num @ Val::Num { .. })) => {
+                match self.rescale(num.clone(), *target)? {
+                    Val::Num { v, .. } => out.push(v),
+                    _ => return Err(CodegenError::Internal("a number that is not one")),
+                }
+            }
+            (Shape::Bool, Some(Val::Bool(v)))
+            | (Shape::Date, Some(Val::Date(v)))
+            | (Shape::Variant, Some(Val::Variant(v))) => out.push(*v),
+            (Shape::Num(_) | Shape::Date | Shape::Variant, None) => {
+                out.push(self.builder.ins().iconst(types::I64, 0))
+            }
+            (Shape::Bool, None) => out.push(self.builder.ins().iconst(types::I8, 0)),
+            (Shape::Absent, _) => {}
+            (Shape::Record(fields), Some(Val::Record(values))) if fields.len() == values.len() => {
+                for (field, value) in fields.iter().zip(values) {
+                    self.project(arm, Some(value), field, out)?;
+                }
+            }
+            (Shape::Record(fields), None) => {
+                for field in fields {
+                    self.project(arm, None, field, out)?;
+                }
+            }
+            (Shape::List(slots, offsets), value) => {
+                let items: &[Item] = match value {
+                    Some(Val::List(items)) => items,
+                    None => &[],
+                    Some(_) => return Err(CodegenError::Internal("a list that is not one")),
+                };
+                // Element by element when the skeletons agree, else this
+                // arm's elements sit at their place in the concatenation.
+                let start = arm_start(offsets.as_deref(), arm);
+                for (index, (dynamic, slot)) in slots.iter().enumerate() {
+                    let own = start
+                        .and_then(|s| index.checked_sub(s))
+                        .and_then(|i| items.get(i));
+                    if *dynamic {
+                        let present = match own {
+                            Some(Item {
+                                present: Some(p), ..
+                            }) => *p,
+                            Some(Item { present: None, .. }) => {
+                                self.builder.ins().iconst(types::I8, 1)
+                            }
+                            None => self.builder.ins().iconst(types::I8, 0),
+                        };
+                        out.push(present);
+                    }
+                    self.project(arm, own.map(|item| &item.value), slot, out)?;
+                }
+            }
+            (Shape::Text(slots, offsets), value) => {
+                let pieces: &[Piece] = match value {
+                    Some(Val::Text(pieces)) => pieces,
+                    None => &[],
+                    Some(_) => return Err(CodegenError::Internal("a text that is not one")),
+                };
+                let start = arm_start(offsets.as_deref(), arm);
+                for (index, (dynamic, _)) in slots.iter().enumerate() {
+                    let own = start
+                        .and_then(|s| index.checked_sub(s))
+                        .and_then(|i| pieces.get(i));
+                    if *dynamic {
+                        let present = match own {
+                            Some(Piece {
+                                present: Some(p), ..
+                            }) => *p,
+                            Some(Piece { present: None, .. }) => {
+                                self.builder.ins().iconst(types::I8, 1)
+                            }
+                            None => self.builder.ins().iconst(types::I8, 0),
+                        };
+                        out.push(present);
+                    }
+                }
+            }
+            _ => return Err(CodegenError::Internal("an arm that does not fit the merge")),
+        }
+        Ok(())
+    }
     /// Branch on `condition` (an `I8`) to two new blocks; returns them.
-    fn branch(&mut self, condition: Value) -> (Block, Block) {
+    pub(super) fn branch(&mut self, condition: Value) -> (Block, Block) {
         let yes = self.builder.create_block();
         let no = self.builder.create_block();
         self.builder.ins().brif(condition, yes, &[], no, &[]);
@@ -160,7 +434,7 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
         (yes, no)
     }
 
-    fn translate_bool(&mut self, expr: &'a Expr) -> Result<Value> {
+    pub(super) fn translate_bool(&mut self, expr: &'a Expr) -> Result<Value> {
         match self.translate_expr(expr)? {
             Val::Bool(b) => Ok(b),
             _ => Err(CodegenError::Internal("a condition that is not a bool")),
@@ -317,7 +591,7 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
         })
     }
 
-    fn select_val(&mut self, condition: Value, yes: Val, no: Val) -> Result<Val> {
+    pub(super) fn select_val(&mut self, condition: Value, yes: Val, no: Val) -> Result<Val> {
         let pick = |this: &mut Self, a: Value, b: Value| this.builder.ins().select(condition, a, b);
         Ok(match (yes, no) {
             (Val::Num { v: a, scale }, Val::Num { v: b, .. }) => Val::Num {
@@ -447,15 +721,22 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
         }
     }
 
-    /// Every requirement is evaluated; `.ok` when all hold. The failed
-    /// reasons (a list of texts) are not compiled.
+    /// Every requirement is evaluated; `.ok` when all hold, `.failed` the
+    /// reasons of those that do not, in order (a list of texts, each
+    /// present when its requirement failed).
     fn translate_condition(&mut self, requirements: &'a [Requirement]) -> Result<Val> {
         let mut ok = self.builder.ins().iconst(types::I8, 1);
+        let mut failed = Vec::with_capacity(requirements.len());
         for requirement in requirements {
             let holds = self.translate_bool(&requirement.test)?;
             ok = self.builder.ins().band(ok, holds);
+            let missing = self.builder.ins().bxor_imm_u(holds, 1);
+            failed.push(Item {
+                present: Some(missing),
+                value: Val::Text(super::lists::text_const(&requirement.reason)),
+            });
         }
-        Ok(Val::Record(vec![Val::Bool(ok), Val::Absent]))
+        Ok(Val::Record(vec![Val::Bool(ok), Val::List(failed)]))
     }
 
     /// `used`, `bound`, `room` and `violated`.

@@ -9,12 +9,15 @@ use cranelift_jit::{JITBuilder, JITModule};
 use cranelift_module::{Linkage, Module, default_libcall_names};
 
 use super::CodegenError;
-use super::layout::{RecordLayout, decode_value, encode_value};
+use super::layout::{RecordLayout, decode_text, decode_value, encode_value};
 use super::translate::FunctionTranslator;
 use crate::eval::{EvalError, Interpreter, Value};
 use crate::ir::{FuncId, Program};
 
 /// The compiled record function: `status = f(input, output)`.
+/// Per output field, the pieces of a text result (empty for other fields).
+pub(super) type OutputTexts = Vec<Vec<super::layout::TextPiece>>;
+
 type RecordFn = unsafe extern "C" fn(*const u8, *mut u8) -> u8;
 
 /// One compiled entry point. Owns its JIT memory and frees it on drop.
@@ -23,6 +26,8 @@ pub struct CompiledEntry {
     function: RecordFn,
     input: RecordLayout,
     output: RecordLayout,
+    /// Per output field, the pieces of a text result (`Encoding::Text`).
+    output_texts: OutputTexts,
 }
 
 fn cranelift<E: std::fmt::Display>(error: E) -> CodegenError {
@@ -53,7 +58,7 @@ impl CompiledEntry {
             &output,
             ("avtal_entry", Linkage::Export),
         ) {
-            Ok(id) => {
+            Ok((id, output_texts)) => {
                 module.finalize_definitions().map_err(cranelift)?;
                 let address = module.get_finalized_function(id);
                 // SAFETY: `address` is the finalized code of a function
@@ -66,6 +71,7 @@ impl CompiledEntry {
                     function,
                     input,
                     output,
+                    output_texts,
                 })
             }
             Err(error) => {
@@ -146,7 +152,7 @@ pub(super) fn build<M: Module>(
     input: &RecordLayout,
     output: &RecordLayout,
     (name, linkage): (&str, Linkage),
-) -> Result<cranelift_module::FuncId, CodegenError> {
+) -> Result<(cranelift_module::FuncId, OutputTexts), CodegenError> {
     let pointer = module.target_config().pointer_type();
     let mut signature = module.make_signature();
     signature.params.push(AbiParam::new(pointer));
@@ -160,6 +166,7 @@ pub(super) fn build<M: Module>(
     context.func.signature = signature;
     context.func.name = UserFuncName::user(0, id.as_u32());
     let mut builder_context = FunctionBuilderContext::new();
+    let output_texts;
     {
         let mut builder = FunctionBuilder::new(&mut context.func, &mut builder_context);
         let entry = builder.create_block();
@@ -182,6 +189,7 @@ pub(super) fn build<M: Module>(
             error,
             frames: Vec::new(),
             depth: 1,
+            output_texts: Vec::new(),
         };
         let record = translator.load_record(input, input_ptr);
         let mut frame = vec![None; (function.n_locals as usize).max(1)];
@@ -209,13 +217,29 @@ pub(super) fn build<M: Module>(
         // `store_record` may rescale (and so set `fail`) on the way.
         let failed = translator.status();
         translator.builder.ins().return_(&[failed]);
+        output_texts = std::mem::take(&mut translator.output_texts);
         translator.builder.finalize(module.target_config());
     }
     module
         .define_function(id, &mut context)
         .map_err(cranelift)?;
     module.clear_context(&mut context);
-    Ok(id)
+    Ok((id, output_texts))
+}
+
+/// The C ABI has no texts: a library refuses an entry point with a text
+/// field, in or out.
+pub(super) fn refuse_texts(layout: &RecordLayout) -> Result<(), CodegenError> {
+    match layout
+        .fields
+        .iter()
+        .find(|slot| slot.encoding == super::layout::Encoding::Text)
+    {
+        Some(slot) => Err(CodegenError::UnsupportedField {
+            field: slot.name.clone(),
+        }),
+        None => Ok(()),
+    }
 }
 
 /// Batches of records in, one result per record out: compiled code where
@@ -330,7 +354,12 @@ impl<'p> Evaluator<'p> {
         {
             if *state == 0 {
                 let fields = (0..compiled.output.fields.len())
-                    .map(|i| decode_value(&compiled.output, i, bytes))
+                    .map(|i| match compiled.output_texts.get(i) {
+                        Some(pieces) if !pieces.is_empty() => {
+                            decode_text(&compiled.output, i, bytes, pieces, record)
+                        }
+                        _ => decode_value(&compiled.output, i, bytes),
+                    })
                     .collect::<Vec<Value>>();
                 results.push(Ok(Value::Record(fields.into())));
             } else {

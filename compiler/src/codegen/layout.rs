@@ -3,7 +3,8 @@
 //! One 8-byte slot per scalar field, in declaration order: a number is its
 //! `i64` mantissa at the field's storage scale (money `30000.00` is
 //! `3000000`), a date its day number counted from 0001-01-01 (chrono's
-//! `num_days_from_ce`), a bool 0 or 1, an enum value its variant index.
+//! `num_days_from_ce`), a bool 0 or 1, an enum value its variant index, a
+//! text result the mask of its present pieces (`lists.rs`).
 //! Slots are little-endian native `i64`s and need no alignment (the code
 //! loads them with unaligned-safe flags), so a batch is a plain byte slice.
 
@@ -24,6 +25,11 @@ pub enum Encoding {
     Date,
     Bool,
     Variant,
+    /// A text result: a bit mask of the compile-time pieces that are
+    /// present (bit `i` for piece `i` of the field's piece table, which
+    /// `CompiledEntry::output_texts` keeps). In an input record the slot
+    /// is unused (0): the code refers to the field by its index.
+    Text,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,6 +87,7 @@ pub(super) fn encoding_of(ty: &Type) -> Option<Encoding> {
         Type::Date => Some(Encoding::Date),
         Type::Bool => Some(Encoding::Bool),
         Type::Enum(_) => Some(Encoding::Variant),
+        Type::Text => Some(Encoding::Text),
         // `Decimal` keeps a run-time scale; text and lists have no fixed size.
         _ => None,
     }
@@ -112,6 +119,9 @@ pub fn encode_value(
         (Encoding::Date, Value::Date(d)) => i64::from(d.num_days_from_ce()),
         (Encoding::Bool, Value::Bool(b)) => i64::from(*b),
         (Encoding::Variant, Value::Variant(v)) => i64::from(*v),
+        // The compiled code never reads an input text's slot: its pieces
+        // name the field, and the decoder reads the record.
+        (Encoding::Text, Value::Text(_)) => 0,
         _ => return Err(EncodeError::WrongValue),
     };
     let bytes = record
@@ -149,7 +159,50 @@ pub fn decode_value(layout: &RecordLayout, field_index: usize, record: &[u8]) ->
         ),
         Encoding::Bool => Value::Bool(word != 0),
         Encoding::Variant => Value::Variant(u32::try_from(word).unwrap_or(u32::MAX)),
+        Encoding::Text => Value::Text(std::sync::Arc::from("")),
     }
+}
+
+/// One piece of a compiled text: a constant of the program, or a text
+/// field of the input record (by index), whose text the decoder takes
+/// from that record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TextPiece {
+    Const(std::sync::Arc<str>),
+    Input(usize),
+}
+
+/// Read a text result: the pieces whose bit is set in the slot, in order;
+/// input pieces come from `input`, the record the result was computed
+/// from.
+pub(super) fn decode_text(
+    layout: &RecordLayout,
+    field_index: usize,
+    record: &[u8],
+    pieces: &[TextPiece],
+    input: &Value,
+) -> Value {
+    let word = layout
+        .fields
+        .get(field_index)
+        .map_or(0, |slot| read_word(record, slot.offset));
+    let mut text = String::new();
+    for (bit, piece) in pieces.iter().enumerate().take(63) {
+        if word & (1i64 << bit) == 0 {
+            continue;
+        }
+        match piece {
+            TextPiece::Const(constant) => text.push_str(constant),
+            TextPiece::Input(index) => {
+                if let Value::Record(fields) = input
+                    && let Some(Value::Text(t)) = fields.get(*index)
+                {
+                    text.push_str(t);
+                }
+            }
+        }
+    }
+    Value::Text(std::sync::Arc::from(text))
 }
 
 fn read_word(record: &[u8], offset: usize) -> i64 {

@@ -8,13 +8,15 @@
 //! first date, any run-time error) sets a per-record *fallback* status; the
 //! [`Evaluator`] then evaluates that record with the interpreter, which by
 //! construction gives the identical result or the identical error.
-//! Constructs that are never compiled (lists, text, `Decimal`) make the
-//! whole entry point fall back at compile time ([`CodegenError`]).
+//! Constructs that are never compiled (`Decimal`, list or nested-record
+//! fields, comparing input texts) make the whole entry point fall back at
+//! compile time ([`CodegenError`]).
 //!
 //! Code map: `layout.rs` (record layouts, encoding values into them),
 //! `translate.rs` (the `FunctionTranslator`: one `translate_expr` match),
 //! `control.rs` (branches, calls, tables, conditions, limits), `numeric.rs`
-//! (scaled fixed-point arithmetic and `round`), `ratio.rs` (exact
+//! (scaled fixed-point arithmetic and `round`), `lists.rs` (lists with a
+//! compile-time bound, aggregates, texts as pieces), `ratio.rs` (exact
 //! quotients with a run-time denominator), `calendar.rs` (date arithmetic
 //! emitted inline), `jit.rs` (the module, [`CompiledEntry`] and
 //! [`Evaluator`]), `object.rs` (an object file with C-ABI entry points for
@@ -30,6 +32,7 @@ pub mod calendar;
 mod control;
 mod jit;
 mod layout;
+mod lists;
 mod numeric;
 mod object;
 mod ratio;
@@ -67,8 +70,10 @@ mod calendar_tests;
 
 pub use abi::{c_header, json_schema};
 pub use jit::{CompiledEntry, Evaluator};
-pub use layout::{Encoding, FieldSlot, RecordLayout, decode_value, encode_value};
-pub use object::{ABI_VERSION, AotEntry, AotLibrary, ErrorCode, build_library, c_identifier};
+pub use layout::{Encoding, FieldSlot, RecordLayout, TextPiece, decode_value, encode_value};
+pub use object::{
+    ABI_VERSION, AotEntry, AotLibrary, ErrorCode, build_library, c_identifier, library_supports,
+};
 
 /// Why compiled code gave up on a record: the kernel's status byte. The
 /// first failure met is the one reported, in the interpreter's order of
@@ -129,7 +134,7 @@ pub enum CodegenError {
     /// The entry point does not take one record and return one record.
     NotAnEntryPoint,
     /// A field of the input or output record has a type the fixed layout
-    /// does not hold (text, lists, nested records, `Decimal`).
+    /// does not hold (lists, nested records, `Decimal`; texts in a library).
     UnsupportedField { field: String },
     /// A construct the compiled evaluator does not translate.
     Unsupported(&'static str),

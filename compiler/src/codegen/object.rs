@@ -182,9 +182,24 @@ fn cranelift<E: std::fmt::Display>(error: E) -> CodegenError {
     CodegenError::Cranelift(error.to_string())
 }
 
+/// Whether a shared library can hold `entry`: the JIT compiles it and
+/// its records have no text field (the C ABI has no texts). The error
+/// says why not.
+pub fn library_supports(program: &Program, entry: FuncId) -> Result<(), CodegenError> {
+    super::CompiledEntry::compile(program, entry)?;
+    let function = program
+        .function(entry)
+        .ok_or(CodegenError::Internal("an entry point that does not exist"))?;
+    let [(_, input_type)] = function.params.as_slice() else {
+        return Err(CodegenError::NotAnEntryPoint);
+    };
+    super::jit::refuse_texts(&RecordLayout::of(program, input_type)?)?;
+    super::jit::refuse_texts(&RecordLayout::of(program, &function.ret)?)
+}
+
 /// Compile `entries` (each one record in, one out) into one object file
 /// named `library`. The first entry that cannot be compiled fails the
-/// whole object; check entries one by one with [`super::CompiledEntry`]
+/// whole object; check entries one by one with [`library_supports`]
 /// first to skip those.
 pub fn build_library(
     program: &Program,
@@ -206,8 +221,12 @@ pub fn build_library(
         };
         let input = RecordLayout::of(program, input_type)?;
         let output = RecordLayout::of(program, &function.ret)?;
+        // The C ABI has no texts: a text field, in or out, refuses the
+        // entry point (docs/aot.md).
+        super::jit::refuse_texts(&input)?;
+        super::jit::refuse_texts(&output)?;
         let c_name = c_identifier(&function.name);
-        let kernel = build(
+        let (kernel, _) = build(
             &mut module,
             program,
             function,

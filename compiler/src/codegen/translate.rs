@@ -20,7 +20,8 @@ use cranelift_codegen::ir::{InstBuilder, MemFlagsData, Value, condcodes::IntCC, 
 use cranelift_frontend::{FunctionBuilder, Variable};
 
 use super::calendar::{self, Part};
-use super::layout::{Encoding, RecordLayout};
+use super::layout::{Encoding, RecordLayout, TextPiece};
+use super::lists::text_const;
 use super::{CodegenError, Failure};
 use crate::ir::{BinOp, Builtin, Const, Expr, ExprKind, LocalId, Program, UnOp};
 use crate::types::Type;
@@ -48,9 +49,31 @@ pub(super) enum Val {
     Ratio { num: Value, den: Value, scale: u32 },
     /// A record, an `Eligibility` or a `LimitCheck`, field by field.
     Record(Vec<Val>),
-    /// A value the compiled code does not hold (an `Eligibility`'s list of
-    /// failed reasons); using it is a compile-time `Unsupported`.
+    /// A list whose length is bounded at compile time (`lists.rs`): its
+    /// possible elements in order, each present statically or by an `I8`.
+    List(Vec<Item>),
+    /// A text made of compile-time pieces, each present statically or by
+    /// an `I8` (`lists.rs`); the value is the present pieces concatenated.
+    Text(Vec<Piece>),
+    /// A value the compiled code does not hold; using it is a
+    /// compile-time `Unsupported`.
     Absent,
+}
+
+/// One possible element of a [`Val::List`].
+#[derive(Debug, Clone)]
+pub(super) struct Item {
+    /// `None`: always present; else an `I8`, 1 when the element is there.
+    pub(super) present: Option<Value>,
+    pub(super) value: Val,
+}
+
+/// One possible piece of a [`Val::Text`]; never the empty text.
+#[derive(Debug, Clone)]
+pub(super) struct Piece {
+    /// `None`: always present; else an `I8`, 1 when the piece is there.
+    pub(super) present: Option<Value>,
+    pub(super) text: TextPiece,
 }
 
 pub(super) struct FunctionTranslator<'a, 'b> {
@@ -64,6 +87,9 @@ pub(super) struct FunctionTranslator<'a, 'b> {
     /// One frame of locals per inlined call, innermost last.
     pub(super) frames: Vec<Vec<Option<Val>>>,
     pub(super) depth: u32,
+    /// Per output field, the pieces of a text result (empty for others),
+    /// filled by `store_record`: the decoder's table for the bit mask.
+    pub(super) output_texts: Vec<Vec<TextPiece>>,
 }
 
 pub(super) type Result<T> = std::result::Result<T, CodegenError>;
@@ -75,7 +101,8 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
         let fields = layout
             .fields
             .iter()
-            .map(|slot| {
+            .enumerate()
+            .map(|(index, slot)| {
                 let offset = i32::try_from(slot.offset).unwrap_or(i32::MAX);
                 let word = self.builder.ins().load(types::I64, flags, base, offset);
                 match slot.encoding {
@@ -83,6 +110,11 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
                     Encoding::Date => Val::Date(word),
                     Encoding::Bool => Val::Bool(self.builder.ins().ireduce(types::I8, word)),
                     Encoding::Variant => Val::Variant(word),
+                    // An input text is one piece naming its field.
+                    Encoding::Text => Val::Text(vec![Piece {
+                        present: None,
+                        text: TextPiece::Input(index),
+                    }]),
                 }
             })
             .collect();
@@ -102,9 +134,11 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
             ));
         };
         let flags = MemFlagsData::trusted();
-        for (slot, field) in layout.fields.iter().zip(fields) {
+        self.output_texts = vec![Vec::new(); layout.fields.len()];
+        for (index, (slot, field)) in layout.fields.iter().zip(fields).enumerate() {
             let field = self.plain(field);
             let word = match (slot.encoding, field) {
+                (Encoding::Text, Val::Text(pieces)) => self.text_mask(index, pieces)?,
                 (Encoding::Number { scale }, num @ Val::Num { .. }) => {
                     match self.rescale(num, scale)? {
                         Val::Num { v, .. } => v,
@@ -119,6 +153,36 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
             self.builder.ins().store(flags, word, base, offset);
         }
         Ok(())
+    }
+
+    /// The bit mask of a text result's present pieces; the pieces go to
+    /// `output_texts[index]`.
+    fn text_mask(&mut self, index: usize, pieces: Vec<super::translate::Piece>) -> Result<Value> {
+        if pieces.len() > 63 {
+            return Err(CodegenError::Unsupported(
+                "a text result of more than 63 pieces",
+            ));
+        }
+        let mut mask = self.builder.ins().iconst(types::I64, 0);
+        let mut texts = Vec::with_capacity(pieces.len());
+        for (bit, piece) in pieces.into_iter().enumerate() {
+            let bit_value = 1i64 << bit;
+            let word = match piece.present {
+                None => self.builder.ins().iconst(types::I64, bit_value),
+                Some(p) => {
+                    let one = self.builder.ins().uextend(types::I64, p);
+                    self.builder
+                        .ins()
+                        .ishl_imm_u(one, i64::from(bit_value.trailing_zeros()))
+                }
+            };
+            mask = self.builder.ins().bor(mask, word);
+            texts.push(piece.text);
+        }
+        if let Some(slot) = self.output_texts.get_mut(index) {
+            *slot = texts;
+        }
+        Ok(mask)
     }
 
     /// Mark this record as out of the compiled range when `condition` (an
@@ -189,8 +253,10 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
             }
             Type::Eligibility => Val::Record(vec![
                 Val::Bool(self.builder.ins().iconst(types::I8, 0)),
-                Val::Absent,
+                Val::List(Vec::new()),
             ]),
+            Type::List(_) => Val::List(Vec::new()),
+            Type::Text => Val::Text(Vec::new()),
             Type::LimitCheck(measured) => {
                 let mut fields = Vec::with_capacity(4);
                 for _ in 0..3 {
@@ -248,9 +314,14 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
                 Ok(Val::Record(values))
             }
             ExprKind::Round { value, step, mode } => self.translate_round(value, *step, *mode),
-            ExprKind::List(_) | ExprKind::Comprehension { .. } | ExprKind::Aggregate(..) => {
-                Err(CodegenError::Unsupported("lists and aggregates"))
-            }
+            ExprKind::List(items) => self.translate_list(expr, items),
+            ExprKind::Comprehension {
+                element,
+                binder,
+                list,
+                filter,
+            } => self.translate_comprehension(element, *binder, list, filter.as_deref()),
+            ExprKind::Aggregate(aggregate, list) => self.translate_aggregate(*aggregate, list),
             ExprKind::Error => Err(CodegenError::Internal(
                 "an expression the checker could not type",
             )),
@@ -278,7 +349,7 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
             Const::Date(d) => Val::Date(self.date_const(*d)),
             Const::Bool(b) => Val::Bool(self.builder.ins().iconst(types::I8, i64::from(*b))),
             Const::Variant(v) => Val::Variant(self.builder.ins().iconst(types::I64, i64::from(*v))),
-            Const::Text(_) => return Err(CodegenError::Unsupported("text values")),
+            Const::Text(text) => Val::Text(text_const(text)),
         })
     }
 
@@ -297,23 +368,27 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
             .ok_or(CodegenError::Internal("a local read before it is bound"))
     }
 
-    fn translate_let(&mut self, local: LocalId, value: &'a Expr, body: &'a Expr) -> Result<Val> {
-        let value = self.translate_expr(value)?;
+    /// Bind `local` in the current frame.
+    pub(super) fn bind(&mut self, local: LocalId, value: Val) -> Result<()> {
         let slot = self
             .frames
             .last_mut()
             .and_then(|frame| frame.get_mut(local.0 as usize))
             .ok_or(CodegenError::Internal("a local outside its frame"))?;
         *slot = Some(value);
+        Ok(())
+    }
+
+    fn translate_let(&mut self, local: LocalId, value: &'a Expr, body: &'a Expr) -> Result<Val> {
+        let value = self.translate_expr(value)?;
+        self.bind(local, value)?;
         self.translate_expr(body)
     }
 
     fn translate_field(&mut self, record: &'a Expr, index: u32) -> Result<Val> {
         match self.translate_expr(record)? {
             Val::Record(fields) => match fields.into_iter().nth(index as usize) {
-                Some(Val::Absent) => Err(CodegenError::Unsupported(
-                    "the failed reasons of a condition",
-                )),
+                Some(Val::Absent) => Err(CodegenError::Unsupported("a value without a layout")),
                 Some(field) => Ok(field),
                 None => Err(CodegenError::Internal("a field index beyond the record")),
             },
@@ -366,7 +441,16 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
                 }),
                 _ => Err(CodegenError::Internal("a date difference of non-dates")),
             },
-            BinOp::Concat => Err(CodegenError::Unsupported("text values")),
+            BinOp::Concat => match (a, b) {
+                (Val::Text(mut x), Val::Text(y)) => {
+                    x.extend(y);
+                    Ok(Val::Text(x))
+                }
+                _ => Err(CodegenError::Internal("a concatenation of non-texts")),
+            },
+            BinOp::Eq | BinOp::Ne if matches!(a, Val::Text(_)) => {
+                self.translate_text_equal(op == BinOp::Ne, a, b)
+            }
             BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
                 self.translate_compare(op, a, b)
             }
