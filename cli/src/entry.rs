@@ -1,12 +1,42 @@
-//! What `avtal run` and `avtal test --cases` share before they read data:
-//! compiling the sources (stopping on errors) and choosing the entry point.
+//! What the commands that evaluate an entry point share before they read
+//! data: loading and compiling the sources (stopping on errors) and
+//! choosing the entry point.
 
 use avtal_compiler::diagnostics::messages::data as msg;
 use avtal_compiler::diagnostics::render::render_human;
 use avtal_compiler::ir::FuncId;
 use avtal_compiler::{Compilation, Diagnostic, FileId, Sources, compile};
 
-use crate::term::{Failure, Stream, plural, render_options};
+use crate::loader::{self, Loaded};
+use crate::term::{Failure, Stream, display_path, plural, render_options};
+
+/// One agreement file named on the command line, compiled, and the entry
+/// point chosen in it.
+pub struct EntryOfFile {
+    pub loaded: Loaded,
+    pub compilation: Compilation,
+    pub entry: FuncId,
+}
+
+/// Load `file` (and the modules it uses), compile it or fail with
+/// "cannot {verb} FILE", and choose `wanted` or the file's only entry point
+/// (not one of the modules it uses).
+pub fn load_entry(
+    file: &std::path::Path,
+    wanted: Option<&str>,
+    verb: &str,
+) -> Result<EntryOfFile, Failure> {
+    let loaded = loader::load(std::slice::from_ref(&file.to_path_buf()))?;
+    let what = format!("{verb} {}", display_path(file));
+    let compilation = compile_or_fail(&loaded.sources, &what, None)?;
+    let given: Vec<FileId> = loaded.given.first().copied().into_iter().collect();
+    let entry = select_entry(&compilation, &given, wanted, &display_path(file))?;
+    Ok(EntryOfFile {
+        loaded,
+        compilation,
+        entry,
+    })
+}
 
 /// Compile `sources`; on errors, print them and fail with
 /// "cannot {what}: the program has N errors".

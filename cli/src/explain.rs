@@ -12,19 +12,19 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use avtal_compiler::Sources;
 use avtal_compiler::data::{CellError, DataType, Expected};
 use avtal_compiler::diagnostics::Code;
 use avtal_compiler::diagnostics::messages::data as msg;
 use avtal_compiler::diagnostics::render::render_human;
 use avtal_compiler::eval::Value;
 use avtal_compiler::explain::explain;
-use avtal_compiler::{FileId, Sources};
 use serde_json::value::RawValue;
 
 use crate::run::input::Input;
 use crate::run::report::RowError;
-use crate::term::{Failure, Stream, display_path, render_options};
-use crate::{ExplainArgs, ReportFormat, Status, loader};
+use crate::term::{Failure, Stream, render_options};
+use crate::{ExplainArgs, ReportFormat, Status};
 
 /// Long help of `avtal explain`.
 pub const HELP: &str = "\
@@ -50,17 +50,12 @@ Exit codes:
   failed (the tree up to the failure is still printed).";
 
 pub fn run(args: &ExplainArgs) -> Result<Status, Failure> {
-    let loaded = loader::load(std::slice::from_ref(&args.file))?;
+    let crate::entry::EntryOfFile {
+        loaded,
+        compilation,
+        entry,
+    } = crate::entry::load_entry(&args.file, args.entry.as_deref(), "explain")?;
     let sources = &loaded.sources;
-    let what = format!("explain {}", display_path(&args.file));
-    let compilation = crate::entry::compile_or_fail(sources, &what, None)?;
-    let file: Vec<FileId> = loaded.given.first().copied().into_iter().collect();
-    let entry = crate::entry::select_entry(
-        &compilation,
-        &file,
-        args.entry.as_deref(),
-        &display_path(&args.file),
-    )?;
     let program = &compilation.program;
     let function = program
         .function(entry)

@@ -22,7 +22,7 @@ use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::time::Instant;
 
 use avtal_compiler::Sources;
-use avtal_compiler::codegen::{CompiledEntry, RecordLayout, decode_value, encode_value};
+use avtal_compiler::codegen::{CompiledEntry, RecordLayout, decode_value, encode_record};
 use avtal_compiler::data::{DataType, SlotReader, SlotWriter};
 use avtal_compiler::eval::{Interpreter, Value};
 use avtal_compiler::ir::FuncId;
@@ -337,18 +337,6 @@ fn write_fast(
     line.push(b'\n');
     output.write_bytes(line)?;
     Ok(true)
-}
-
-/// A record value into its layout; false when some field does not fit.
-fn encode_record(layout: &RecordLayout, record: &Value, bytes: &mut [u8]) -> bool {
-    let Value::Record(fields) = record else {
-        return false;
-    };
-    fields.len() == layout.fields.len()
-        && fields
-            .iter()
-            .enumerate()
-            .all(|(i, value)| encode_value(layout, i, value, bytes).is_ok())
 }
 
 fn decode_record(layout: &RecordLayout, bytes: &[u8]) -> Value {

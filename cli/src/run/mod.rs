@@ -18,16 +18,16 @@ use std::fs::File;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use avtal_compiler::Sources;
 use avtal_compiler::codegen::{CompiledEntry, Evaluator};
 use avtal_compiler::data::DataType;
 use avtal_compiler::diagnostics::messages::data as msg;
 use avtal_compiler::eval::{EvalError, Interpreter, Value};
 use avtal_compiler::ir::{FuncId, Program};
-use avtal_compiler::{FileId, Sources};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::term::{Failure, Stream, display_path};
-use crate::{DataFormat, Engine, RunArgs, Status, loader};
+use crate::{DataFormat, Engine, RunArgs, Status};
 use input::{Input, Row};
 use output::Output;
 use report::{ErrorReport, RowError};
@@ -67,18 +67,12 @@ Exit codes:
   was interrupted (errors in the sources, unreadable input, missing column).";
 
 pub fn run(args: &RunArgs) -> Result<Status, Failure> {
-    let loaded = loader::load(std::slice::from_ref(&args.file))?;
+    let crate::entry::EntryOfFile {
+        loaded,
+        compilation,
+        entry,
+    } = crate::entry::load_entry(&args.file, args.entry.as_deref(), "run")?;
     let sources = &loaded.sources;
-    let what = format!("run {}", display_path(&args.file));
-    let compilation = crate::entry::compile_or_fail(sources, &what, None)?;
-    // Only the file named on the command line, not the modules it uses.
-    let file: Vec<FileId> = loaded.given.first().copied().into_iter().collect();
-    let entry = crate::entry::select_entry(
-        &compilation,
-        &file,
-        args.entry.as_deref(),
-        &display_path(&args.file),
-    )?;
     let plan = Plan::new(&compilation.program, entry)?;
 
     let input_format = input_format(args)?;

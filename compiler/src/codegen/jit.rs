@@ -374,7 +374,7 @@ impl<'p> Evaluator<'p> {
 }
 
 /// Put a record value into its layout; false when some field does not fit.
-pub(super) fn encode_record(layout: &RecordLayout, record: &Value, bytes: &mut [u8]) -> bool {
+pub fn encode_record(layout: &RecordLayout, record: &Value, bytes: &mut [u8]) -> bool {
     let Value::Record(fields) = record else {
         return false;
     };

@@ -69,7 +69,7 @@ mod generated_programs;
 mod calendar_tests;
 
 pub use abi::{c_header, json_schema};
-pub use jit::{CompiledEntry, Evaluator};
+pub use jit::{CompiledEntry, Evaluator, encode_record};
 pub use layout::{Encoding, FieldSlot, RecordLayout, TextPiece, decode_value, encode_value};
 pub use object::{
     ABI_VERSION, AotEntry, AotLibrary, ErrorCode, build_library, c_identifier, library_supports,
