@@ -114,18 +114,43 @@ pub fn run(args: &DiffArgs) -> Result<Status, Failure> {
     let mut errors = ErrorReport::open(args.errors.as_deref())?;
     let mut engines = Engines::new(&old, &new, args.engine);
 
-    let mut rows: Vec<Row> = Vec::with_capacity(BATCH);
-    loop {
-        let row = input.next_row()?;
-        let end = row.is_none();
-        rows.extend(row);
-        if rows.len() == BATCH || (end && !rows.is_empty()) {
+    // Reading and parsing rows takes about as long as evaluating both
+    // versions, so a reader thread parses the next batches while this one
+    // evaluates and compares (bounded: at most two batches wait).
+    std::thread::scope(|scope| -> Result<(), Failure> {
+        let (sender, batches) = std::sync::mpsc::sync_channel::<Result<Vec<Row>, Failure>>(2);
+        scope.spawn(move || {
+            let mut rows: Vec<Row> = Vec::with_capacity(BATCH);
+            loop {
+                let row = match input.next_row() {
+                    Ok(row) => row,
+                    Err(failure) => {
+                        let _ = sender.send(Err(failure));
+                        return;
+                    }
+                };
+                let end = row.is_none();
+                rows.extend(row);
+                if rows.len() == BATCH || (end && !rows.is_empty()) {
+                    let full = std::mem::replace(&mut rows, Vec::with_capacity(BATCH));
+                    if sender.send(Ok(full)).is_err() {
+                        return;
+                    }
+                }
+                if end {
+                    return;
+                }
+            }
+        });
+        // The sender is dropped when the reader ends, which ends this loop;
+        // returning early on an error drops the receiver, which stops the
+        // reader at its next send.
+        for batch in batches {
+            let mut rows = batch?;
             engines.compare(&mut rows, &mut summary, changes.as_mut(), &mut errors)?;
         }
-        if end {
-            break;
-        }
-    }
+        Ok(())
+    })?;
     if let Some(changes) = changes {
         changes.finish()?;
     }
