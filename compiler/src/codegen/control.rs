@@ -333,6 +333,16 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
         rebuild(&shape, &mut params.into_iter())
     }
 
+    /// The presence flag of an element or piece in a merged arm: its own
+    /// flag, 1 when it is always there, 0 when this arm does not have it.
+    fn presence(&mut self, own: Option<Option<Value>>) -> Value {
+        match own {
+            Some(Some(flag)) => flag,
+            Some(None) => self.builder.ins().iconst(types::I8, 1),
+            None => self.builder.ins().iconst(types::I8, 0),
+        }
+    }
+
     /// The leaves of `value` (or zeros for `None`, an element of another
     /// arm) in the merged `shape`.
     fn project(
@@ -381,15 +391,7 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
                         .and_then(|s| index.checked_sub(s))
                         .and_then(|i| items.get(i));
                     if *dynamic {
-                        let present = match own {
-                            Some(Item {
-                                present: Some(p), ..
-                            }) => *p,
-                            Some(Item { present: None, .. }) => {
-                                self.builder.ins().iconst(types::I8, 1)
-                            }
-                            None => self.builder.ins().iconst(types::I8, 0),
-                        };
+                        let present = self.presence(own.map(|item| item.present));
                         out.push(present);
                     }
                     self.project(arm, own.map(|item| &item.value), slot, out)?;
@@ -407,15 +409,7 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
                         .and_then(|s| index.checked_sub(s))
                         .and_then(|i| pieces.get(i));
                     if *dynamic {
-                        let present = match own {
-                            Some(Piece {
-                                present: Some(p), ..
-                            }) => *p,
-                            Some(Piece { present: None, .. }) => {
-                                self.builder.ins().iconst(types::I8, 1)
-                            }
-                            None => self.builder.ins().iconst(types::I8, 0),
-                        };
+                        let present = self.presence(own.map(|piece| piece.present));
                         out.push(present);
                     }
                 }
