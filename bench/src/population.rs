@@ -26,7 +26,7 @@ pub struct Employee {
 }
 
 /// The six W1 outputs in fixed point: money in öre, hours in hundredths.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Outputs {
     pub vacation_guarantee: i64,
     pub flex_premium: i64,

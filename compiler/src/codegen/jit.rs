@@ -57,6 +57,7 @@ impl CompiledEntry {
             &input,
             &output,
             ("avtal_entry", Linkage::Export),
+            None,
         ) {
             Ok((id, output_texts)) => {
                 module.finalize_definitions().map_err(cranelift)?;
@@ -80,6 +81,35 @@ impl CompiledEntry {
                 Err(error)
             }
         }
+    }
+
+    /// The optimised Cranelift IR and the machine code of `entry`, for
+    /// reading what the compiler made of a program (`avtal build --emit
+    /// asm`-style inspection from the `disassemble` example).
+    pub fn listing(program: &Program, entry: FuncId) -> Result<String, CodegenError> {
+        let function = program
+            .function(entry)
+            .ok_or(CodegenError::Internal("an entry point that does not exist"))?;
+        let [(_, input_ty)] = function.params.as_slice() else {
+            return Err(CodegenError::NotAnEntryPoint);
+        };
+        let input = RecordLayout::of(program, input_ty)?;
+        let output = RecordLayout::of(program, &function.ret)?;
+        let isa = host_isa(false)?;
+        let mut module = JITModule::new(JITBuilder::with_isa(isa, default_libcall_names()));
+        let mut listing = String::new();
+        let built = build(
+            &mut module,
+            program,
+            function,
+            &input,
+            &output,
+            ("avtal_entry", Linkage::Export),
+            Some(&mut listing),
+        );
+        // SAFETY: no code of this module was ever handed out.
+        unsafe { module.free_memory() };
+        built.map(|_| listing)
     }
 
     pub fn input_layout(&self) -> &RecordLayout {
@@ -152,6 +182,7 @@ pub(super) fn build<M: Module>(
     input: &RecordLayout,
     output: &RecordLayout,
     (name, linkage): (&str, Linkage),
+    listing: Option<&mut String>,
 ) -> Result<(cranelift_module::FuncId, OutputTexts), CodegenError> {
     let pointer = module.target_config().pointer_type();
     let mut signature = module.make_signature();
@@ -177,16 +208,10 @@ pub(super) fn build<M: Module>(
             [a, b] => (*a, *b),
             _ => return Err(CodegenError::Internal("the record function's parameters")),
         };
-        let fail = builder.declare_var(types::I8);
-        let error = builder.declare_var(types::I8);
-        let zero = builder.ins().iconst(types::I8, 0);
-        builder.def_var(fail, zero);
-        builder.def_var(error, zero);
         let mut translator = FunctionTranslator {
             program,
             builder,
-            fail,
-            error,
+            exits: Vec::new(),
             frames: Vec::new(),
             depth: 1,
             output_texts: Vec::new(),
@@ -197,32 +222,24 @@ pub(super) fn build<M: Module>(
             *slot = Some(record);
         }
         let result = translator.enter(function, frame)?;
-        // A record that failed anywhere returns its first failure before
-        // writing anything.
-        let failed = translator.status();
-        let (store, give_up) = (
-            translator.builder.create_block(),
-            translator.builder.create_block(),
-        );
-        translator
-            .builder
-            .ins()
-            .brif(failed, give_up, &[], store, &[]);
-        translator.builder.seal_block(store);
-        translator.builder.seal_block(give_up);
-        translator.builder.switch_to_block(give_up);
-        translator.builder.ins().return_(&[failed]);
-        translator.builder.switch_to_block(store);
+        // Every failure returned early; this record is computed.
         translator.store_record(output, result, output_ptr)?;
-        // `store_record` may rescale (and so set `fail`) on the way.
-        let failed = translator.status();
-        translator.builder.ins().return_(&[failed]);
+        let ok = translator.builder.ins().iconst(types::I8, 0);
+        translator.builder.ins().return_(&[ok]);
+        translator.finish_exits();
         output_texts = std::mem::take(&mut translator.output_texts);
         translator.builder.finalize(module.target_config());
     }
+    context.set_disasm(listing.is_some());
     module
         .define_function(id, &mut context)
         .map_err(cranelift)?;
+    if let Some(listing) = listing {
+        listing.push_str(&context.func.display().to_string());
+        if let Some(vcode) = context.compiled_code().and_then(|code| code.vcode.as_ref()) {
+            listing.push_str(vcode);
+        }
+    }
     module.clear_context(&mut context);
     Ok((id, output_texts))
 }

@@ -8,7 +8,7 @@
 //! that drops digits, by truncating division by a constant and a
 //! mode-dependent correction, exactly as `eval/round.rs` decides.
 
-use cranelift_codegen::ir::{InstBuilder, Value, condcodes::IntCC, types};
+use cranelift_codegen::ir::{InstBuilder, InstructionData, Opcode, Value, condcodes::IntCC, types};
 use rust_decimal::Decimal;
 
 use super::CodegenError;
@@ -20,20 +20,74 @@ pub(super) fn pow10(exp: u32) -> Option<i64> {
     10i64.checked_pow(exp)
 }
 
+/// An overflow-checked `i64` operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Checked {
+    Add,
+    Sub,
+    Mul,
+}
+
 impl<'a, 'b> FunctionTranslator<'a, 'b> {
+    /// The value of `v` when it is an `iconst` (Cranelift's optimiser does
+    /// not fold the `*_overflow` instructions, so we fold them here).
+    pub(super) fn known(&self, v: Value) -> Option<i64> {
+        let dfg = &self.builder.func.dfg;
+        let inst = dfg.value_def(v).inst()?;
+        match dfg.insts[inst] {
+            InstructionData::UnaryImm {
+                opcode: Opcode::Iconst,
+                imm,
+            } if dfg.value_type(v) == types::I64 => Some(imm.bits()),
+            _ => None,
+        }
+    }
+
+    /// `x op y` on `i64`, leaving the fixed point on overflow. Constants
+    /// are folded, and `x + 0`, `x * 1`, `x * 0` need no check at all.
+    pub(super) fn checked(&mut self, op: Checked, x: Value, y: Value) -> Value {
+        let (a, b) = (self.known(x), self.known(y));
+        if let (Some(a), Some(b)) = (a, b) {
+            let folded = match op {
+                Checked::Add => a.checked_add(b),
+                Checked::Sub => a.checked_sub(b),
+                Checked::Mul => a.checked_mul(b),
+            };
+            match folded {
+                Some(v) => return self.builder.ins().iconst(types::I64, v),
+                None => {
+                    // Always out of range: the interpreter takes the record.
+                    self.fail_always();
+                    return self.builder.ins().iconst(types::I64, 0);
+                }
+            }
+        }
+        match (op, a, b) {
+            (Checked::Add, Some(0), _) | (Checked::Mul, Some(1), _) => return y,
+            (Checked::Add | Checked::Sub, _, Some(0)) | (Checked::Mul, _, Some(1)) => return x,
+            (Checked::Mul, Some(0), _) | (Checked::Mul, _, Some(0)) => {
+                return self.builder.ins().iconst(types::I64, 0);
+            }
+            _ => {}
+        }
+        let (v, overflow) = match op {
+            Checked::Add => self.builder.ins().sadd_overflow(x, y),
+            Checked::Sub => self.builder.ins().ssub_overflow(x, y),
+            Checked::Mul => self.builder.ins().smul_overflow(x, y),
+        };
+        self.fail_if(overflow);
+        v
+    }
+
     /// `-v`, failing on `-i64::MIN`.
     pub(super) fn checked_neg(&mut self, v: Value) -> Value {
         let zero = self.builder.ins().iconst(types::I64, 0);
-        let (negated, overflow) = self.builder.ins().ssub_overflow(zero, v);
-        self.fail_if(overflow);
-        negated
+        self.checked(Checked::Sub, zero, v)
     }
 
     pub(super) fn checked_mul_const(&mut self, v: Value, factor: i64) -> Value {
         let factor = self.builder.ins().iconst(types::I64, factor);
-        let (product, overflow) = self.builder.ins().smul_overflow(v, factor);
-        self.fail_if(overflow);
-        product
+        self.checked(Checked::Mul, v, factor)
     }
 
     /// The same number at a scale at least its own (exact: more zeros).
@@ -67,15 +121,15 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
 
     /// `+`, `-`, `*` and `* %`.
     pub(super) fn translate_arithmetic(&mut self, op: BinOp, a: Val, b: Val) -> Result<Val> {
-        let (v, overflow, scale) = match op {
+        let (v, scale) = match op {
             BinOp::Add | BinOp::Sub => {
                 let (x, y, scale) = self.align(a, b)?;
-                let (v, overflow) = if op == BinOp::Add {
-                    self.builder.ins().sadd_overflow(x, y)
+                let checked = if op == BinOp::Add {
+                    Checked::Add
                 } else {
-                    self.builder.ins().ssub_overflow(x, y)
+                    Checked::Sub
                 };
-                (v, overflow, scale)
+                (self.checked(checked, x, y), scale)
             }
             _ => {
                 let (Val::Num { v: x, scale: sx }, Val::Num { v: y, scale: sy }) = (a, b) else {
@@ -89,11 +143,9 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
                         "a product with more than 18 decimals",
                     ));
                 }
-                let (v, overflow) = self.builder.ins().smul_overflow(x, y);
-                (v, overflow, scale)
+                (self.checked(Checked::Mul, x, y), scale)
             }
         };
-        self.fail_if(overflow);
         Ok(Val::Num { v, scale })
     }
 

@@ -233,6 +233,7 @@ pub fn build_library(
             &input,
             &output,
             (&format!("avtal_kernel_{c_name}"), Linkage::Local),
+            None,
         )?;
         let checks = input_checks(program, &input);
         let single = define_single(&mut module, &c_name, kernel, &checks)?;

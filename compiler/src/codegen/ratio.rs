@@ -16,7 +16,7 @@ use cranelift_codegen::ir::{InstBuilder, Value, condcodes::IntCC, types};
 use rust_decimal::Decimal;
 
 use super::CodegenError;
-use super::numeric::pow10;
+use super::numeric::{Checked, pow10};
 use super::translate::{FunctionTranslator, MAX_SCALE, Result, Val};
 use crate::ir::{BinOp, RoundMode};
 
@@ -47,9 +47,7 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
     }
 
     fn mul_checked(&mut self, x: Value, y: Value) -> Value {
-        let (product, overflow) = self.builder.ins().smul_overflow(x, y);
-        self.fail_if(overflow);
-        product
+        self.checked(Checked::Mul, x, y)
     }
 
     fn raise(&mut self, v: Value, by: u32) -> Result<Value> {
@@ -71,12 +69,12 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
                 let nb = self.raise(nb, scale - sb)?;
                 let left = self.mul_checked(na, db);
                 let right = self.mul_checked(nb, da);
-                let (num, overflow) = if op == BinOp::Add {
-                    self.builder.ins().sadd_overflow(left, right)
+                let checked = if op == BinOp::Add {
+                    Checked::Add
                 } else {
-                    self.builder.ins().ssub_overflow(left, right)
+                    Checked::Sub
                 };
-                self.fail_if(overflow);
+                let num = self.checked(checked, left, right);
                 (num, self.mul_checked(da, db), scale)
             }
             _ => {
@@ -99,8 +97,10 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
         let (nb, db, sb) = self.parts(b)?;
         let sb = if op == BinOp::DivPercent { sb + 2 } else { sb };
         // na/(da·10^sa) ÷ nb/(db·10^sb) = na·db·10^sb / (da·nb·10^sa)
-        let zero = self.builder.ins().icmp_imm_s(IntCC::Equal, nb, 0);
-        self.fail_if_because(zero, super::Failure::DivisionByZero);
+        if self.known(nb).is_none_or(|d| d == 0) {
+            let zero = self.builder.ins().icmp_imm_s(IntCC::Equal, nb, 0);
+            self.fail_if_because(zero, super::Failure::DivisionByZero);
+        }
         let mut num = self.mul_checked(na, db);
         let mut den = self.mul_checked(da, nb);
         let scale = if sa >= sb {
@@ -109,12 +109,15 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
             num = self.raise(num, sb - sa)?;
             0
         };
-        // A positive denominator: move the sign to the numerator.
-        let negative = self.builder.ins().icmp_imm_s(IntCC::SignedLessThan, den, 0);
-        let neg_num = self.checked_neg(num);
-        let neg_den = self.checked_neg(den);
-        num = self.builder.ins().select(negative, neg_num, num);
-        den = self.builder.ins().select(negative, neg_den, den);
+        // A positive denominator: move the sign to the numerator (nothing
+        // to do for a constant positive divisor, the common case).
+        if self.known(den).is_none_or(|d| d <= 0) {
+            let negative = self.builder.ins().icmp_imm_s(IntCC::SignedLessThan, den, 0);
+            let neg_num = self.checked_neg(num);
+            let neg_den = self.checked_neg(den);
+            num = self.builder.ins().select(negative, neg_num, num);
+            den = self.builder.ins().select(negative, neg_den, den);
+        }
         Ok(Val::Ratio { num, den, scale })
     }
 

@@ -8,16 +8,15 @@
 //!
 //! Errors never trap: an operation that may fail (an overflow, a division,
 //! a date off the calendar, a param before its first date, a table with no
-//! row) records its [`Failure`] and goes on with a harmless value; the
-//! function returns the first failure as its status (nonzero: "evaluate
-//! this record with the interpreter", or for a shared library, the error to
-//! report). Overflows, by far the most frequent checks, only OR a flag
-//! (`fail`); the rarer program errors keep their code in `error` unless a
-//! failure came before (see [`FunctionTranslator::status`]). `translate_expr` is one `match`; the constructs live
-//! in `translate_<construct>` helpers here, in `control.rs` and `numeric.rs`.
+//! row) branches to a cold block that returns its [`Failure`] as the
+//! record's status (nonzero: "evaluate this record with the interpreter",
+//! or for a shared library, the error to report); see
+//! [`FunctionTranslator::fail_if_because`]. `translate_expr` is one
+//! `match`; the constructs live in `translate_<construct>` helpers here, in
+//! `control.rs` and `numeric.rs`.
 
-use cranelift_codegen::ir::{InstBuilder, MemFlagsData, Value, condcodes::IntCC, types};
-use cranelift_frontend::{FunctionBuilder, Variable};
+use cranelift_codegen::ir::{Block, InstBuilder, MemFlagsData, Value, condcodes::IntCC, types};
+use cranelift_frontend::FunctionBuilder;
 
 use super::calendar::{self, Part};
 use super::layout::{Encoding, RecordLayout, TextPiece};
@@ -79,11 +78,8 @@ pub(super) struct Piece {
 pub(super) struct FunctionTranslator<'a, 'b> {
     pub(super) program: &'a Program,
     pub(super) builder: FunctionBuilder<'b>,
-    /// Set (an `I8` 1) once a value has left the fixed point.
-    pub(super) fail: Variable,
-    /// The first program error's [`Failure`] code (an `I8`), 0 while none;
-    /// stays 0 when `fail` was set before it.
-    pub(super) error: Variable,
+    /// The cold blocks returning each [`Failure`] met so far.
+    pub(super) exits: Vec<(Failure, Block)>,
     /// One frame of locals per inlined call, innermost last.
     pub(super) frames: Vec<Vec<Option<Val>>>,
     pub(super) depth: u32,
@@ -95,9 +91,11 @@ pub(super) struct FunctionTranslator<'a, 'b> {
 pub(super) type Result<T> = std::result::Result<T, CodegenError>;
 
 impl<'a, 'b> FunctionTranslator<'a, 'b> {
-    /// The input record, loaded slot by slot.
+    /// The input record, loaded slot by slot. The input is never written
+    /// while the function runs, so its loads may move: the optimiser sinks
+    /// each to where it is used instead of keeping 16 fields live.
     pub(super) fn load_record(&mut self, layout: &RecordLayout, base: Value) -> Val {
-        let flags = MemFlagsData::trusted();
+        let flags = MemFlagsData::trusted().with_readonly().with_can_move();
         let fields = layout
             .fields
             .iter()
@@ -135,6 +133,7 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
         };
         let flags = MemFlagsData::trusted();
         self.output_texts = vec![Vec::new(); layout.fields.len()];
+        let mut words = Vec::with_capacity(layout.fields.len());
         for (index, (slot, field)) in layout.fields.iter().zip(fields).enumerate() {
             let field = self.plain(field);
             let word = match (slot.encoding, field) {
@@ -150,6 +149,11 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
                 _ => return Err(CodegenError::Internal("a result field of the wrong kind")),
             };
             let offset = i32::try_from(slot.offset).unwrap_or(i32::MAX);
+            words.push((word, offset));
+        }
+        // Stores last: a rescale above may still fail the record, and a
+        // failed record leaves its output untouched.
+        for (word, offset) in words {
             self.builder.ins().store(flags, word, base, offset);
         }
         Ok(())
@@ -185,48 +189,63 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
         Ok(mask)
     }
 
-    /// Mark this record as out of the compiled range when `condition` (an
+    /// Leave the record as out of the compiled range when `condition` (an
     /// `I8`) is set.
     pub(super) fn fail_if(&mut self, condition: Value) {
-        let fail = self.builder.use_var(self.fail);
-        let fail = self.builder.ins().bor(fail, condition);
-        self.builder.def_var(self.fail, fail);
+        self.fail_if_because(condition, Failure::Range);
     }
 
-    /// Record `why` when `condition` is set and no failure came before: the
-    /// first failure is the one the interpreter meets first too.
+    /// Return `why` as the record's status when `condition` is set. Code
+    /// runs in the interpreter's order of evaluation and never evaluates
+    /// what the interpreter would not (branches are real branches), so
+    /// the first failure met is the interpreter's first too, and nothing
+    /// after it matters. An early exit keeps each flag's life to one
+    /// instruction: accumulating flags instead kept them all live to the
+    /// end of the function and spilled registers.
     pub(super) fn fail_if_because(&mut self, condition: Value, why: Failure) {
-        if why == Failure::Range {
-            return self.fail_if(condition);
-        }
-        let fail = self.builder.use_var(self.fail);
-        let error = self.builder.use_var(self.error);
-        let blocked = self.builder.ins().bor(fail, error);
-        let code = self.builder.ins().iconst(types::I8, why as i64);
-        let fresh = self.builder.ins().select(condition, code, error);
-        let error = self.builder.ins().select(blocked, error, fresh);
-        self.builder.def_var(self.error, error);
+        let exit = self.exit_block(why);
+        let go_on = self.builder.create_block();
+        self.builder.ins().brif(condition, exit, &[], go_on, &[]);
+        self.builder.seal_block(go_on);
+        self.builder.switch_to_block(go_on);
     }
 
-    /// Mark this record as out of the compiled range unconditionally.
+    /// Leave the record as out of the compiled range unconditionally.
     pub(super) fn fail_always(&mut self) {
-        let one = self.builder.ins().iconst(types::I8, 1);
-        self.builder.def_var(self.fail, one);
+        self.fail_always_because(Failure::Range);
     }
 
-    /// Record `why` unless a failure came before.
+    /// Return `why` unconditionally. Translation goes on in a block that
+    /// is never reached, so the caller still gets a value to build with.
     pub(super) fn fail_always_because(&mut self, why: Failure) {
-        let one = self.builder.ins().iconst(types::I8, 1);
-        self.fail_if_because(one, why);
+        let exit = self.exit_block(why);
+        self.builder.ins().jump(exit, &[]);
+        let unreachable = self.builder.create_block();
+        self.builder.seal_block(unreachable);
+        self.builder.switch_to_block(unreachable);
     }
 
-    /// The record's status (an `I8`): its first failure, 0 for none. A
-    /// program error is only recorded when no overflow came before it, so
-    /// it wins when present; else `fail` is 0 or 1 = [`Failure::Range`].
-    pub(super) fn status(&mut self) -> Value {
-        let fail = self.builder.use_var(self.fail);
-        let error = self.builder.use_var(self.error);
-        self.builder.ins().select(error, error, fail)
+    /// The cold block that returns `why`, one per failure; filled by
+    /// [`Self::finish_exits`] once the function's body is done.
+    fn exit_block(&mut self, why: Failure) -> Block {
+        if let Some((_, block)) = self.exits.iter().find(|(w, _)| *w == why) {
+            return *block;
+        }
+        let block = self.builder.create_block();
+        self.builder.set_cold_block(block);
+        self.exits.push((why, block));
+        block
+    }
+
+    /// Fill and seal the exit blocks: each returns its failure's code.
+    /// Call after the body's last block is filled.
+    pub(super) fn finish_exits(&mut self) {
+        for (why, block) in std::mem::take(&mut self.exits) {
+            self.builder.switch_to_block(block);
+            self.builder.seal_block(block);
+            let code = self.builder.ins().iconst(types::I8, why as i64);
+            self.builder.ins().return_(&[code]);
+        }
     }
 
     /// A harmless value of type `ty`, for code after a failure.
