@@ -79,6 +79,17 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
         v
     }
 
+    /// `x + half` for `x ≥ 0`, `x − half` below (`half ≥ 0`), checked.
+    /// Truncating `(x ± ⌊d/2⌋) / d` rounds `x / d` half away from zero:
+    /// the quotient moves one step exactly when `|r| ≥ d − |r|`, as
+    /// `eval/round.rs` decides, for odd and even `d` alike.
+    pub(super) fn biased_towards_sign(&mut self, x: Value, half: Value) -> Value {
+        let negative = self.builder.ins().icmp_imm_s(IntCC::SignedLessThan, x, 0);
+        let minus_half = self.builder.ins().ineg(half);
+        let bias = self.builder.ins().select(negative, minus_half, half);
+        self.checked(Checked::Add, x, bias)
+    }
+
     /// `-v`, failing on `-i64::MIN`.
     pub(super) fn checked_neg(&mut self, v: Value) -> Value {
         let zero = self.builder.ins().iconst(types::I64, 0);
@@ -241,11 +252,18 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
         };
         // A constant positive divisor: no trap, and Cranelift turns it into
         // a multiply by a magic number.
-        let q = self.builder.ins().sdiv_imm_s(numerator, divisor);
-        let product = self.builder.ins().imul_imm_s(q, divisor);
-        let r = self.builder.ins().isub(numerator, product);
-        let d = self.builder.ins().iconst(types::I64, divisor);
-        let k = self.round_quotient(numerator, q, r, d, mode);
+        let k = if mode == RoundMode::HalfAwayFromZero {
+            // The common mode in one division: ⌊d/2⌋ towards the sign.
+            let half = self.builder.ins().iconst(types::I64, divisor / 2);
+            let biased = self.biased_towards_sign(numerator, half);
+            self.builder.ins().sdiv_imm_s(biased, divisor)
+        } else {
+            let q = self.builder.ins().sdiv_imm_s(numerator, divisor);
+            let product = self.builder.ins().imul_imm_s(q, divisor);
+            let r = self.builder.ins().isub(numerator, product);
+            let d = self.builder.ins().iconst(types::I64, divisor);
+            self.round_quotient(numerator, q, r, d, mode)
+        };
         let v = self.checked_mul_const(k, m);
         Ok(Val::Num { v, scale: t })
     }

@@ -157,10 +157,16 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
         let d = self.builder.ins().select(positive, d, one);
         let not_positive = self.builder.ins().bxor_imm_u(positive, 1);
         self.fail_if(not_positive);
-        let q = self.builder.ins().sdiv(x, d);
-        let product = self.builder.ins().imul(q, d);
-        let r = self.builder.ins().isub(x, product);
-        let k = self.round_quotient(x, q, r, d, mode);
+        let k = if mode == RoundMode::HalfAwayFromZero {
+            let half = self.builder.ins().sshr_imm_s(d, 1);
+            let biased = self.biased_towards_sign(x, half);
+            self.builder.ins().sdiv(biased, d)
+        } else {
+            let q = self.builder.ins().sdiv(x, d);
+            let product = self.builder.ins().imul(q, d);
+            let r = self.builder.ins().isub(x, product);
+            self.round_quotient(x, q, r, d, mode)
+        };
         let v = self.checked_mul_const(k, m);
         Ok(Val::Num { v, scale: t })
     }
