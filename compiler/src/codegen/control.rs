@@ -12,6 +12,7 @@
 use cranelift_codegen::ir::{Block, BlockArg, InstBuilder, Value, condcodes::IntCC, types};
 
 use super::layout::TextPiece;
+use super::speculate::speculable;
 use super::translate::{FunctionTranslator, Item, Piece, Result, Val};
 use super::{CodegenError, Failure};
 use crate::ir::{
@@ -443,6 +444,11 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
         otherwise: &'a Expr,
     ) -> Result<Val> {
         let condition = self.translate_bool(cond)?;
+        if speculable(self.program, [then, otherwise]) {
+            let yes = self.translate_expr(then)?;
+            let no = self.translate_expr(otherwise)?;
+            return self.select_among(vec![condition], vec![yes], Some(no), Failure::Range);
+        }
         let (yes, no) = self.branch(condition);
         self.builder.switch_to_block(yes);
         let value = self.translate_expr(then)?;
@@ -461,6 +467,14 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
         right: &'a Expr,
     ) -> Result<Val> {
         let a = self.translate_bool(left)?;
+        if speculable(self.program, [right]) {
+            let b = self.translate_bool(right)?;
+            return Ok(Val::Bool(if is_and {
+                self.builder.ins().band(a, b)
+            } else {
+                self.builder.ins().bor(a, b)
+            }));
+        }
         let (yes, no) = self.branch(a);
         let (evaluate, decided) = if is_and { (yes, no) } else { (no, yes) };
         self.builder.switch_to_block(evaluate);
@@ -489,16 +503,25 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
                 ));
             }
         };
+        if speculable(
+            self.program,
+            arms.iter().map(|(_, body)| body).chain(default),
+        ) {
+            let mut hits = Vec::with_capacity(arms.len());
+            let mut values = Vec::with_capacity(arms.len());
+            for (variants, body) in arms {
+                hits.push(self.variant_hit(tag, variants));
+                values.push(self.translate_expr(body)?);
+            }
+            let default = match default {
+                Some(body) => Some(self.translate_expr(body)?),
+                None => None,
+            };
+            return self.select_among(hits, values, default, Failure::BadInput);
+        }
         let mut finished = Vec::with_capacity(arms.len() + 1);
         for (variants, body) in arms {
-            let mut hit = self.builder.ins().iconst(types::I8, 0);
-            for variant in variants {
-                let equal = self
-                    .builder
-                    .ins()
-                    .icmp_imm_s(IntCC::Equal, tag, i64::from(*variant));
-                hit = self.builder.ins().bor(hit, equal);
-            }
+            let hit = self.variant_hit(tag, variants);
             let (yes, no) = self.branch(hit);
             self.builder.switch_to_block(yes);
             let value = self.translate_expr(body)?;
@@ -516,6 +539,19 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
         };
         finished.push(self.finish_arm(value));
         self.merge(finished)
+    }
+
+    /// An `I8`: 1 when `tag` is one of `variants`.
+    fn variant_hit(&mut self, tag: Value, variants: &[u32]) -> Value {
+        let mut hit = self.builder.ins().iconst(types::I8, 0);
+        for variant in variants {
+            let equal = self
+                .builder
+                .ins()
+                .icmp_imm_s(IntCC::Equal, tag, i64::from(*variant));
+            hit = self.builder.ins().bor(hit, equal);
+        }
+        hit
     }
 
     /// A param's value at a date: a chain of compares selecting constants.
@@ -647,13 +683,20 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
                     .collect()
             })
             .unwrap_or_default();
+        if speculable(self.program, rows.iter().map(|row| &row.result)) {
+            let mut hits = Vec::with_capacity(rows.len());
+            for row in rows {
+                hits.push(self.row_hit(row, &inputs)?);
+            }
+            let mut values = Vec::with_capacity(rows.len());
+            for row in rows {
+                values.push(self.translate_expr(&row.result)?);
+            }
+            return self.select_among(hits, values, None, Failure::NoTableRow);
+        }
         let mut finished = Vec::with_capacity(rows.len() + 1);
         for row in rows {
-            let mut hit = self.builder.ins().iconst(types::I8, 1);
-            for (cell, input) in row.cells.iter().zip(&inputs) {
-                let accepts = self.translate_cell(cell, input)?;
-                hit = self.builder.ins().band(hit, accepts);
-            }
+            let hit = self.row_hit(row, &inputs)?;
             let (yes, no) = self.branch(hit);
             self.builder.switch_to_block(yes);
             let value = self.translate_expr(&row.result)?;
@@ -664,6 +707,62 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
         let value = self.zero_of(ret)?;
         finished.push(self.finish_arm(value));
         self.merge(finished)
+    }
+
+    /// An `I8`: 1 when every cell of `row` accepts its input.
+    fn row_hit(&mut self, row: &TableRow, inputs: &[Val]) -> Result<Value> {
+        let mut hit = self.builder.ins().iconst(types::I8, 1);
+        for (cell, input) in row.cells.iter().zip(inputs) {
+            let accepts = self.translate_cell(cell, input)?;
+            hit = self.builder.ins().band(hit, accepts);
+        }
+        Ok(hit)
+    }
+
+    /// The first of `values` whose `hit` is set, else `default`, else the
+    /// record fails with `none` (the same failure, at the same point, as
+    /// the branching form), chosen by `select`s over values already
+    /// computed (`speculate.rs` says when that is allowed). Numbers meet at
+    /// their common scale, as in `merge`.
+    fn select_among(
+        &mut self,
+        hits: Vec<Value>,
+        values: Vec<Val>,
+        default: Option<Val>,
+        none: Failure,
+    ) -> Result<Val> {
+        let mut all: Vec<Val> = Vec::with_capacity(values.len() + 1);
+        for value in values.into_iter().chain(default.clone()) {
+            all.push(self.plain(value));
+        }
+        let shape = unite(all.iter().map(shape_of).collect())?;
+        let mut leaves = Vec::with_capacity(all.len());
+        for (index, value) in all.iter().enumerate() {
+            let mut out = Vec::new();
+            self.project(index, Some(value), &shape, &mut out)?;
+            leaves.push(out);
+        }
+        if default.is_none() {
+            let mut any = self.builder.ins().iconst(types::I8, 0);
+            for hit in &hits {
+                any = self.builder.ins().bor(any, *hit);
+            }
+            let missed = self.builder.ins().bxor_imm_u(any, 1);
+            self.fail_if_because(missed, none);
+        }
+        // Without a default, the last value is also what "no hit" would
+        // give, and no hit has already ended the record.
+        let mut chosen = leaves
+            .pop()
+            .ok_or(CodegenError::Internal("a choice without alternatives"))?;
+        for (hit, alternative) in hits.iter().zip(leaves).rev() {
+            chosen = alternative
+                .into_iter()
+                .zip(chosen)
+                .map(|(yes, no)| self.builder.ins().select(*hit, yes, no))
+                .collect();
+        }
+        rebuild(&shape, &mut chosen.into_iter())
     }
 
     fn translate_cell(&mut self, cell: &Cell, input: &Val) -> Result<Value> {

@@ -36,6 +36,7 @@ mod lists;
 mod numeric;
 mod object;
 mod ratio;
+mod speculate;
 mod translate;
 
 #[cfg(test)]

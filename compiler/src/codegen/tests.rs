@@ -580,3 +580,74 @@ fn example_entry_points_identical() {
     }
     assert!(compiled_entries > 0);
 }
+
+/// Choices made with `select`s (`speculate.rs`) give the interpreter's
+/// results, and choices whose other side would fail stay branches: a
+/// division by zero, a param before its first date and a table row with a
+/// param are never evaluated on records where the interpreter does not
+/// evaluate them (those records compute a value, not an error).
+#[test]
+fn speculation_identical_and_never_fails_where_the_interpreter_does_not() {
+    let mut sources = Sources::new();
+    sources.add(
+        "speculation.avtal",
+        include_str!("testdata/speculation.avtal"),
+    );
+    let compilation = crate::compile(&sources);
+    assert!(!compilation.has_errors(), "{:?}", compilation.diagnostics);
+    let program = &compilation.program;
+    let (entry, _) = program.entry_points().next().unwrap();
+    assert!(differential(
+        program,
+        entry,
+        cases() * 5,
+        "speculation.avtal"
+    ));
+
+    use crate::eval::Number;
+    use rust_decimal::Decimal;
+    let money = |m: i64| Value::Number(Number::from_decimal(Decimal::new(m, 2)));
+    let int = |i: i64| Value::Number(Number::from_decimal(Decimal::from(i)));
+    let date = |y, m, d| Value::Date(chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap());
+    let record = |a: i64, n: i64, d: Value, flag: bool, k: u32| {
+        Value::Record(
+            vec![
+                money(a),
+                money(150),
+                int(n),
+                d,
+                Value::Bool(flag),
+                Value::Variant(k),
+            ]
+            .into(),
+        )
+    };
+    // n = 0, a date before `sats` exists, class A (whose row needs no
+    // param), an `a` whose untaken product overflows: each a value.
+    let records = vec![
+        record(i64::MAX / 10, 0, date(2020, 5, 1), false, 0),
+        record(1_000, 0, date(2025, 12, 31), false, 0),
+        record(1_000, 7, date(2025, 12, 31), true, 0),
+        record(1_000, 7, date(2027, 1, 1), true, 2),
+    ];
+    let interpreter = Interpreter::new(program);
+    let mut evaluator = Evaluator::new(program, entry);
+    let compiled = evaluator.compiled().expect("the entry point compiles");
+    let layout = compiled.input_layout().clone();
+    let mut input = vec![0u8; records.len() * layout.stride];
+    for (record, bytes) in records.iter().zip(input.chunks_exact_mut(layout.stride)) {
+        assert!(super::jit::encode_record(&layout, record, bytes));
+    }
+    let mut output = vec![0u8; records.len() * compiled.output_layout().stride];
+    let mut status = vec![0u8; records.len()];
+    compiled.run_batch(&input, records.len(), &mut output, &mut status);
+    // The first record's untaken product leaves the fixed point: computed
+    // on every record, it sends this one to the interpreter (never an
+    // error); the others are computed natively.
+    assert_eq!(status, vec![1, 0, 0, 0]);
+    for record in &records {
+        let expected = interpreter.call(entry, std::slice::from_ref(record));
+        assert!(expected.is_ok(), "{expected:?}");
+        assert_eq!(evaluator.evaluate(record), expected);
+    }
+}
