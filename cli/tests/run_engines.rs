@@ -329,3 +329,41 @@ fn compiled_and_interpreted_runs_write_the_same_bytes() {
     );
     same("mostly plain CSV to a file", &jit, &interp);
 }
+
+/// An entry point the compiled engine cannot hold (a `Decimal` field has
+/// no fixed scale) runs in the interpreter with the same output, and the
+/// default engine says so on stderr, unless `--quiet`.
+#[test]
+fn an_entry_point_that_does_not_compile_is_named_and_interpreted() {
+    let dir = scratch("run_engines_not_compiled");
+    fs::write(
+        dir.join("faktor.avtal"),
+        "module faktor\nrecord In { x: Decimal }\nrecord Out { y: Decimal }\n\
+         evaluate Dubbel(i: In) -> Out { Out { y: i.x * 2 } }\n",
+    )
+    .unwrap();
+    fs::write(dir.join("in.csv"), "x\n1.5\n2.25\n").unwrap();
+    let args = ["run", "faktor.avtal", "--input", "in.csv"];
+    let jit = run(&dir, &args, None, &[]);
+    let interp = run(
+        &dir,
+        &[&args[..], &["--engine", "interp"]].concat(),
+        None,
+        &[],
+    );
+    assert_eq!(jit.code, Some(0));
+    assert_eq!(jit.stdout, interp.stdout);
+    assert_eq!(String::from_utf8_lossy(&jit.stdout), "y\n3.0\n4.50\n");
+    assert_eq!(
+        String::from_utf8_lossy(&jit.stderr),
+        "note: entry point `Dubbel` cannot be compiled to native code (field `x` has a type \
+         the compiled layout does not hold); the interpreter evaluates every row (the same \
+         results, more slowly)\n2 rows written to stdout\n"
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&interp.stderr),
+        "2 rows written to stdout\n"
+    );
+    let quiet = run(&dir, &[&args[..], &["--quiet"]].concat(), None, &[]);
+    assert_eq!(String::from_utf8_lossy(&quiet.stderr), "");
+}
