@@ -23,7 +23,7 @@ mod summary;
 mod text;
 mod versions;
 
-use avtal_compiler::codegen::Evaluator;
+use avtal_compiler::codegen::{Evaluator, encode_record};
 use avtal_compiler::eval::{EvalError, Value};
 
 use crate::run::input::{Input, Row};
@@ -234,6 +234,20 @@ struct Engines<'p> {
     values: Vec<Value>,
     old_results: Vec<Result<Value, EvalError>>,
     new_results: Vec<Result<Value, EvalError>>,
+    slots: Slots,
+}
+
+/// Buffers of the compiled pair: one input layout for both versions.
+#[derive(Default)]
+struct Slots {
+    input: Vec<u8>,
+    encoded: Vec<bool>,
+    old_out: Vec<u8>,
+    new_out: Vec<u8>,
+    old_status: Vec<u8>,
+    new_status: Vec<u8>,
+    /// Per record, OLD's and NEW's result when the compiled code gave one.
+    native: Vec<(Option<Value>, Option<Value>)>,
 }
 
 impl<'p> Engines<'p> {
@@ -252,6 +266,80 @@ impl<'p> Engines<'p> {
             values: Vec::with_capacity(BATCH),
             old_results: Vec::with_capacity(BATCH),
             new_results: Vec::with_capacity(BATCH),
+            slots: Slots::default(),
+        }
+    }
+
+    /// Evaluate `values` in both versions into `old_results` and
+    /// `new_results`. When both versions are compiled with one input
+    /// layout, each record is encoded once for both, and a result whose
+    /// output bytes are the same in both versions (most rows of a review)
+    /// is decoded once; records the compiled code gives up on are
+    /// evaluated by each version's `Evaluator`, which is the interpreter's
+    /// result. Otherwise each `Evaluator` takes the batch.
+    fn evaluate(&mut self) {
+        let pair = match (self.old.compiled(), self.new.compiled()) {
+            (Some(old), Some(new))
+                if old.input_layout() == new.input_layout() && old.same_outputs(new) =>
+            {
+                Some((old, new))
+            }
+            _ => None,
+        };
+        let Some((old, new)) = pair else {
+            self.old.evaluate_batch(&self.values, &mut self.old_results);
+            self.new.evaluate_batch(&self.values, &mut self.new_results);
+            return;
+        };
+        let slots = &mut self.slots;
+        let n = self.values.len();
+        let layout = old.input_layout();
+        slots.input.clear();
+        slots.input.resize(n * layout.stride, 0);
+        slots.encoded.clear();
+        for (value, bytes) in self
+            .values
+            .iter()
+            .zip(slots.input.chunks_exact_mut(layout.stride))
+        {
+            slots.encoded.push(encode_record(layout, value, bytes));
+        }
+        let out_stride = old.output_layout().stride;
+        for (out, status) in [
+            (&mut slots.old_out, &mut slots.old_status),
+            (&mut slots.new_out, &mut slots.new_status),
+        ] {
+            out.clear();
+            out.resize(n * out_stride, 0);
+            status.clear();
+            status.resize(n, 0);
+        }
+        old.run_batch(&slots.input, n, &mut slots.old_out, &mut slots.old_status);
+        new.run_batch(&slots.input, n, &mut slots.new_out, &mut slots.new_status);
+        slots.native.clear();
+        let outputs = slots
+            .old_out
+            .chunks_exact(out_stride)
+            .zip(slots.new_out.chunks_exact(out_stride));
+        for (i, (value, (old_bytes, new_bytes))) in self.values.iter().zip(outputs).enumerate() {
+            let encoded = slots.encoded.get(i).copied().unwrap_or(false);
+            let ok = |status: &[u8]| encoded && status.get(i) == Some(&0);
+            let old_value = ok(&slots.old_status).then(|| old.decode_output(old_bytes, value));
+            let new_value = match &old_value {
+                Some(same) if ok(&slots.new_status) && old_bytes == new_bytes => Some(same.clone()),
+                _ => ok(&slots.new_status).then(|| new.decode_output(new_bytes, value)),
+            };
+            slots.native.push((old_value, new_value));
+        }
+        for (value, (old_value, new_value)) in self.values.iter().zip(slots.native.drain(..)) {
+            self.old_results.push(match old_value {
+                Some(v) => Ok(v),
+                None => self.old.evaluate(value),
+            });
+            self.new_results.push(match new_value {
+                Some(v) => Ok(v),
+                None => self.new.evaluate(value),
+            });
         }
     }
 
@@ -270,8 +358,7 @@ impl<'p> Engines<'p> {
         );
         self.old_results.clear();
         self.new_results.clear();
-        self.old.evaluate_batch(&self.values, &mut self.old_results);
-        self.new.evaluate_batch(&self.values, &mut self.new_results);
+        self.evaluate();
         let mut results = self
             .values
             .iter()

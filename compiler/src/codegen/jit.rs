@@ -112,6 +112,27 @@ impl CompiledEntry {
         built.map(|_| listing)
     }
 
+    /// The result record in one output stride, as the interpreter's value;
+    /// `input` is the record it was computed from (a text result may pass
+    /// on an input text).
+    pub fn decode_output(&self, bytes: &[u8], input: &Value) -> Value {
+        let fields = (0..self.output.fields.len())
+            .map(|i| match self.output_texts.get(i) {
+                Some(pieces) if !pieces.is_empty() => {
+                    decode_text(&self.output, i, bytes, pieces, input)
+                }
+                _ => decode_value(&self.output, i, bytes),
+            })
+            .collect::<Vec<Value>>();
+        Value::Record(fields.into())
+    }
+
+    /// Whether equal output bytes mean equal results in both entries:
+    /// the same layout and the same text pieces behind each mask.
+    pub fn same_outputs(&self, other: &CompiledEntry) -> bool {
+        self.output == other.output && self.output_texts == other.output_texts
+    }
+
     pub fn input_layout(&self) -> &RecordLayout {
         &self.input
     }
@@ -370,15 +391,7 @@ impl<'p> Evaluator<'p> {
             .zip(&status)
         {
             if *state == 0 {
-                let fields = (0..compiled.output.fields.len())
-                    .map(|i| match compiled.output_texts.get(i) {
-                        Some(pieces) if !pieces.is_empty() => {
-                            decode_text(&compiled.output, i, bytes, pieces, record)
-                        }
-                        _ => decode_value(&compiled.output, i, bytes),
-                    })
-                    .collect::<Vec<Value>>();
-                results.push(Ok(Value::Record(fields.into())));
+                results.push(Ok(compiled.decode_output(bytes, record)));
             } else {
                 results.push(
                     self.interpreter
