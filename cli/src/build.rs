@@ -4,7 +4,8 @@
 //!
 //! The compiler library makes the object file and the texts; this module
 //! writes them and links the library with the system's C compiler (`cc`,
-//! or `$CC`). Entry points the compiled code cannot hold (lists, text) are
+//! or `$CC`). Entry points the compiled code cannot hold (list or
+//! `Decimal` fields, constructs the JIT leaves to the interpreter) are
 //! skipped with a warning when the user asked for all of them, and fail
 //! the build when named.
 
