@@ -1180,4 +1180,41 @@ fn names_that_collide_in_c() {
         String::from_utf8_lossy(&output.stderr)
     );
     assert_eq!(Command::new(&exe).status().unwrap().code(), Some(0));
+
+    // A text accessor's name is another entry point's.
+    let file = common::write(&dir, "krock2.avtal", COLLIDING_TEXT);
+    let both = avtal()
+        .arg("build")
+        .arg(&file)
+        .arg("-o")
+        .arg(&dir)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&both.stderr);
+    assert!(!both.status.success());
+    assert!(
+        stderr.contains(
+            "entry points `A` and `A_b_text` would both export the C function `avtal_A_b_text`"
+        ),
+        "{stderr}"
+    );
 }
+
+const COLLIDING_TEXT: &str = r#"module krock2
+
+record In {
+  n: Int
+}
+
+record Ut {
+  b: Text
+}
+
+evaluate A(x: In) -> Ut {
+  Ut { b: "a" }
+}
+
+evaluate A_b_text(x: In) -> Ut {
+  Ut { b: "b" }
+}
+"#;

@@ -73,7 +73,8 @@ pub use abi::{c_fields, c_header, json_schema};
 pub use jit::{CompiledEntry, Evaluator, encode_record};
 pub use layout::{Encoding, FieldSlot, RecordLayout, TextPiece, decode_value, encode_value};
 pub use object::{
-    ABI_VERSION, AotEntry, AotLibrary, ErrorCode, build_library, c_identifier, library_supports,
+    ABI_VERSION, AotEntry, AotLibrary, ErrorCode, build_library, c_identifier, exported_functions,
+    library_supports,
 };
 
 /// Why compiled code gave up on a record: the kernel's status byte. The
