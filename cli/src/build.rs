@@ -4,7 +4,8 @@
 //!
 //! The compiler library makes the object file and the texts; this module
 //! writes them and links the library with the system's C compiler (`cc`,
-//! or `$CC`). Entry points the compiled code cannot hold (lists, text) are
+//! or `$CC`). Entry points the compiled code cannot hold (list or
+//! `Decimal` fields, constructs the JIT leaves to the interpreter) are
 //! skipped with a warning when the user asked for all of them, and fail
 //! the build when named.
 
@@ -141,7 +142,8 @@ fn choose_entries(
 }
 
 /// Two entry points whose names give the same C identifier (`Lön` and
-/// `Lon`) cannot both be exported.
+/// `Lon`), or whose exported functions meet otherwise, cannot both be
+/// exported.
 fn check_c_names(program: &avtal_compiler::ir::Program, chosen: &[FuncId]) -> Result<(), Failure> {
     let mut seen: Vec<(String, &str)> = Vec::with_capacity(chosen.len());
     for id in chosen {
@@ -157,6 +159,25 @@ fn check_c_names(program: &avtal_compiler::ir::Program, chosen: &[FuncId]) -> Re
             .with_help("rename one of them, or build them separately with --entry"));
         }
         seen.push((c_name, function.name.as_str()));
+    }
+    // Distinct entry names can still meet in the other exported functions
+    // (`avtal_A_b_text`: field `b`'s text accessor of `A`, or entry `A_b_text`).
+    let mut exported: Vec<(String, &str)> = Vec::new();
+    for id in chosen {
+        let Some(function) = program.function(*id) else {
+            continue;
+        };
+        let names = codegen::exported_functions(program, *id).unwrap_or_default();
+        for symbol in names {
+            if let Some((_, other)) = exported.iter().find(|(s, _)| *s == symbol) {
+                return Err(Failure::new(format!(
+                    "entry points `{other}` and `{}` would both export the C function `{symbol}`",
+                    function.name
+                ))
+                .with_help("rename one of them, or build them separately with --entry"));
+            }
+            exported.push((symbol, function.name.as_str()));
+        }
     }
     Ok(())
 }

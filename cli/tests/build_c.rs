@@ -29,7 +29,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use avtal_compiler::codegen::{
-    CompiledEntry, Encoding, ErrorCode, Evaluator, RecordLayout, c_identifier, calendar,
+    CompiledEntry, Encoding, ErrorCode, Evaluator, RecordLayout, c_fields, c_identifier, calendar,
     decode_value, encode_value,
 };
 use avtal_compiler::data::DataType;
@@ -146,18 +146,64 @@ fn encode(layout: &RecordLayout, record: &Value) -> Option<Vec<u8>> {
     Some(bytes)
 }
 
+/// One input slot of a record for the drivers: a word, or a text that
+/// the C program passes as a `const char *`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Cell {
+    Word(i64),
+    Text(String),
+}
+
+/// A text as the drivers write it: its UTF-8 bytes in hex, `-` if empty.
+fn text_token(text: &str) -> String {
+    if text.is_empty() {
+        return "-".to_string();
+    }
+    text.bytes().map(|b| format!("{b:02x}")).collect()
+}
+
+fn word_rows(records: &[Vec<i64>]) -> Vec<Vec<Cell>> {
+    records
+        .iter()
+        .map(|r| r.iter().copied().map(Cell::Word).collect())
+        .collect()
+}
+
 /// What the library must return for a record, from the interpreter's
-/// result: the output slots, or an error code (with its diagnostic).
+/// result: one token per output slot (a number, or a text in hex), or an
+/// error code (with its diagnostic).
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Expected {
-    Value(Vec<i64>),
+    Value(Vec<String>),
     Error(i32, String),
+}
+
+/// The output slots' tokens of a result record; `None` when a number
+/// does not fit its slot.
+fn tokens(output: &RecordLayout, value: &Value) -> Option<Vec<String>> {
+    let bytes = encode(output, value)?;
+    let Value::Record(fields) = value else {
+        return None;
+    };
+    let words = words(output, &bytes);
+    Some(
+        output
+            .fields
+            .iter()
+            .zip(fields.iter())
+            .zip(words)
+            .map(|((slot, field), word)| match (slot.encoding, field) {
+                (Encoding::Text, Value::Text(text)) => text_token(text),
+                _ => word.to_string(),
+            })
+            .collect(),
+    )
 }
 
 fn expected(output: &RecordLayout, result: &Result<Value, EvalError>) -> Expected {
     match result {
-        Ok(value) => match encode(output, value) {
-            Some(bytes) => Expected::Value(words(output, &bytes)),
+        Ok(value) => match tokens(output, value) {
+            Some(tokens) => Expected::Value(tokens),
             None => Expected::Error(ErrorCode::Range as i32, "-".into()),
         },
         Err(error) => {
@@ -180,28 +226,34 @@ fn parse_line(line: &str) -> Expected {
     let mut parts = line.split(' ');
     let code: i32 = parts.next().unwrap().parse().unwrap();
     if code == 0 {
-        Expected::Value(parts.map(|p| p.parse().unwrap()).collect())
+        Expected::Value(parts.map(str::to_string).collect())
     } else {
         Expected::Error(code, parts.next().unwrap().to_string())
     }
 }
 
-fn write_records(path: &Path, records: &[Vec<i64>]) {
+fn write_records(path: &Path, records: &[Vec<Cell>]) {
     let mut text = String::new();
     for record in records {
-        let line: Vec<String> = record.iter().map(i64::to_string).collect();
+        let line: Vec<String> = record
+            .iter()
+            .map(|cell| match cell {
+                Cell::Word(word) => word.to_string(),
+                Cell::Text(t) => text_token(t),
+            })
+            .collect();
         let _ = writeln!(text, "{}", line.join(" "));
     }
     fs::write(path, text).unwrap();
 }
 
-/// Interpreter, JIT and library over `records` (as slot words).
-/// `library_lines` are the library's results, one per record. Returns how
-/// many records the library computed.
+/// Interpreter, JIT and library over `records` (as slot words and
+/// texts). `library_lines` are the library's results, one per record.
+/// Returns how many records the library computed.
 fn compare_all(
     program: &Program,
     entry: FuncId,
-    records: &[Vec<i64>],
+    records: &[Vec<Cell>],
     library_lines: &str,
 ) -> usize {
     let (input, output) = layouts(program, entry);
@@ -213,12 +265,22 @@ fn compare_all(
     let mut computed = 0;
     for (record, line) in records.iter().zip(lines) {
         let mut bytes = vec![0u8; input.stride];
-        for (slot, word) in input.fields.iter().zip(record) {
+        for (slot, cell) in input.fields.iter().zip(record) {
+            // The kernel never reads an input text's slot.
+            let word = match cell {
+                Cell::Word(word) => *word,
+                Cell::Text(_) => 0,
+            };
             bytes[slot.offset..slot.offset + 8].copy_from_slice(&word.to_ne_bytes());
         }
         let value = Value::Record(
-            (0..input.fields.len())
-                .map(|i| decode_value(&input, i, &bytes))
+            record
+                .iter()
+                .enumerate()
+                .map(|(i, cell)| match cell {
+                    Cell::Text(text) => Value::Text(text.as_str().into()),
+                    Cell::Word(_) => decode_value(&input, i, &bytes),
+                })
                 .collect::<Vec<_>>()
                 .into(),
         );
@@ -392,6 +454,7 @@ fn w1_through_the_c_header_matches_the_interpreter() {
     assert_eq!(records.len(), 1000);
     let edges = w1_edges();
     records.extend(edges.iter().cloned());
+    let records = word_rows(&records);
     let input = dir.join("records.txt");
     write_records(&input, &records);
     let input_arg = input.to_str().unwrap();
@@ -462,8 +525,24 @@ strerror out of range of the compiled fixed point; evaluate with `avtal run`
 
 /// Random slot words for one input layout: numbers small, at the edges
 /// of their ranges and at half-unit ties; dates near the params' switch
-/// days and at the calendar's ends; every enum tag; bools.
-fn field_strategy(program: &Program, ty: &Type, encoding: Encoding) -> BoxedStrategy<i64> {
+/// days and at the calendar's ends; every enum tag; bools; texts empty,
+/// short, with Swedish letters and long.
+fn field_strategy(program: &Program, ty: &Type, encoding: Encoding) -> BoxedStrategy<Cell> {
+    if encoding == Encoding::Text {
+        return prop_oneof![
+            2 => Just(String::new()),
+            4 => "[A-Za-z0-9 åäöÅÄÖé;,.-]{1,24}",
+            1 => "[a-zåäö ]{200,400}",
+        ]
+        .prop_map(Cell::Text)
+        .boxed();
+    }
+    word_strategy(program, ty, encoding)
+        .prop_map(Cell::Word)
+        .boxed()
+}
+
+fn word_strategy(program: &Program, ty: &Type, encoding: Encoding) -> BoxedStrategy<i64> {
     match encoding {
         Encoding::Number { scale } => {
             let unit = 10i64.pow(scale);
@@ -501,14 +580,14 @@ fn field_strategy(program: &Program, ty: &Type, encoding: Encoding) -> BoxedStra
             };
             (0..n).boxed()
         }
-        // Libraries refuse entry points with text fields.
+        // Texts are cells of their own (`field_strategy`).
         Encoding::Text => Just(0i64).boxed(),
     }
 }
 
-fn generated_records(program: &Program, entry: FuncId, n: usize) -> Vec<Vec<i64>> {
+fn generated_records(program: &Program, entry: FuncId, n: usize) -> Vec<Vec<Cell>> {
     let (input, _) = layouts(program, entry);
-    let strategies: Vec<BoxedStrategy<i64>> = input
+    let strategies: Vec<BoxedStrategy<Cell>> = input
         .fields
         .iter()
         .map(|slot| field_strategy(program, &slot.ty, slot.encoding))
@@ -531,9 +610,25 @@ fn cases() -> usize {
         .unwrap_or(3000)
 }
 
+/// The kinds of a layout's slots for `generic_driver.c`: `t` for a text,
+/// `i` for the rest.
+fn kinds(layout: &RecordLayout) -> String {
+    layout
+        .fields
+        .iter()
+        .map(|slot| match slot.encoding {
+            Encoding::Text => 't',
+            _ => 'i',
+        })
+        .collect()
+}
+
 /// Interpreter, JIT and library over generated records of `entry_name`.
 fn differential(file: &str, library: &str, entry_name: &str, extra: &str) -> String {
-    let dir = scratch(&format!("build_c_diff_{library}"));
+    let dir = scratch(&format!(
+        "build_c_diff_{library}_{}",
+        c_identifier(entry_name)
+    ));
     let path = if extra.is_empty() {
         workspace().join(file)
     } else {
@@ -555,16 +650,24 @@ fn differential(file: &str, library: &str, entry_name: &str, extra: &str) -> Str
     let records_path = dir.join("records.txt");
     write_records(&records_path, &records);
     let lib = dir.join(format!("lib{library}.so"));
-    let lines = run(
-        &driver,
-        &[
-            lib.to_str().unwrap(),
-            &format!("avtal_{}", c_identifier(entry_name)),
-            &input.fields.len().to_string(),
-            &output.fields.len().to_string(),
-            records_path.to_str().unwrap(),
-        ],
-    );
+    let entry_c = c_identifier(entry_name);
+    let mut args = vec![
+        lib.to_str().unwrap().to_string(),
+        format!("avtal_{entry_c}"),
+        kinds(&input),
+        kinds(&output),
+        records_path.to_str().unwrap().to_string(),
+    ];
+    let header = fs::read_to_string(dir.join(format!("{library}.h"))).unwrap();
+    for (slot, field) in output.fields.iter().zip(c_fields(&output)) {
+        if slot.encoding == Encoding::Text {
+            let accessor = format!("avtal_{entry_c}_{field}_text");
+            assert!(header.contains(&format!("size_t {accessor}(")), "{header}");
+            args.push(accessor);
+        }
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let lines = run(&driver, &args);
     let computed = compare_all(&program, id, &records, &lines);
     assert!(
         computed > records.len() / 4,
@@ -649,13 +752,91 @@ fn differential_errors_match_the_interpreter() {
     }
 }
 
+/// The reasons a condition failed, as text built from constant pieces:
+/// the library's accessor spells what the interpreter computes.
+#[test]
+fn differential_behorighet_texts() {
+    if !have_cc() {
+        return;
+    }
+    for entry_name in ["Växling", "PrövaAnnatArbete", "Studieledighet"] {
+        let lines = differential("examples/behorighet.avtal", "behorighet", entry_name, "");
+        // Some record has reasons, and some has none.
+        let texts: Vec<&str> = lines
+            .lines()
+            .filter(|l| l.starts_with("0 "))
+            .filter_map(|l| l.split(' ').nth(4))
+            .collect();
+        assert!(texts.contains(&"-"), "{entry_name}: no empty text");
+        assert!(
+            texts.iter().any(|t| t.len() > 100),
+            "{entry_name}: no reasons"
+        );
+    }
+}
+
+/// An input text passed through to the output.
+#[test]
+fn differential_rd_rals_revision_texts() {
+    if !have_cc() {
+        return;
+    }
+    let lines = differential(
+        "examples/rd_rals_revision.avtal",
+        "rd_rals_revision",
+        "Revisionsbelopp",
+        "",
+    );
+    assert!(lines.lines().any(|l| l.starts_with("0 - ")), "{lines}");
+    assert!(lines.lines().any(|l| l.contains("c3")), "no Swedish letter");
+    // The schema: texts are JSON strings; in C a pointer in, an opaque
+    // mask read by the named accessor out.
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("build_c_diff_rd_rals_revision_Revisionsbelopp");
+    let schema: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(dir.join("Revisionsbelopp.schema.json")).unwrap())
+            .unwrap();
+    let input = &schema["$defs"]["input"]["properties"]["grupp"];
+    let output = &schema["$defs"]["output"]["properties"]["grupp"];
+    assert_eq!(input["type"], "string");
+    assert_eq!(output["type"], "string");
+    assert_eq!(input["x-avtal-c"]["type"], "const char *");
+    assert_eq!(
+        output["x-avtal-c"]["accessor"],
+        "avtal_Revisionsbelopp_grupp_text"
+    );
+}
+
+/// Entry points the compiled code cannot hold (here: comparing two input
+/// texts) are skipped with a warning, or fail the build when named.
+const UNCOMPILED: &str = r#"module jamfor
+
+record In {
+  a: Text
+  b: Text
+}
+
+record Ut {
+  lika: Bool
+  a: Text
+}
+
+evaluate Jämför(x: In) -> Ut {
+  Ut { lika: x.a == x.b, a: x.a }
+}
+
+evaluate Eko(x: In) -> Ut {
+  Ut { lika: true, a: x.b + " och " + x.a }
+}
+"#;
+
 #[test]
 fn entry_points_that_do_not_compile_are_named() {
     if !have_cc() {
         return;
     }
     let dir = scratch("build_c_skip");
-    let file = workspace().join("examples/behorighet.avtal");
+    let file = common::write(&dir, "jamfor.avtal", UNCOMPILED);
     let all = avtal()
         .arg("build")
         .arg(&file)
@@ -664,30 +845,87 @@ fn entry_points_that_do_not_compile_are_named() {
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&all.stderr);
-    assert!(!all.status.success());
+    assert!(all.status.success(), "{stderr}");
     assert!(
-        stderr.contains("skipping entry point `Studieledighet`"),
+        stderr.contains(
+            "skipping entry point `Jämför`: it cannot be compiled to native code \
+             (not compiled: comparing two texts that both depend on the run)"
+        ),
         "{stderr}"
     );
-    assert!(
-        stderr.contains("no entry point of the file can be compiled"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("built 1 entry point (Eko)"), "{stderr}");
     let named = avtal()
         .arg("build")
         .arg(&file)
-        .args(["--entry", "Studieledighet", "-o"])
+        .args(["--entry", "Jämför", "-o"])
         .arg(&dir)
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&named.stderr);
     assert!(!named.status.success());
     assert!(
-        stderr.contains(
-            "entry point `Studieledighet` cannot be compiled to native code: field `skäl`"
-        ),
+        stderr.contains("entry point `Jämför` cannot be compiled to native code: not compiled"),
         "{stderr}"
     );
+    // Every entry point of the examples with texts builds, warning-free.
+    for example in ["behorighet", "rd_rals_revision"] {
+        let out = scratch(&format!("build_c_all_{example}"));
+        let output = avtal()
+            .arg("build")
+            .arg(workspace().join(format!("examples/{example}.avtal")))
+            .arg("-o")
+            .arg(&out)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success(), "{stderr}");
+        assert!(!stderr.contains("warning"), "{stderr}");
+    }
+}
+
+/// The accessors' contract in C: cap 0, a short buffer, an exact fit,
+/// null arguments, an input text passed through, a NULL input text.
+#[test]
+fn text_accessors_truncate_like_snprintf() {
+    if !have_cc() {
+        return;
+    }
+    let dir = scratch("build_c_texts");
+    build(&workspace().join("examples/behorighet.avtal"), &dir);
+    build(&workspace().join("examples/rd_rals_revision.avtal"), &dir);
+    let rpath = format!("-Wl,-rpath,{}", dir.display());
+    let libdir = format!("-L{}", dir.display());
+    let driver = cc(
+        "text_driver.c",
+        &dir,
+        "text_driver",
+        &[&libdir, "-lbehorighet", "-lrd_rals_revision", &rpath],
+    );
+    let got = run(&driver, &[]);
+    let full = "nedsatt arbetsförmåga på grund av sjukdom under en period om minst 90 dagar; anställningsavtal med en annan arbetsgivare ingått från och med dag 91 till och med dag 180 av sjukperioden; anmäld till arbetsgivaren senast två veckor före ledighetens början";
+    let n = full.len();
+    let expected = format!(
+        "\
+prova 0 3 {n} {full}
+cap_0 {n} sentinel
+null_buf {n}
+cap_1 {n} []
+cap_10 {n} [{}]
+exact {n} [{full}]
+one_short {n} [{}]
+null_out 0 []
+null_in 0 []
+null_both_no_buf 0
+empty 0 0 0 []
+grupp 0 [Grupp ÅÄÖ 7] 14
+grupp_cut 14 [Grupp ÅÄ]
+grupp_null 10 - 0 grupp
+batch 10 0 10 1 grupp
+",
+        &full[..9],
+        std::str::from_utf8(&full.as_bytes()[..n - 1]).unwrap_or("?"),
+    );
+    assert_eq!(got, expected);
 }
 
 #[test]
@@ -827,6 +1065,37 @@ fn the_header_compiles_as_cpp() {
     // calendar, so the first problem is the param lookup before 2026.
     let status = Command::new(dir.join("use")).status().unwrap();
     assert_eq!(status.code(), Some(0));
+
+    // A header with text fields and accessors, as C++.
+    build(&workspace().join("examples/rd_rals_revision.avtal"), &dir);
+    let source = common::write(
+        &dir,
+        "texts.cpp",
+        "#include \"rd_rals_revision.h\"\n\
+         #include \"w1_payroll_month.h\"\n\
+         int main() { RevisionsbeloppInput in{}; in.grupp = \"C1\"; RevisionsbeloppOutput out{};\n\
+         if (avtal_Revisionsbelopp(&in, &out, nullptr) != AVTAL_OK) return 1;\n\
+         char buf[3]; return avtal_Revisionsbelopp_grupp_text(&out, &in, buf, sizeof buf) == 2\n\
+         && buf[0] == 'C' && buf[1] == '1' && buf[2] == 0 ? 0 : 1; }\n",
+    );
+    let output = Command::new("c++")
+        .args(["-std=c++17", "-Wall", "-Werror", "-I"])
+        .arg(&dir)
+        .arg("-o")
+        .arg(dir.join("texts"))
+        .arg(&source)
+        .arg(format!("-L{}", dir.display()))
+        .arg("-lrd_rals_revision")
+        .arg(format!("-Wl,-rpath,{}", dir.display()))
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let status = Command::new(dir.join("texts")).status().unwrap();
+    assert_eq!(status.code(), Some(0));
 }
 
 const COLLIDING: &str = r#"module krock
@@ -911,4 +1180,41 @@ fn names_that_collide_in_c() {
         String::from_utf8_lossy(&output.stderr)
     );
     assert_eq!(Command::new(&exe).status().unwrap().code(), Some(0));
+
+    // A text accessor's name is another entry point's.
+    let file = common::write(&dir, "krock2.avtal", COLLIDING_TEXT);
+    let both = avtal()
+        .arg("build")
+        .arg(&file)
+        .arg("-o")
+        .arg(&dir)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&both.stderr);
+    assert!(!both.status.success());
+    assert!(
+        stderr.contains(
+            "entry points `A` and `A_b_text` would both export the C function `avtal_A_b_text`"
+        ),
+        "{stderr}"
+    );
 }
+
+const COLLIDING_TEXT: &str = r#"module krock2
+
+record In {
+  n: Int
+}
+
+record Ut {
+  b: Text
+}
+
+evaluate A(x: In) -> Ut {
+  Ut { b: "a" }
+}
+
+evaluate A_b_text(x: In) -> Ut {
+  Ut { b: "b" }
+}
+"#;

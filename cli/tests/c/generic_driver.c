@@ -1,15 +1,23 @@
 /* Calls any entry point of a library `avtal build` made, through dlopen,
- * with records as rows of 64-bit integers (one per slot of the input
- * struct). Driven by cli/tests/build_c.rs for the differential tests.
+ * with records as rows of tokens, one per slot of the input struct.
+ * Driven by cli/tests/build_c.rs for the differential tests.
  *
- *   generic_driver LIB SYMBOL N_IN N_OUT IN
+ *   generic_driver LIB SYMBOL IN_KINDS OUT_KINDS IN [ACCESSOR...]
  *
- * Prints one line per record: "0 <N_OUT integers>" or "<code> <diagnostic>
- * <field index> <field name>" ("-" for an empty text). */
+ * IN_KINDS and OUT_KINDS have one letter per slot: `i` for an int64_t,
+ * `t` for a text. In IN, an int64 slot is a decimal integer and a text
+ * is its UTF-8 bytes in hex ("-" for the empty text), passed to the
+ * library as a `const char *`. Each `t` of OUT_KINDS takes the next
+ * ACCESSOR, the symbol of that field's text accessor.
+ *
+ * Prints one line per record: "0 <one token per output slot>" (a text in
+ * hex, "-" when empty) or "<code> <diagnostic> <field index> <field name>"
+ * ("-" for an empty text). */
 #include <dlfcn.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* As in every generated header (ABI version 1). */
 struct AvtalError {
@@ -21,11 +29,68 @@ struct AvtalError {
 };
 _Static_assert(sizeof(struct AvtalError) == 80, "struct AvtalError layout");
 
-typedef int32_t (*entry_fn)(const int64_t *in, int64_t *out, struct AvtalError *err);
+/* One 8-byte slot: an int64_t, a text pointer (input) or a piece mask. */
+union slot {
+    int64_t word;
+    const char *text;
+};
+_Static_assert(sizeof(union slot) == 8, "slots are 8 bytes");
+
+typedef int32_t (*entry_fn)(const union slot *in, union slot *out, struct AvtalError *err);
+typedef size_t (*text_fn)(const union slot *out, const union slot *in, char *buf, size_t cap);
+
+static int hex_value(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return -1;
+}
+
+/* A hex token as a NUL-terminated text (malloc'd); NULL on a bad token. */
+static char *from_hex(const char *token) {
+    size_t n = strcmp(token, "-") == 0 ? 0 : strlen(token) / 2;
+    char *text = malloc(n + 1);
+    for (size_t i = 0; i < n; i++) {
+        int hi = hex_value(token[2 * i]), lo = hex_value(token[2 * i + 1]);
+        if (hi < 0 || lo < 0) {
+            free(text);
+            return NULL;
+        }
+        text[i] = (char)(hi * 16 + lo);
+    }
+    text[n] = 0;
+    return text;
+}
+
+static void print_hex(const char *text, size_t n) {
+    if (n == 0) printf(" -");
+    else printf(" ");
+    for (size_t i = 0; i < n; i++) printf("%02x", (unsigned char)text[i]);
+}
+
+/* Spell a text output the documented way: ask for the length with cap 0,
+ * then fill a buffer of exactly length + 1. */
+static int print_text(text_fn text, const union slot *out, const union slot *in) {
+    char sentinel = 'x';
+    size_t n = text(out, in, &sentinel, 0);
+    if (sentinel != 'x') {
+        fprintf(stderr, "cap 0 wrote into the buffer\n");
+        return 0;
+    }
+    char *buf = malloc(n + 1);
+    size_t again = text(out, in, buf, n + 1);
+    if (again != n || strlen(buf) != n) {
+        fprintf(stderr, "the accessor gave %zu, then %zu (strlen %zu)\n", n, again, strlen(buf));
+        free(buf);
+        return 0;
+    }
+    print_hex(buf, n);
+    free(buf);
+    return 1;
+}
 
 int main(int argc, char **argv) {
-    if (argc != 6) {
-        fprintf(stderr, "usage: generic_driver LIB SYMBOL N_IN N_OUT IN\n");
+    if (argc < 6) {
+        fprintf(stderr, "usage: generic_driver LIB SYMBOL IN_KINDS OUT_KINDS IN [ACCESSOR...]\n");
         return 2;
     }
     void *library = dlopen(argv[1], RTLD_NOW | RTLD_LOCAL);
@@ -38,20 +103,43 @@ int main(int argc, char **argv) {
         fprintf(stderr, "%s\n", dlerror());
         return 2;
     }
-    long n_in = atol(argv[3]), n_out = atol(argv[4]);
+    const char *in_kinds = argv[3], *out_kinds = argv[4];
+    size_t n_in = strlen(in_kinds), n_out = strlen(out_kinds);
+    text_fn *texts = calloc(n_out + 1, sizeof *texts);
+    int next_accessor = 6;
+    for (size_t i = 0; i < n_out; i++) {
+        if (out_kinds[i] != 't') continue;
+        if (next_accessor >= argc) {
+            fprintf(stderr, "no accessor for output slot %zu\n", i);
+            return 2;
+        }
+        texts[i] = (text_fn)dlsym(library, argv[next_accessor++]);
+        if (!texts[i]) {
+            fprintf(stderr, "%s\n", dlerror());
+            return 2;
+        }
+    }
     FILE *f = fopen(argv[5], "r");
     if (!f) {
         perror(argv[5]);
         return 2;
     }
-    int64_t *in = calloc((size_t)n_in + 1, sizeof *in);
-    int64_t *out = calloc((size_t)n_out + 1, sizeof *out);
+    union slot *in = calloc(n_in + 1, sizeof *in);
+    union slot *out = calloc(n_out + 1, sizeof *out);
+    char token[4096];
     for (;;) {
-        long got = 0;
-        for (long i = 0; i < n_in; i++) {
-            long long v;
-            if (fscanf(f, "%lld", &v) != 1) break;
-            in[i] = v;
+        size_t got = 0;
+        for (size_t i = 0; i < n_in; i++) {
+            if (fscanf(f, "%4095s", token) != 1) break;
+            if (in_kinds[i] == 't') {
+                in[i].text = from_hex(token);
+                if (!in[i].text) {
+                    fprintf(stderr, "bad text token %s\n", token);
+                    return 2;
+                }
+            } else {
+                in[i].word = strtoll(token, NULL, 10);
+            }
             got++;
         }
         if (got != n_in) break;
@@ -59,11 +147,20 @@ int main(int argc, char **argv) {
         int32_t code = entry(in, out, &err);
         if (code == 0) {
             printf("0");
-            for (long i = 0; i < n_out; i++) printf(" %lld", (long long)out[i]);
+            for (size_t i = 0; i < n_out; i++) {
+                if (texts[i]) {
+                    if (!print_text(texts[i], out, in)) return 3;
+                } else {
+                    printf(" %lld", (long long)out[i].word);
+                }
+            }
             printf("\n");
         } else {
             printf("%d %s %d %s\n", code, err.diagnostic[0] ? err.diagnostic : "-", err.field,
                    err.field_name[0] ? err.field_name : "-");
+        }
+        for (size_t i = 0; i < n_in; i++) {
+            if (in_kinds[i] == 't') free((void *)in[i].text);
         }
     }
     fclose(f);

@@ -12,7 +12,7 @@ use std::fmt::Write;
 
 use super::calendar::{max_day, min_day};
 use super::layout::{Encoding, RecordLayout};
-use super::object::{ABI_VERSION, AotLibrary, ErrorCode, c_identifier, error_struct};
+use super::object::{ABI_VERSION, AotEntry, AotLibrary, ErrorCode, c_identifier, error_struct};
 use crate::ir::Program;
 use crate::types::Type;
 
@@ -245,23 +245,40 @@ pub fn c_fields(layout: &RecordLayout) -> Vec<String> {
     names
 }
 
+/// The C struct of one record. A text field is a `const char *` in an
+/// input record and the opaque piece mask in an output record, whose
+/// `accessors` (one per field, `None` for non-texts) spell it out.
 fn record_struct(
     out: &mut String,
     program: &Program,
     name: &str,
     about: &str,
     layout: &RecordLayout,
+    accessors: Option<&[Option<String>]>,
 ) {
     let fields = c_fields(layout);
     let _ = writeln!(out, "/* {about} */");
     let _ = writeln!(out, "struct {name} {{");
-    for (slot, field) in layout.fields.iter().zip(&fields) {
-        let _ = writeln!(
-            out,
-            "    int64_t {field}; /* {}: {} */",
-            slot.name.replace("*/", "* /"),
-            unit_comment(program, &slot.ty)
-        );
+    for (index, (slot, field)) in layout.fields.iter().zip(&fields).enumerate() {
+        let about = slot.name.replace("*/", "* /");
+        let accessor = accessors
+            .and_then(|a| a.get(index))
+            .and_then(Option::as_ref);
+        let _ = match (slot.encoding, accessor) {
+            (Encoding::Text, Some(accessor)) => writeln!(
+                out,
+                "    uint64_t {field}; /* {about}: Text, opaque: read it with {accessor}() */"
+            ),
+            (Encoding::Text, None) => writeln!(
+                out,
+                "    const char *{field}; /* {about}: Text, NUL-terminated UTF-8, not NULL */"
+            ),
+            _ => writeln!(
+                out,
+                "    int64_t {field}; /* {about}: {} */",
+                unit_comment(program, &slot.ty)
+            ),
+        };
     }
     if layout.fields.is_empty() {
         let _ = writeln!(out, "    int64_t unused_;");
@@ -280,6 +297,32 @@ fn record_struct(
         );
     }
     out.push('\n');
+}
+
+/// The declarations of `entry`'s text accessors, with their contract.
+fn text_accessor_declarations(out: &mut String, entry: &AotEntry) {
+    let c = &entry.c_name;
+    for ((slot, field), accessor) in entry
+        .output
+        .fields
+        .iter()
+        .zip(c_fields(&entry.output))
+        .zip(entry.text_accessors())
+    {
+        let Some(accessor) = accessor else { continue };
+        let _ = write!(
+            out,
+            "/* The text of output field {name}: the text out->{field} encodes, from the\n \
+             * result of avtal_{c} (AVTAL_OK) for the record *in. Like snprintf: writes\n \
+             * at most cap - 1 bytes of UTF-8 and a NUL (a cut may split a character;\n \
+             * nothing when buf is NULL or cap is 0) and returns the whole text's length\n \
+             * in bytes, NUL not counted; so a text is whole when the result < cap.\n \
+             * out or in NULL: returns 0 and writes \"\" when it can. Thread-safe. */\n\
+             size_t {accessor}(const struct {c}Output *out, const struct {c}Input *in,\n\
+             \x20   char *buf, size_t cap);\n\n",
+            name = slot.name.replace("*/", "* /"),
+        );
+    }
 }
 
 /// The C header of `library`; `source` names the agreement in its
@@ -343,7 +386,9 @@ pub fn c_header(program: &Program, library: &AotLibrary, source: &str) -> String
                 type_name_of(program, &entry.input_type)
             ),
             &entry.input,
+            None,
         );
+        let accessors = entry.text_accessors();
         record_struct(
             &mut out,
             program,
@@ -354,6 +399,7 @@ pub fn c_header(program: &Program, library: &AotLibrary, source: &str) -> String
                 type_name_of(program, &entry.output_type)
             ),
             &entry.output,
+            Some(&accessors),
         );
         let _ = write!(
             out,
@@ -365,6 +411,7 @@ pub fn c_header(program: &Program, library: &AotLibrary, source: &str) -> String
              int32_t avtal_{c}_batch(const struct {c}Input *in, struct {c}Output *out, uint64_t n,\n\
              \x20   int32_t *codes, struct AvtalError *err);\n\n"
         );
+        text_accessor_declarations(&mut out, entry);
     }
     let _ = write!(
         out,
@@ -388,7 +435,13 @@ fn json_string(text: &str) -> String {
 
 /// The JSON Schema of one field in `avtal run`'s JSON Lines; `input`
 /// allows what the reader accepts, the output what the writer writes.
-fn field_schema(program: &Program, ty: &Type, encoding: Encoding, input: bool) -> String {
+fn field_schema(
+    program: &Program,
+    ty: &Type,
+    encoding: Encoding,
+    input: bool,
+    accessor: Option<&str>,
+) -> String {
     let c = match encoding {
         Encoding::Number { scale } => format!("{{\"type\":\"int64\",\"scale\":{scale}}}"),
         Encoding::Date => {
@@ -396,8 +449,14 @@ fn field_schema(program: &Program, ty: &Type, encoding: Encoding, input: bool) -
         }
         Encoding::Bool => "{\"type\":\"int64\",\"values\":[0,1]}".to_string(),
         Encoding::Variant => "{\"type\":\"int64\",\"enum tag\":true}".to_string(),
-        // Libraries refuse text fields; kept total.
-        Encoding::Text => "{\"type\":\"int64\",\"text pieces\":true}".to_string(),
+        Encoding::Text if input => {
+            "{\"type\":\"const char *\",\"encoding\":\"UTF-8, NUL-terminated, not NULL\"}"
+                .to_string()
+        }
+        Encoding::Text => format!(
+            "{{\"type\":\"uint64\",\"opaque\":\"piece mask\",\"accessor\":{}}}",
+            json_string(accessor.unwrap_or(""))
+        ),
     };
     let decimal2 = "^-?[0-9]+(\\\\.[0-9]{1,2})?$";
     let shape = match ty {
@@ -424,6 +483,7 @@ fn field_schema(program: &Program, ty: &Type, encoding: Encoding, input: bool) -
                 .to_string()
         }
         Type::Bool => "\"type\":\"boolean\"".to_string(),
+        Type::Text => "\"type\":\"string\",\"description\":\"Text\"".to_string(),
         Type::Enum(id) => {
             let variants = program
                 .enum_info(*id)
@@ -445,15 +505,26 @@ fn field_schema(program: &Program, ty: &Type, encoding: Encoding, input: bool) -
     format!("{{{shape},\"x-avtal-c\":{c}}}")
 }
 
-fn record_schema(program: &Program, ty: &Type, layout: &RecordLayout, input: bool) -> String {
+/// `accessors`: per field, the text accessor of an output text field.
+fn record_schema(
+    program: &Program,
+    ty: &Type,
+    layout: &RecordLayout,
+    accessors: Option<&[Option<String>]>,
+) -> String {
+    let input = accessors.is_none();
     let properties: Vec<String> = layout
         .fields
         .iter()
-        .map(|slot| {
+        .enumerate()
+        .map(|(index, slot)| {
+            let accessor = accessors
+                .and_then(|a| a.get(index))
+                .and_then(|a| a.as_deref());
             format!(
                 "{}:{}",
                 json_string(&slot.name),
-                field_schema(program, &slot.ty, slot.encoding, input)
+                field_schema(program, &slot.ty, slot.encoding, input, accessor)
             )
         })
         .collect();
@@ -481,8 +552,13 @@ pub fn json_schema(program: &Program, library: &AotLibrary, index: usize) -> Opt
         json_string(&entry.name),
         entry.name.replace('"', "'"),
         library.c_name,
-        record_schema(program, &entry.input_type, &entry.input, true),
-        record_schema(program, &entry.output_type, &entry.output, false),
+        record_schema(program, &entry.input_type, &entry.input, None),
+        record_schema(
+            program,
+            &entry.output_type,
+            &entry.output,
+            Some(&entry.text_accessors())
+        ),
     );
     // Pretty-print (and so prove it is JSON).
     let value: serde_json::Value = serde_json::from_str(&text).ok()?;

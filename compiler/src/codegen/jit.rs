@@ -265,21 +265,6 @@ pub(super) fn build<M: Module>(
     Ok((id, output_texts))
 }
 
-/// The C ABI has no texts: a library refuses an entry point with a text
-/// field, in or out.
-pub(super) fn refuse_texts(layout: &RecordLayout) -> Result<(), CodegenError> {
-    match layout
-        .fields
-        .iter()
-        .find(|slot| slot.encoding == super::layout::Encoding::Text)
-    {
-        Some(slot) => Err(CodegenError::UnsupportedField {
-            field: slot.name.clone(),
-        }),
-        None => Ok(()),
-    }
-}
-
 /// Batches of records in, one result per record out: compiled code where
 /// it applies, the interpreter for the rest, identical to
 /// [`Interpreter::call`] on every record.

@@ -20,7 +20,7 @@
 //! quotients with a run-time denominator), `calendar.rs` (date arithmetic
 //! emitted inline), `jit.rs` (the module, [`CompiledEntry`] and
 //! [`Evaluator`]), `object.rs` (an object file with C-ABI entry points for
-//! `avtal build`), `abi.rs` (its C header and JSON Schemas).
+//! `avtal build`), `object_texts.rs` (its text accessors), `abi.rs` (its C header and JSON Schemas).
 
 #![allow(
     unsafe_code,
@@ -35,6 +35,7 @@ mod layout;
 mod lists;
 mod numeric;
 mod object;
+mod object_texts;
 mod ratio;
 mod speculate;
 mod translate;
@@ -69,11 +70,12 @@ mod generated_programs;
 )]
 mod calendar_tests;
 
-pub use abi::{c_header, json_schema};
+pub use abi::{c_fields, c_header, json_schema};
 pub use jit::{CompiledEntry, Evaluator, encode_record};
 pub use layout::{Encoding, FieldSlot, RecordLayout, TextPiece, decode_value, encode_value};
 pub use object::{
-    ABI_VERSION, AotEntry, AotLibrary, ErrorCode, build_library, c_identifier, library_supports,
+    ABI_VERSION, AotEntry, AotLibrary, ErrorCode, build_library, c_identifier, exported_functions,
+    library_supports,
 };
 
 /// Why compiled code gave up on a record: the kernel's status byte. The
@@ -135,7 +137,7 @@ pub enum CodegenError {
     /// The entry point does not take one record and return one record.
     NotAnEntryPoint,
     /// A field of the input or output record has a type the fixed layout
-    /// does not hold (lists, nested records, `Decimal`; texts in a library).
+    /// does not hold (lists, nested records, `Decimal`).
     UnsupportedField { field: String },
     /// A construct the compiled evaluator does not translate.
     Unsupported(&'static str),

@@ -9,7 +9,9 @@
 //!   checks its arguments (null pointers, enum tags, dates, bools), calls
 //!   the record function and turns its status into an [`ErrorCode`];
 //! - `int32_t avtal_<entry>_batch(const In *in, Out *out, uint64_t n,
-//!   int32_t *codes, AvtalError *err)` runs the first over `n` records.
+//!   int32_t *codes, AvtalError *err)` runs the first over `n` records;
+//! - per text output field, `avtal_<entry>_<field>_text`, which spells
+//!   the text out of the slot's piece mask (`object_texts.rs`).
 //!
 //! There is no interpreter behind the library, so a record the fixed point
 //! cannot compute is an error code, never a value. Nothing here does IO:
@@ -23,9 +25,11 @@ use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 use cranelift_module::{FuncId as ClifFuncId, Linkage, Module, default_libcall_names};
 use cranelift_object::{ObjectBuilder, ObjectModule};
 
+use super::abi::c_fields;
 use super::calendar;
 use super::jit::{build, host_isa};
-use super::layout::{Encoding, RecordLayout};
+use super::layout::{Encoding, RecordLayout, TextPiece};
+use super::object_texts::{TextField, define_text_accessor, text_accessor_name};
 use super::{CodegenError, Failure};
 use crate::ir::{FuncId, Program};
 use crate::types::Type;
@@ -147,6 +151,24 @@ pub struct AotEntry {
     pub output_type: Type,
     pub input: RecordLayout,
     pub output: RecordLayout,
+    /// Per output field, the pieces of a text result (empty for other
+    /// fields), in the order of the mask's bits.
+    pub output_texts: Vec<Vec<TextPiece>>,
+}
+
+impl AotEntry {
+    /// Per output field, the name of its text accessor (`None` for fields
+    /// that are not texts).
+    pub fn text_accessors(&self) -> Vec<Option<String>> {
+        self.output
+            .fields
+            .iter()
+            .zip(c_fields(&self.output))
+            .map(|(slot, field)| {
+                (slot.encoding == Encoding::Text).then(|| text_accessor_name(&self.c_name, &field))
+            })
+            .collect()
+    }
 }
 
 /// An object file and what it holds.
@@ -182,19 +204,30 @@ fn cranelift<E: std::fmt::Display>(error: E) -> CodegenError {
     CodegenError::Cranelift(error.to_string())
 }
 
-/// Whether a shared library can hold `entry`: the JIT compiles it and
-/// its records have no text field (the C ABI has no texts). The error
+/// Whether a shared library can hold `entry`: exactly when the JIT
+/// compiles it (text fields included: docs/aot.md, "Texts"). The error
 /// says why not.
 pub fn library_supports(program: &Program, entry: FuncId) -> Result<(), CodegenError> {
-    super::CompiledEntry::compile(program, entry)?;
+    super::CompiledEntry::compile(program, entry).map(|_| ())
+}
+
+/// The functions a library exports for `entry`: `avtal_<entry>`, its
+/// batch, and a text accessor per text output field; for the caller to
+/// refuse two entry points whose names meet (`avtal_A_b_text` is both
+/// the accessor of field `b` of `A` and entry point `A_b_text`).
+pub fn exported_functions(program: &Program, entry: FuncId) -> Result<Vec<String>, CodegenError> {
     let function = program
         .function(entry)
         .ok_or(CodegenError::Internal("an entry point that does not exist"))?;
-    let [(_, input_type)] = function.params.as_slice() else {
-        return Err(CodegenError::NotAnEntryPoint);
-    };
-    super::jit::refuse_texts(&RecordLayout::of(program, input_type)?)?;
-    super::jit::refuse_texts(&RecordLayout::of(program, &function.ret)?)
+    let c_name = c_identifier(&function.name);
+    let output = RecordLayout::of(program, &function.ret)?;
+    let mut names = vec![format!("avtal_{c_name}"), format!("avtal_{c_name}_batch")];
+    for (slot, field) in output.fields.iter().zip(c_fields(&output)) {
+        if slot.encoding == Encoding::Text {
+            names.push(text_accessor_name(&c_name, &field));
+        }
+    }
+    Ok(names)
 }
 
 /// Compile `entries` (each one record in, one out) into one object file
@@ -221,12 +254,8 @@ pub fn build_library(
         };
         let input = RecordLayout::of(program, input_type)?;
         let output = RecordLayout::of(program, &function.ret)?;
-        // The C ABI has no texts: a text field, in or out, refuses the
-        // entry point (docs/aot.md).
-        super::jit::refuse_texts(&input)?;
-        super::jit::refuse_texts(&output)?;
         let c_name = c_identifier(&function.name);
-        let (kernel, _) = build(
+        let (kernel, output_texts) = build(
             &mut module,
             program,
             function,
@@ -238,14 +267,17 @@ pub fn build_library(
         let checks = input_checks(program, &input);
         let single = define_single(&mut module, &c_name, kernel, &checks)?;
         define_batch(&mut module, &c_name, single, &input, &output)?;
-        compiled.push(AotEntry {
+        let aot_entry = AotEntry {
             name: function.name.clone(),
             c_name,
             input_type: input_type.clone(),
             output_type: function.ret.clone(),
             input,
             output,
-        });
+            output_texts,
+        };
+        define_text_accessors(&mut module, &aot_entry)?;
+        compiled.push(aot_entry);
     }
     define_version(&mut module, &lib_name)?;
     let object = module.finish().emit().map_err(cranelift)?;
@@ -264,6 +296,8 @@ enum Check {
     },
     Date,
     Bool,
+    /// A text: a `const char *` that must not be NULL.
+    Text,
 }
 
 struct FieldCheck {
@@ -284,6 +318,7 @@ fn input_checks(program: &Program, layout: &RecordLayout) -> Vec<FieldCheck> {
             },
             (Encoding::Date, _) => Check::Date,
             (Encoding::Bool, _) => Check::Bool,
+            (Encoding::Text, _) => Check::Text,
             _ => continue,
         };
         checks.push(FieldCheck {
@@ -434,6 +469,11 @@ fn define_single<M: Module>(
                 Check::Bool => (
                     b.ins().icmp_imm_u(IntCC::UnsignedGreaterThan, word, 1),
                     ErrorCode::BadBool,
+                ),
+                // The kernel never reads the text, but the accessors do.
+                Check::Text => (
+                    b.ins().icmp_imm_u(IntCC::Equal, word, 0),
+                    ErrorCode::NullArgument,
                 ),
             };
             let (bad, good) = (new_block(&mut b), new_block(&mut b));
@@ -605,6 +645,26 @@ fn define_batch<M: Module>(
         .define_function(id, &mut context)
         .map_err(cranelift)?;
     module.clear_context(&mut context);
+    Ok(())
+}
+
+/// The text accessor of every text output field of `entry`.
+fn define_text_accessors<M: Module>(module: &mut M, entry: &AotEntry) -> Result<(), CodegenError> {
+    for ((slot, pieces), name) in entry
+        .output
+        .fields
+        .iter()
+        .zip(&entry.output_texts)
+        .zip(entry.text_accessors())
+    {
+        let Some(name) = name else { continue };
+        let field = TextField {
+            name: &name,
+            output_offset: i32::try_from(slot.offset).unwrap_or(i32::MAX),
+            pieces,
+        };
+        define_text_accessor(module, &field, &entry.input)?;
+    }
     Ok(())
 }
 
