@@ -468,6 +468,33 @@ fn lists_and_texts_identical() {
     assert!(native_share(&compiled, program, 1000) > 0.3);
 }
 
+/// `min`/`max` of a list of dates that is empty at compile time, in a
+/// branch beside a date: found by the generated programs, where it made
+/// the whole entry point fall back ("branches of different shapes") as
+/// the empty `max` gave a number. It compiles, and agrees.
+#[test]
+fn extreme_of_empty_date_list_in_a_branch() {
+    let text = "module gen
+record In { b: Bool  e: Date }
+record Out { first: Date  last: Date }
+evaluate Gen(x: In) -> Out {
+  Out {
+    first: if x.b { min({ let l: List<Date> = [] l }) } else { x.e }
+    last: { let l: List<Date> = [] (if count(l) > 0 { max(l) } else { x.e }) }
+  }
+}
+";
+    let mut sources = Sources::new();
+    sources.add("gen.avtal", text);
+    let compilation = crate::compile(&sources);
+    assert!(!compilation.has_errors(), "{:?}", compilation.diagnostics);
+    let program = &compilation.program;
+    let (entry, _) = program.entry_points().next().unwrap();
+    let compiled = CompiledEntry::compile(program, entry);
+    assert!(compiled.is_ok(), "{:?}", compiled.err());
+    assert!(differential(program, entry, 200, "empty date list"));
+}
+
 /// The share of generated records the compiled code computes itself
 /// (status 0).
 fn native_share(compiled: &CompiledEntry, program: &Program, n: usize) -> f64 {
