@@ -18,6 +18,10 @@ pub mod ir;
 pub mod source;
 pub mod stdlib;
 pub mod syntax;
+/// Random well-typed programs for differential tests; public only with the
+/// `testgen` feature.
+#[cfg(any(test, feature = "testgen"))]
+pub mod testgen;
 pub mod types;
 
 pub use diagnostics::{Diagnostic, Severity};

@@ -198,7 +198,10 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
             }
             Aggregate::Sum => self.translate_sum(items),
             Aggregate::Min | Aggregate::Max => {
-                self.translate_best(aggregate == Aggregate::Min, items)
+                let Type::List(element) = &list.ty else {
+                    return Err(CodegenError::Internal("an aggregate over a non-list"));
+                };
+                self.translate_best(aggregate == Aggregate::Min, items, element)
             }
         }
     }
@@ -254,8 +257,10 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
     /// `min`/`max` of numbers or dates; ties keep the earlier element
     /// (equal in value and, at the common scale, in representation). An
     /// empty list is an error the interpreter reports: the record goes to
-    /// it.
-    fn translate_best(&mut self, is_min: bool, items: Vec<Item>) -> Result<Val> {
+    /// it. A list empty at compile time still gives a placeholder of the
+    /// element's type (never read: the record has failed), so that a branch
+    /// around it has one shape: a date, not a number, for dates.
+    fn translate_best(&mut self, is_min: bool, items: Vec<Item>, element: &Type) -> Result<Val> {
         let items = self.common_scale(items)?;
         // `seen`: None while no element can have been met, Some(None) once
         // one surely has, Some(Some(flag)) while that depends on the run.
@@ -298,10 +303,7 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
         }
         match best {
             Some(value) => Ok(value),
-            None => Ok(Val::Num {
-                v: self.builder.ins().iconst(types::I64, 0),
-                scale: 0,
-            }),
+            None => self.zero_of(element),
         }
     }
 
