@@ -22,7 +22,7 @@ use std::sync::Arc;
 
 use cranelift_codegen::ir::{InstBuilder, Value, types};
 
-use super::CodegenError;
+use super::{CodegenError, Failure};
 use super::layout::TextPiece;
 use super::translate::{FunctionTranslator, Item, Piece, Result, Val};
 use crate::ir::{Aggregate, BinOp, Expr, LocalId};
@@ -293,12 +293,13 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
             best = Some(next);
             seen = Some(next_seen);
         }
+        // No element: the interpreter's error, at the same point.
         match seen {
-            None => self.fail_always(),
+            None => self.fail_always_because(Failure::EmptyList),
             Some(None) => {}
             Some(Some(flag)) => {
                 let empty = self.builder.ins().bxor_imm_u(flag, 1);
-                self.fail_if(empty);
+                self.fail_if_because(empty, Failure::EmptyList);
             }
         }
         match best {

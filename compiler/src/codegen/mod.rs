@@ -101,6 +101,8 @@ pub enum Failure {
     /// An enum tag out of range in the input (the JIT's encoder never
     /// produces one; the shared library checks its arguments first).
     BadInput = 6,
+    /// E0213: `min` or `max` of a list with no element.
+    EmptyList = 7,
 }
 
 impl Failure {
@@ -112,6 +114,7 @@ impl Failure {
             4 => Failure::DateRange,
             5 => Failure::NoTableRow,
             6 => Failure::BadInput,
+            7 => Failure::EmptyList,
             _ => return None,
         })
     }
@@ -126,6 +129,7 @@ impl Failure {
             Failure::BeforeFirstDate => Some(Code::BeforeFirstDate),
             Failure::DateRange => Some(Code::DateOutOfRange),
             Failure::NoTableRow => Some(Code::NoTableRow),
+            Failure::EmptyList => Some(Code::EmptyList),
         }
     }
 }

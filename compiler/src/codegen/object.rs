@@ -49,6 +49,7 @@ pub enum ErrorCode {
     DateRange = 4,
     NoTableRow = 5,
     BadInput = 6,
+    EmptyList = 7,
     NullArgument = 10,
     BadEnum = 11,
     BadDate = 12,
@@ -56,7 +57,7 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 11] = [
+    pub const ALL: [ErrorCode; 12] = [
         ErrorCode::Ok,
         ErrorCode::Range,
         ErrorCode::DivisionByZero,
@@ -64,6 +65,7 @@ impl ErrorCode {
         ErrorCode::DateRange,
         ErrorCode::NoTableRow,
         ErrorCode::BadInput,
+        ErrorCode::EmptyList,
         ErrorCode::NullArgument,
         ErrorCode::BadEnum,
         ErrorCode::BadDate,
@@ -84,6 +86,7 @@ impl ErrorCode {
             ErrorCode::DateRange => "E_DATE_RANGE",
             ErrorCode::NoTableRow => "E_NO_TABLE_ROW",
             ErrorCode::BadInput => "E_BAD_INPUT",
+            ErrorCode::EmptyList => "E_EMPTY_LIST",
             ErrorCode::NullArgument => "E_NULL_ARGUMENT",
             ErrorCode::BadEnum => "E_BAD_ENUM",
             ErrorCode::BadDate => "E_BAD_DATE",
@@ -103,6 +106,7 @@ impl ErrorCode {
             ErrorCode::DateRange => "date arithmetic left the supported calendar",
             ErrorCode::NoTableRow => "no row of a decision table matched",
             ErrorCode::BadInput => "the input record holds a value of no field type",
+            ErrorCode::EmptyList => "`min` or `max` of a list with no element",
             ErrorCode::NullArgument => "a required pointer argument is null",
             ErrorCode::BadEnum => "an enum field holds no variant's tag",
             ErrorCode::BadDate => "a date field holds a day number off the calendar",
@@ -118,6 +122,7 @@ impl ErrorCode {
             ErrorCode::BeforeFirstDate => Failure::BeforeFirstDate,
             ErrorCode::DateRange => Failure::DateRange,
             ErrorCode::NoTableRow => Failure::NoTableRow,
+            ErrorCode::EmptyList => Failure::EmptyList,
             ErrorCode::BadEnum => return Some(crate::diagnostics::Code::BadEnumValue.as_str()),
             ErrorCode::BadDate | ErrorCode::BadBool => {
                 return Some(crate::diagnostics::Code::BadCell.as_str());
@@ -495,11 +500,11 @@ fn define_single<M: Module>(
         let zero = b.ins().iconst(types::I32, 0);
         b.ins().return_(&[zero]);
         to_block(&mut b, failed);
-        // The kernel's failures are the codes 1 to 6: one block each, so
+        // The kernel's failures are the codes 1 to 7: one block each, so
         // every report is a constant.
         for code in ErrorCode::ALL {
             let value = code as i32;
-            if !(1..=6).contains(&value) {
+            if !(1..=7).contains(&value) {
                 continue;
             }
             let is = b.ins().icmp_imm_s(IntCC::Equal, status, i64::from(value));

@@ -77,9 +77,9 @@ impl Rng {
 /// What a generated program may contain.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Options {
-    /// `Text` output fields. The C ABI of `avtal build` has no texts, so a
-    /// library test turns them off; texts inside expressions (the
-    /// condition's reasons, comparisons with a constant) stay.
+    /// `Text` output fields (off for a consumer that cannot hold a text
+    /// result); texts inside expressions (the condition's reasons,
+    /// comparisons with a constant) stay.
     pub text_outputs: bool,
 }
 
