@@ -1101,22 +1101,7 @@ fn the_header_compiles_as_cpp() {
          int main() { W1Input in{}; W1Output out{}; AvtalError err{};\n\
          return avtal_W1(&in, &out, &err) == AVTAL_E_BEFORE_FIRST_DATE ? 0 : 1; }\n",
     );
-    let output = Command::new("c++")
-        .args(["-std=c++17", "-Wall", "-Werror", "-I"])
-        .arg(&dir)
-        .arg("-o")
-        .arg(dir.join("use"))
-        .arg(&source)
-        .arg(format!("-L{}", dir.display()))
-        .arg("-lw1_payroll_month")
-        .arg(format!("-Wl,-rpath,{}", dir.display()))
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    cxx(&dir, &source, "use", "w1_payroll_month");
     // A zeroed record has day number 0 = 0000-12-31 in `period`: on the
     // calendar, so the first problem is the param lookup before 2026.
     let status = Command::new(dir.join("use")).status().unwrap();
@@ -1134,22 +1119,7 @@ fn the_header_compiles_as_cpp() {
          char buf[3]; return avtal_Revisionsbelopp_grupp_text(&out, &in, buf, sizeof buf) == 2\n\
          && buf[0] == 'C' && buf[1] == '1' && buf[2] == 0 ? 0 : 1; }\n",
     );
-    let output = Command::new("c++")
-        .args(["-std=c++17", "-Wall", "-Werror", "-I"])
-        .arg(&dir)
-        .arg("-o")
-        .arg(dir.join("texts"))
-        .arg(&source)
-        .arg(format!("-L{}", dir.display()))
-        .arg("-lrd_rals_revision")
-        .arg(format!("-Wl,-rpath,{}", dir.display()))
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    cxx(&dir, &source, "texts", "rd_rals_revision");
     let status = Command::new(dir.join("texts")).status().unwrap();
     assert_eq!(status.code(), Some(0));
 }
@@ -1274,3 +1244,24 @@ evaluate A_b_text(x: In) -> Ut {
   Ut { b: "b" }
 }
 "#;
+
+/// Compile `source` as C++17, strictly, into `dir/out`, linked with the
+/// library `lib<library>.so` in `dir`.
+fn cxx(dir: &Path, source: &Path, out: &str, library: &str) {
+    let output = Command::new("c++")
+        .args(["-std=c++17", "-Wall", "-Werror", "-I"])
+        .arg(dir)
+        .arg("-o")
+        .arg(dir.join(out))
+        .arg(source)
+        .arg(format!("-L{}", dir.display()))
+        .arg(format!("-l{library}"))
+        .arg(format!("-Wl,-rpath,{}", dir.display()))
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}

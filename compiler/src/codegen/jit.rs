@@ -8,9 +8,9 @@ use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 use cranelift_jit::{JITBuilder, JITModule};
 use cranelift_module::{Linkage, Module, default_libcall_names};
 
-use super::CodegenError;
 use super::layout::{RecordLayout, decode_text, decode_value, encode_value};
 use super::translate::FunctionTranslator;
+use super::{CodegenError, cranelift};
 use crate::eval::{EvalError, Interpreter, Value};
 use crate::ir::{FuncId, Program};
 
@@ -30,21 +30,10 @@ pub struct CompiledEntry {
     output_texts: OutputTexts,
 }
 
-fn cranelift<E: std::fmt::Display>(error: E) -> CodegenError {
-    CodegenError::Cranelift(error.to_string())
-}
-
 impl CompiledEntry {
     /// Compile `entry`, which must take one record and return one.
     pub fn compile(program: &Program, entry: FuncId) -> Result<CompiledEntry, CodegenError> {
-        let function = program
-            .function(entry)
-            .ok_or(CodegenError::Internal("an entry point that does not exist"))?;
-        let [(_, input_ty)] = function.params.as_slice() else {
-            return Err(CodegenError::NotAnEntryPoint);
-        };
-        let input = RecordLayout::of(program, input_ty)?;
-        let output = RecordLayout::of(program, &function.ret)?;
+        let (function, input, output) = entry_layouts(program, entry)?;
 
         // As cranelift-jit requires on x86-64 (CRATES.md §2).
         let isa = host_isa(false)?;
@@ -87,14 +76,7 @@ impl CompiledEntry {
     /// reading what the compiler made of a program (`avtal build --emit
     /// asm`-style inspection from the `disassemble` example).
     pub fn listing(program: &Program, entry: FuncId) -> Result<String, CodegenError> {
-        let function = program
-            .function(entry)
-            .ok_or(CodegenError::Internal("an entry point that does not exist"))?;
-        let [(_, input_ty)] = function.params.as_slice() else {
-            return Err(CodegenError::NotAnEntryPoint);
-        };
-        let input = RecordLayout::of(program, input_ty)?;
-        let output = RecordLayout::of(program, &function.ret)?;
+        let (function, input, output) = entry_layouts(program, entry)?;
         let isa = host_isa(false)?;
         let mut module = JITModule::new(JITBuilder::with_isa(isa, default_libcall_names()));
         let mut listing = String::new();
@@ -175,6 +157,23 @@ impl Drop for CompiledEntry {
             unsafe { module.free_memory() };
         }
     }
+}
+
+/// An entry point's function and the layouts of its input and output
+/// records; an error when it does not map one record to one record.
+fn entry_layouts(
+    program: &Program,
+    entry: FuncId,
+) -> Result<(&crate::ir::Function, RecordLayout, RecordLayout), CodegenError> {
+    let function = program
+        .function(entry)
+        .ok_or(CodegenError::Internal("an entry point that does not exist"))?;
+    let [(_, input_ty)] = function.params.as_slice() else {
+        return Err(CodegenError::NotAnEntryPoint);
+    };
+    let input = RecordLayout::of(program, input_ty)?;
+    let output = RecordLayout::of(program, &function.ret)?;
+    Ok((function, input, output))
 }
 
 /// The host's ISA with the e-graph optimiser; `pic` for a shared library

@@ -22,9 +22,9 @@ use std::sync::Arc;
 
 use cranelift_codegen::ir::{InstBuilder, Value, types};
 
-use super::{CodegenError, Failure};
 use super::layout::TextPiece;
 use super::translate::{FunctionTranslator, Item, Piece, Result, Val};
+use super::{CodegenError, Failure};
 use crate::ir::{Aggregate, BinOp, Expr, LocalId};
 use crate::types::Type;
 

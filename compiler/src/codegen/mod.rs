@@ -171,3 +171,8 @@ impl std::fmt::Display for CodegenError {
 }
 
 impl std::error::Error for CodegenError {}
+
+/// A Cranelift error (module, verifier, settings) as a [`CodegenError`].
+fn cranelift<E: std::fmt::Display>(error: E) -> CodegenError {
+    CodegenError::Cranelift(error.to_string())
+}

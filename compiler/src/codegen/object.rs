@@ -30,7 +30,7 @@ use super::calendar;
 use super::jit::{build, host_isa};
 use super::layout::{Encoding, RecordLayout, TextPiece};
 use super::object_texts::{TextField, define_text_accessor, text_accessor_name};
-use super::{CodegenError, Failure};
+use super::{CodegenError, Failure, cranelift};
 use crate::ir::{FuncId, Program};
 use crate::types::Type;
 
@@ -205,10 +205,6 @@ pub fn c_identifier(name: &str) -> String {
     out
 }
 
-fn cranelift<E: std::fmt::Display>(error: E) -> CodegenError {
-    CodegenError::Cranelift(error.to_string())
-}
-
 /// Whether a shared library can hold `entry`: exactly when the JIT
 /// compiles it (text fields included: docs/aot.md, "Texts"). The error
 /// says why not.
@@ -370,7 +366,8 @@ fn new_block(b: &mut FunctionBuilder) -> Block {
     b.create_block()
 }
 
-fn to_block(b: &mut FunctionBuilder, block: Block) {
+/// Switch to `block`, whose predecessors are all known.
+pub(super) fn to_block(b: &mut FunctionBuilder, block: Block) {
     b.switch_to_block(block);
     b.seal_block(block);
 }

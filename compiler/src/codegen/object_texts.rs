@@ -19,18 +19,14 @@
 //! `text_mask`), and the JIT decodes the same mask with `layout::decode_text`.
 
 use cranelift_codegen::ir::{
-    AbiParam, Block, BlockArg, InstBuilder, MemFlagsData, UserFuncName, Value, condcodes::IntCC,
-    types,
+    AbiParam, BlockArg, InstBuilder, MemFlagsData, UserFuncName, Value, condcodes::IntCC, types,
 };
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 use cranelift_module::{DataDescription, FuncId as ClifFuncId, Linkage, Module};
 
-use super::CodegenError;
 use super::layout::{RecordLayout, TextPiece};
-
-fn cranelift<E: std::fmt::Display>(error: E) -> CodegenError {
-    CodegenError::Cranelift(error.to_string())
-}
+use super::object::to_block;
+use super::{CodegenError, cranelift};
 
 /// The exported name of the accessor of output field `field_c_name` (its
 /// name in the header's struct) of entry point `entry_c_name`.
@@ -101,11 +97,6 @@ fn piece_sources(
         });
     }
     Ok((bytes, sources))
-}
-
-fn to_block(b: &mut FunctionBuilder, block: Block) {
-    b.switch_to_block(block);
-    b.seal_block(block);
 }
 
 fn first_result(

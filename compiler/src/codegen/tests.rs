@@ -408,17 +408,27 @@ fn cases() -> u64 {
         .unwrap_or(2000)
 }
 
+/// A file of `testdata/` with the stdlib, checked without errors.
+fn testdata(name: &str, text: &str) -> crate::Compilation {
+    let mut sources = Sources::new();
+    crate::stdlib::add_to(&mut sources);
+    sources.add(name, text);
+    let compilation = crate::compile(&sources);
+    assert!(
+        !compilation.has_errors(),
+        "{name}: {:?}",
+        compilation.diagnostics
+    );
+    compilation
+}
+
 /// Every construct the compiled evaluator translates (`testdata/`).
 #[test]
 fn constructs_identical() {
-    let mut sources = Sources::new();
-    crate::stdlib::add_to(&mut sources);
-    sources.add(
+    let compilation = testdata(
         "constructs.avtal",
         include_str!("testdata/constructs.avtal"),
     );
-    let compilation = crate::compile(&sources);
-    assert!(!compilation.has_errors(), "{:?}", compilation.diagnostics);
     let program = &compilation.program;
     let (entry, _) = program.entry_points().next().unwrap();
     assert!(differential(
@@ -434,11 +444,7 @@ fn constructs_identical() {
 /// (`max` of an empty list) included.
 #[test]
 fn lists_and_texts_identical() {
-    let mut sources = Sources::new();
-    crate::stdlib::add_to(&mut sources);
-    sources.add("lists.avtal", include_str!("testdata/lists.avtal"));
-    let compilation = crate::compile(&sources);
-    assert!(!compilation.has_errors(), "{:?}", compilation.diagnostics);
+    let compilation = testdata("lists.avtal", include_str!("testdata/lists.avtal"));
     let program = &compilation.program;
     let (entry, _) = program
         .entry_points()
@@ -606,13 +612,10 @@ fn example_entry_points_identical() {
 /// evaluate them (those records compute a value, not an error).
 #[test]
 fn speculation_identical_and_never_fails_where_the_interpreter_does_not() {
-    let mut sources = Sources::new();
-    sources.add(
+    let compilation = testdata(
         "speculation.avtal",
         include_str!("testdata/speculation.avtal"),
     );
-    let compilation = crate::compile(&sources);
-    assert!(!compilation.has_errors(), "{:?}", compilation.diagnostics);
     let program = &compilation.program;
     let (entry, _) = program.entry_points().next().unwrap();
     assert!(differential(
