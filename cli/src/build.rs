@@ -35,7 +35,7 @@ one $CC names. See docs/aot.md for the calling convention.";
 pub fn run(args: &BuildArgs) -> Result<Status, Failure> {
     let started = Instant::now();
     let loaded = loader::load(std::slice::from_ref(&args.file))?;
-    let sources = &loaded.sources;
+    let sources = &loader::without_unused_stdlib(&loaded.sources);
     let what = format!("build {}", display_path(&args.file));
     let compilation = crate::entry::compile_or_fail(sources, &what, None)?;
     let program = &compilation.program;

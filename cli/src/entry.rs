@@ -26,7 +26,8 @@ pub fn load_entry(
     wanted: Option<&str>,
     verb: &str,
 ) -> Result<EntryOfFile, Failure> {
-    let loaded = loader::load(std::slice::from_ref(&file.to_path_buf()))?;
+    let mut loaded = loader::load(std::slice::from_ref(&file.to_path_buf()))?;
+    loaded.sources = loader::without_unused_stdlib(&loaded.sources);
     let what = format!("{verb} {}", display_path(file));
     let compilation = compile_or_fail(&loaded.sources, &what, None)?;
     let given: Vec<FileId> = loaded.given.first().copied().into_iter().collect();

@@ -215,3 +215,46 @@ fn strip_dot(path: &Path) -> PathBuf {
         out
     }
 }
+
+/// `sources` with every stdlib module that no other file needs (through
+/// its `use`s, transitively) cut to its module line. A module sees only
+/// itself and what it `use`s, so the rest cannot change how a program
+/// checks or runs; parsing and checking the whole stdlib costs more than
+/// a run over a thousand rows. For commands that evaluate one file
+/// (`run`, `explain`, `build`, `diff`); `check` and `test` keep it all.
+pub fn without_unused_stdlib(sources: &Sources) -> Sources {
+    let mut needed: Vec<String> = Vec::new();
+    let mut queue: Vec<FileId> = sources
+        .ids()
+        .filter(|id| sources.get(*id).is_some_and(|f| !f.is_stdlib))
+        .collect();
+    while let Some(id) = queue.pop() {
+        let (module, _) = syntax::parse(sources, id);
+        for used in &module.uses {
+            let dotted = used.path.dotted();
+            if needed.contains(&dotted) {
+                continue;
+            }
+            let stdlib_id = stdlib::MODULES
+                .iter()
+                .position(|(path, _, _)| *path == dotted)
+                .and_then(|index| u32::try_from(index).ok())
+                .map(FileId)
+                .filter(|id| sources.get(*id).is_some_and(|f| f.is_stdlib));
+            if let Some(stdlib_id) = stdlib_id {
+                queue.push(stdlib_id);
+            }
+            needed.push(dotted);
+        }
+    }
+    let mut pruned = sources.clone();
+    for (index, (path, _, _)) in stdlib::MODULES.iter().enumerate() {
+        if needed.iter().any(|n| n == path) {
+            continue;
+        }
+        if let Ok(index) = u32::try_from(index) {
+            pruned.stub_stdlib(FileId(index), path);
+        }
+    }
+    pruned
+}

@@ -367,3 +367,43 @@ fn an_entry_point_that_does_not_compile_is_named_and_interpreted() {
     let quiet = run(&dir, &[&args[..], &["--quiet"]].concat(), None, &[]);
     assert_eq!(String::from_utf8_lossy(&quiet.stderr), "");
 }
+
+/// `avtal run` compiles only the stdlib modules the file needs, through
+/// `use` chains: `staten.chefsavtal` needs `lag.las` for its table, and a
+/// module nobody uses is not compiled (so a file that names no stdlib
+/// module still runs, and one that uses a module through another gets it).
+#[test]
+fn stdlib_modules_are_found_through_use_chains() {
+    let dir = scratch("run_engines_use_chain");
+    fs::write(
+        dir.join("chef.avtal"),
+        "module chef\nuse staten.chefsavtal\n\
+         record In { anställning: Chefsanställning, år: Int }\n\
+         record Out { månader: Int }\n\
+         evaluate Chef(x: In) -> Out { Out { månader: uppsägningstid_månader_chef(x.anställning, x.år) } }\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.join("in.csv"),
+        "anställning,år\nfullmakt,1\ntillsvidare,1\ntillsvidare,9\ntillsvidare,12\n",
+    )
+    .unwrap();
+    for engine in ["jit", "interp"] {
+        let out = run(
+            &dir,
+            &["run", "chef.avtal", "--input", "in.csv", "--engine", engine],
+            None,
+            &[],
+        );
+        assert_eq!(
+            out.code,
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout),
+            "månader\n6\n4\n5\n6\n"
+        );
+    }
+}

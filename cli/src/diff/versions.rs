@@ -35,7 +35,12 @@ pub fn load(
     entry: Option<&str>,
 ) -> Result<Version, Failure> {
     let loaded = loader::load(&[path.to_path_buf()])?;
-    let mut sources = loaded.sources;
+    // `--set` may name a param of any stdlib module, so overrides see it all.
+    let mut sources = if overrides.is_empty() {
+        loader::without_unused_stdlib(&loaded.sources)
+    } else {
+        loaded.sources
+    };
     let what = format!("diff: {label} version {}", display_path(path));
     let mut compilation = compile_or_fail(&sources, &format!("compile the {what}"), None)?;
     for (option, change) in overrides {
