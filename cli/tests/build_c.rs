@@ -52,14 +52,18 @@ fn have_cc() -> bool {
 }
 
 /// `avtal build FILE -o DIR` (must succeed).
+/// `avtal build FILE [--entry NAME]… -o DIR`, whatever its outcome.
+fn build_output(file: &Path, dir: &Path, entries: &[&str]) -> std::process::Output {
+    let mut command = avtal();
+    command.arg("build").arg(file);
+    for entry in entries {
+        command.args(["--entry", entry]);
+    }
+    command.arg("-o").arg(dir).output().unwrap()
+}
+
 fn build(file: &Path, dir: &Path) {
-    let output = avtal()
-        .arg("build")
-        .arg(file)
-        .arg("-o")
-        .arg(dir)
-        .output()
-        .unwrap();
+    let output = build_output(file, dir, &[]);
     assert!(
         output.status.success(),
         "avtal build failed:\n{}",
@@ -893,13 +897,7 @@ fn entry_points_that_do_not_compile_are_named() {
     }
     let dir = scratch("build_c_skip");
     let file = common::write(&dir, "jamfor.avtal", UNCOMPILED);
-    let all = avtal()
-        .arg("build")
-        .arg(&file)
-        .arg("-o")
-        .arg(&dir)
-        .output()
-        .unwrap();
+    let all = build_output(&file, &dir, &[]);
     let stderr = String::from_utf8_lossy(&all.stderr);
     assert!(all.status.success(), "{stderr}");
     assert!(
@@ -910,13 +908,7 @@ fn entry_points_that_do_not_compile_are_named() {
         "{stderr}"
     );
     assert!(stderr.contains("built 1 entry point (Eko)"), "{stderr}");
-    let named = avtal()
-        .arg("build")
-        .arg(&file)
-        .args(["--entry", "Jämför", "-o"])
-        .arg(&dir)
-        .output()
-        .unwrap();
+    let named = build_output(&file, &dir, &["Jämför"]);
     let stderr = String::from_utf8_lossy(&named.stderr);
     assert!(!named.status.success());
     assert!(
@@ -926,13 +918,11 @@ fn entry_points_that_do_not_compile_are_named() {
     // Every entry point of the examples with texts builds, warning-free.
     for example in ["behorighet", "rd_rals_revision"] {
         let out = scratch(&format!("build_c_all_{example}"));
-        let output = avtal()
-            .arg("build")
-            .arg(workspace().join(format!("examples/{example}.avtal")))
-            .arg("-o")
-            .arg(&out)
-            .output()
-            .unwrap();
+        let output = build_output(
+            &workspace().join(format!("examples/{example}.avtal")),
+            &out,
+            &[],
+        );
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(output.status.success(), "{stderr}");
         assert!(!stderr.contains("warning"), "{stderr}");
@@ -1152,13 +1142,7 @@ fn names_that_collide_in_c() {
     let dir = scratch("build_c_collide");
     let file = common::write(&dir, "krock.avtal", COLLIDING);
     // Both entry points: one C name for two functions is refused.
-    let both = avtal()
-        .arg("build")
-        .arg(&file)
-        .arg("-o")
-        .arg(&dir)
-        .output()
-        .unwrap();
+    let both = build_output(&file, &dir, &[]);
     let stderr = String::from_utf8_lossy(&both.stderr);
     assert!(!both.status.success());
     assert!(
@@ -1166,13 +1150,7 @@ fn names_that_collide_in_c() {
         "{stderr}"
     );
     // One of them: the fields `år` and `ar` get distinct C names.
-    let one = avtal()
-        .arg("build")
-        .arg(&file)
-        .args(["--entry", "Lön", "-o"])
-        .arg(&dir)
-        .output()
-        .unwrap();
+    let one = build_output(&file, &dir, &["Lön"]);
     assert!(
         one.status.success(),
         "{}",
@@ -1209,13 +1187,7 @@ fn names_that_collide_in_c() {
 
     // A text accessor's name is another entry point's.
     let file = common::write(&dir, "krock2.avtal", COLLIDING_TEXT);
-    let both = avtal()
-        .arg("build")
-        .arg(&file)
-        .arg("-o")
-        .arg(&dir)
-        .output()
-        .unwrap();
+    let both = build_output(&file, &dir, &[]);
     let stderr = String::from_utf8_lossy(&both.stderr);
     assert!(!both.status.success());
     assert!(

@@ -197,6 +197,14 @@ fn arm_start(offsets: Option<&[usize]>, arm: usize) -> Option<usize> {
     }
 }
 
+/// This arm's element at merged position `index`, when its elements
+/// start at `start` (`None`: the arm has none in this merge).
+fn own_element<T>(start: Option<usize>, index: usize, elements: &[T]) -> Option<&T> {
+    start
+        .and_then(|s| index.checked_sub(s))
+        .and_then(|i| elements.get(i))
+}
+
 fn different() -> CodegenError {
     CodegenError::Unsupported("branches of different shapes")
 }
@@ -388,9 +396,7 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
                 // arm's elements sit at their place in the concatenation.
                 let start = arm_start(offsets.as_deref(), arm);
                 for (index, (dynamic, slot)) in slots.iter().enumerate() {
-                    let own = start
-                        .and_then(|s| index.checked_sub(s))
-                        .and_then(|i| items.get(i));
+                    let own = own_element(start, index, items);
                     if *dynamic {
                         let present = self.presence(own.map(|item| item.present));
                         out.push(present);
@@ -406,9 +412,7 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
                 };
                 let start = arm_start(offsets.as_deref(), arm);
                 for (index, (dynamic, _)) in slots.iter().enumerate() {
-                    let own = start
-                        .and_then(|s| index.checked_sub(s))
-                        .and_then(|i| pieces.get(i));
+                    let own = own_element(start, index, pieces);
                     if *dynamic {
                         let present = self.presence(own.map(|piece| piece.present));
                         out.push(present);

@@ -18,8 +18,8 @@
 //! the caller writes the bytes and runs the linker.
 
 use cranelift_codegen::ir::{
-    AbiParam, Block, BlockArg, InstBuilder, MemFlagsData, UserFuncName, Value, condcodes::IntCC,
-    types,
+    AbiParam, Block, BlockArg, InstBuilder, MemFlagsData, Signature, UserFuncName, Value,
+    condcodes::IntCC, types,
 };
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 use cranelift_module::{FuncId as ClifFuncId, Linkage, Module, default_libcall_names};
@@ -430,31 +430,21 @@ fn define_single<M: Module>(
         signature.params.push(AbiParam::new(pointer));
     }
     signature.returns.push(AbiParam::new(types::I32));
-    let id = module
-        .declare_function(&format!("avtal_{c_name}"), Linkage::Export, &signature)
-        .map_err(cranelift)?;
-    let mut context = module.make_context();
-    context.func.signature = signature;
-    context.func.name = UserFuncName::user(0, id.as_u32());
-    let mut builder_context = FunctionBuilderContext::new();
-    {
-        let mut b = FunctionBuilder::new(&mut context.func, &mut builder_context);
-        let entry = new_block(&mut b);
-        b.append_block_params_for_function_params(entry);
-        to_block(&mut b, entry);
-        let (input, output, err) = match b.block_params(entry) {
+    let name = format!("avtal_{c_name}");
+    define_function(module, &name, signature, |module, b, params| {
+        let (input, output, err) = match params {
             [i, o, e] => (*i, *o, *e),
             _ => return Err(CodegenError::Internal("the wrapper's parameters")),
         };
-        clear_error(&mut b, err);
+        clear_error(b, err);
         let input_null = b.ins().icmp_imm_s(IntCC::Equal, input, 0);
         let output_null = b.ins().icmp_imm_s(IntCC::Equal, output, 0);
         let null = b.ins().bor(input_null, output_null);
-        let (bad, good) = (new_block(&mut b), new_block(&mut b));
+        let (bad, good) = (new_block(b), new_block(b));
         b.ins().brif(null, bad, &[], good, &[]);
-        to_block(&mut b, bad);
-        report_and_return(&mut b, err, ErrorCode::NullArgument, None);
-        to_block(&mut b, good);
+        to_block(b, bad);
+        report_and_return(b, err, ErrorCode::NullArgument, None);
+        to_block(b, good);
         let flags = MemFlagsData::trusted();
         for check in checks {
             let word = b.ins().load(types::I64, flags, input, check.offset);
@@ -465,7 +455,7 @@ fn define_single<M: Module>(
                     ErrorCode::BadEnum,
                 ),
                 Check::Date => {
-                    let on = calendar::on_calendar(&mut b, word);
+                    let on = calendar::on_calendar(b, word);
                     (b.ins().bxor_imm_u(on, 1), ErrorCode::BadDate)
                 }
                 Check::Bool => (
@@ -478,11 +468,11 @@ fn define_single<M: Module>(
                     ErrorCode::NullArgument,
                 ),
             };
-            let (bad, good) = (new_block(&mut b), new_block(&mut b));
+            let (bad, good) = (new_block(b), new_block(b));
             b.ins().brif(wrong, bad, &[], good, &[]);
-            to_block(&mut b, bad);
-            report_and_return(&mut b, err, code, Some((check.index, &check.name)));
-            to_block(&mut b, good);
+            to_block(b, bad);
+            report_and_return(b, err, code, Some((check.index, &check.name)));
+            to_block(b, good);
         }
         let callee = module.declare_func_in_func(kernel, b.func);
         let call = b.ins().call(callee, &[input, output]);
@@ -491,12 +481,12 @@ fn define_single<M: Module>(
             .first()
             .copied()
             .ok_or(CodegenError::Internal("the record function's result"))?;
-        let (failed, computed) = (new_block(&mut b), new_block(&mut b));
+        let (failed, computed) = (new_block(b), new_block(b));
         b.ins().brif(status, failed, &[], computed, &[]);
-        to_block(&mut b, computed);
+        to_block(b, computed);
         let zero = b.ins().iconst(types::I32, 0);
         b.ins().return_(&[zero]);
-        to_block(&mut b, failed);
+        to_block(b, failed);
         // The kernel's failures are the codes 1 to 7: one block each, so
         // every report is a constant.
         for code in ErrorCode::ALL {
@@ -505,20 +495,15 @@ fn define_single<M: Module>(
                 continue;
             }
             let is = b.ins().icmp_imm_s(IntCC::Equal, status, i64::from(value));
-            let (this, next) = (new_block(&mut b), new_block(&mut b));
+            let (this, next) = (new_block(b), new_block(b));
             b.ins().brif(is, this, &[], next, &[]);
-            to_block(&mut b, this);
-            report_and_return(&mut b, err, code, None);
-            to_block(&mut b, next);
+            to_block(b, this);
+            report_and_return(b, err, code, None);
+            to_block(b, next);
         }
-        report_and_return(&mut b, err, ErrorCode::BadInput, None);
-        b.finalize(module.target_config());
-    }
-    module
-        .define_function(id, &mut context)
-        .map_err(cranelift)?;
-    module.clear_context(&mut context);
-    Ok(id)
+        report_and_return(b, err, ErrorCode::BadInput, None);
+        Ok(())
+    })
 }
 
 fn define_batch<M: Module>(
@@ -536,51 +521,37 @@ fn define_batch<M: Module>(
     signature.params.push(AbiParam::new(pointer)); // codes
     signature.params.push(AbiParam::new(pointer)); // err
     signature.returns.push(AbiParam::new(types::I32));
-    let id = module
-        .declare_function(
-            &format!("avtal_{c_name}_batch"),
-            Linkage::Export,
-            &signature,
-        )
-        .map_err(cranelift)?;
     let in_stride = i64::try_from(input.stride).unwrap_or(i64::MAX);
     let out_stride = i64::try_from(output.stride).unwrap_or(i64::MAX);
-    let mut context = module.make_context();
-    context.func.signature = signature;
-    context.func.name = UserFuncName::user(0, id.as_u32());
-    let mut builder_context = FunctionBuilderContext::new();
-    {
-        let mut b = FunctionBuilder::new(&mut context.func, &mut builder_context);
-        let entry = new_block(&mut b);
-        b.append_block_params_for_function_params(entry);
-        to_block(&mut b, entry);
-        let (inputs, outputs, n, codes, err) = match b.block_params(entry) {
+    let name = format!("avtal_{c_name}_batch");
+    define_function(module, &name, signature, |module, b, params| {
+        let (inputs, outputs, n, codes, err) = match params {
             [i, o, n, c, e] => (*i, *o, *n, *c, *e),
             _ => return Err(CodegenError::Internal("the batch wrapper's parameters")),
         };
-        clear_error(&mut b, err);
+        clear_error(b, err);
         let empty = b.ins().icmp_imm_s(IntCC::Equal, n, 0);
-        let (nothing, some) = (new_block(&mut b), new_block(&mut b));
+        let (nothing, some) = (new_block(b), new_block(b));
         b.ins().brif(empty, nothing, &[], some, &[]);
-        to_block(&mut b, nothing);
+        to_block(b, nothing);
         let zero = b.ins().iconst(types::I32, 0);
         b.ins().return_(&[zero]);
-        to_block(&mut b, some);
+        to_block(b, some);
         let input_null = b.ins().icmp_imm_s(IntCC::Equal, inputs, 0);
         let output_null = b.ins().icmp_imm_s(IntCC::Equal, outputs, 0);
         let null = b.ins().bor(input_null, output_null);
-        let (bad, good) = (new_block(&mut b), new_block(&mut b));
+        let (bad, good) = (new_block(b), new_block(b));
         b.ins().brif(null, bad, &[], good, &[]);
-        to_block(&mut b, bad);
-        report_and_return(&mut b, err, ErrorCode::NullArgument, None);
-        to_block(&mut b, good);
+        to_block(b, bad);
+        report_and_return(b, err, ErrorCode::NullArgument, None);
+        to_block(b, good);
 
         // for (i = 0, first = 0; i < n; i++) { … }
-        let header = new_block(&mut b);
+        let header = new_block(b);
         b.append_block_param(header, types::I64);
         b.append_block_param(header, types::I32);
-        let body = new_block(&mut b);
-        let exit = new_block(&mut b);
+        let body = new_block(b);
+        let exit = new_block(b);
         b.append_block_param(exit, types::I32);
         let zero64 = b.ins().iconst(types::I64, 0);
         let zero32 = b.ins().iconst(types::I32, 0);
@@ -594,7 +565,7 @@ fn define_batch<M: Module>(
         let more = b.ins().icmp(IntCC::UnsignedLessThan, i, n);
         b.ins()
             .brif(more, body, &[], exit, &[BlockArg::Value(first)]);
-        to_block(&mut b, body);
+        to_block(b, body);
         let in_offset = b.ins().imul_imm_s(i, in_stride);
         let record_in = b.ins().iadd(inputs, in_offset);
         let out_offset = b.ins().imul_imm_s(i, out_stride);
@@ -609,44 +580,40 @@ fn define_batch<M: Module>(
             .first()
             .copied()
             .ok_or(CodegenError::Internal("the wrapper's result"))?;
-        let (store, stored) = (new_block(&mut b), new_block(&mut b));
+        let (store, stored) = (new_block(b), new_block(b));
         b.ins().brif(codes, store, &[], stored, &[]);
-        to_block(&mut b, store);
+        to_block(b, store);
         let code_offset = b.ins().imul_imm_s(i, 4);
         let code_at = b.ins().iadd(codes, code_offset);
         b.ins().store(MemFlagsData::trusted(), code, code_at, 0);
         b.ins().jump(stored, &[]);
-        to_block(&mut b, stored);
+        to_block(b, stored);
         let is_first = b.ins().icmp_imm_s(IntCC::Equal, first, 0);
         let failed = b.ins().icmp_imm_s(IntCC::NotEqual, code, 0);
         let has_err = b.ins().icmp_imm_s(IntCC::NotEqual, err, 0);
         let mark = b.ins().band(is_first, failed);
         let mark = b.ins().band(mark, has_err);
-        let (write, next) = (new_block(&mut b), new_block(&mut b));
+        let (write, next) = (new_block(b), new_block(b));
         b.ins().brif(mark, write, &[], next, &[]);
-        to_block(&mut b, write);
+        to_block(b, write);
         b.ins()
             .store(MemFlagsData::trusted(), i, err, error_struct::RECORD);
         b.ins().jump(next, &[]);
-        to_block(&mut b, next);
+        to_block(b, next);
         let first = b.ins().select(first, first, code);
         let i = b.ins().iadd_imm_s(i, 1);
         b.ins()
             .jump(header, &[BlockArg::Value(i), BlockArg::Value(first)]);
         b.seal_block(header);
-        to_block(&mut b, exit);
+        to_block(b, exit);
         let result = b
             .block_params(exit)
             .first()
             .copied()
             .ok_or(CodegenError::Internal("the batch loop's result"))?;
         b.ins().return_(&[result]);
-        b.finalize(module.target_config());
-    }
-    module
-        .define_function(id, &mut context)
-        .map_err(cranelift)?;
-    module.clear_context(&mut context);
+        Ok(())
+    })?;
     Ok(())
 }
 
@@ -674,12 +641,27 @@ fn define_text_accessors<M: Module>(module: &mut M, entry: &AotEntry) -> Result<
 fn define_version<M: Module>(module: &mut M, library: &str) -> Result<(), CodegenError> {
     let mut signature = module.make_signature();
     signature.returns.push(AbiParam::new(types::I32));
+    let name = format!("avtal_{library}_abi_version");
+    define_function(module, &name, signature, |_, b, _| {
+        let version = b.ins().iconst(types::I32, i64::from(ABI_VERSION));
+        b.ins().return_(&[version]);
+        Ok(())
+    })?;
+    Ok(())
+}
+
+/// Declare the exported function `name` and define it with what `body`
+/// emits. `body` starts in the entry block, given the parameters, and
+/// must end every block it opens; it may declare what it calls in
+/// `module`.
+pub(super) fn define_function<M: Module>(
+    module: &mut M,
+    name: &str,
+    signature: Signature,
+    body: impl FnOnce(&mut M, &mut FunctionBuilder, &[Value]) -> Result<(), CodegenError>,
+) -> Result<ClifFuncId, CodegenError> {
     let id = module
-        .declare_function(
-            &format!("avtal_{library}_abi_version"),
-            Linkage::Export,
-            &signature,
-        )
+        .declare_function(name, Linkage::Export, &signature)
         .map_err(cranelift)?;
     let mut context = module.make_context();
     context.func.signature = signature;
@@ -688,14 +670,15 @@ fn define_version<M: Module>(module: &mut M, library: &str) -> Result<(), Codege
     {
         let mut b = FunctionBuilder::new(&mut context.func, &mut builder_context);
         let entry = new_block(&mut b);
+        b.append_block_params_for_function_params(entry);
         to_block(&mut b, entry);
-        let version = b.ins().iconst(types::I32, i64::from(ABI_VERSION));
-        b.ins().return_(&[version]);
+        let params = b.block_params(entry).to_vec();
+        body(module, &mut b, &params)?;
         b.finalize(module.target_config());
     }
     module
         .define_function(id, &mut context)
         .map_err(cranelift)?;
     module.clear_context(&mut context);
-    Ok(())
+    Ok(id)
 }

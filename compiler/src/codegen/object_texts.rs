@@ -19,13 +19,13 @@
 //! `text_mask`), and the JIT decodes the same mask with `layout::decode_text`.
 
 use cranelift_codegen::ir::{
-    AbiParam, BlockArg, InstBuilder, MemFlagsData, UserFuncName, Value, condcodes::IntCC, types,
+    AbiParam, BlockArg, InstBuilder, MemFlagsData, Value, condcodes::IntCC, types,
 };
-use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
+use cranelift_frontend::FunctionBuilder;
 use cranelift_module::{DataDescription, FuncId as ClifFuncId, Linkage, Module};
 
 use super::layout::{RecordLayout, TextPiece};
-use super::object::to_block;
+use super::object::{define_function, to_block};
 use super::{CodegenError, cranelift};
 
 /// The exported name of the accessor of output field `field_c_name` (its
@@ -156,19 +156,8 @@ pub fn define_text_accessor<M: Module>(
     signature.params.push(AbiParam::new(pointer)); // buf
     signature.params.push(AbiParam::new(pointer)); // cap (size_t)
     signature.returns.push(AbiParam::new(pointer));
-    let id = module
-        .declare_function(field.name, Linkage::Export, &signature)
-        .map_err(cranelift)?;
-    let mut context = module.make_context();
-    context.func.signature = signature;
-    context.func.name = UserFuncName::user(0, id.as_u32());
-    let mut builder_context = FunctionBuilderContext::new();
-    {
-        let mut b = FunctionBuilder::new(&mut context.func, &mut builder_context);
-        let entry = b.create_block();
-        b.append_block_params_for_function_params(entry);
-        to_block(&mut b, entry);
-        let (output, input_ptr, buf, cap) = match b.block_params(entry) {
+    define_function(module, field.name, signature, |module, b, params| {
+        let (output, input_ptr, buf, cap) = match params {
             [o, i, buf, cap] => (*o, *i, *buf, *cap),
             _ => return Err(CodegenError::Internal("the text accessor's parameters")),
         };
@@ -190,7 +179,7 @@ pub fn define_text_accessor<M: Module>(
         let null = b.ins().bor(no_out, no_in);
         b.ins()
             .brif(null, finish, &[BlockArg::Value(zero)], body, &[]);
-        to_block(&mut b, body);
+        to_block(b, body);
         let mask = b.ins().load(
             types::I64,
             MemFlagsData::trusted(),
@@ -205,8 +194,8 @@ pub fn define_text_accessor<M: Module>(
             b.append_block_param(next, pointer);
             b.ins()
                 .brif(present, here, &[], next, &[BlockArg::Value(length)]);
-            to_block(&mut b, here);
-            let (from, piece_length) = piece_bytes(&mut b, module, &libc, data, source, input_ptr)?;
+            to_block(b, here);
+            let (from, piece_length) = piece_bytes(b, module, &libc, data, source, input_ptr)?;
             // Copy what still fits: min(piece_length, limit - length), or
             // nothing once the buffer is full.
             let fits = b.ins().icmp(IntCC::UnsignedLessThan, length, limit);
@@ -215,15 +204,15 @@ pub fn define_text_accessor<M: Module>(
             let count = b.ins().umin(piece_length, room);
             let (copy, copied) = (b.create_block(), b.create_block());
             b.ins().brif(count, copy, &[], copied, &[]);
-            to_block(&mut b, copy);
+            to_block(b, copy);
             let to = b.ins().iadd(buf, length);
             let memcpy = module.declare_func_in_func(libc.memcpy, b.func);
             b.ins().call(memcpy, &[to, from, count]);
             b.ins().jump(copied, &[]);
-            to_block(&mut b, copied);
+            to_block(b, copied);
             let longer = b.ins().iadd(length, piece_length);
             b.ins().jump(next, &[BlockArg::Value(longer)]);
-            to_block(&mut b, next);
+            to_block(b, next);
             length = b
                 .block_params(next)
                 .first()
@@ -231,7 +220,7 @@ pub fn define_text_accessor<M: Module>(
                 .ok_or(CodegenError::Internal("the accessor's length"))?;
         }
         b.ins().jump(finish, &[BlockArg::Value(length)]);
-        to_block(&mut b, finish);
+        to_block(b, finish);
         let total = b
             .block_params(finish)
             .first()
@@ -240,20 +229,16 @@ pub fn define_text_accessor<M: Module>(
         // The NUL after what was written, when there is a buffer.
         let (terminate, done) = (b.create_block(), b.create_block());
         b.ins().brif(has_room, terminate, &[], done, &[]);
-        to_block(&mut b, terminate);
+        to_block(b, terminate);
         let written = b.ins().umin(total, limit);
         let at = b.ins().iadd(buf, written);
         let nul = b.ins().iconst(types::I8, 0);
         b.ins().store(MemFlagsData::trusted(), nul, at, 0);
         b.ins().jump(done, &[]);
-        to_block(&mut b, done);
+        to_block(b, done);
         b.ins().return_(&[total]);
-        b.finalize(module.target_config());
-    }
-    module
-        .define_function(id, &mut context)
-        .map_err(cranelift)?;
-    module.clear_context(&mut context);
+        Ok(())
+    })?;
     Ok(())
 }
 
