@@ -86,24 +86,10 @@ pub fn run(args: &RunArgs) -> Result<Status, Failure> {
     // The compiled engine on CSV input reads cells straight into the
     // compiled layout (`fast.rs`); everything else takes the general path.
     let compiled = match args.engine {
-        Engine::Jit => match CompiledEntry::compile(&compilation.program, plan.entry) {
-            Ok(compiled) => input.is_csv().then_some(compiled),
-            Err(why) => {
-                // A payroll run of millions of rows should know why it is slow.
-                if !args.quiet {
-                    let name = compilation
-                        .program
-                        .function(plan.entry)
-                        .map_or("?", |f| f.name.as_str());
-                    eprintln!(
-                        "note: entry point `{name}` cannot be compiled to native code ({why}); \
-                         the interpreter evaluates every row (the same results, more slowly)"
-                    );
-                }
-                None
-            }
-        },
-        Engine::Interp => None,
+        Engine::Jit if input.is_csv() => {
+            CompiledEntry::compile(&compilation.program, plan.entry).ok()
+        }
+        _ => None,
     };
     let rows = match compiled {
         Some(compiled) => match input.into_csv() {
@@ -144,6 +130,17 @@ pub fn run(args: &RunArgs) -> Result<Status, Failure> {
                 Engine::Jit => Evaluator::new(&compilation.program, plan.entry),
                 Engine::Interp => Evaluator::interpreted(&compilation.program, plan.entry),
             };
+            // A payroll run of millions of rows should know why it is slow.
+            if let Some(why) = evaluator.not_compiled().filter(|_| !args.quiet) {
+                let name = compilation
+                    .program
+                    .function(plan.entry)
+                    .map_or("?", |f| f.name.as_str());
+                eprintln!(
+                    "note: entry point `{name}` cannot be compiled to native code ({why}); \
+                     the interpreter evaluates every row (the same results, more slowly)"
+                );
+            }
             run_general(
                 &mut input,
                 &mut evaluator,
