@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use avtal_compiler::codegen::{CompiledEntry, Evaluator, encode_value};
 use avtal_compiler::data::DataType;
+use avtal_compiler::engine::{Engine, InputBatch, PreparedEntry, Results};
 use avtal_compiler::eval::{Interpreter, Value};
 use avtal_compiler::ir::{FuncId, Program};
 use avtal_compiler::{Sources, compile, stdlib};
@@ -109,71 +109,66 @@ impl InterpreterEngine {
     }
 }
 
-/// The compiled evaluator: W1 JIT-compiled once, records encoded into its
-/// input layout once; the timed loop is `run_batch` over all of them.
-pub struct JitEngine {
-    compiled: CompiledEntry,
-    input: Vec<u8>,
-    n: usize,
+/// The compiled evaluator: W1 prepared once through the engine boundary
+/// (as `avtal run` uses it), the records read into one input batch once;
+/// the timed loop is the engine's `evaluate` over that batch.
+pub struct JitEngine<'p> {
+    prepared: PreparedEntry<'p>,
+    batch: InputBatch,
+    results: Results,
     pub compile_time: Duration,
 }
 
 impl InterpreterEngine {
-    pub fn jit(&self) -> Result<JitEngine, String> {
+    pub fn jit(&self) -> Result<JitEngine<'_>, String> {
         let start = Instant::now();
-        let compiled = CompiledEntry::compile(&self.program, self.entry)
-            .map_err(|e| format!("W1 does not compile: {e}"))?;
+        let entry = self
+            .program
+            .entry(self.entry)
+            .ok_or("W1 is not an entry point")?;
+        let prepared = PreparedEntry::prepare(&self.program, entry, Engine::Jit);
+        if let Some(why) = prepared.not_compiled() {
+            return Err(format!("W1 does not compile: {why}"));
+        }
         let compile_time = start.elapsed();
-        let layout = compiled.input_layout().clone();
-        let mut input = vec![0u8; self.records.len() * layout.stride];
-        for (record, bytes) in self
-            .records
-            .iter()
-            .zip(input.chunks_exact_mut(layout.stride))
-        {
-            let Value::Record(values) = record else {
-                return Err("a record that is not one".into());
-            };
-            for (i, value) in values.iter().enumerate() {
-                // A value beyond 64 bits stays zero; its record is counted
-                // as falling back below.
-                let _ = encode_value(&layout, i, value, bytes);
-            }
+        let codec = prepared.input_codec();
+        let mut batch = codec.new_batch();
+        for record in &self.records {
+            codec.push_value(&mut batch, record.clone());
         }
         Ok(JitEngine {
-            compiled,
-            input,
-            n: self.records.len(),
+            prepared,
+            batch,
+            results: Results::default(),
             compile_time,
         })
     }
 
-    /// Every record through the JIT evaluator (interpreter fallback
+    /// Every record through the engine's JIT (interpreter fallback
     /// included), decoded for comparison.
     pub fn evaluate_all_jit(&self) -> Result<Vec<Outputs>, String> {
-        let mut evaluator = Evaluator::new(&self.program, self.entry);
-        let mut results = Vec::with_capacity(self.records.len());
-        evaluator.evaluate_batch(&self.records, &mut results);
-        results
-            .iter()
-            .enumerate()
-            .map(|(i, r)| {
-                let out = r
-                    .as_ref()
-                    .map_err(|e| format!("record {}: {}", i + 1, e.message))?;
-                decode(out).ok_or_else(|| format!("record {}: unexpected output shape", i + 1))
+        let mut jit = self.jit()?;
+        jit.prepared.evaluate(&jit.batch, &mut jit.results);
+        (0..jit.results.len())
+            .map(|i| {
+                let out = match jit.results.get(i) {
+                    Some(Ok(computed)) => computed.to_value(),
+                    Some(Err(failure)) => return Err(format!("record {}: {failure:?}", i + 1)),
+                    None => return Err(format!("record {}: no result", i + 1)),
+                };
+                decode(&out).ok_or_else(|| format!("record {}: unexpected output shape", i + 1))
             })
             .collect()
     }
 }
 
-impl JitEngine {
-    /// Compute every record; returns how many need the interpreter.
-    pub fn evaluate_count(&self, output: &mut Vec<u8>, status: &mut Vec<u8>) -> usize {
-        output.resize(self.n * self.compiled.output_layout().stride, 0);
-        status.resize(self.n, 0);
-        self.compiled.run_batch(&self.input, self.n, output, status);
-        status.iter().filter(|s| **s != 0).count()
+impl JitEngine<'_> {
+    /// Compute every record; returns how many failed.
+    pub fn evaluate_count(&mut self) -> usize {
+        self.prepared.evaluate(&self.batch, &mut self.results);
+        (0..self.results.len())
+            .filter(|i| !matches!(self.results.get(*i), Some(Ok(_))))
+            .count()
     }
 }
 

@@ -14,8 +14,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use avtal_compiler::codegen::{self, library_supports};
-use avtal_compiler::ir::FuncId;
+use avtal_compiler::codegen::{self, CodegenError};
+use avtal_compiler::engine::{Engine, PreparedEntry};
+use avtal_compiler::ir::{FuncId, Program};
 
 use crate::loader;
 use crate::term::{Failure, display_path};
@@ -98,7 +99,7 @@ fn choose_entries(
     if !wanted.is_empty() {
         let mut chosen = Vec::with_capacity(wanted.len());
         for name in wanted {
-            let id = crate::entry::select_entry(compilation, &given, Some(name), "")?;
+            let id = crate::entry::select_entry(compilation, &given, Some(name), "")?.function;
             if let Err(error) = library_supports(program, id) {
                 return Err(Failure::new(format!(
                     "entry point `{name}` cannot be compiled to native code: {error}"
@@ -139,6 +140,18 @@ fn choose_entries(
         ));
     }
     Ok(chosen)
+}
+
+/// Whether a shared library can hold entry point `id`: exactly when the
+/// engine compiles it natively (the library has no interpreter behind it).
+fn library_supports(program: &Program, id: FuncId) -> Result<(), CodegenError> {
+    let entry = program.entry(id).ok_or(CodegenError::Internal(
+        "an entry point the checker did not record",
+    ))?;
+    match PreparedEntry::prepare(program, entry, Engine::Jit).not_compiled() {
+        Some(why) => Err(why.clone()),
+        None => Ok(()),
+    }
 }
 
 /// Two entry points whose names give the same C identifier (`Lön` and

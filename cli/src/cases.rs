@@ -1,6 +1,7 @@
 //! `avtal test --cases FILE --entry NAME`: check a reviewer's case file of
-//! inputs and expected outputs against an `evaluate` entry point, with the
-//! reference interpreter, without editing the source.
+//! inputs and expected outputs against an `evaluate` entry point, through
+//! the engine `avtal run` uses (`avtal_compiler::engine`), without editing
+//! the source.
 //!
 //! A case whose output differs is shown with the explanation of its first
 //! differing field (`explain::Explanation::focus_on_output`).
@@ -16,12 +17,14 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use std::cell::RefCell;
+
 use avtal_compiler::data::DataType;
 use avtal_compiler::diagnostics::messages::data as msg;
-use avtal_compiler::eval::{Interpreter, Value};
+use avtal_compiler::engine::{Engine, PreparedEntry};
+use avtal_compiler::eval::Value;
 use avtal_compiler::explain::explain;
-use avtal_compiler::ir::FuncId;
-use avtal_compiler::{Compilation, Sources};
+use avtal_compiler::ir::Program;
 use serde_json::value::RawValue;
 
 use crate::term::{Failure, display_path};
@@ -66,13 +69,15 @@ pub fn run(args: &TestArgs, cases: &Path) -> Result<Status, Failure> {
         args.entry.as_deref(),
         "the given sources",
     )?;
-    let (input, output) = shapes(&compilation, entry)?;
-    let interpreter = Interpreter::new(&compilation.program);
+    let prepared = PreparedEntry::prepare(&compilation.program, &entry, Engine::Jit);
+    let (input, output) = (
+        prepared.input_type().clone(),
+        prepared.output_type().clone(),
+    );
     let checker = Checker {
-        sources,
-        interpreter: &interpreter,
-        entry,
-        entry_name: entry_name(&compilation, entry),
+        program: &compilation.program,
+        entry_name: prepared.name().to_string(),
+        engine: RefCell::new(prepared),
         output: &output,
     };
     let file = File::open(cases).map_err(|e| Failure::read(cases, &e))?;
@@ -110,9 +115,8 @@ struct Tally {
 }
 
 struct Checker<'a> {
-    sources: &'a Sources,
-    interpreter: &'a Interpreter<'a>,
-    entry: FuncId,
+    program: &'a Program,
+    engine: RefCell<PreparedEntry<'a>>,
     entry_name: String,
     output: &'a DataType,
 }
@@ -163,17 +167,13 @@ impl Checker<'_> {
         let mut explanation: Option<String> = None;
         match value {
             Err(errors) => problems.extend(errors),
-            Ok(value) => match self
-                .interpreter
-                .call(self.entry, std::slice::from_ref(&value))
-            {
-                Err(error) => {
-                    let diagnostic = error.to_diagnostic();
-                    problems.push(format!(
-                        "evaluation failed: {} ({})",
-                        diagnostic.message,
-                        self.sources.location(diagnostic.span)
-                    ));
+            Ok(value) => match self.evaluate(&value) {
+                Err(messages) => {
+                    problems.extend(
+                        messages
+                            .into_iter()
+                            .map(|m| format!("evaluation failed: {m}")),
+                    );
                     explanation = Some(self.explain(&value, None));
                 }
                 Ok(result) => {
@@ -224,10 +224,23 @@ impl Checker<'_> {
         print!("{report}");
     }
 
+    /// The result of one case, or its problems (with their places).
+    fn evaluate(&self, value: &Value) -> Result<Value, Vec<String>> {
+        let mut engine = self.engine.borrow_mut();
+        engine.evaluate_value(value).map_err(|failure| {
+            engine
+                .field_errors(&failure)
+                .into_iter()
+                .map(|error| error.message.message)
+                .collect()
+        })
+    }
+
     /// The evaluation of `value` as a tree, trimmed to what the output
     /// `field` depends on (the whole tree when `None`).
     fn explain(&self, value: &Value, field: Option<&str>) -> String {
-        let explanation = explain(self.interpreter.program(), self.entry, value);
+        let entry = self.engine.borrow().entry().function;
+        let explanation = explain(self.program, entry, value);
         let explanation = match field {
             Some(field) => explanation.focus_on_output(field),
             None => explanation,
@@ -406,32 +419,4 @@ fn check_jsonl(
         checker.check(number, line, value, expected, text, tally);
     }
     Ok(())
-}
-
-fn entry_name(compilation: &Compilation, entry: FuncId) -> String {
-    compilation
-        .program
-        .function(entry)
-        .map_or_else(String::new, |f| f.name.clone())
-}
-
-/// The entry point's input and output records.
-fn shapes(compilation: &Compilation, entry: FuncId) -> Result<(DataType, DataType), Failure> {
-    let program = &compilation.program;
-    let function = program
-        .function(entry)
-        .ok_or_else(|| Failure::new("internal error: unknown entry point"))?;
-    let [(_, param_type)] = function.params.as_slice() else {
-        return Err(msg::unusable_entry(&function.name, "it does not take one record").into());
-    };
-    let input = DataType::new(program, param_type);
-    let output = DataType::new(program, &function.ret);
-    if input.record_fields().is_none() || output.record_fields().is_none() {
-        return Err(msg::unusable_entry(
-            &function.name,
-            "it must take one record and return a record",
-        )
-        .into());
-    }
-    Ok((input, output))
 }

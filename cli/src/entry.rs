@@ -4,7 +4,7 @@
 
 use avtal_compiler::diagnostics::messages::data as msg;
 use avtal_compiler::diagnostics::render::render_human;
-use avtal_compiler::ir::FuncId;
+use avtal_compiler::ir::{EntryPoint, FuncId};
 use avtal_compiler::{Compilation, Diagnostic, FileId, Sources, compile};
 
 use crate::loader::{self, Loaded};
@@ -15,7 +15,7 @@ use crate::term::{Failure, Stream, display_path, plural, render_options};
 pub struct EntryOfFile {
     pub loaded: Loaded,
     pub compilation: Compilation,
-    pub entry: FuncId,
+    pub entry: EntryPoint,
 }
 
 /// Load `file` (and the modules it uses), compile it or fail with
@@ -74,6 +74,22 @@ pub fn compile_or_fail(
 /// files (or, when they have none, the only one anywhere). `given_name`
 /// names those files in the "no entry point" message.
 pub fn select_entry(
+    compilation: &Compilation,
+    given: &[FileId],
+    wanted: Option<&str>,
+    given_name: &str,
+) -> Result<EntryPoint, Failure> {
+    let id = select_function(compilation, given, wanted, given_name)?;
+    // The checker accepted the shape of every entry point of a program
+    // without errors, and records it.
+    compilation
+        .program
+        .entry(id)
+        .copied()
+        .ok_or_else(|| Failure::new("internal error: an entry point the checker did not record"))
+}
+
+fn select_function(
     compilation: &Compilation,
     given: &[FileId],
     wanted: Option<&str>,

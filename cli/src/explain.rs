@@ -19,6 +19,7 @@ use avtal_compiler::diagnostics::messages::data as msg;
 use avtal_compiler::diagnostics::render::render_human;
 use avtal_compiler::eval::Value;
 use avtal_compiler::explain::explain;
+use avtal_compiler::types::Type;
 use serde_json::value::RawValue;
 
 use crate::run::input::Input;
@@ -57,16 +58,8 @@ pub fn run(args: &ExplainArgs) -> Result<Status, Failure> {
     } = crate::entry::load_entry(&args.file, args.entry.as_deref(), "explain")?;
     let sources = &loaded.sources;
     let program = &compilation.program;
-    let function = program
-        .function(entry)
-        .ok_or_else(|| Failure::new("internal error: unknown entry point"))?;
-    let input = match function.params.as_slice() {
-        [(_, ty)] => DataType::new(program, ty),
-        _ => return Err(msg::unusable_entry(&function.name, "it does not take one record").into()),
-    };
-    if input.record_fields().is_none() {
-        return Err(msg::unusable_entry(&function.name, "it does not take one record").into());
-    }
+    // The shape of the entry point was checked by the checker.
+    let input = DataType::new(program, &Type::Record(entry.input));
     let record = match (&args.case, &args.input, args.row) {
         (Some(case), None, None) => read_case(case, &input)?,
         (None, Some(path), Some(row)) => read_row(args, path, row, &input)?,
@@ -76,7 +69,7 @@ pub fn run(args: &ExplainArgs) -> Result<Status, Failure> {
             ));
         }
     };
-    let explanation = explain(program, entry, &record);
+    let explanation = explain(program, entry.function, &record);
     match args.format {
         ReportFormat::Text => print!("{}", explanation.render_text()),
         ReportFormat::Json => {

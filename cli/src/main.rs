@@ -265,6 +265,15 @@ pub enum Engine {
     Interp,
 }
 
+impl From<Engine> for avtal_compiler::engine::Engine {
+    fn from(engine: Engine) -> Self {
+        match engine {
+            Engine::Jit => avtal_compiler::engine::Engine::Jit,
+            Engine::Interp => avtal_compiler::engine::Engine::Interp,
+        }
+    }
+}
+
 fn main() -> ExitCode {
     // clap exits with 2 on a usage error, which `run` uses for failed rows.
     let cli = match Cli::try_parse() {

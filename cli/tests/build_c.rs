@@ -29,7 +29,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use avtal_compiler::codegen::{
-    CompiledEntry, Encoding, ErrorCode, Evaluator, RecordLayout, c_fields, c_identifier, calendar,
+    CompiledEntry, Encoding, ErrorCode, RecordLayout, c_fields, c_identifier, calendar,
     decode_value, encode_value,
 };
 use avtal_compiler::data::DataType;
@@ -264,7 +264,11 @@ fn compare_all(
     let (input, output) = layouts(program, entry);
     let interpreter = Interpreter::new(program);
     let compiled = CompiledEntry::compile(program, entry).unwrap();
-    let mut evaluator = Evaluator::new(program, entry);
+    let mut evaluator = avtal_compiler::engine::PreparedEntry::prepare(
+        program,
+        program.entry(entry).unwrap(),
+        avtal_compiler::engine::Engine::Jit,
+    );
     let lines: Vec<&str> = library_lines.lines().collect();
     assert_eq!(lines.len(), records.len(), "one result per record");
     let mut computed = 0;
@@ -291,7 +295,12 @@ fn compare_all(
         );
         let interpreted = interpreter.call(entry, std::slice::from_ref(&value));
         // The JIT's value is the interpreter's, whatever the fixed point does.
-        let jitted = evaluator.evaluate(&value);
+        let jitted = evaluator
+            .evaluate_value(&value)
+            .map_err(|failure| match failure {
+                avtal_compiler::engine::RowFailure::Evaluation(error) => error,
+                other => panic!("not an evaluation error: {other:?}"),
+            });
         assert_eq!(
             format!("{interpreted:?}"),
             format!("{jitted:?}"),

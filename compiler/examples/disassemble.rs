@@ -2,7 +2,7 @@
 //! print the optimised Cranelift IR and the machine code of one entry
 //! point, with the stdlib loaded, to read what the back end made of it.
 
-use avtal_compiler::codegen::CompiledEntry;
+use avtal_compiler::codegen;
 use avtal_compiler::{Sources, compile, stdlib};
 
 fn main() -> Result<(), String> {
@@ -23,7 +23,7 @@ fn main() -> Result<(), String> {
         .entry_points()
         .find(|(_, f)| f.name == entry)
         .ok_or_else(|| format!("{path} has no entry point {entry}"))?;
-    let listing = CompiledEntry::listing(&program, id).map_err(|e| e.to_string())?;
+    let listing = codegen::listing(&program, id).map_err(|e| e.to_string())?;
     print!("{listing}");
     Ok(())
 }

@@ -40,6 +40,9 @@ pub struct Program {
     pub params: Vec<ParamInfo>,
     pub functions: Vec<Function>,
     pub examples: Vec<ExampleInfo>,
+    /// The `evaluate` functions whose shape the checker accepted, in
+    /// source order: the only ones a command may evaluate over data.
+    pub entries: Vec<EntryPoint>,
     /// The text the program was checked from, so that explanations and
     /// coverage reports can name places (`file:line:col`) and quote the
     /// source without the caller handing the files over again.
@@ -58,6 +61,12 @@ impl Program {
     }
     pub fn function(&self, id: FuncId) -> Option<&Function> {
         self.functions.get(id.0 as usize)
+    }
+
+    /// The checked shape of the `evaluate` function `function`, or `None`
+    /// when it is not an entry point the checker accepted.
+    pub fn entry(&self, function: FuncId) -> Option<&EntryPoint> {
+        self.entries.iter().find(|e| e.function == function)
     }
 
     /// The `evaluate` entry points, in source order.
@@ -96,6 +105,18 @@ impl Program {
             Type::Error => "?".into(),
         }
     }
+}
+
+/// An `evaluate` function that maps one record of data columns to one:
+/// checked once, by the checker (`check_entry_point`), so commands do not
+/// check the shape again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EntryPoint {
+    pub function: FuncId,
+    /// The record of input columns.
+    pub input: RecordId,
+    /// The record of output columns.
+    pub output: RecordId,
 }
 
 #[derive(Debug, Clone)]

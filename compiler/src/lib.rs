@@ -4,13 +4,16 @@
 //!
 //! Pipeline (one module per stage):
 //! `syntax` (pest → AST) → `check` (names, types with units, tables,
-//! matches → typed IR in `ir`) → `eval` (reference interpreter).
+//! matches → typed IR in `ir`) → `eval` (reference interpreter) and
+//! `codegen` (Cranelift) → `engine` (the one way to evaluate an entry point
+//! over data: compiled code with the interpreter for what it does not do).
 
 pub mod analysis;
 pub mod check;
 pub mod codegen;
 pub mod data;
 pub mod diagnostics;
+pub mod engine;
 pub mod eval;
 pub mod explain;
 pub mod format;

@@ -6,7 +6,9 @@
 //!   `.stderr` file beside the case. `UPDATE_EXPECT=1` rewrites them.
 //! - `eval/*.avtal`: must check cleanly and every `example` must pass; a
 //!   case whose examples are meant to fail at run time has a `.stderr`
-//!   with the rendered evaluation errors instead.
+//!   with the rendered evaluation errors instead. Every example also runs
+//!   through both engines (as an entry point of its assertions, compiled
+//!   by the JIT and interpreted), which must give the same answers.
 //! - Every diagnostic code must be documented in `docs/diagnostics.md` and
 //!   appear in at least one expected file (here or under `tests/run/`).
 //!
@@ -18,7 +20,8 @@ use std::process::ExitCode;
 
 use avtal_compiler::diagnostics::Code;
 use avtal_compiler::diagnostics::render::{RenderOptions, render_human};
-use avtal_compiler::eval::{ExampleOutcome, Interpreter};
+use avtal_compiler::engine::{Engine, PreparedEntry, with_example_entries};
+use avtal_compiler::eval::{ExampleOutcome, Interpreter, Value};
 use avtal_compiler::{Diagnostic, Sources, compile, stdlib};
 
 struct Case {
@@ -112,11 +115,13 @@ fn eval_case(path: PathBuf) -> Result<(), String> {
     let mut failures = Vec::new();
     let mut errors = Vec::new();
     let mut n_examples = 0;
+    let mut indices = Vec::new();
     for (index, example) in program.examples.iter().enumerate() {
         if Some(example.span.file) != file {
             continue;
         }
         n_examples += 1;
+        indices.push(index);
         match interpreter.run_example(index) {
             ExampleOutcome::Passed => {}
             ExampleOutcome::Failed(list) => {
@@ -136,6 +141,7 @@ fn eval_case(path: PathBuf) -> Result<(), String> {
     if n_examples == 0 {
         return Err("an eval case needs at least one example".into());
     }
+    failures.extend(engines_differ(program, &indices));
     if !failures.is_empty() {
         return Err(failures.join("\n"));
     }
@@ -146,10 +152,41 @@ fn eval_case(path: PathBuf) -> Result<(), String> {
     expect_file(&expected_errors, &render(&sources, &errors))
 }
 
+/// Run the examples `indices` through the JIT and the interpreter (each as
+/// an entry point of its assertions); one message per example whose
+/// answers differ. Examples the JIT does not compile (texts compared, say)
+/// run in the interpreter alone, as `avtal run` would run them.
+fn engines_differ(program: &avtal_compiler::ir::Program, indices: &[usize]) -> Vec<String> {
+    let (extended, entries) = with_example_entries(program, indices);
+    let record = Value::Record(Vec::new().into());
+    let mut differences = Vec::new();
+    for (index, entry) in indices.iter().zip(&entries) {
+        let Some(entry) = entry else {
+            continue;
+        };
+        let mut jit = PreparedEntry::prepare(&extended, entry, Engine::Jit);
+        if !jit.is_native() {
+            continue;
+        }
+        let mut interp = PreparedEntry::prepare(&extended, entry, Engine::Interp);
+        let (native, reference) = (jit.evaluate_value(&record), interp.evaluate_value(&record));
+        if format!("{native:?}") != format!("{reference:?}") {
+            let title = program
+                .examples
+                .get(*index)
+                .map_or("?", |e| e.title.as_str());
+            differences.push(format!(
+                "example \"{title}\": the JIT gives {native:?}, the interpreter {reference:?}"
+            ));
+        }
+    }
+    differences
+}
+
 /// Codes a checked program cannot produce: the checker's static scales
 /// rule them out, so they are safety nets, covered by unit tests in
 /// `compiler/src/data.rs` instead of expected outputs here.
-const SAFETY_NETS: &[Code] = &[Code::NotExact];
+const SAFETY_NETS: &[Code] = &[Code::NotExact, Code::Internal];
 
 /// Every code is documented and exercised by some expected output.
 fn codes_case() -> Result<(), String> {

@@ -44,7 +44,7 @@ impl<'v> Explanations<'v> {
     pub fn side_by_side(&self, input: &Value, field: &str) -> SideBySide {
         let explain = |version: &Version| {
             let program = &version.compilation.program;
-            explain(program, version.plan.entry, input)
+            explain(program, version.entry.function, input)
                 .focus_on_output(field)
                 .render_text()
         };

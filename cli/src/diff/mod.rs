@@ -23,12 +23,13 @@ mod summary;
 mod text;
 mod versions;
 
-use avtal_compiler::codegen::{Evaluator, encode_record};
-use avtal_compiler::eval::{EvalError, Value};
+use avtal_compiler::diagnostics::messages::data::DataMessage;
+use avtal_compiler::engine::{PreparedEntry, Results, RowFailure};
 
-use crate::run::input::{Input, Row};
+use crate::run::input::Input;
+use crate::run::input_format_of;
+use crate::run::reader::{ReadBatch, Rows};
 use crate::run::report::{ErrorReport, RowError};
-use crate::run::{BATCH, eval_error_message, input_format_of};
 use crate::term::{Failure, display_path};
 use crate::{DiffArgs, Engine, ReportFormat, Status};
 use changes::ChangesFile;
@@ -77,7 +78,7 @@ pub fn run(args: &DiffArgs) -> Result<Status, Failure> {
     let (old, new) = load_versions(args)?;
     versions::check_signatures(&old, &new)?;
 
-    let input_fields = old.plan.input.record_fields().unwrap_or(&[]);
+    let input_fields = old.input.record_fields().unwrap_or(&[]);
     let field_index = |name: &str, option: &str| {
         input_fields
             .iter()
@@ -104,8 +105,8 @@ pub fn run(args: &DiffArgs) -> Result<Status, Failure> {
     };
 
     let format = input_format_of(&args.input, args.input_format)?;
-    let mut input = Input::open(&args.input, format, &old.plan.input)?;
-    let mut summary = Summary::new(&old.plan.input, &old.plan.output, key_fields, by, args.top);
+    let input = Input::open(&args.input, format, &old.input)?;
+    let mut summary = Summary::new(&old.input, &old.output, key_fields, by, args.top);
     let mut changes = args
         .changes
         .as_deref()
@@ -115,42 +116,13 @@ pub fn run(args: &DiffArgs) -> Result<Status, Failure> {
     let mut engines = Engines::new(&old, &new, args.engine);
 
     // Reading and parsing rows takes about as long as evaluating both
-    // versions, so a reader thread parses the next batches while this one
-    // evaluates and compares (bounded: at most two batches wait).
-    std::thread::scope(|scope| -> Result<(), Failure> {
-        let (sender, batches) = std::sync::mpsc::sync_channel::<Result<Vec<Row>, Failure>>(2);
-        scope.spawn(move || {
-            let mut rows: Vec<Row> = Vec::with_capacity(BATCH);
-            loop {
-                let row = match input.next_row() {
-                    Ok(row) => row,
-                    Err(failure) => {
-                        let _ = sender.send(Err(failure));
-                        return;
-                    }
-                };
-                let end = row.is_none();
-                rows.extend(row);
-                if rows.len() == BATCH || (end && !rows.is_empty()) {
-                    let full = std::mem::replace(&mut rows, Vec::with_capacity(BATCH));
-                    if sender.send(Ok(full)).is_err() {
-                        return;
-                    }
-                }
-                if end {
-                    return;
-                }
-            }
-        });
-        // The sender is dropped when the reader ends, which ends this loop;
-        // returning early on an error drops the receiver, which stops the
-        // reader at its next send.
-        for batch in batches {
-            let mut rows = batch?;
-            engines.compare(&mut rows, &mut summary, changes.as_mut(), &mut errors)?;
-        }
-        Ok(())
-    })?;
+    // versions: the reader thread parses the next batches meanwhile.
+    let mut rows = Rows::spawn(input, engines.old.input_codec())?;
+    while let Some(batch) = rows.next_batch() {
+        let batch = batch?;
+        engines.compare(&batch, &mut summary, changes.as_mut(), &mut errors)?;
+        rows.recycle(batch);
+    }
     if let Some(changes) = changes {
         changes.finish()?;
     }
@@ -225,183 +197,95 @@ fn unknown_input_field(
     .with_help(format!("the input fields are {}", names.join(", ")))
 }
 
-/// OLD's and NEW's evaluators and their reused batch buffers.
+/// OLD's and NEW's prepared entry points and their results.
 struct Engines<'p> {
-    old: Evaluator<'p>,
-    new: Evaluator<'p>,
-    old_sources: &'p avtal_compiler::Sources,
-    new_sources: &'p avtal_compiler::Sources,
-    values: Vec<Value>,
-    old_results: Vec<Result<Value, EvalError>>,
-    new_results: Vec<Result<Value, EvalError>>,
-    slots: Slots,
-}
-
-/// Buffers of the compiled pair: one input layout for both versions.
-#[derive(Default)]
-struct Slots {
-    input: Vec<u8>,
-    encoded: Vec<bool>,
-    old_out: Vec<u8>,
-    new_out: Vec<u8>,
-    old_status: Vec<u8>,
-    new_status: Vec<u8>,
-    /// Per record, OLD's and NEW's result when the compiled code gave one.
-    native: Vec<(Option<Value>, Option<Value>)>,
+    old: PreparedEntry<'p>,
+    new: PreparedEntry<'p>,
+    old_results: Results,
+    new_results: Results,
 }
 
 impl<'p> Engines<'p> {
     fn new(old: &'p Version, new: &'p Version, engine: Engine) -> Engines<'p> {
-        let evaluator = |version: &'p Version| match engine {
-            Engine::Jit => Evaluator::new(&version.compilation.program, version.plan.entry),
-            Engine::Interp => {
-                Evaluator::interpreted(&version.compilation.program, version.plan.entry)
-            }
+        let prepare = |version: &'p Version| {
+            PreparedEntry::prepare(&version.compilation.program, &version.entry, engine.into())
         };
         Engines {
-            old: evaluator(old),
-            new: evaluator(new),
-            old_sources: &old.sources,
-            new_sources: &new.sources,
-            values: Vec::with_capacity(BATCH),
-            old_results: Vec::with_capacity(BATCH),
-            new_results: Vec::with_capacity(BATCH),
-            slots: Slots::default(),
+            old: prepare(old),
+            new: prepare(new),
+            old_results: Results::default(),
+            new_results: Results::default(),
         }
     }
 
-    /// Evaluate `values` in both versions into `old_results` and
-    /// `new_results`. When both versions are compiled with one input
-    /// layout, each record is encoded once for both, and a result whose
-    /// output bytes are the same in both versions (most rows of a review)
-    /// is decoded once; records the compiled code gives up on are
-    /// evaluated by each version's `Evaluator`, which is the interpreter's
-    /// result. Otherwise each `Evaluator` takes the batch.
-    fn evaluate(&mut self) {
-        let pair = match (self.old.compiled(), self.new.compiled()) {
-            (Some(old), Some(new))
-                if old.input_layout() == new.input_layout() && old.same_outputs(new) =>
-            {
-                Some((old, new))
-            }
-            _ => None,
-        };
-        let Some((old, new)) = pair else {
-            self.old.evaluate_batch(&self.values, &mut self.old_results);
-            self.new.evaluate_batch(&self.values, &mut self.new_results);
-            return;
-        };
-        let slots = &mut self.slots;
-        let n = self.values.len();
-        let layout = old.input_layout();
-        slots.input.clear();
-        slots.input.resize(n * layout.stride, 0);
-        slots.encoded.clear();
-        for (value, bytes) in self
-            .values
-            .iter()
-            .zip(slots.input.chunks_exact_mut(layout.stride))
-        {
-            slots.encoded.push(encode_record(layout, value, bytes));
-        }
-        let out_stride = old.output_layout().stride;
-        for (out, status) in [
-            (&mut slots.old_out, &mut slots.old_status),
-            (&mut slots.new_out, &mut slots.new_status),
-        ] {
-            out.clear();
-            out.resize(n * out_stride, 0);
-            status.clear();
-            status.resize(n, 0);
-        }
-        old.run_batch(&slots.input, n, &mut slots.old_out, &mut slots.old_status);
-        new.run_batch(&slots.input, n, &mut slots.new_out, &mut slots.new_status);
-        slots.native.clear();
-        let outputs = slots
-            .old_out
-            .chunks_exact(out_stride)
-            .zip(slots.new_out.chunks_exact(out_stride));
-        for (i, (value, (old_bytes, new_bytes))) in self.values.iter().zip(outputs).enumerate() {
-            let encoded = slots.encoded.get(i).copied().unwrap_or(false);
-            let ok = |status: &[u8]| encoded && status.get(i) == Some(&0);
-            let old_value = ok(&slots.old_status).then(|| old.decode_output(old_bytes, value));
-            let new_value = match &old_value {
-                Some(same) if ok(&slots.new_status) && old_bytes == new_bytes => Some(same.clone()),
-                _ => ok(&slots.new_status).then(|| new.decode_output(new_bytes, value)),
-            };
-            slots.native.push((old_value, new_value));
-        }
-        for (value, (old_value, new_value)) in self.values.iter().zip(slots.native.drain(..)) {
-            self.old_results.push(match old_value {
-                Some(v) => Ok(v),
-                None => self.old.evaluate(value),
-            });
-            self.new_results.push(match new_value {
-                Some(v) => Ok(v),
-                None => self.new.evaluate(value),
-            });
-        }
-    }
-
-    /// Evaluate a batch in both versions and compare row by row; empties `rows`.
+    /// Evaluate a batch in both versions (one reading serves both: NEW
+    /// evaluates OLD's batch) and compare row by row.
     fn compare(
         &mut self,
-        rows: &mut Vec<Row>,
+        batch: &ReadBatch,
         summary: &mut Summary,
         mut changes: Option<&mut ChangesFile>,
         errors: &mut ErrorReport,
     ) -> Result<(), Failure> {
-        self.values.clear();
-        self.values.extend(
-            rows.iter()
-                .filter_map(|row| row.value.as_ref().ok().cloned()),
-        );
-        self.old_results.clear();
-        self.new_results.clear();
-        self.evaluate();
-        let mut results = self
-            .values
-            .iter()
-            .zip(self.old_results.drain(..).zip(self.new_results.drain(..)));
-        for row in rows.drain(..) {
-            if let Err(row_errors) = row.value {
-                summary.add_bad_row();
-                errors.add_row(row.number, row.line, row_errors)?;
-                continue;
-            }
-            let Some((input, (old, new))) = results.next() else {
+        self.old.evaluate(&batch.records, &mut self.old_results);
+        self.new.evaluate(&batch.records, &mut self.new_results);
+        for (index, place) in batch.places.iter().enumerate() {
+            let input = match batch.records.record(index) {
+                Some(Ok(input)) => input,
+                Some(Err(row_errors)) => {
+                    summary.add_bad_row();
+                    errors.add_row(place.number, place.line, row_errors.to_vec())?;
+                    continue;
+                }
+                None => return Err(Failure::new("internal error: a row without a record")),
+            };
+            let (Some(old), Some(new)) = (self.old_results.get(index), self.new_results.get(index))
+            else {
                 return Err(Failure::new("internal error: a row without a result"));
             };
             match (old, new) {
                 (Ok(old), Ok(new)) => {
-                    summary.add_both(row.number, input, &old, &new, changes.as_deref_mut())?;
+                    let old_value = old.to_value();
+                    // Most rows of a review are unchanged: decode once.
+                    let new_value = if new.same_as(&old) {
+                        old_value.clone()
+                    } else {
+                        new.to_value()
+                    };
+                    summary.add_both(
+                        place.number,
+                        &input,
+                        &old_value,
+                        &new_value,
+                        changes.as_deref_mut(),
+                    )?;
                 }
                 (Err(old), Ok(_)) => {
-                    let message = eval_error_message(self.old_sources, &old);
+                    let message = failure_message(&self.old, old);
                     summary.add_failed_in_one(
-                        row.number,
-                        row.line,
-                        input,
+                        place.number,
+                        place.line,
+                        &input,
                         "OLD",
                         &message,
                         changes.as_deref_mut(),
                     )?;
                 }
                 (Ok(_), Err(new)) => {
-                    let message = eval_error_message(self.new_sources, &new);
+                    let message = failure_message(&self.new, new);
                     summary.add_failed_in_one(
-                        row.number,
-                        row.line,
-                        input,
+                        place.number,
+                        place.line,
+                        &input,
                         "NEW",
                         &message,
                         changes.as_deref_mut(),
                     )?;
                 }
                 (Err(old), Err(new)) => {
-                    summary.add_failed_in_both(input);
-                    let mut old_message = eval_error_message(self.old_sources, &old);
-                    let mut new_message = eval_error_message(self.new_sources, &new);
+                    summary.add_failed_in_both(&input);
+                    let mut old_message = failure_message(&self.old, old);
+                    let mut new_message = failure_message(&self.new, new);
                     // The same error at the same place (OLD and NEW may be
                     // one file) is said once.
                     let row_errors = if old_message == new_message {
@@ -415,10 +299,24 @@ impl<'p> Engines<'p> {
                             RowError::new("", new_message),
                         ]
                     };
-                    errors.add_row(row.number, row.line, row_errors)?;
+                    errors.add_row(place.number, place.line, row_errors)?;
                 }
             }
         }
         Ok(())
+    }
+}
+
+/// The message of a row that failed in one version (an evaluation error,
+/// with its place in that version's sources).
+fn failure_message(prepared: &PreparedEntry<'_>, failure: &RowFailure) -> DataMessage {
+    let mut errors = prepared.field_errors(failure).into_iter();
+    match errors.next() {
+        Some(first) => first.message,
+        None => DataMessage {
+            code: avtal_compiler::diagnostics::Code::Internal,
+            message: "internal error: a failure without a message".into(),
+            help: None,
+        },
     }
 }

@@ -9,21 +9,23 @@
 use std::path::{Path, PathBuf};
 
 use avtal_compiler::data::{DataType, Kind};
-use avtal_compiler::{Compilation, FileId, Sources};
+use avtal_compiler::ir::EntryPoint;
+use avtal_compiler::types::Type;
+use avtal_compiler::{Compilation, FileId};
 
 use super::set::ParamOverride;
 use crate::entry::{compile_or_fail, select_entry};
 use crate::loader;
-use crate::run::Plan;
 use crate::run::output::{Column, flatten};
 use crate::term::{Failure, display_path};
 
 /// One compiled version and its entry point.
 pub struct Version {
     pub path: PathBuf,
-    pub sources: Sources,
     pub compilation: Compilation,
-    pub plan: Plan,
+    pub entry: EntryPoint,
+    pub input: DataType,
+    pub output: DataType,
 }
 
 /// Load, compile and apply `overrides` to one version; the entry point is
@@ -57,12 +59,14 @@ pub fn load(
             message: format!("in the {label} version: {}", f.message),
             ..f
         })?;
-    let plan = Plan::new(&compilation.program, entry)?;
+    let input = DataType::new(&compilation.program, &Type::Record(entry.input));
+    let output = DataType::new(&compilation.program, &Type::Record(entry.output));
     Ok(Version {
         path: path.to_path_buf(),
-        sources,
         compilation,
-        plan,
+        entry,
+        input,
+        output,
     })
 }
 
@@ -70,7 +74,7 @@ impl Version {
     pub fn entry_name(&self) -> &str {
         self.compilation
             .program
-            .function(self.plan.entry)
+            .function(self.entry.function)
             .map_or("", |f| f.name.as_str())
     }
 }
@@ -79,13 +83,8 @@ impl Version {
 /// output fields, with the same types; the message names each difference.
 pub fn check_signatures(old: &Version, new: &Version) -> Result<(), Failure> {
     let mut differences = Vec::new();
-    compare_fields("input", &old.plan.input, &new.plan.input, &mut differences);
-    compare_fields(
-        "output",
-        &old.plan.output,
-        &new.plan.output,
-        &mut differences,
-    );
+    compare_fields("input", &old.input, &new.input, &mut differences);
+    compare_fields("output", &old.output, &new.output, &mut differences);
     if differences.is_empty() {
         return Ok(());
     }

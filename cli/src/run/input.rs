@@ -9,12 +9,14 @@
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use avtal_compiler::data::DataType;
 use avtal_compiler::diagnostics::messages::data as msg;
 use avtal_compiler::eval::Value;
 
+use avtal_compiler::engine::{InputBatch, InputCodec};
+
+use super::reader::RowPlace;
 use super::report::RowError;
 use crate::DataFormat;
 use crate::term::{Failure, display_path};
@@ -90,16 +92,51 @@ impl Input {
         }
     }
 
-    pub fn is_csv(&self) -> bool {
-        matches!(self.rows, Rows::Csv(_))
-    }
-
-    /// The CSV reader itself and the input's path, for reading cells
-    /// straight into a layout; `Err(self)` for JSON Lines.
-    pub fn into_csv(self) -> Result<(CsvRows, PathBuf), Box<Input>> {
-        match self.rows {
-            Rows::Csv(rows) => Ok((rows, self.path)),
-            Rows::Jsonl(_) => Err(Box::new(self)),
+    /// Read the next row into `batch` with `codec` (a CSV row cell by
+    /// cell, straight into the compiled layout where it is plain); its
+    /// number and line, `None` at the end. A row that cannot be read goes
+    /// into the batch with its errors.
+    pub fn read_into(
+        &mut self,
+        codec: &InputCodec,
+        batch: &mut InputBatch,
+    ) -> Result<Option<RowPlace>, Failure> {
+        match &mut self.rows {
+            Rows::Csv(rows) => {
+                if !rows.read(&self.path)? {
+                    return Ok(None);
+                }
+                match rows.cell_count_error() {
+                    Some(error) => codec.push_unreadable(batch, vec![error]),
+                    None => {
+                        let record = &rows.record;
+                        let fields = &rows.fields;
+                        codec.push_cells(batch, |index| {
+                            fields
+                                .get(index)
+                                .and_then(|(_, _, column)| record.get(*column))
+                                .unwrap_or_default()
+                        });
+                    }
+                }
+                Ok(Some(RowPlace {
+                    number: rows.number(),
+                    line: rows.line(),
+                }))
+            }
+            Rows::Jsonl(rows) => {
+                let Some(row) = rows.next_row(&self.path)? else {
+                    return Ok(None);
+                };
+                match row.value {
+                    Ok(value) => codec.push_value(batch, value),
+                    Err(errors) => codec.push_unreadable(batch, errors),
+                }
+                Ok(Some(RowPlace {
+                    number: row.number,
+                    line: row.line,
+                }))
+            }
         }
     }
 }
@@ -112,7 +149,6 @@ pub struct CsvRows {
     fields: Vec<(String, DataType, usize)>,
     header_len: usize,
     row: u64,
-    values: Vec<Value>,
 }
 
 impl CsvRows {
@@ -156,14 +192,12 @@ impl CsvRows {
             };
             return Err(msg::missing_columns(&record_name, &missing, &header).into());
         }
-        let values = Vec::with_capacity(fields.len());
         Ok(CsvRows {
             reader,
             record: csv::ByteRecord::new(),
             fields,
             header_len: header.len(),
             row: 0,
-            values,
         })
     }
 
@@ -194,11 +228,6 @@ impl CsvRows {
         }
     }
 
-    /// The row last read.
-    pub fn record(&self) -> &csv::ByteRecord {
-        &self.record
-    }
-
     /// Its number among the data rows, from 1.
     pub fn number(&self) -> u64 {
         self.row
@@ -214,42 +243,21 @@ impl CsvRows {
         self.reader.position().byte()
     }
 
-    /// For each input field, in record order: its name, type and column.
-    pub fn fields(&self) -> &[(String, DataType, usize)] {
-        &self.fields
-    }
-
     /// The error of a row with another number of cells than the header.
     pub fn cell_count_error(&self) -> Option<RowError> {
         (self.record.len() != self.header_len)
             .then(|| RowError::new("", msg::cell_count(self.header_len, self.record.len())))
     }
 
-    /// The row's value, or every problem in its cells (the general path).
-    pub fn values(&mut self) -> Result<Value, Vec<RowError>> {
-        self.values.clear();
-        let mut errors = Vec::new();
-        for (name, ty, column) in &self.fields {
-            let bytes = self.record.get(*column).unwrap_or(b"");
-            let text = match std::str::from_utf8(bytes) {
-                Ok(text) => text,
-                Err(_) => {
-                    errors.push(RowError::new(name, msg::not_utf8()));
-                    continue;
-                }
-            };
-            match ty.parse_text(text) {
-                Ok(value) => self.values.push(value),
-                Err(error) => errors.push(RowError::new(name, msg::cell(&error))),
-            }
-        }
-        if errors.is_empty() {
-            Ok(Value::Record(
-                self.values.drain(..).collect::<Arc<[Value]>>(),
-            ))
-        } else {
-            Err(errors)
-        }
+    /// The row's value, or every problem in its cells.
+    pub fn values(&self) -> Result<Value, Vec<RowError>> {
+        avtal_compiler::engine::read_fields(self.fields.iter().map(|(name, ty, column)| {
+            (
+                name.as_str(),
+                ty,
+                self.record.get(*column).unwrap_or_default(),
+            )
+        }))
     }
 }
 

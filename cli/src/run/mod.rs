@@ -1,36 +1,34 @@
 //! `avtal run`: evaluate one entry point over a file of cases, streaming.
 //!
-//! Rows are read one at a time (CSV or JSON Lines), parsed straight into
-//! interpreter values, evaluated in batches of 4096 (by the compiled
-//! entry point with `--engine jit`, the default, else the interpreter; the
-//! results are identical), and written in input order. A bad row (a
+//! Rows are read on a reader thread (CSV or JSON Lines; plain CSV cells
+//! straight into the compiled record layout), evaluated in batches of 4096
+//! through the engine boundary (`avtal_compiler::engine`: the compiled
+//! entry point with `--engine jit`, the default, the interpreter for what it
+//! does not compute and with `--engine interp`; the results are
+//! identical), and written in input order. A bad row (a
 //! cell that cannot be read, a missing JSON field, an evaluation error, a
 //! result that cannot be written exactly) goes to the error report and the
 //! run goes on; setup problems (errors in the sources, a missing column,
 //! an unreadable file) stop it with exit code 1.
 
-mod fast;
 pub(crate) mod input;
 pub(crate) mod output;
+pub(crate) mod reader;
 pub(crate) mod report;
 
 use std::fs::File;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use avtal_compiler::Sources;
-use avtal_compiler::codegen::{CompiledEntry, Evaluator};
-use avtal_compiler::data::DataType;
-use avtal_compiler::diagnostics::messages::data as msg;
-use avtal_compiler::eval::{EvalError, Interpreter, Value};
-use avtal_compiler::ir::{FuncId, Program};
+use avtal_compiler::engine::{Computed, PreparedEntry, Results, RowFailure};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::term::{Failure, Stream, display_path};
-use crate::{DataFormat, Engine, RunArgs, Status};
-use input::{Input, Row};
+use crate::{DataFormat, RunArgs, Status};
+use input::Input;
 use output::Output;
-use report::{ErrorReport, RowError};
+use reader::{RowPlace, Rows};
+use report::ErrorReport;
 
 /// Long help of `avtal run`.
 pub const HELP: &str = "\
@@ -68,89 +66,58 @@ Exit codes:
 
 pub fn run(args: &RunArgs) -> Result<Status, Failure> {
     let crate::entry::EntryOfFile {
-        loaded,
+        loaded: _,
         compilation,
         entry,
     } = crate::entry::load_entry(&args.file, args.entry.as_deref(), "run")?;
-    let sources = &loaded.sources;
-    let plan = Plan::new(&compilation.program, entry)?;
+    let mut prepared = PreparedEntry::prepare(&compilation.program, &entry, args.engine.into());
+    // A payroll run of millions of rows should know why it is slow.
+    if let Some(why) = prepared.not_compiled().filter(|_| !args.quiet) {
+        eprintln!(
+            "note: entry point `{}` cannot be compiled to native code ({why}); \
+             the interpreter evaluates every row (the same results, more slowly)",
+            prepared.name()
+        );
+    }
 
     let input_format = input_format(args)?;
-    let mut input = Input::open(&args.input, input_format, &plan.input)?;
+    let input = Input::open(&args.input, input_format, prepared.input_type())?;
     let output_format = output_format(args, input_format)?;
-    let mut output = Output::open(args.output.as_deref(), output_format, &plan.output)?;
+    let mut output = Output::open(
+        args.output.as_deref(),
+        output_format,
+        prepared.output_type(),
+    )?;
     let mut report = ErrorReport::open(args.errors.as_deref())?;
     let progress = progress_bar(args, input.size());
 
     let started = Instant::now();
-    // The compiled engine on CSV input reads cells straight into the
-    // compiled layout (`fast.rs`); everything else takes the general path.
-    let compiled = match args.engine {
-        Engine::Jit if input.is_csv() => {
-            CompiledEntry::compile(&compilation.program, plan.entry).ok()
-        }
-        _ => None,
-    };
-    let rows = match compiled {
-        Some(compiled) => match input.into_csv() {
-            Ok((csv_rows, path)) => {
-                let interpreter = Interpreter::new(&compilation.program);
-                let setup = fast::Setup {
-                    compiled: &compiled,
-                    interpreter: &interpreter,
-                    entry: plan.entry,
-                    sources,
-                    input_type: &plan.input,
-                    output_type: &plan.output,
-                };
-                fast::run(
-                    &setup,
-                    csv_rows,
-                    path,
-                    &mut output,
-                    &mut report,
-                    progress.as_ref(),
-                )?
-            }
-            Err(input) => {
-                let mut input = *input;
-                let mut evaluator = Evaluator::new(&compilation.program, plan.entry);
-                run_general(
-                    &mut input,
-                    &mut evaluator,
-                    sources,
-                    &mut output,
-                    &mut report,
-                    progress.as_ref(),
-                )?
-            }
-        },
-        None => {
-            let mut evaluator = match args.engine {
-                Engine::Jit => Evaluator::new(&compilation.program, plan.entry),
-                Engine::Interp => Evaluator::interpreted(&compilation.program, plan.entry),
-            };
-            // A payroll run of millions of rows should know why it is slow.
-            if let Some(why) = evaluator.not_compiled().filter(|_| !args.quiet) {
-                let name = compilation
-                    .program
-                    .function(plan.entry)
-                    .map_or("?", |f| f.name.as_str());
-                eprintln!(
-                    "note: entry point `{name}` cannot be compiled to native code ({why}); \
-                     the interpreter evaluates every row (the same results, more slowly)"
-                );
-            }
-            run_general(
-                &mut input,
-                &mut evaluator,
-                sources,
+    let mut rows = Rows::spawn(input, prepared.input_codec())?;
+    let mut results = Results::default();
+    let mut line = Vec::new();
+    let mut count: u64 = 0;
+    while let Some(batch) = rows.next_batch() {
+        let batch = batch?;
+        prepared.evaluate(&batch.records, &mut results);
+        for (index, place) in batch.places.iter().enumerate() {
+            let answer = results
+                .get(index)
+                .ok_or_else(|| Failure::new("internal error: a row without a result"))?;
+            write_answer(
+                &prepared,
+                *place,
+                answer,
+                &mut line,
                 &mut output,
                 &mut report,
-                progress.as_ref(),
-            )?
+            )?;
         }
-    };
+        count += batch.places.len() as u64;
+        if let Some(bar) = &progress {
+            update_progress(bar, batch.position, count, started.elapsed());
+        }
+        rows.recycle(batch);
+    }
     output.finish()?;
     report.finish()?;
     if let Some(bar) = &progress {
@@ -165,95 +132,45 @@ pub fn run(args: &RunArgs) -> Result<Status, Failure> {
         if !args.quiet {
             // Timing only for people watching: logs and tests stay stable.
             let timing = if Stream::Stderr.is_terminal() {
-                format!(" in {}", format_duration(elapsed, rows))
+                format!(" in {}", format_duration(elapsed, count))
             } else {
                 String::new()
             };
-            eprintln!("{} written to {destination}{timing}", plural_rows(rows));
+            eprintln!("{} written to {destination}{timing}", plural_rows(count));
         }
         Ok(Status::Success)
     } else {
-        eprint!("{}", report.summary(rows, &destination));
+        eprint!("{}", report.summary(count, &destination));
         Ok(Status::RowsFailed)
     }
 }
 
-/// Read, evaluate and write every row through interpreter values; returns
-/// how many rows there were.
-fn run_general(
-    input: &mut Input,
-    evaluator: &mut Evaluator<'_>,
-    sources: &Sources,
+/// Write one row's answer: a CSV line straight from the compiled slots
+/// where it is plain, else the general writer; a failed row, or a result
+/// that cannot be written exactly, goes to the report.
+fn write_answer(
+    prepared: &PreparedEntry<'_>,
+    place: RowPlace,
+    answer: Result<Computed<'_>, &RowFailure>,
+    line: &mut Vec<u8>,
     output: &mut Output,
     report: &mut ErrorReport,
-    progress: Option<&ProgressBar>,
-) -> Result<u64, Failure> {
-    let started = Instant::now();
-    let mut rows: u64 = 0;
-    let mut batch = Batch::default();
-    while let Some(row) = input.next_row()? {
-        rows += 1;
-        batch.rows.push(row);
-        if batch.rows.len() == BATCH {
-            batch.flush(evaluator, sources, output, report)?;
-            if let Some(bar) = progress {
-                update_progress(bar, input.position(), rows, started.elapsed());
-            }
+) -> Result<(), Failure> {
+    let computed = match answer {
+        Ok(computed) => computed,
+        Err(failure) => {
+            return report.add_row(place.number, place.line, prepared.field_errors(failure));
+        }
+    };
+    if output.is_csv() {
+        line.clear();
+        if computed.write_csv_line(line) {
+            return output.write_bytes(line);
         }
     }
-    batch.flush(evaluator, sources, output, report)?;
-    Ok(rows)
-}
-
-/// The entry point and the shapes of its input and output rows.
-pub(crate) struct Plan {
-    pub entry: FuncId,
-    pub input: DataType,
-    pub output: DataType,
-}
-
-impl Plan {
-    pub(crate) fn new(program: &Program, entry: FuncId) -> Result<Plan, Failure> {
-        let function = program
-            .function(entry)
-            .ok_or_else(|| Failure::new("internal error: unknown entry point"))?;
-        let [(_, param_type)] = function.params.as_slice() else {
-            return Err(msg::unusable_entry(
-                &function.name,
-                &format!(
-                    "it takes {} parameters, not one record",
-                    function.params.len()
-                ),
-            )
-            .into());
-        };
-        let input = DataType::new(program, param_type);
-        if input.record_fields().is_none() {
-            return Err(msg::unusable_entry(
-                &function.name,
-                &format!(
-                    "its parameter has type `{}`, not a record",
-                    program.type_name(param_type)
-                ),
-            )
-            .into());
-        }
-        let output = DataType::new(program, &function.ret);
-        if output.record_fields().is_none() {
-            return Err(msg::unusable_entry(
-                &function.name,
-                &format!(
-                    "it returns `{}`, not a record",
-                    program.type_name(&function.ret)
-                ),
-            )
-            .into());
-        }
-        Ok(Plan {
-            entry,
-            input,
-            output,
-        })
+    match output.write_row(&computed.to_value())? {
+        Ok(()) => Ok(()),
+        Err(error) => report.add_row(place.number, place.line, vec![error]),
     }
 }
 
@@ -314,82 +231,6 @@ fn output_format(args: &RunArgs, input: DataFormat) -> Result<DataFormat, Failur
 /// Rows evaluated together: the compiled engine runs over a whole batch
 /// at once; memory stays bounded by the batch, whatever the input size.
 pub(crate) const BATCH: usize = 4096;
-
-#[derive(Default)]
-struct Batch {
-    rows: Vec<Row>,
-    values: Vec<Value>,
-    results: Vec<Result<Value, EvalError>>,
-}
-
-impl Batch {
-    /// Evaluate the rows read so far and write them in input order; row
-    /// problems go to the report.
-    fn flush(
-        &mut self,
-        evaluator: &mut Evaluator<'_>,
-        sources: &Sources,
-        output: &mut Output,
-        report: &mut ErrorReport,
-    ) -> Result<(), Failure> {
-        self.values.clear();
-        self.values.extend(
-            self.rows
-                .iter()
-                .filter_map(|row| row.value.as_ref().ok().cloned()),
-        );
-        self.results.clear();
-        evaluator.evaluate_batch(&self.values, &mut self.results);
-        let mut results = self.results.drain(..);
-        for row in self.rows.drain(..) {
-            if let Err(errors) = row.value {
-                report.add_row(row.number, row.line, errors)?;
-                continue;
-            }
-            let Some(result) = results.next() else {
-                return Err(Failure::new("internal error: a row without a result"));
-            };
-            write_result(sources, row.number, row.line, result, output, report)?;
-        }
-        Ok(())
-    }
-}
-
-/// Write one evaluated row; an evaluation error goes to the report.
-fn write_result(
-    sources: &Sources,
-    number: u64,
-    line: u64,
-    result: Result<Value, EvalError>,
-    output: &mut Output,
-    report: &mut ErrorReport,
-) -> Result<(), Failure> {
-    let result = match result {
-        Ok(result) => result,
-        Err(error) => {
-            let message = eval_error_message(sources, &error);
-            return report.add_row(number, line, vec![RowError::new("", message)]);
-        }
-    };
-    match output.write_row(&result)? {
-        Ok(()) => Ok(()),
-        Err(error) => report.add_row(number, line, vec![error]),
-    }
-}
-
-/// An evaluation error as a row message, with the place in the sources.
-pub(crate) fn eval_error_message(sources: &Sources, error: &EvalError) -> msg::DataMessage {
-    let diagnostic = error.to_diagnostic();
-    msg::DataMessage {
-        code: diagnostic.code,
-        message: format!(
-            "{} ({})",
-            diagnostic.message,
-            sources.location(diagnostic.span)
-        ),
-        help: diagnostic.help,
-    }
-}
 
 fn progress_bar(args: &RunArgs, size: Option<u64>) -> Option<ProgressBar> {
     let size = size?;

@@ -6,8 +6,6 @@ use std::fmt::Write as _;
 use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 
-use avtal_compiler::diagnostics::messages::data::DataMessage;
-
 use super::create;
 use crate::term::{Failure, display_path};
 
@@ -29,20 +27,7 @@ enum Shown {
 }
 
 /// One problem in one row: the field (or `""` for the whole row) and what.
-#[derive(Debug, Clone)]
-pub struct RowError {
-    pub field: String,
-    pub message: DataMessage,
-}
-
-impl RowError {
-    pub fn new(field: &str, message: DataMessage) -> RowError {
-        RowError {
-            field: field.to_string(),
-            message,
-        }
-    }
-}
+pub use avtal_compiler::engine::FieldError as RowError;
 
 pub struct ErrorReport {
     file: Option<(PathBuf, csv::Writer<BufWriter<std::fs::File>>)>,

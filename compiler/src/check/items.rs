@@ -108,7 +108,7 @@ impl Checker<'_> {
                 let body = self.expr(&rule.body, Some(&ret));
                 self.expect_type(&body, &ret);
                 if kind == FunctionKind::Evaluate {
-                    self.check_entry_point(rule, &params, &ret);
+                    self.check_entry_point(id, rule, &params, &ret);
                 }
                 let scale = body.scale;
                 (Body::Expr(body), scale, ret)
@@ -176,31 +176,49 @@ impl Checker<'_> {
         (body, scale, Type::LimitCheck(Box::new(ty)))
     }
 
-    /// An entry point takes one record of data fields and returns one.
-    fn check_entry_point(&mut self, rule: &ast::Rule, params: &[(String, Type)], ret: &Type) {
-        match params {
-            [(_, Type::Record(id))] => {
-                self.data_record(*id, rule.name.span, "input");
-            }
-            [(_, Type::Error)] => {}
+    /// An entry point takes one record of data fields and returns one; an
+    /// accepted one is recorded in [`ir::Program::entries`].
+    fn check_entry_point(
+        &mut self,
+        function: FuncId,
+        rule: &ast::Rule,
+        params: &[(String, Type)],
+        ret: &Type,
+    ) {
+        let input = match params {
+            [(_, Type::Record(id))] => self
+                .data_record(*id, rule.name.span, "input")
+                .then_some(*id),
+            [(_, Type::Error)] => None,
             _ => {
                 self.error(msg::invalid_entry(
                     rule.name.span,
                     "it must take exactly one record parameter",
                     "write `evaluate Name(r: Input) -> Output`, where `Input` is a record of the data columns",
                 ));
+                None
             }
-        }
-        match ret {
-            Type::Record(id) => {
-                self.data_record(*id, rule.ret.span(), "output");
+        };
+        let output = match ret {
+            Type::Record(id) => self
+                .data_record(*id, rule.ret.span(), "output")
+                .then_some(*id),
+            Type::Error => None,
+            _ => {
+                self.error(msg::invalid_entry(
+                    rule.ret.span(),
+                    "it must return a record",
+                    "declare a record of the output columns and return it",
+                ));
+                None
             }
-            Type::Error => {}
-            _ => self.error(msg::invalid_entry(
-                rule.ret.span(),
-                "it must return a record",
-                "declare a record of the output columns and return it",
-            )),
+        };
+        if let (Some(input), Some(output)) = (input, output) {
+            self.program.entries.push(ir::EntryPoint {
+                function,
+                input,
+                output,
+            });
         }
     }
 

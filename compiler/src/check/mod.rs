@@ -83,6 +83,8 @@ pub fn check(sources: &Sources, modules: &[ast::Module]) -> (Program, Symbols, V
     checker.check_params();
     checker.check_functions();
     checker.check_examples();
+    // Bodies are checked in call order; entry points are kept in source order.
+    checker.program.entries.sort_by_key(|e| e.function);
     let mut symbols = checker.symbols();
     symbols.references = std::mem::take(&mut checker.references);
     symbols.types = std::mem::take(&mut checker.types);

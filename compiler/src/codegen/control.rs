@@ -14,7 +14,7 @@ use cranelift_codegen::ir::{Block, BlockArg, InstBuilder, Value, condcodes::IntC
 use super::layout::TextPiece;
 use super::speculate::speculable;
 use super::translate::{FunctionTranslator, Item, Piece, Result, Val};
-use super::{CodegenError, Failure};
+use super::{CodegenError, NativeStatus};
 use crate::ir::{
     Body, Cell, CompareOp, Const, Expr, FuncId, LimitBody, ParamId, Requirement, TableRow,
 };
@@ -451,7 +451,7 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
         if speculable(self.program, [then, otherwise]) {
             let yes = self.translate_expr(then)?;
             let no = self.translate_expr(otherwise)?;
-            return self.select_among(vec![condition], vec![yes], Some(no), Failure::Range);
+            return self.select_among(vec![condition], vec![yes], Some(no), NativeStatus::Range);
         }
         let (yes, no) = self.branch(condition);
         self.builder.switch_to_block(yes);
@@ -521,7 +521,7 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
                 Some(body) => Some(self.translate_expr(body)?),
                 None => None,
             };
-            return self.select_among(hits, values, default, Failure::BadInput);
+            return self.select_among(hits, values, default, NativeStatus::BadInput);
         }
         let mut finished = Vec::with_capacity(arms.len() + 1);
         for (variants, body) in arms {
@@ -537,7 +537,7 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
             None => {
                 // Exhaustive by the checker; a tag out of range is garbage
                 // input the interpreter reports.
-                self.fail_always_because(Failure::BadInput);
+                self.fail_always_because(NativeStatus::BadInput);
                 self.zero_of(ty)?
             }
         };
@@ -569,12 +569,12 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
             .param(param)
             .ok_or(CodegenError::Internal("a param that does not exist"))?;
         let Some((first_date, _)) = info.timeline.first() else {
-            self.fail_always_because(Failure::BeforeFirstDate);
+            self.fail_always_because(NativeStatus::BeforeFirstDate);
             return self.zero_of(&info.ty);
         };
         let first = self.date_const(*first_date);
         let before = self.builder.ins().icmp(IntCC::SignedLessThan, date, first);
-        self.fail_if_because(before, Failure::BeforeFirstDate);
+        self.fail_if_because(before, NativeStatus::BeforeFirstDate);
         // Numbers at the timeline's largest scale, so a select picks among
         // values of one representation.
         let scale = info
@@ -696,7 +696,7 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
             for row in rows {
                 values.push(self.translate_expr(&row.result)?);
             }
-            return self.select_among(hits, values, None, Failure::NoTableRow);
+            return self.select_among(hits, values, None, NativeStatus::NoTableRow);
         }
         let mut finished = Vec::with_capacity(rows.len() + 1);
         for row in rows {
@@ -707,7 +707,7 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
             finished.push(self.finish_arm(value));
             self.builder.switch_to_block(no);
         }
-        self.fail_always_because(Failure::NoTableRow);
+        self.fail_always_because(NativeStatus::NoTableRow);
         let value = self.zero_of(ret)?;
         finished.push(self.finish_arm(value));
         self.merge(finished)
@@ -733,7 +733,7 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
         hits: Vec<Value>,
         values: Vec<Val>,
         default: Option<Val>,
-        none: Failure,
+        none: NativeStatus,
     ) -> Result<Val> {
         let mut all: Vec<Val> = Vec::with_capacity(values.len() + 1);
         for value in values.into_iter().chain(default.clone()) {

@@ -1,5 +1,5 @@
-//! The JIT module: compiling an entry point, running batches, and the
-//! [`Evaluator`] that combines compiled code with the interpreter.
+//! The JIT module: compiling an entry point and running batches of
+//! records through it (`crate::engine` combines it with the interpreter).
 
 use cranelift_codegen::ir::{AbiParam, InstBuilder, UserFuncName, types};
 use cranelift_codegen::isa::OwnedTargetIsa;
@@ -8,10 +8,10 @@ use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 use cranelift_jit::{JITBuilder, JITModule};
 use cranelift_module::{Linkage, Module, default_libcall_names};
 
-use super::layout::{RecordLayout, decode_text, decode_value, encode_value};
+use super::layout::{RecordLayout, encode_value};
 use super::translate::FunctionTranslator;
 use super::{CodegenError, cranelift};
-use crate::eval::{EvalError, Interpreter, Value};
+use crate::eval::Value;
 use crate::ir::{FuncId, Program};
 
 /// The compiled record function: `status = f(input, output)`.
@@ -94,25 +94,10 @@ impl CompiledEntry {
         built.map(|_| listing)
     }
 
-    /// The result record in one output stride, as the interpreter's value;
-    /// `input` is the record it was computed from (a text result may pass
-    /// on an input text).
-    pub fn decode_output(&self, bytes: &[u8], input: &Value) -> Value {
-        let fields = (0..self.output.fields.len())
-            .map(|i| match self.output_texts.get(i) {
-                Some(pieces) if !pieces.is_empty() => {
-                    decode_text(&self.output, i, bytes, pieces, input)
-                }
-                _ => decode_value(&self.output, i, bytes),
-            })
-            .collect::<Vec<Value>>();
-        Value::Record(fields.into())
-    }
-
-    /// Whether equal output bytes mean equal results in both entries:
-    /// the same layout and the same text pieces behind each mask.
-    pub fn same_outputs(&self, other: &CompiledEntry) -> bool {
-        self.output == other.output && self.output_texts == other.output_texts
+    /// Per output field, the pieces of a text result (empty for the
+    /// other fields).
+    pub fn output_texts(&self) -> &[Vec<super::layout::TextPiece>] {
+        &self.output_texts
     }
 
     pub fn input_layout(&self) -> &RecordLayout {
@@ -125,8 +110,9 @@ impl CompiledEntry {
 
     /// Evaluate `n` records laid out in `input` (`n` input strides) into
     /// `output` (`n` output strides); `status[i]` is 0 when record `i` was
-    /// computed, else the [`super::Failure`] that sends it to the interpreter. Buffers shorter than `n`
-    /// records limit `n`; records beyond are marked 1.
+    /// computed, else the [`super::NativeStatus`] that sends it to the
+    /// interpreter. Buffers shorter than `n` records limit `n`; records
+    /// beyond are marked `NotRun`.
     pub fn run_batch(&self, input: &[u8], n: usize, output: &mut [u8], status: &mut [u8]) {
         let (in_stride, out_stride) = (self.input.stride, self.output.stride);
         let records = input
@@ -144,7 +130,7 @@ impl CompiledEntry {
             done += 1;
         }
         for state in status.iter_mut().take(n).skip(done) {
-            *state = 1;
+            *state = super::NativeStatus::NotRun as u8;
         }
     }
 }
@@ -262,129 +248,6 @@ pub(super) fn build<M: Module>(
     }
     module.clear_context(&mut context);
     Ok((id, output_texts))
-}
-
-/// Batches of records in, one result per record out: compiled code where
-/// it applies, the interpreter for the rest, identical to
-/// [`Interpreter::call`] on every record.
-pub struct Evaluator<'p> {
-    interpreter: Interpreter<'p>,
-    entry: FuncId,
-    compiled: Option<CompiledEntry>,
-    /// Why the entry point was not compiled, when it was not.
-    not_compiled: Option<CodegenError>,
-    input: Vec<u8>,
-    output: Vec<u8>,
-    status: Vec<u8>,
-}
-
-impl<'p> Evaluator<'p> {
-    /// Compile `entry` if possible; otherwise every record is interpreted.
-    pub fn new(program: &'p Program, entry: FuncId) -> Evaluator<'p> {
-        let (compiled, not_compiled) = match CompiledEntry::compile(program, entry) {
-            Ok(compiled) => (Some(compiled), None),
-            Err(error) => (None, Some(error)),
-        };
-        Evaluator {
-            interpreter: Interpreter::new(program),
-            entry,
-            compiled,
-            not_compiled,
-            input: Vec::new(),
-            output: Vec::new(),
-            status: Vec::new(),
-        }
-    }
-
-    /// An evaluator that never compiles (the `interp` engine).
-    pub fn interpreted(program: &'p Program, entry: FuncId) -> Evaluator<'p> {
-        Evaluator {
-            interpreter: Interpreter::new(program),
-            entry,
-            compiled: None,
-            not_compiled: None,
-            input: Vec::new(),
-            output: Vec::new(),
-            status: Vec::new(),
-        }
-    }
-
-    pub fn compiled(&self) -> Option<&CompiledEntry> {
-        self.compiled.as_ref()
-    }
-
-    pub fn not_compiled(&self) -> Option<&CodegenError> {
-        self.not_compiled.as_ref()
-    }
-
-    /// Evaluate one record.
-    pub fn evaluate(&mut self, record: &Value) -> Result<Value, EvalError> {
-        let mut results = Vec::with_capacity(1);
-        self.evaluate_batch(std::slice::from_ref(record), &mut results);
-        results.pop().unwrap_or_else(|| {
-            self.interpreter
-                .call(self.entry, std::slice::from_ref(record))
-        })
-    }
-
-    /// Evaluate `records`, appending one result per record to `results`.
-    pub fn evaluate_batch(
-        &mut self,
-        records: &[Value],
-        results: &mut Vec<Result<Value, EvalError>>,
-    ) {
-        let Some(compiled) = &self.compiled else {
-            for record in records {
-                results.push(
-                    self.interpreter
-                        .call(self.entry, std::slice::from_ref(record)),
-                );
-            }
-            return;
-        };
-        let (in_stride, out_stride) = (compiled.input.stride, compiled.output.stride);
-        let n = records.len();
-        self.input.clear();
-        self.input.resize(n * in_stride, 0);
-        self.output.clear();
-        self.output.resize(n * out_stride, 0);
-        self.status.clear();
-        self.status.resize(n, 0);
-        for ((record, bytes), state) in records
-            .iter()
-            .zip(self.input.chunks_exact_mut(in_stride))
-            .zip(self.status.iter_mut())
-        {
-            if !encode_record(&compiled.input, record, bytes) {
-                // Not representable (a huge number): the interpreter's.
-                *state = 2;
-            }
-        }
-        // Records that did not encode keep status 2; run the rest.
-        let mut status = std::mem::take(&mut self.status);
-        let mut computed = vec![0u8; n];
-        compiled.run_batch(&self.input, n, &mut self.output, &mut computed);
-        for (state, done) in status.iter_mut().zip(&computed) {
-            if *state == 0 {
-                *state = *done;
-            }
-        }
-        for ((record, bytes), state) in records
-            .iter()
-            .zip(self.output.chunks_exact(out_stride))
-            .zip(&status)
-        {
-            if *state == 0 {
-                results.push(Ok(compiled.decode_output(bytes, record)));
-            } else {
-                results.push(
-                    self.interpreter
-                        .call(self.entry, std::slice::from_ref(record)),
-                );
-            }
-        }
-        self.status = status;
-    }
 }
 
 /// Put a record value into its layout; false when some field does not fit.

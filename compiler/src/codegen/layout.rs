@@ -175,7 +175,7 @@ pub enum TextPiece {
 /// Read a text result: the pieces whose bit is set in the slot, in order;
 /// input pieces come from `input`, the record the result was computed
 /// from.
-pub(super) fn decode_text(
+pub(crate) fn decode_text(
     layout: &RecordLayout,
     field_index: usize,
     record: &[u8],

@@ -24,7 +24,7 @@ use cranelift_codegen::ir::{InstBuilder, Value, types};
 
 use super::layout::TextPiece;
 use super::translate::{FunctionTranslator, Item, Piece, Result, Val};
-use super::{CodegenError, Failure};
+use super::{CodegenError, NativeStatus};
 use crate::ir::{Aggregate, BinOp, Expr, LocalId};
 use crate::types::Type;
 
@@ -295,11 +295,11 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
         }
         // No element: the interpreter's error, at the same point.
         match seen {
-            None => self.fail_always_because(Failure::EmptyList),
+            None => self.fail_always_because(NativeStatus::EmptyList),
             Some(None) => {}
             Some(Some(flag)) => {
                 let empty = self.builder.ins().bxor_imm_u(flag, 1);
-                self.fail_if_because(empty, Failure::EmptyList);
+                self.fail_if_because(empty, NativeStatus::EmptyList);
             }
         }
         match best {

@@ -6,7 +6,7 @@
 //! arithmetic step is overflow-checked, and anything the fixed-point code
 //! cannot do exactly (an overflow, a division, a lookup before a param's
 //! first date, any run-time error) sets a per-record *fallback* status; the
-//! [`Evaluator`] then evaluates that record with the interpreter, which by
+//! engine (`crate::engine`) then evaluates that record with the interpreter, which by
 //! construction gives the identical result or the identical error.
 //! Constructs that are never compiled (`Decimal`, list or nested-record
 //! fields, comparing input texts) make the whole entry point fall back at
@@ -18,8 +18,7 @@
 //! (scaled fixed-point arithmetic and `round`), `lists.rs` (lists with a
 //! compile-time bound, aggregates, texts as pieces), `ratio.rs` (exact
 //! quotients with a run-time denominator), `calendar.rs` (date arithmetic
-//! emitted inline), `jit.rs` (the module, [`CompiledEntry`] and
-//! [`Evaluator`]), `object.rs` (an object file with C-ABI entry points for
+//! emitted inline), `jit.rs` (the module and `CompiledEntry`), `object.rs` (an object file with C-ABI entry points for
 //! `avtal build`), `object_texts.rs` (its text accessors), `abi.rs` (its C header and JSON Schemas).
 
 #![allow(
@@ -70,21 +69,50 @@ mod generated_programs;
 )]
 mod calendar_tests;
 
-pub use abi::{c_fields, c_header, json_schema};
-pub use jit::{CompiledEntry, Evaluator, encode_record};
-pub use layout::{Encoding, FieldSlot, RecordLayout, TextPiece, decode_value, encode_value};
+pub use abi::{c_header, json_schema};
 pub use object::{
     ABI_VERSION, AotEntry, AotLibrary, ErrorCode, build_library, c_identifier, exported_functions,
-    library_supports,
 };
 
-/// Why compiled code gave up on a record: the kernel's status byte. The
-/// first failure met is the one reported, in the interpreter's order of
+// The record path (compiled code, layouts, their encodings) is the engine's
+// (`crate::engine`); other crates see it only with the `testgen` feature,
+// for the tests that check the C ABI of `avtal build` slot by slot.
+pub(crate) use jit::encode_record;
+pub(crate) use layout::decode_text;
+
+/// The optimised Cranelift IR and machine code of entry point `function`,
+/// for reading what the compiler made of a program (the `disassemble`
+/// example).
+pub fn listing(
+    program: &crate::ir::Program,
+    function: crate::ir::FuncId,
+) -> Result<String, CodegenError> {
+    jit::CompiledEntry::listing(program, function)
+}
+#[cfg(all(test, not(feature = "testgen")))]
+pub(crate) use layout::encode_value;
+#[cfg(feature = "testgen")]
+pub use {
+    abi::c_fields,
+    jit::CompiledEntry,
+    layout::{Encoding, FieldSlot, RecordLayout, TextPiece, decode_value, encode_value},
+};
+#[cfg(not(feature = "testgen"))]
+pub(crate) use {
+    jit::CompiledEntry,
+    layout::{Encoding, RecordLayout, TextPiece, decode_value},
+};
+
+/// How compiled code ended on a record: the kernel's status byte. A
+/// record that is not `Computed` goes to the interpreter. The first
+/// failure met is the one reported, in the interpreter's order of
 /// evaluation, so for the interpreter's own errors it is the error the
 /// interpreter reports for that record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(u8)]
-pub enum Failure {
+pub(crate) enum NativeStatus {
+    /// The result is in the output record.
+    Computed = 0,
     /// A value left the `i64` fixed point (or needs an exact fraction where
     /// the compiled code keeps none): not an error of the program; the
     /// interpreter computes the record (or reports E0501).
@@ -103,33 +131,41 @@ pub enum Failure {
     BadInput = 6,
     /// E0213: `min` or `max` of a list with no element.
     EmptyList = 7,
+    /// The record was not run (never a byte the kernel returns).
+    NotRun = 255,
 }
 
-impl Failure {
-    pub fn from_status(status: u8) -> Option<Failure> {
-        Some(match status {
-            1 => Failure::Range,
-            2 => Failure::DivisionByZero,
-            3 => Failure::BeforeFirstDate,
-            4 => Failure::DateRange,
-            5 => Failure::NoTableRow,
-            6 => Failure::BadInput,
-            7 => Failure::EmptyList,
-            _ => return None,
-        })
+impl NativeStatus {
+    /// The status of a byte the kernel returned; a byte it never returns
+    /// is `NotRun`, so that the record goes to the interpreter.
+    pub fn from_byte(status: u8) -> NativeStatus {
+        match status {
+            0 => NativeStatus::Computed,
+            1 => NativeStatus::Range,
+            2 => NativeStatus::DivisionByZero,
+            3 => NativeStatus::BeforeFirstDate,
+            4 => NativeStatus::DateRange,
+            5 => NativeStatus::NoTableRow,
+            6 => NativeStatus::BadInput,
+            7 => NativeStatus::EmptyList,
+            _ => NativeStatus::NotRun,
+        }
     }
 
     /// The interpreter's diagnostic code for the same record, when the
-    /// failure is an error of the program rather than of the fixed point.
+    /// status is an error of the program rather than of the fixed point.
     pub fn code(self) -> Option<crate::diagnostics::Code> {
         use crate::diagnostics::Code;
         match self {
-            Failure::Range | Failure::BadInput => None,
-            Failure::DivisionByZero => Some(Code::DivisionByZero),
-            Failure::BeforeFirstDate => Some(Code::BeforeFirstDate),
-            Failure::DateRange => Some(Code::DateOutOfRange),
-            Failure::NoTableRow => Some(Code::NoTableRow),
-            Failure::EmptyList => Some(Code::EmptyList),
+            NativeStatus::Computed
+            | NativeStatus::Range
+            | NativeStatus::BadInput
+            | NativeStatus::NotRun => None,
+            NativeStatus::DivisionByZero => Some(Code::DivisionByZero),
+            NativeStatus::BeforeFirstDate => Some(Code::BeforeFirstDate),
+            NativeStatus::DateRange => Some(Code::DateOutOfRange),
+            NativeStatus::NoTableRow => Some(Code::NoTableRow),
+            NativeStatus::EmptyList => Some(Code::EmptyList),
         }
     }
 }

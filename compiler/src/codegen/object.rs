@@ -30,7 +30,7 @@ use super::calendar;
 use super::jit::{build, host_isa};
 use super::layout::{Encoding, RecordLayout, TextPiece};
 use super::object_texts::{TextField, define_text_accessor, text_accessor_name};
-use super::{CodegenError, Failure, cranelift};
+use super::{CodegenError, NativeStatus, cranelift};
 use crate::ir::{FuncId, Program};
 use crate::types::Type;
 
@@ -118,11 +118,11 @@ impl ErrorCode {
     /// same record, as `avtal run` would report it.
     pub fn diagnostic(self) -> Option<&'static str> {
         let failure = match self {
-            ErrorCode::DivisionByZero => Failure::DivisionByZero,
-            ErrorCode::BeforeFirstDate => Failure::BeforeFirstDate,
-            ErrorCode::DateRange => Failure::DateRange,
-            ErrorCode::NoTableRow => Failure::NoTableRow,
-            ErrorCode::EmptyList => Failure::EmptyList,
+            ErrorCode::DivisionByZero => NativeStatus::DivisionByZero,
+            ErrorCode::BeforeFirstDate => NativeStatus::BeforeFirstDate,
+            ErrorCode::DateRange => NativeStatus::DateRange,
+            ErrorCode::NoTableRow => NativeStatus::NoTableRow,
+            ErrorCode::EmptyList => NativeStatus::EmptyList,
             ErrorCode::BadEnum => return Some(crate::diagnostics::Code::BadEnumValue.as_str()),
             ErrorCode::BadDate | ErrorCode::BadBool => {
                 return Some(crate::diagnostics::Code::BadCell.as_str());
@@ -205,13 +205,6 @@ pub fn c_identifier(name: &str) -> String {
     out
 }
 
-/// Whether a shared library can hold `entry`: exactly when the JIT
-/// compiles it (text fields included: docs/aot.md, "Texts"). The error
-/// says why not.
-pub fn library_supports(program: &Program, entry: FuncId) -> Result<(), CodegenError> {
-    super::CompiledEntry::compile(program, entry).map(|_| ())
-}
-
 /// The functions a library exports for `entry`: `avtal_<entry>`, its
 /// batch, and a text accessor per text output field; for the caller to
 /// refuse two entry points whose names meet (`avtal_A_b_text` is both
@@ -233,8 +226,8 @@ pub fn exported_functions(program: &Program, entry: FuncId) -> Result<Vec<String
 
 /// Compile `entries` (each one record in, one out) into one object file
 /// named `library`. The first entry that cannot be compiled fails the
-/// whole object; check entries one by one with [`library_supports`]
-/// first to skip those.
+/// whole object; check entries one by one with
+/// `engine::PreparedEntry::not_compiled` first to skip those.
 pub fn build_library(
     program: &Program,
     entries: &[FuncId],

@@ -99,7 +99,7 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
         // na/(da·10^sa) ÷ nb/(db·10^sb) = na·db·10^sb / (da·nb·10^sa)
         if self.known(nb).is_none_or(|d| d == 0) {
             let zero = self.builder.ins().icmp_imm_s(IntCC::Equal, nb, 0);
-            self.fail_if_because(zero, super::Failure::DivisionByZero);
+            self.fail_if_because(zero, super::NativeStatus::DivisionByZero);
         }
         let mut num = self.mul_checked(na, db);
         let mut den = self.mul_checked(da, nb);

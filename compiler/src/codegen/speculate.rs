@@ -7,7 +7,7 @@
 //! constants or field reads on both sides. Evaluating what the interpreter
 //! would not is only allowed when it cannot change the record's result:
 //! the one failure a safe expression may meet is leaving the fixed point
-//! ([`super::Failure::Range`]), after which the interpreter evaluates the
+//! ([`super::NativeStatus::Range`]), after which the interpreter evaluates the
 //! record from the start and gives its own result or error. So a safe
 //! expression may overflow, but may not divide, look a param up (before
 //! its first date is an error of the program), move a date (off the

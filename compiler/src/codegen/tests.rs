@@ -45,6 +45,57 @@ thread_local! {
     };
 }
 
+/// The engine's JIT for `entry`, with the interpreter's result shape, so
+/// that results compare with [`Interpreter::call`]'s.
+pub(super) struct Evaluator<'p>(crate::engine::PreparedEntry<'p>);
+
+impl<'p> Evaluator<'p> {
+    pub(super) fn new(program: &'p Program, entry: FuncId) -> Evaluator<'p> {
+        let entry = program.entry(entry).expect("a checked entry point");
+        Evaluator(crate::engine::PreparedEntry::prepare(
+            program,
+            entry,
+            crate::engine::Engine::Jit,
+        ))
+    }
+
+    pub(super) fn is_native(&self) -> bool {
+        self.0.is_native()
+    }
+
+    pub(super) fn not_compiled(&self) -> Option<&CodegenError> {
+        self.0.not_compiled()
+    }
+
+    pub(super) fn evaluate(&mut self, record: &Value) -> Result<Value, crate::eval::EvalError> {
+        let mut results = Vec::new();
+        self.evaluate_batch(std::slice::from_ref(record), &mut results);
+        results.pop().unwrap()
+    }
+
+    pub(super) fn evaluate_batch(
+        &mut self,
+        records: &[Value],
+        out: &mut Vec<Result<Value, crate::eval::EvalError>>,
+    ) {
+        let codec = self.0.input_codec();
+        let mut batch = codec.new_batch();
+        for record in records {
+            codec.push_value(&mut batch, record.clone());
+        }
+        let mut results = crate::engine::Results::default();
+        self.0.evaluate(&batch, &mut results);
+        assert_eq!(results.len(), records.len(), "one answer per record");
+        for index in 0..results.len() {
+            out.push(match results.get(index).unwrap() {
+                Ok(computed) => Ok(computed.to_value()),
+                Err(crate::engine::RowFailure::Evaluation(error)) => Err(error.clone()),
+                Err(other) => panic!("not an evaluation error: {other:?}"),
+            });
+        }
+    }
+}
+
 fn input_type(program: &Program, entry: FuncId) -> DataType {
     let function = program.function(entry).unwrap();
     DataType::new(program, &function.params[0].1)
@@ -96,11 +147,7 @@ fn w1_population_identical() {
     let records = population();
     let interpreter = Interpreter::new(program);
     let mut evaluator = Evaluator::new(program, entry);
-    assert!(
-        evaluator.compiled().is_some(),
-        "{:?}",
-        evaluator.not_compiled()
-    );
+    assert!(evaluator.is_native(), "{:?}", evaluator.not_compiled());
     let mut results = Vec::new();
     evaluator.evaluate_batch(&records, &mut results);
     assert_eq!(results.len(), records.len());
@@ -338,8 +385,8 @@ pub(super) fn generate(rng: &mut Rng, program: &Program, ty: &Type) -> Value {
 /// Generated records through both engines: identical results. Returns
 /// false when the entry point was not compiled.
 pub(super) fn differential(program: &Program, entry: FuncId, cases: u64, label: &str) -> bool {
-    let Some(layout) = Evaluator::new(program, entry)
-        .compiled()
+    let Some(layout) = CompiledEntry::compile(program, entry)
+        .ok()
         .map(|c| c.input_layout().clone())
     else {
         return differential_records(program, entry, &[], label);
@@ -373,7 +420,7 @@ pub(super) fn differential_records(
     label: &str,
 ) -> bool {
     let mut evaluator = Evaluator::new(program, entry);
-    if evaluator.compiled().is_none() {
+    if !evaluator.is_native() {
         eprintln!(
             "{label}: interpreted ({})",
             evaluator.not_compiled().unwrap()
@@ -653,7 +700,7 @@ fn speculation_identical_and_never_fails_where_the_interpreter_does_not() {
     ];
     let interpreter = Interpreter::new(program);
     let mut evaluator = Evaluator::new(program, entry);
-    let compiled = evaluator.compiled().expect("the entry point compiles");
+    let compiled = CompiledEntry::compile(program, entry).expect("the entry point compiles");
     let layout = compiled.input_layout().clone();
     let mut input = vec![0u8; records.len() * layout.stride];
     for (record, bytes) in records.iter().zip(input.chunks_exact_mut(layout.stride)) {

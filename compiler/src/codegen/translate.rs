@@ -8,7 +8,7 @@
 //!
 //! Errors never trap: an operation that may fail (an overflow, a division,
 //! a date off the calendar, a param before its first date, a table with no
-//! row) branches to a cold block that returns its [`Failure`] as the
+//! row) branches to a cold block that returns its [`NativeStatus`] as the
 //! record's status (nonzero: "evaluate this record with the interpreter",
 //! or for a shared library, the error to report); see
 //! [`FunctionTranslator::fail_if_because`]. `translate_expr` is one
@@ -21,7 +21,7 @@ use cranelift_frontend::FunctionBuilder;
 use super::calendar::{self, Part};
 use super::layout::{Encoding, RecordLayout, TextPiece};
 use super::lists::text_const;
-use super::{CodegenError, Failure};
+use super::{CodegenError, NativeStatus};
 use crate::ir::{BinOp, Builtin, Const, Expr, ExprKind, LocalId, Program, UnOp};
 use crate::types::Type;
 
@@ -78,8 +78,8 @@ pub(super) struct Piece {
 pub(super) struct FunctionTranslator<'a, 'b> {
     pub(super) program: &'a Program,
     pub(super) builder: FunctionBuilder<'b>,
-    /// The cold blocks returning each [`Failure`] met so far.
-    pub(super) exits: Vec<(Failure, Block)>,
+    /// The cold blocks returning each [`NativeStatus`] met so far.
+    pub(super) exits: Vec<(NativeStatus, Block)>,
     /// One frame of locals per inlined call, innermost last.
     pub(super) frames: Vec<Vec<Option<Val>>>,
     pub(super) depth: u32,
@@ -192,7 +192,7 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
     /// Leave the record as out of the compiled range when `condition` (an
     /// `I8`) is set.
     pub(super) fn fail_if(&mut self, condition: Value) {
-        self.fail_if_because(condition, Failure::Range);
+        self.fail_if_because(condition, NativeStatus::Range);
     }
 
     /// Return `why` as the record's status when `condition` is set. Code
@@ -202,7 +202,7 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
     /// after it matters. An early exit keeps each flag's life to one
     /// instruction: accumulating flags instead kept them all live to the
     /// end of the function and spilled registers.
-    pub(super) fn fail_if_because(&mut self, condition: Value, why: Failure) {
+    pub(super) fn fail_if_because(&mut self, condition: Value, why: NativeStatus) {
         let exit = self.exit_block(why);
         let go_on = self.builder.create_block();
         self.builder.ins().brif(condition, exit, &[], go_on, &[]);
@@ -212,12 +212,12 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
 
     /// Leave the record as out of the compiled range unconditionally.
     pub(super) fn fail_always(&mut self) {
-        self.fail_always_because(Failure::Range);
+        self.fail_always_because(NativeStatus::Range);
     }
 
     /// Return `why` unconditionally. Translation goes on in a block that
     /// is never reached, so the caller still gets a value to build with.
-    pub(super) fn fail_always_because(&mut self, why: Failure) {
+    pub(super) fn fail_always_because(&mut self, why: NativeStatus) {
         let exit = self.exit_block(why);
         self.builder.ins().jump(exit, &[]);
         let unreachable = self.builder.create_block();
@@ -227,7 +227,7 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
 
     /// The cold block that returns `why`, one per failure; filled by
     /// [`Self::finish_exits`] once the function's body is done.
-    fn exit_block(&mut self, why: Failure) -> Block {
+    fn exit_block(&mut self, why: NativeStatus) -> Block {
         if let Some((_, block)) = self.exits.iter().find(|(w, _)| *w == why) {
             return *block;
         }
@@ -497,7 +497,7 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
         } else {
             calendar::add_months(&mut self.builder, date, amount, subtract)
         };
-        self.fail_if_because(off, Failure::DateRange);
+        self.fail_if_because(off, NativeStatus::DateRange);
         Ok(Val::Date(moved))
     }
 
@@ -564,7 +564,7 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
                 };
                 let (y, m, d) = (*y, *m, *d);
                 let (v, invalid) = calendar::make_date(&mut self.builder, y, m, d);
-                self.fail_if_because(invalid, Failure::DateRange);
+                self.fail_if_because(invalid, NativeStatus::DateRange);
                 Ok(Val::Date(v))
             }
         }

@@ -56,7 +56,7 @@ use crate::types::Type;
 pub use format::write_json_string;
 pub use numbers::parse_decimal;
 pub use problems::{CellError, Expected, Found, Hint, Problem};
-pub use slots::{SlotReader, SlotWriter};
+pub(crate) use slots::{SlotReader, SlotWriter};
 
 /// A type resolved for reading and writing data: enum variant names and
 /// record fields are copied out of the [`Program`] once, so that per-cell

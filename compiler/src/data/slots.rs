@@ -22,12 +22,12 @@ use super::{DataType, Kind};
 use crate::codegen::{Encoding, RecordLayout};
 
 /// How one input field is read into its slot.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SlotReader {
     kind: ReadKind,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 enum ReadKind {
     /// A number with at most `scale` decimals (trailing zeros beyond are
     /// fine), stored as its mantissa at `scale`.
@@ -174,12 +174,12 @@ fn parse_day(cell: &[u8]) -> Option<i64> {
 }
 
 /// How one output field is written from its slot as a CSV cell.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SlotWriter {
     kind: WriteKind,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 enum WriteKind {
     Number {
         scale: u32,

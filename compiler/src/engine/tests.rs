@@ -1,0 +1,263 @@
+//! The engine boundary as its callers use it: cells and values into
+//! batches, one answer per row in order, the same answers from both
+//! engines (texts included), and batches shared between two preparations.
+
+use super::*;
+use crate::Sources;
+use crate::eval::Interpreter;
+
+/// A program whose entry point reads a text, a number, a date and an enum,
+/// and returns a text built from constants and the input text.
+const TEXTS: &str = r#"
+module t
+
+enum Nivå { låg, hög }
+
+record In {
+  namn: Text
+  lön: Money
+  dag: Date
+  nivå: Nivå
+}
+
+record Out {
+  hälsning: Text
+  dubbel: Money
+  hög: Bool
+}
+
+evaluate Hej(x: In) -> Out {
+  Out {
+    hälsning: (if x.lön > 100 SEK { "hej " + x.namn } else { "låg: " + x.namn }),
+    dubbel: x.lön * 2,
+    hög: x.nivå == Nivå.hög,
+  }
+}
+"#;
+
+fn program(text: &str) -> Program {
+    let mut sources = Sources::new();
+    sources.add("t.avtal", text);
+    let compilation = crate::compile(&sources);
+    assert!(!compilation.has_errors(), "{:?}", compilation.diagnostics);
+    compilation.program
+}
+
+/// Rows as CSV cells, in field order.
+const ROWS: &[[&str; 4]] = &[
+    ["Anna", "200.00", "2026-01-31", "hög"],
+    ["Bo, \"B\"", "50", "2026-02-28", "låg"],
+    // Unreadable: a money cell with three decimals and an unknown variant.
+    ["Cia", "1.005", "2026-03-01", "mellan"],
+    // A number beyond the compiled fixed point: the interpreter's row.
+    ["Dan", "99999999999999999999.00", "2026-03-01", "låg"],
+    ["", "0", "0001-01-01", "hög"],
+];
+
+fn answers(program: &Program, engine: Engine) -> Vec<Result<Value, RowFailure>> {
+    let entry = program.entries.first().unwrap();
+    let mut prepared = PreparedEntry::prepare(program, entry, engine);
+    let codec = prepared.input_codec();
+    let mut batch = codec.new_batch();
+    for row in ROWS {
+        codec.push_cells(&mut batch, |i| row[i].as_bytes());
+    }
+    let mut results = Results::default();
+    prepared.evaluate(&batch, &mut results);
+    assert_eq!(results.len(), ROWS.len(), "one answer per row");
+    (0..results.len())
+        .map(|i| match results.get(i).unwrap() {
+            Ok(computed) => Ok(computed.to_value()),
+            Err(failure) => Err(failure.clone()),
+        })
+        .collect()
+}
+
+#[test]
+fn text_inputs_and_outputs_compile_and_agree_with_the_interpreter() {
+    let program = program(TEXTS);
+    let entry = program.entries.first().unwrap();
+    let prepared = PreparedEntry::prepare(&program, entry, Engine::Jit);
+    assert!(prepared.is_native(), "{:?}", prepared.not_compiled());
+    let jit = answers(&program, Engine::Jit);
+    let interp = answers(&program, Engine::Interp);
+    assert_eq!(format!("{jit:?}"), format!("{interp:?}"));
+    let text = |answer: &Result<Value, RowFailure>| match answer {
+        Ok(Value::Record(fields)) => match &fields[0] {
+            Value::Text(t) => t.to_string(),
+            other => panic!("{other:?}"),
+        },
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(text(&jit[0]), "hej Anna");
+    assert_eq!(text(&jit[1]), "låg: Bo, \"B\"");
+    assert_eq!(text(&jit[4]), "låg: ");
+}
+
+#[test]
+fn an_unreadable_row_keeps_its_place_and_every_field_error() {
+    let program = program(TEXTS);
+    let answers = answers(&program, Engine::Jit);
+    let Err(RowFailure::Unreadable(errors)) = &answers[2] else {
+        panic!("{:?}", answers[2]);
+    };
+    let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+    assert_eq!(fields, ["lön", "nivå"]);
+    // The rows after it are answered.
+    assert!(answers[3].is_ok() && answers[4].is_ok(), "{answers:?}");
+}
+
+#[test]
+fn a_value_beyond_the_fixed_point_is_computed_by_the_interpreter() {
+    let program = program(TEXTS);
+    let answers = answers(&program, Engine::Jit);
+    let Ok(Value::Record(fields)) = &answers[3] else {
+        panic!("{:?}", answers[3]);
+    };
+    assert_eq!(format!("{:?}", fields[1]), {
+        let interp = Interpreter::new(&program);
+        let record = Value::Record(
+            vec![
+                Value::Text("Dan".into()),
+                Value::Number(crate::eval::Number::from_decimal(
+                    "99999999999999999999.00".parse().unwrap(),
+                )),
+                Value::Date(chrono::NaiveDate::from_ymd_opt(2026, 3, 1).unwrap()),
+                Value::Variant(0),
+            ]
+            .into(),
+        );
+        let Ok(Value::Record(out)) = interp.call(program.entries[0].function, &[record]) else {
+            panic!()
+        };
+        format!("{:?}", out[1])
+    });
+}
+
+/// Plain cells go straight into the slots, others through the parser:
+/// both give the value the cell parser gives.
+#[test]
+fn cells_read_straight_into_slots_decode_as_the_parser_reads_them() {
+    let program = program(TEXTS);
+    let entry = program.entries.first().unwrap();
+    let jit = PreparedEntry::prepare(&program, entry, Engine::Jit);
+    let interp = PreparedEntry::prepare(&program, entry, Engine::Interp);
+    let (fast, slow) = (jit.input_codec(), interp.input_codec());
+    let (mut a, mut b) = (fast.new_batch(), slow.new_batch());
+    for row in ROWS {
+        fast.push_cells(&mut a, |i| row[i].as_bytes());
+        slow.push_cells(&mut b, |i| row[i].as_bytes());
+    }
+    for i in 0..ROWS.len() {
+        assert_eq!(
+            format!("{:?}", a.record(i)),
+            format!("{:?}", b.record(i)),
+            "row {i}"
+        );
+    }
+}
+
+/// A batch read for one preparation evaluates in another (the two
+/// versions of `avtal diff`), whichever engines they use.
+#[test]
+fn a_batch_is_shared_between_preparations() {
+    let old = program(TEXTS);
+    let new = program(&TEXTS.replace("x.lön * 2", "x.lön * 3"));
+    let mut old_jit = PreparedEntry::prepare(&old, &old.entries[0], Engine::Jit);
+    let mut new_jit = PreparedEntry::prepare(&new, &new.entries[0], Engine::Jit);
+    let mut new_interp = PreparedEntry::prepare(&new, &new.entries[0], Engine::Interp);
+    let codec = old_jit.input_codec();
+    let mut batch = codec.new_batch();
+    for row in ROWS {
+        codec.push_cells(&mut batch, |i| row[i].as_bytes());
+    }
+    let (mut r1, mut r2, mut r3) = (Results::default(), Results::default(), Results::default());
+    old_jit.evaluate(&batch, &mut r1);
+    new_jit.evaluate(&batch, &mut r2);
+    new_interp.evaluate(&batch, &mut r3);
+    let values = |r: &Results| -> Vec<String> {
+        (0..r.len())
+            .map(|i| format!("{:?}", r.get(i).unwrap().map(|c| c.to_value())))
+            .collect()
+    };
+    assert_eq!(values(&r2), values(&r3));
+    assert_ne!(values(&r1), values(&r2));
+    // Row 0: 200 × 2 and 200 × 3.
+    assert!(values(&r1)[0].contains("400"), "{:?}", values(&r1)[0]);
+    assert!(values(&r2)[0].contains("600"), "{:?}", values(&r2)[0]);
+}
+
+/// CSV lines straight from the slots are the general writer's.
+#[test]
+fn csv_lines_from_slots() {
+    const NUMBERS: &str = r#"
+module n
+record In { a: Money, d: Date }
+record Out { b: Money, n: Int, e: Date, ok: Bool }
+evaluate N(x: In) -> Out {
+  Out { b: x.a * 2, n: 7, e: x.d + 1 month, ok: x.a > 0 SEK }
+}
+"#;
+    let program = program(NUMBERS);
+    let mut prepared = PreparedEntry::prepare(&program, &program.entries[0], Engine::Jit);
+    let codec = prepared.input_codec();
+    let mut batch = codec.new_batch();
+    codec.push_cells(&mut batch, |i| [b"-0.50".as_slice(), b"2026-01-31"][i]);
+    let mut results = Results::default();
+    prepared.evaluate(&batch, &mut results);
+    let computed = results.get(0).unwrap().unwrap();
+    let mut line = Vec::new();
+    assert!(computed.write_csv_line(&mut line));
+    assert_eq!(
+        String::from_utf8(line).unwrap(),
+        "-1.00,7,2026-02-28,false\n"
+    );
+    assert!(computed.same_as(&computed));
+}
+
+/// An example's assertions as an entry point: natively compiled, the same
+/// answers as the interpreter, a failing assertion `false`, an error the
+/// interpreter's error.
+#[test]
+fn examples_run_as_entry_points_in_both_engines() {
+    const EXAMPLES: &str = r#"
+module e
+rule dubbel(x: Money) -> Money = x * 2
+rule dela(x: Money, n: Int) -> Money = round(x / n, 0.01 SEK)
+example "holds" {
+  dubbel(10 SEK) == 20 SEK
+  dela(10 SEK, 3) == 3.33 SEK
+}
+example "fails" {
+  dubbel(10 SEK) == 21 SEK
+}
+example "errs" {
+  dela(10 SEK, 0) == 0 SEK
+}
+"#;
+    let program = program(EXAMPLES);
+    let (extended, entries) = with_example_entries(&program, &[0, 1, 2]);
+    let record = Value::Record(Vec::new().into());
+    let mut answers = Vec::new();
+    for entry in entries.iter().map(|e| e.unwrap()) {
+        let mut jit = PreparedEntry::prepare(&extended, &entry, Engine::Jit);
+        let mut interp = PreparedEntry::prepare(&extended, &entry, Engine::Interp);
+        assert!(jit.is_native(), "{:?}", jit.not_compiled());
+        let (a, b) = (jit.evaluate_value(&record), interp.evaluate_value(&record));
+        assert_eq!(format!("{a:?}"), format!("{b:?}"));
+        answers.push(a);
+    }
+    let bools = |answer: &Result<Value, RowFailure>| match answer {
+        Ok(Value::Record(fields)) => fields
+            .iter()
+            .map(|f| matches!(f, Value::Bool(true)))
+            .collect::<Vec<_>>(),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(bools(&answers[0]), [true, true]);
+    assert_eq!(bools(&answers[1]), [false]);
+    let Err(RowFailure::Evaluation(error)) = &answers[2] else {
+        panic!("{:?}", answers[2]);
+    };
+    assert_eq!(error.code, crate::diagnostics::Code::DivisionByZero);
+}
