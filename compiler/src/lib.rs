@@ -9,6 +9,7 @@
 //! over data: compiled code with the interpreter for what it does not do).
 
 pub mod analysis;
+pub mod builtins;
 pub mod check;
 pub mod codegen;
 pub mod data;

@@ -6,7 +6,7 @@
 //! up in whatever the checker managed to resolve.
 
 use crate::Compilation;
-use crate::check::{BUILTIN_NAMES, ItemRef};
+use crate::check::ItemRef;
 use crate::source::{FileId, Sources};
 use crate::types::Type;
 
@@ -178,11 +178,11 @@ fn general_completions(
             insert_text: Some((*body).to_string()),
         });
     }
-    for builtin in BUILTIN_NAMES {
+    for builtin in crate::builtins::BUILTINS {
         items.push(item(
-            builtin,
+            builtin.name,
             CompletionKind::Builtin,
-            Some("builtin".into()),
+            Some(builtin.signature.into()),
         ));
     }
     // Names visible from this file: its own items and those of the modules

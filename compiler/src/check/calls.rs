@@ -6,6 +6,7 @@ use super::scale::{fits, max_scale, storage_scale, suggested_step};
 use super::scope::{Lookup, closest};
 use super::units::common_type;
 use super::{Checker, ItemRef};
+use crate::builtins::Shape;
 use crate::diagnostics::messages::check as msg;
 use crate::ir::{Aggregate, Builtin, Expr, ExprKind};
 use crate::source::Span;
@@ -59,7 +60,7 @@ impl Checker<'_> {
             return e;
         }
         let mut candidates: Vec<String> = self.visible_names(self.ctx.module);
-        candidates.extend(super::items::BUILTIN_NAMES.iter().map(|s| s.to_string()));
+        candidates.extend(crate::builtins::names().map(str::to_string));
         let suggestion = closest(&callee.name, candidates.iter().map(String::as_str));
         self.error(msg::unknown_name(
             callee.span,
@@ -139,7 +140,8 @@ impl Checker<'_> {
         )
     }
 
-    /// Builtins; `None` when `callee` is not a builtin name.
+    /// Builtins, as the table of `crate::builtins` describes them; `None`
+    /// when `callee` is not a builtin name.
     fn builtin_call(
         &mut self,
         callee: &ast::Ident,
@@ -147,23 +149,17 @@ impl Checker<'_> {
         expected: Option<&Type>,
         span: Span,
     ) -> Option<Expr> {
-        let name = callee.name.as_str();
-        let aggregate = match name {
-            "sum" => Some(Aggregate::Sum),
-            "count" => Some(Aggregate::Count),
-            "all" => Some(Aggregate::All),
-            "any" => Some(Aggregate::Any),
-            "min" if args.len() == 1 => Some(Aggregate::Min),
-            "max" if args.len() == 1 => Some(Aggregate::Max),
-            _ => None,
-        };
-        if let Some(aggregate) = aggregate {
-            return Some(self.aggregate(aggregate, callee, args, span));
-        }
-        let expr = match name {
-            "min" | "max" => self.min_max(name == "min", args, expected, span),
-            "abs" => {
-                let Some([x]) = self.fixed_args(callee, args, 1, "abs(x: number)") else {
+        let def = crate::builtins::lookup(&callee.name)?;
+        let expr = match &def.shape {
+            Shape::Aggregate(aggregate) => self.aggregate(*aggregate, callee, args, span),
+            Shape::Extreme { aggregate, .. } if args.len() == 1 => {
+                self.aggregate(*aggregate, callee, args, span)
+            }
+            Shape::Extreme { builtin, .. } => {
+                self.min_max(*builtin == Builtin::Min, args, expected, span)
+            }
+            Shape::SameNumber(builtin) => {
+                let Some([x]) = self.fixed_args(callee, args, 1, def.signature) else {
                     return Some(error_expr(span));
                 };
                 let x = self.expr(x, expected);
@@ -174,7 +170,7 @@ impl Checker<'_> {
                 let (ty, scale) = (x.ty.clone(), x.scale);
                 make(
                     ExprKind::Builtin {
-                        builtin: Builtin::Abs,
+                        builtin: *builtin,
                         args: vec![x],
                     },
                     ty,
@@ -182,76 +178,43 @@ impl Checker<'_> {
                     span,
                 )
             }
-            "year" | "month" | "day" | "days_in_month" => {
-                let Some([d]) = self.fixed_args(callee, args, 1, &format!("{name}(d: Date)"))
-                else {
+            Shape::Fixed {
+                builtin,
+                params,
+                result,
+            } => {
+                if args.len() != params.len() {
+                    self.error(msg::argument_count(
+                        callee.span,
+                        &callee.name,
+                        params.len(),
+                        args.len(),
+                        def.signature,
+                    ));
                     return Some(error_expr(span));
-                };
-                let d = self.expr(d, Some(&Type::Date));
-                self.expect_type(&d, &Type::Date);
-                let builtin = match name {
-                    "year" => Builtin::Year,
-                    "month" => Builtin::Month,
-                    "day" => Builtin::Day,
-                    _ => Builtin::DaysInMonth,
-                };
-                make(
-                    ExprKind::Builtin {
-                        builtin,
-                        args: vec![d],
-                    },
-                    Type::Int,
-                    Some(0),
-                    span,
-                )
-            }
-            "date" => {
-                let Some([y, m, d]) =
-                    self.fixed_args(callee, args, 3, "date(year: Int, month: Int, day: Int)")
-                else {
-                    return Some(error_expr(span));
-                };
-                let parts: Vec<Expr> = [y, m, d]
+                }
+                let checked: Vec<Expr> = args
                     .iter()
-                    .map(|a| {
-                        let e = self.expr(a, Some(&Type::Int));
-                        self.expect_type(&e, &Type::Int);
+                    .zip(params.iter())
+                    .map(|(arg, ty)| {
+                        let e = self.expr(arg, Some(ty));
+                        self.expect_type(&e, ty);
                         e
                     })
                     .collect();
                 make(
                     ExprKind::Builtin {
-                        builtin: Builtin::MakeDate,
-                        args: parts,
+                        builtin: *builtin,
+                        args: checked,
                     },
-                    Type::Date,
+                    result.clone(),
                     Some(0),
                     span,
                 )
             }
-            "days" | "weeks" | "months" | "years" => {
-                let Some([n]) = self.fixed_args(callee, args, 1, &format!("{name}(n: Int)")) else {
-                    return Some(error_expr(span));
-                };
-                let n = self.expr(n, Some(&Type::Int));
-                self.expect_type(&n, &Type::Int);
-                let (builtin, ty) = match name {
-                    "days" => (Builtin::ToDays, Type::Days),
-                    "weeks" => (Builtin::ToWeeks, Type::Days),
-                    "months" => (Builtin::ToMonths, Type::Months),
-                    _ => (Builtin::ToYears, Type::Months),
-                };
-                make(
-                    ExprKind::Builtin {
-                        builtin,
-                        args: vec![n],
-                    },
-                    ty,
-                    Some(0),
-                    span,
-                )
-            }
-            _ => return None,
+            // `round` and `filter` have syntax of their own; called like a
+            // function they are a parse error before the checker sees them.
+            Shape::Syntax => return None,
         };
         Some(expr)
     }

@@ -12,28 +12,6 @@ use crate::source::Span;
 use crate::syntax::ast;
 use crate::types::{Scale, Type};
 
-/// Builtin function names, for suggestions and completion.
-pub const BUILTIN_NAMES: &[&str] = &[
-    "min",
-    "max",
-    "abs",
-    "round",
-    "sum",
-    "count",
-    "all",
-    "any",
-    "filter",
-    "year",
-    "month",
-    "day",
-    "days_in_month",
-    "date",
-    "days",
-    "weeks",
-    "months",
-    "years",
-];
-
 impl Checker<'_> {
     pub(super) fn check_functions(&mut self) {
         for index in 0..self.func_sources.len() {

@@ -29,7 +29,6 @@ use crate::source::{Sources, Span};
 use crate::syntax::ast;
 use crate::types::{EnumId, RecordId, Scale, Type};
 
-pub use items::BUILTIN_NAMES;
 pub use scale::storage_scale;
 pub use scope::closest as closest_name;
 

@@ -13,7 +13,7 @@
 //! its first date is an error of the program), move a date (off the
 //! calendar), consult a table (no row) or build lists and texts.
 
-use crate::ir::{BinOp, Body, Builtin, Expr, ExprKind, Program};
+use crate::ir::{BinOp, Body, Expr, ExprKind, Program};
 use crate::types::Type;
 
 /// How many IR nodes all alternatives together may have.
@@ -76,16 +76,8 @@ fn safe(program: &Program, expr: &Expr, budget: &mut u32) -> bool {
                 && safe(program, right, budget)
         }
         ExprKind::Builtin { builtin, args } => {
-            matches!(
-                builtin,
-                Builtin::Min
-                    | Builtin::Max
-                    | Builtin::Abs
-                    | Builtin::ToDays
-                    | Builtin::ToMonths
-                    | Builtin::ToWeeks
-                    | Builtin::ToYears
-            ) && args.iter().all(|a| safe(program, a, budget))
+            crate::builtins::def_of(*builtin).is_some_and(|def| def.speculable())
+                && args.iter().all(|a| safe(program, a, budget))
         }
         ExprKind::Let { value, body, .. } => {
             safe(program, value, budget) && safe(program, body, budget)
