@@ -75,6 +75,7 @@ Exit codes:
 
 pub fn run(args: &DiffArgs) -> Result<Status, Failure> {
     let (old, new) = load_versions(args)?;
+    crate::safe_file::check_diff_paths(args, &old.sources, &new.sources)?;
     versions::check_signatures(&old, &new)?;
 
     let input_fields = old.plan.input.record_fields().unwrap_or(&[]);

@@ -14,7 +14,6 @@ pub(crate) mod input;
 pub(crate) mod output;
 pub(crate) mod report;
 
-use std::fs::File;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -73,6 +72,7 @@ pub fn run(args: &RunArgs) -> Result<Status, Failure> {
         entry,
     } = crate::entry::load_entry(&args.file, args.entry.as_deref(), "run")?;
     let sources = &loaded.sources;
+    crate::safe_file::check_run_paths(args, sources)?;
     let plan = Plan::new(&compilation.program, entry)?;
 
     let input_format = input_format(args)?;
@@ -430,9 +430,4 @@ fn format_duration(elapsed: Duration, rows: u64) -> String {
     } else {
         format!("{seconds:.2} s")
     }
-}
-
-/// Create a file for writing, with a clear error.
-pub(crate) fn create(path: &Path) -> Result<File, Failure> {
-    File::create(path).map_err(|e| Failure::write(path, &e))
 }
