@@ -248,9 +248,11 @@ fn interrupted_by(signal: &str, code: i32) {
     let started = Instant::now();
     loop {
         stdin.write_all(block.as_bytes()).unwrap();
+        // The temporary output, or (written in place) the output itself.
         let grown = fs::read_dir(&dir).unwrap().any(|entry| {
             let entry = entry.unwrap();
-            entry.file_name().to_string_lossy().starts_with(".ut.csv.")
+            let name = entry.file_name().to_string_lossy().into_owned();
+            (name.starts_with(".ut.csv.") || name == "ut.csv")
                 && entry.metadata().unwrap().len() > 100_000
         });
         if grown {
@@ -499,6 +501,51 @@ fn a_quoted_cell_over_lines_in_an_unread_column_is_kept() {
     run.expect_code(0);
     let output = fs::read_to_string(dir.join("ut.csv")).unwrap();
     assert_eq!(output.lines().count(), 3, "{output}");
+}
+
+#[test]
+fn a_text_cell_may_span_lines_and_a_stray_quote_costs_one_row() {
+    let dir = scratch("safe_output_text");
+    write(
+        &dir,
+        "eko.avtal",
+        "module testfall.eko\n\nrecord In {\n  id: Int\n  namn: Text\n}\n\n\
+         evaluate Eko(r: In) -> In {\n  In {\n    id: r.id\n    namn: r.namn\n  }\n}\n",
+    );
+    write(
+        &dir,
+        "fall.csv",
+        "id,namn\n1,\"Anna\nAndersson\"\n\"2,Bo\n3,Cia\n",
+    );
+    let run = avtal(
+        &dir,
+        // The interpreter: at this branch's base, `--engine jit` stops on
+        // a `Text` input field ("an input layout without slot readers"),
+        // which the evaluation path's rewrite handles.
+        &[
+            "run",
+            "eko.avtal",
+            "--input",
+            "fall.csv",
+            "--output",
+            "ut.csv",
+            "--engine",
+            "interp",
+        ],
+    );
+    run.expect_code(2);
+    assert_eq!(
+        fs::read_to_string(dir.join("ut.csv")).unwrap(),
+        "id,namn\n1,\"Anna\nAndersson\"\n3,Cia\n"
+    );
+    assert!(
+        run.stderr.contains(
+            "row 2 (line 4): unterminated quote: the quote that opens cell `id` (column 1) \
+             on line 4 is not closed (the file ends inside it); reading went on at line 5"
+        ),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]

@@ -197,9 +197,15 @@ impl CsvRows {
             return Err(msg::missing_columns(&record_name, &missing, &header).into());
         }
         let values = Vec::with_capacity(fields.len());
+        // Columns whose cells can never hold a line break: every input
+        // field's but text's.
         reader.set_header(
             header.len(),
-            fields.iter().map(|(_, _, column)| *column).collect(),
+            fields
+                .iter()
+                .filter(|(_, ty, _)| !matches!(ty.kind(), avtal_compiler::data::Kind::Text))
+                .map(|(_, _, column)| *column)
+                .collect(),
         );
         Ok(CsvRows {
             reader,

@@ -9,8 +9,9 @@
 //! when it is still open after `limit` bytes of its row, when the quote that
 //! closes it on a later line is followed by something other than a comma or
 //! a line end, or when the row it ends has another number of cells than the
-//! header or holds a line break in a column an input field reads (no input
-//! type has line breaks). The bad row is reported at the line the quote
+//! header or holds a line break in a column that an input field other than
+//! a `Text` one reads (no other input type can hold a line break, even
+//! after blanks are trimmed). The bad row is reported at the line the quote
 //! opened on, and reading resumes at the next line: the bytes read past it
 //! (at most `limit`) are read again, so every later row is read as if the
 //! bad quote were not there. A quote that opens and fails on one line is
@@ -66,7 +67,7 @@ pub enum QuoteEnd {
         expected: usize,
         found: usize,
     },
-    /// A cell that an input field reads would hold a line break.
+    /// A cell that no line break can be in would hold one.
     LineBreak {
         column: usize,
     },
@@ -107,7 +108,7 @@ pub struct Splitter {
     replay: Vec<u8>,
     recording: bool,
     /// Set once the header is read: its number of cells, and the columns
-    /// input fields read.
+    /// whose cells can never hold a line break.
     header_len: Option<usize>,
     read_columns: Vec<usize>,
 }
@@ -243,6 +244,9 @@ impl Splitter {
                     if self.start < self.end {
                         row_line = self.line;
                         state = State::StartCell;
+                        if self.plain_line(record) {
+                            return Ok(Next::Record { line: row_line });
+                        }
                     }
                 }
                 State::StartCell => {
@@ -378,6 +382,27 @@ impl Splitter {
                 }
             }
         }
+    }
+
+    /// The common case at the start of a row: a whole line in the buffer,
+    /// within the limit, without quotes or lone carriage returns, is split
+    /// at its commas at once; false (nothing consumed) otherwise.
+    fn plain_line(&mut self, record: &mut csv::ByteRecord) -> bool {
+        let chunk = self.buffer.get(self.start..self.end).unwrap_or_default();
+        let Some(end) = memchr::memchr(b'\n', chunk) else {
+            return false;
+        };
+        let line = chunk.get(..end).unwrap_or_default();
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if line.len() > self.limit || memchr::memchr2(b'"', b'\r', line).is_some() {
+            return false;
+        }
+        for cell in line.split(|&b| b == b',') {
+            record.push_field(cell);
+        }
+        self.consume(end + 1);
+        self.line += 1;
+        true
     }
 
     /// A row read to its end: bad when a multi-line quote made it so.
