@@ -620,3 +620,85 @@ fn rows_over_the_byte_limit_are_row_errors() {
     let output = fs::read_to_string(dir.join("ut.jsonl")).unwrap();
     assert_eq!(output.lines().count(), 2, "{output}");
 }
+
+// The same rule for `build` and `fmt`.
+
+/// The files of `dir` and their contents, sorted.
+fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| {
+            let entry = entry.unwrap();
+            (
+                entry.file_name().to_string_lossy().into_owned(),
+                fs::read(entry.path()).unwrap(),
+            )
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn a_build_whose_linker_dies_half_way_leaves_the_previous_library() {
+    let dir = scratch("safe_output_build");
+    let out = dir.join("ut");
+    write(&out, "libw1_payroll_month.so", "the previous library");
+    write(&out, "w1_payroll_month.h", "/* the previous header */\n");
+    let before = snapshot(&out);
+    // A linker that writes half a library where it is told to, then fails.
+    let linker = write(
+        &dir,
+        "halvt-cc.sh",
+        "#!/bin/sh\n\
+         while [ $# -gt 0 ]; do\n\
+           if [ \"$1\" = -o ]; then shift; printf 'half a library' > \"$1\"; fi\n\
+           shift\n\
+         done\n\
+         exit 1\n",
+    );
+    Command::new("chmod")
+        .arg("+x")
+        .arg(&linker)
+        .status()
+        .unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_avtal"))
+        .arg("build")
+        .arg(common::workspace().join("examples/w1_payroll_month.avtal"))
+        .arg("-o")
+        .arg(&out)
+        .env("CC", &linker)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("failed to link"), "{stderr}");
+    assert_eq!(snapshot(&out), before, "{stderr}");
+}
+
+#[test]
+fn fmt_keeps_the_file_mode_and_the_symbolic_link() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = scratch("safe_output_fmt");
+    let file = write(&dir, "a.avtal", "rule x(a: Int) -> Int\n{\n      a\n}\n");
+    fs::set_permissions(&file, fs::Permissions::from_mode(0o600)).unwrap();
+    std::os::unix::fs::symlink("a.avtal", dir.join("länk.avtal")).unwrap();
+    let run = avtal(&dir, &["fmt", "länk.avtal"]);
+    run.expect_code(0);
+    assert_eq!(
+        fs::read_to_string(&file).unwrap(),
+        "rule x(a: Int) -> Int\n{\n  a\n}\n"
+    );
+    assert_eq!(
+        fs::metadata(&file).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    assert!(
+        fs::symlink_metadata(dir.join("länk.avtal"))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert!(temporary_files(&dir).is_empty());
+}
