@@ -702,3 +702,35 @@ fn fmt_keeps_the_file_mode_and_the_symbolic_link() {
     );
     assert!(temporary_files(&dir).is_empty());
 }
+
+#[test]
+fn a_stray_quote_in_a_case_file_costs_one_case() {
+    let dir = scratch("safe_output_cases");
+    write(&dir, "lön.avtal", AGREEMENT);
+    write(
+        &dir,
+        "cases.csv",
+        &format!(
+            "{HEADER},expected.per_dag\n\
+             1,3000,I,3,2026-01-31,1000\n\
+             2,\"3000,I,3,2026-01-31,1000\n\
+             3,3000,I,3,2026-01-31,1000\n\
+             4,3000,I,3,2026-01-31,1000\n"
+        ),
+    );
+    let run = avtal(&dir, &["test", "--cases", "cases.csv", "lön.avtal"]);
+    run.expect_code(1);
+    assert!(
+        run.stdout.contains(
+            "case 2 (line 3): unterminated quote: the quote that opens cell `lön` (column 2) \
+             on line 3 is not closed (the file ends inside it); reading went on at line 4"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.ends_with("test result: 3 passed, 1 failed\n"),
+        "{}",
+        run.stdout
+    );
+}

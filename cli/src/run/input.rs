@@ -13,7 +13,7 @@
 //! cells, and reading goes on with the next row. A JSON line over the limit
 //! is a bad row too, skipped without being kept in memory.
 
-mod records;
+pub(crate) mod records;
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
@@ -39,7 +39,7 @@ pub fn set_max_row_bytes(bytes: usize) {
     MAX_ROW_BYTES.store(bytes.max(1), Ordering::Relaxed);
 }
 
-fn max_row_bytes() -> usize {
+pub(crate) fn max_row_bytes() -> usize {
     MAX_ROW_BYTES.load(Ordering::Relaxed)
 }
 
@@ -321,7 +321,11 @@ impl CsvRows {
 }
 
 /// The row error of a row that could not be split into cells.
-fn problem_message(problem: &Problem, header: &[String], limit: usize) -> msg::DataMessage {
+pub(crate) fn problem_message(
+    problem: &Problem,
+    header: &[String],
+    limit: usize,
+) -> msg::DataMessage {
     let limit_help = format!(
         "if such long rows are expected, raise the limit: `--max-row-bytes {}`",
         byte_size(limit.saturating_mul(2))
