@@ -244,15 +244,23 @@ pub fn write_all(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
 /// Rename every ready file over its target (the command succeeded).
 pub fn commit_ready() -> Result<(), Failure> {
     let mut registry = registry();
-    let mut first_error = None;
+    // A file dropped or left unfinished by a command that then succeeded
+    // is a bug in the command: its promise ("written to X") would be
+    // false, so nothing is put in place.
+    let unfinished = registry.abandoned.first().cloned().or_else(|| {
+        registry
+            .pending
+            .iter()
+            .find(|pending| !pending.ready)
+            .map(|pending| pending.shown.clone())
+    });
+    let mut first_error = unfinished.map(|path| {
+        Failure::new(format!(
+            "internal error: {} was not completed",
+            display_path(&path)
+        ))
+    });
     for pending in std::mem::take(&mut registry.pending) {
-        if !pending.ready {
-            // Still being written by someone who forgot to finish: not
-            // promised, so not put in place.
-            let _ = fs::remove_file(&pending.temp);
-            registry.abandoned.push(pending.shown);
-            continue;
-        }
         if first_error.is_some() {
             let _ = fs::remove_file(&pending.temp);
             registry.abandoned.push(pending.shown);
