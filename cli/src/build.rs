@@ -7,9 +7,11 @@
 //! or `$CC`). Entry points the compiled code cannot hold (list or
 //! `Decimal` fields, constructs the JIT leaves to the interpreter) are
 //! skipped with a warning when the user asked for all of them, and fail
-//! the build when named.
+//! the build when named. Nothing in DIR changes unless every file was
+//! written (`safe_file`).
 
 use std::fs;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
@@ -19,6 +21,7 @@ use avtal_compiler::engine::{Engine, PreparedEntry};
 use avtal_compiler::ir::{FuncId, Program};
 
 use crate::loader;
+use crate::safe_file::{self, SafeFile};
 use crate::term::{Failure, display_path};
 use crate::{BuildArgs, Status};
 
@@ -53,23 +56,44 @@ pub fn run(args: &BuildArgs) -> Result<Status, Failure> {
         .map_err(|e| Failure::new(format!("cannot compile {}: {e}", display_path(&args.file))))?;
 
     fs::create_dir_all(&args.output).map_err(|e| Failure::write(&args.output, &e))?;
-    let object_path = args.output.join(format!("{}.o", library.c_name));
-    fs::write(&object_path, &library.object).map_err(|e| Failure::write(&object_path, &e))?;
     let so_path = args.output.join(format!("lib{}.so", library.c_name));
-    let linked = link(&object_path, &so_path);
-    let _ = fs::remove_file(&object_path);
-    linked?;
-
     let header_path = args.output.join(format!("{}.h", library.c_name));
-    let header = codegen::c_header(program, &library, &display_path(&args.file));
-    fs::write(&header_path, header).map_err(|e| Failure::write(&header_path, &e))?;
-    let mut written = vec![so_path, header_path];
+    let mut written = vec![so_path.clone(), header_path.clone()];
+    let mut schemas = Vec::with_capacity(library.entries.len());
     for (index, entry) in library.entries.iter().enumerate() {
         let path = args.output.join(format!("{}.schema.json", entry.c_name));
         let schema = codegen::json_schema(program, &library, index)
             .ok_or_else(|| Failure::new("internal error: a JSON Schema that is not JSON"))?;
-        fs::write(&path, schema + "\n").map_err(|e| Failure::write(&path, &e))?;
-        written.push(path);
+        written.push(path.clone());
+        schemas.push((path, schema + "\n"));
+    }
+    // No output may be one of the sources (a module named like the header).
+    let source_paths = safe_file::source_files(sources);
+    let inputs = safe_file::inputs_and_sources(Vec::new(), &source_paths);
+    let outputs: Vec<safe_file::Named> = written
+        .iter()
+        .map(|path| safe_file::Named::new("the output", path))
+        .collect();
+    safe_file::refuse_conflicts(&inputs, &outputs)?;
+
+    // Every file goes to a temporary file first and replaces the previous
+    // one only when all are written (`main` commits them together).
+    let object_path = args.output.join(format!("{}.o", library.c_name));
+    let mut object = SafeFile::create(&object_path)?;
+    object
+        .write_all(&library.object)
+        .and_then(|()| object.flush())
+        .map_err(|e| Failure::write(&object_path, &e))?;
+    let shared = SafeFile::create(&so_path)?;
+    let linked = link(object.temp_path(), shared.temp_path(), &so_path);
+    object.discard();
+    linked?;
+    shared.finish()?;
+
+    let header = codegen::c_header(program, &library, &display_path(&args.file));
+    safe_file::write_all(&header_path, header.as_bytes())?;
+    for (path, schema) in &schemas {
+        safe_file::write_all(path, schema.as_bytes())?;
     }
     if !args.quiet {
         let names: Vec<&str> = library.entries.iter().map(|e| e.name.as_str()).collect();
@@ -195,8 +219,9 @@ fn check_c_names(program: &avtal_compiler::ir::Program, chosen: &[FuncId]) -> Re
     Ok(())
 }
 
-/// `cc -shared` (or `$CC`) the object into a shared library.
-fn link(object: &Path, library: &Path) -> Result<(), Failure> {
+/// `cc -shared` (or `$CC`) the object into a shared library at `library`
+/// (a temporary file; `shown` is the library's name in messages).
+fn link(object: &Path, library: &Path, shown: &Path) -> Result<(), Failure> {
     let compiler: PathBuf = std::env::var_os("CC")
         .filter(|c| !c.is_empty())
         .map_or_else(|| PathBuf::from("cc"), PathBuf::from);
@@ -225,7 +250,7 @@ fn link(object: &Path, library: &Path) -> Result<(), Failure> {
         return Err(Failure::new(format!(
             "`{} -shared` failed to link {}:\n{}",
             compiler.display(),
-            display_path(library),
+            display_path(shown),
             String::from_utf8_lossy(&output.stderr).trim_end()
         )));
     }

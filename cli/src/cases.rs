@@ -8,7 +8,9 @@
 //!
 //! Every data row is a case; a row whose input cannot be read, whose
 //! evaluation fails or whose expected cell cannot be read is a failed case,
-//! never skipped. The last line is always `test result: N passed, M failed`.
+//! never skipped (a row with an unterminated quote is one failed case, and
+//! the cases after it are read, as by `avtal run`). The last line is always
+//! `test result: N passed, M failed`.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -27,6 +29,8 @@ use avtal_compiler::explain::explain;
 use avtal_compiler::ir::Program;
 use serde_json::value::RawValue;
 
+use crate::run::input::records::{Next, Splitter};
+use crate::run::input::{max_row_bytes, problem_message};
 use crate::term::{Failure, display_path};
 use crate::{Status, TestArgs, loader};
 
@@ -295,16 +299,23 @@ fn check_csv(
     input: &DataType,
     tally: &mut Tally,
 ) -> Result<(), Failure> {
-    let failure = |e: csv::Error| Failure::new(format!("cannot read {}: {e}", display_path(path)));
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(true)
-        .from_reader(file);
-    let header: Vec<String> = reader
-        .headers()
-        .map_err(failure)?
+    // `avtal run`'s splitter: a stray quote costs its case, not the
+    // cases after it.
+    let limit = max_row_bytes();
+    let mut reader = Splitter::new(Box::new(file), limit);
+    let mut bytes = csv::ByteRecord::new();
+    let read_failure = |e: std::io::Error| Failure::read(path, &e);
+    if let Next::Bad { problem, .. } = reader.next(&mut bytes).map_err(read_failure)? {
+        let message = problem_message(&problem, &[], limit);
+        return Err(Failure::new(format!(
+            "cannot read the header of {}: {}",
+            display_path(path),
+            message.message
+        )));
+    }
+    let header: Vec<String> = bytes
         .iter()
-        .map(|cell| cell.trim().trim_start_matches('\u{feff}').to_string())
+        .map(|cell| String::from_utf8_lossy(cell).trim().to_string())
         .collect();
     let record_fields = input.record_fields().unwrap_or(&[]);
     let mut inputs: Vec<(String, DataType, usize)> = Vec::new();
@@ -330,11 +341,35 @@ fn check_csv(
             checks.push((column, checker.field(field)?));
         }
     }
-    let mut record = csv::StringRecord::new();
+    reader.set_header(
+        header.len(),
+        inputs
+            .iter()
+            .filter(|(_, ty, _)| !matches!(ty.kind(), avtal_compiler::data::Kind::Text))
+            .map(|(_, _, column)| *column)
+            .collect(),
+    );
     let mut number = 0u64;
-    while reader.read_record(&mut record).map_err(failure)? {
+    loop {
+        let (line, problem) = match reader.next(&mut bytes).map_err(read_failure)? {
+            Next::End => break,
+            Next::Record { line } => (line, None),
+            Next::Bad { line, problem } => (line, Some(problem)),
+        };
         number += 1;
-        let line = record.position().map_or(0, csv::Position::line);
+        if let Some(problem) = problem {
+            let error = problem_message(&problem, &header, limit).message;
+            checker.check(number, line, Err(vec![error]), Vec::new(), "", tally);
+            continue;
+        }
+        let record = match csv::StringRecord::from_byte_record(bytes.clone()) {
+            Ok(record) => record,
+            Err(_) => {
+                let error = msg::not_utf8().message;
+                checker.check(number, line, Err(vec![error]), Vec::new(), "", tally);
+                continue;
+            }
+        };
         let cells: Vec<String> = inputs
             .iter()
             .map(|(name, _, column)| format!("{name}={}", record.get(*column).unwrap_or("")))

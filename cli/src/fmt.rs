@@ -1,6 +1,9 @@
 //! `avtal fmt [--check] PATH…`: format sources with the compiler's
 //! formatter (the same one the language server uses). Files with syntax
-//! errors are reported and left alone.
+//! errors are reported and left alone. A file is rewritten through a
+//! temporary file beside it (`safe_file`): the new texts replace the old
+//! ones when every file was formatted, and an interrupted `fmt` changes
+//! nothing.
 
 use std::fs;
 use std::path::PathBuf;
@@ -35,7 +38,7 @@ pub fn run(args: &FmtArgs) -> Result<Status, Failure> {
                 if args.check {
                     eprintln!("would reformat {shown}");
                 } else {
-                    fs::write(file, formatted).map_err(|e| Failure::write(file, &e))?;
+                    crate::safe_file::write_all(file, formatted.as_bytes())?;
                     eprintln!("formatted {shown}");
                 }
             }

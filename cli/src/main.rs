@@ -8,7 +8,8 @@
 //! Exit codes: 0 success; 1 errors in the sources, failed examples, or a
 //! fatal problem (unreadable file, bad arguments); 2 from `run` when some
 //! rows failed but every good row was written, and from `diff` when some
-//! rows could not be read or failed in a version.
+//! rows could not be read or failed in a version; 130 and 143 after
+//! SIGINT and SIGTERM (files being written are then left as they were).
 
 mod build;
 mod cases;
@@ -21,6 +22,7 @@ mod fmt;
 mod loader;
 mod lsp;
 mod run;
+mod safe_file;
 mod term;
 
 use std::path::PathBuf;
@@ -148,6 +150,10 @@ pub struct RunArgs {
     /// No progress bar and no summary line when all rows succeed.
     #[arg(long, short)]
     pub quiet: bool,
+    /// The longest row (CSV) or line (JSON Lines) read, in bytes (`K`, `M`
+    /// and `G` suffixes allowed); a longer one is a row error and is skipped.
+    #[arg(long, value_name = "BYTES", default_value = "1M", value_parser = parse_byte_size)]
+    pub max_row_bytes: usize,
 }
 
 #[derive(Debug, clap::Args)]
@@ -224,6 +230,10 @@ pub struct DiffArgs {
     /// The evaluator for both versions (see `avtal run --help`).
     #[arg(long, value_enum, default_value_t = Engine::Jit)]
     pub engine: Engine,
+    /// The longest row (CSV) or line (JSON Lines) read, in bytes (`K`, `M`
+    /// and `G` suffixes allowed); a longer one is a row error and is skipped.
+    #[arg(long, value_name = "BYTES", default_value = "1M", value_parser = parse_byte_size)]
+    pub max_row_bytes: usize,
 }
 
 /// How `explain`, `test --coverage` and `diff` print their report.
@@ -287,6 +297,20 @@ fn main() -> ExitCode {
             };
         }
     };
+    // Commands that write files get the signal handler that cleans up
+    // after them (`safe_file`); the readers get their row limit.
+    match &cli.command {
+        Command::Run(args) => {
+            run::input::set_max_row_bytes(args.max_row_bytes);
+            safe_file::install_signal_handler();
+        }
+        Command::Diff(args) => {
+            run::input::set_max_row_bytes(args.max_row_bytes);
+            safe_file::install_signal_handler();
+        }
+        Command::Build(_) | Command::Fmt(_) => safe_file::install_signal_handler(),
+        _ => {}
+    }
     let result = match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Test(args) => match &args.cases {
@@ -300,13 +324,44 @@ fn main() -> ExitCode {
         Command::Fmt(args) => fmt::run(&args),
         Command::Lsp => lsp::run(),
     };
+    // Files written by the command replace the previous ones only now,
+    // all at once, when it ended as promised.
+    let result = result.and_then(|status| safe_file::commit_ready().map(|()| status));
     match result {
         Ok(status) => status.into(),
         Err(failure) => {
             failure.print();
+            safe_file::abandon_all();
             ExitCode::from(1)
         }
     }
+}
+
+/// `1048576`, `1024K`, `1M`, `2G` (powers of 1024): a size in bytes.
+fn parse_byte_size(text: &str) -> Result<usize, String> {
+    let text = text.trim();
+    let (digits, unit) = match text.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+        Some((at, _)) => text.split_at(at),
+        None => (text, ""),
+    };
+    let shift = match unit.to_ascii_lowercase().as_str() {
+        "" | "b" => 0,
+        "k" | "kb" | "kib" => 10,
+        "m" | "mb" | "mib" => 20,
+        "g" | "gb" | "gib" => 30,
+        _ => {
+            return Err(format!(
+                "`{text}` is not a size: write bytes, or 512K, 1M, 2G"
+            ));
+        }
+    };
+    let number: usize = digits
+        .parse()
+        .map_err(|_| format!("`{text}` is not a size: write bytes, or 512K, 1M, 2G"))?;
+    number
+        .checked_mul(1usize << shift)
+        .filter(|bytes| *bytes > 0)
+        .ok_or_else(|| format!("`{text}` is not a usable size (at least 1 byte)"))
 }
 
 /// How a command ended when it did not fail outright.

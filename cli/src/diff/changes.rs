@@ -4,6 +4,8 @@
 //! sum to the report's total change. A record that fails in one version
 //! gets one line with an empty `field`, `ok` on the side that computed it
 //! and `error[CODE]: message` on the side that failed.
+//! The file is a [`SafeFile`]: it replaces the previous one only when the
+//! diff ends as promised.
 
 use std::io::BufWriter;
 use std::path::{Path, PathBuf};
@@ -11,19 +13,20 @@ use std::path::{Path, PathBuf};
 use avtal_compiler::diagnostics::messages::data::DataMessage;
 
 use super::report::KeyCell;
-use crate::run::create;
+use crate::safe_file::SafeFile;
 use crate::term::Failure;
 
 pub struct ChangesFile {
     path: PathBuf,
-    writer: csv::Writer<BufWriter<std::fs::File>>,
+    writer: csv::Writer<BufWriter<SafeFile>>,
     /// Reused for the cells of one line.
     line: Vec<String>,
 }
 
 impl ChangesFile {
     pub fn create(path: &Path, key_names: &[String]) -> Result<ChangesFile, Failure> {
-        let mut writer = csv::Writer::from_writer(BufWriter::with_capacity(1 << 16, create(path)?));
+        let mut writer =
+            csv::Writer::from_writer(BufWriter::with_capacity(1 << 16, SafeFile::create(path)?));
         let mut header = vec!["row".to_string()];
         header.extend(key_names.iter().cloned());
         header.extend(["field", "old", "new", "difference"].map(String::from));
@@ -73,10 +76,16 @@ impl ChangesFile {
         self.flush_line()
     }
 
-    pub fn finish(mut self) -> Result<(), Failure> {
+    /// Write out what is buffered; the file is then ready to replace the
+    /// previous one when the command ends.
+    pub fn finish(self) -> Result<(), Failure> {
+        let path = self.path;
         self.writer
-            .flush()
-            .map_err(|e| Failure::write(&self.path, &e))
+            .into_inner()
+            .map_err(|e| Failure::write(&path, e.error()))?
+            .into_inner()
+            .map_err(|e| Failure::write(&path, e.error()))?
+            .finish()
     }
 
     fn start(&mut self, row: u64, key: &[KeyCell]) {

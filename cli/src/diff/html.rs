@@ -57,7 +57,7 @@ impl<'v> Explanations<'v> {
 
 pub fn write(path: &Path, report: &DiffReport, explanations: &Explanations) -> Result<(), Failure> {
     let page = render(report, explanations);
-    std::fs::write(path, page).map_err(|e| Failure::write(path, &e))
+    crate::safe_file::write_all(path, page.as_bytes())
 }
 
 pub fn render(report: &DiffReport, explanations: &Explanations) -> String {

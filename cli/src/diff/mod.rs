@@ -76,6 +76,11 @@ Exit codes:
 
 pub fn run(args: &DiffArgs) -> Result<Status, Failure> {
     let (old, new) = load_versions(args)?;
+    crate::safe_file::check_diff_paths(
+        args,
+        &old.compilation.program.sources,
+        &new.compilation.program.sources,
+    )?;
     versions::check_signatures(&old, &new)?;
 
     let input_fields = old.input.record_fields().unwrap_or(&[]);

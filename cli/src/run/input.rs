@@ -1,14 +1,24 @@
 //! Reading rows of cases: CSV (a header row, then one row per case) or JSON
 //! Lines (one object per line), from a file or stdin, one row at a time.
 //!
-//! The CSV reader reuses one `ByteRecord` and parses each cell straight
-//! into a value; header names are matched to the input record's fields
-//! once. Blank JSON lines are skipped. Row numbers count data rows from 1;
-//! lines are the file's lines, from 1.
+//! The CSV reader (`records.rs` splits rows into cells) reuses one
+//! `ByteRecord` and parses each cell straight into a value; header names
+//! are matched to the input record's fields once. Blank JSON lines are
+//! skipped. Row numbers count data rows from 1; lines are the file's
+//! lines, from 1.
+//!
+//! No row is swallowed: a row that cannot be split into cells (an
+//! unterminated quote, a row over `--max-row-bytes`) is a bad row, reported
+//! through [`CsvRows::cell_count_error`] like a row with a wrong number of
+//! cells, and reading goes on with the next row. A JSON line over the limit
+//! is a bad row too, skipped without being kept in memory.
+
+pub(crate) mod records;
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use avtal_compiler::data::DataType;
 use avtal_compiler::diagnostics::messages::data as msg;
@@ -19,7 +29,21 @@ use avtal_compiler::engine::{InputBatch, InputCodec};
 use super::reader::RowPlace;
 use super::report::RowError;
 use crate::DataFormat;
+use crate::safe_file::{self, ROWS_READ};
 use crate::term::{Failure, display_path};
+use records::{Next, Problem, QuoteEnd, Splitter};
+
+/// The longest row or line read, in bytes (`--max-row-bytes`).
+static MAX_ROW_BYTES: AtomicUsize = AtomicUsize::new(1 << 20);
+
+/// Set the row limit of every reader opened from now on.
+pub fn set_max_row_bytes(bytes: usize) {
+    MAX_ROW_BYTES.store(bytes.max(1), Ordering::Relaxed);
+}
+
+pub(crate) fn max_row_bytes() -> usize {
+    MAX_ROW_BYTES.load(Ordering::Relaxed)
+}
 
 /// One data row: its value, or every problem found in it.
 pub struct Row {
@@ -62,6 +86,7 @@ impl Input {
                 line: 0,
                 row: 0,
                 bytes: 0,
+                limit: max_row_bytes(),
             }),
         };
         Ok(Input {
@@ -143,8 +168,13 @@ impl Input {
 
 /// CSV rows, one reused `ByteRecord` at a time.
 pub struct CsvRows {
-    reader: csv::Reader<Box<dyn Read + Send>>,
+    reader: Splitter,
     record: csv::ByteRecord,
+    /// The line of the row last read.
+    line: u64,
+    /// Why the row last read could not be split into cells.
+    problem: Option<RowError>,
+    header: Vec<String>,
     /// For each input field: its name, type and column index.
     fields: Vec<(String, DataType, usize)>,
     header_len: usize,
@@ -157,15 +187,25 @@ impl CsvRows {
         reader: Box<dyn Read + Send>,
         record: &DataType,
     ) -> Result<CsvRows, Failure> {
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(true)
-            // Rows with another number of cells are reported per row.
-            .flexible(true)
-            .buffer_capacity(BUFFER)
-            .from_reader(reader);
-        let header: Vec<String> = reader
-            .byte_headers()
-            .map_err(|e| csv_failure(path, &e))?
+        let limit = max_row_bytes();
+        let mut reader = Splitter::new(reader, limit);
+        let mut first = csv::ByteRecord::new();
+        match reader
+            .next(&mut first)
+            .map_err(|e| Failure::read(path, &e))?
+        {
+            Next::Record { .. } | Next::End => {}
+            Next::Bad { problem, .. } => {
+                let message = problem_message(&problem, &[], limit);
+                return Err(Failure::new(format!(
+                    "cannot read the header of {}: {}",
+                    display_path(path),
+                    message.message
+                ))
+                .with_help(message.help.unwrap_or_default()));
+            }
+        }
+        let header: Vec<String> = first
             .iter()
             .map(|cell| String::from_utf8_lossy(cell).trim().to_string())
             .collect();
@@ -192,9 +232,22 @@ impl CsvRows {
             };
             return Err(msg::missing_columns(&record_name, &missing, &header).into());
         }
+        // Columns whose cells can never hold a line break: every input
+        // field's but text's.
+        reader.set_header(
+            header.len(),
+            fields
+                .iter()
+                .filter(|(_, ty, _)| !matches!(ty.kind(), avtal_compiler::data::Kind::Text))
+                .map(|(_, _, column)| *column)
+                .collect(),
+        );
         Ok(CsvRows {
             reader,
             record: csv::ByteRecord::new(),
+            line: 0,
+            problem: None,
+            header: header.clone(),
             fields,
             header_len: header.len(),
             row: 0,
@@ -218,14 +271,23 @@ impl CsvRows {
 
     /// Read the next row into [`CsvRows::record`]; false at the end.
     pub fn read(&mut self, path: &Path) -> Result<bool, Failure> {
-        match self.reader.read_byte_record(&mut self.record) {
-            Ok(true) => {
-                self.row += 1;
-                Ok(true)
+        let next = self
+            .reader
+            .next(&mut self.record)
+            .map_err(|e| Failure::read(path, &e))?;
+        let (line, problem) = match next {
+            Next::End => return Ok(false),
+            Next::Record { line } => (line, None),
+            Next::Bad { line, problem } => {
+                let message = problem_message(&problem, &self.header, max_row_bytes());
+                (line, Some(RowError::new("", message)))
             }
-            Ok(false) => Ok(false),
-            Err(error) => Err(csv_failure(path, &error)),
-        }
+        };
+        self.row += 1;
+        self.line = line;
+        self.problem = problem;
+        safe_file::bump(&ROWS_READ);
+        Ok(true)
     }
 
     /// Its number among the data rows, from 1.
@@ -235,16 +297,21 @@ impl CsvRows {
 
     /// Its line in the file, from 1.
     pub fn line(&self) -> u64 {
-        self.record.position().map_or(0, csv::Position::line)
+        self.line
     }
 
     /// Bytes read so far.
     pub fn position(&self) -> u64 {
-        self.reader.position().byte()
+        self.reader.position()
     }
 
-    /// The error of a row with another number of cells than the header.
+    /// The error of a row that could not be split into cells (an
+    /// unterminated quote, a row over the limit) or has another number of
+    /// cells than the header.
     pub fn cell_count_error(&self) -> Option<RowError> {
+        if let Some(problem) = &self.problem {
+            return Some(problem.clone());
+        }
         (self.record.len() != self.header_len)
             .then(|| RowError::new("", msg::cell_count(self.header_len, self.record.len())))
     }
@@ -261,10 +328,76 @@ impl CsvRows {
     }
 }
 
-fn csv_failure(path: &Path, error: &csv::Error) -> Failure {
-    match error.kind() {
-        csv::ErrorKind::Io(io_error) => Failure::read(path, io_error),
-        _ => Failure::new(format!("cannot read {}: {error}", display_path(path))),
+/// The row error of a row that could not be split into cells.
+pub(crate) fn problem_message(
+    problem: &Problem,
+    header: &[String],
+    limit: usize,
+) -> msg::DataMessage {
+    let limit_help = format!(
+        "if such long rows are expected, raise the limit: `--max-row-bytes {}`",
+        byte_size(limit.saturating_mul(2))
+    );
+    match problem {
+        Problem::TooLong { limit } => msg::DataMessage {
+            code: avtal_compiler::diagnostics::Code::MalformedRow,
+            message: format!(
+                "the row is longer than {} (--max-row-bytes); it was skipped",
+                byte_size(*limit)
+            ),
+            help: Some(limit_help),
+        },
+        Problem::UnterminatedQuote { column, line, why } => {
+            let cell = match header.get(column.saturating_sub(1)) {
+                Some(name) if !name.is_empty() => format!("cell `{name}` (column {column})"),
+                _ => format!("column {column}"),
+            };
+            let reason = match why {
+                QuoteEnd::EndOfFile => "the file ends inside it".to_string(),
+                QuoteEnd::OverLimit { limit } => format!(
+                    "it is still open after {} (--max-row-bytes)",
+                    byte_size(*limit)
+                ),
+                QuoteEnd::TextAfterClose { line } => format!(
+                    "the next quote, on line {line}, is followed by text, not by a comma or a line end"
+                ),
+                QuoteEnd::CellCount { expected, found } => format!(
+                    "read across the line ends it gives a row of {found} cells, not {expected}"
+                ),
+                QuoteEnd::LineBreak { column } => {
+                    let name = header
+                        .get(column.saturating_sub(1))
+                        .map_or(String::new(), |n| format!(" `{n}`"));
+                    format!("read across the line ends, column{name} would hold a line break")
+                }
+            };
+            let resumed = line.saturating_add(1);
+            msg::DataMessage {
+                code: avtal_compiler::diagnostics::Code::MalformedRow,
+                message: format!(
+                    "unterminated quote: the quote that opens {cell} on line {line} is not closed \
+                     ({reason}); reading went on at line {resumed}"
+                ),
+                help: Some(match why {
+                    QuoteEnd::OverLimit { .. } => format!(
+                        "close the quote, or write a quote inside a quoted cell as `\"\"`; {limit_help}"
+                    ),
+                    _ => "close the quote, or write a quote inside a quoted cell as `\"\"`"
+                        .to_string(),
+                }),
+            }
+        }
+    }
+}
+
+/// `1 MiB`, `512 KiB`, `1000 bytes`.
+pub fn byte_size(bytes: usize) -> String {
+    if bytes >= 1 << 20 && bytes.is_multiple_of(1 << 20) {
+        format!("{} MiB", bytes >> 20)
+    } else if bytes >= 1 << 10 && bytes.is_multiple_of(1 << 10) {
+        format!("{} KiB", bytes >> 10)
+    } else {
+        format!("{bytes} bytes")
     }
 }
 
@@ -275,21 +408,80 @@ struct JsonRows {
     line: u64,
     row: u64,
     bytes: u64,
+    limit: usize,
+}
+
+/// One line of JSON Lines, read with a byte limit.
+enum Line {
+    End,
+    /// In the buffer (with its line break, if any).
+    Read,
+    /// Longer than the limit: skipped, not kept.
+    TooLong,
 }
 
 impl JsonRows {
+    /// Read one line into `buffer`, keeping at most `limit` bytes of it.
+    fn read_line(&mut self) -> io::Result<Line> {
+        self.buffer.clear();
+        let mut too_long = false;
+        let mut any = false;
+        loop {
+            let chunk = match self.reader.fill_buf() {
+                Ok(chunk) => chunk,
+                Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
+                Err(error) => return Err(error),
+            };
+            if chunk.is_empty() {
+                break;
+            }
+            any = true;
+            let (n, done) = match chunk.iter().position(|&b| b == b'\n') {
+                Some(at) => (at + 1, true),
+                None => (chunk.len(), false),
+            };
+            if !too_long {
+                if self.buffer.len() + n > self.limit.saturating_add(1) {
+                    too_long = true;
+                    self.buffer.clear();
+                } else {
+                    self.buffer
+                        .extend_from_slice(chunk.get(..n).unwrap_or_default());
+                }
+            }
+            self.reader.consume(n);
+            self.bytes += n as u64;
+            if done {
+                break;
+            }
+        }
+        Ok(match (any, too_long) {
+            (false, _) => Line::End,
+            (true, false) => Line::Read,
+            (true, true) => Line::TooLong,
+        })
+    }
+
     fn next_row(&mut self, path: &Path) -> Result<Option<Row>, Failure> {
         loop {
-            self.buffer.clear();
-            let read = self
-                .reader
-                .read_until(b'\n', &mut self.buffer)
-                .map_err(|e| Failure::read(path, &e))?;
-            if read == 0 {
-                return Ok(None);
-            }
-            self.bytes += read as u64;
+            let read = self.read_line().map_err(|e| Failure::read(path, &e))?;
+            let too_long = match read {
+                Line::End => return Ok(None),
+                Line::Read => false,
+                Line::TooLong => true,
+            };
             self.line += 1;
+            if too_long {
+                self.row += 1;
+                safe_file::bump(&ROWS_READ);
+                let message =
+                    problem_message(&Problem::TooLong { limit: self.limit }, &[], self.limit);
+                return Ok(Some(Row {
+                    number: self.row,
+                    line: self.line,
+                    value: Err(vec![RowError::new("", message)]),
+                }));
+            }
             let mut bytes = self.buffer.as_slice();
             if self.line == 1 {
                 bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
@@ -298,6 +490,7 @@ impl JsonRows {
                 continue;
             }
             self.row += 1;
+            safe_file::bump(&ROWS_READ);
             let value = match std::str::from_utf8(bytes) {
                 Ok(text) => self.record.parse_json_text(text).map_err(|errors| {
                     errors

@@ -16,7 +16,6 @@ pub(crate) mod output;
 pub(crate) mod reader;
 pub(crate) mod report;
 
-use std::fs::File;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -53,6 +52,15 @@ Errors:
   A row that cannot be read or evaluated is reported with its row number
   (1-based, data rows only) and file line, and is not written; every other
   row still is. --errors FILE writes all of them as CSV (row,field,code,message).
+  A CSV quote that is never closed costs its own row only: it is reported
+  at the line it opened on, and reading goes on at the next line. A row or
+  JSON line longer than --max-row-bytes (default 1M) is a bad row, skipped.
+
+Files:
+  --output and --errors are written to a temporary file beside each and
+  replace the previous files only when the run ends: after a failure,
+  SIGINT or SIGTERM they are left as they were. An output that names the
+  input, a source file or the other output is refused.
 
 Engines:
   --engine jit (the default) compiles the entry point to native code;
@@ -62,14 +70,16 @@ Engines:
 
 Exit codes:
   0 every row succeeded; 2 some rows failed; 1 the run could not start or
-  was interrupted (errors in the sources, unreadable input, missing column).";
+  failed (errors in the sources, unreadable input, missing column, a full
+  disk); 130/143 interrupted by SIGINT/SIGTERM.";
 
 pub fn run(args: &RunArgs) -> Result<Status, Failure> {
     let crate::entry::EntryOfFile {
-        loaded: _,
+        loaded,
         compilation,
         entry,
     } = crate::entry::load_entry(&args.file, args.entry.as_deref(), "run")?;
+    crate::safe_file::check_run_paths(args, &loaded.sources)?;
     let mut prepared = PreparedEntry::prepare(&compilation.program, &entry, args.engine.into());
     // A payroll run of millions of rows should know why it is slow.
     if let Some(why) = prepared.not_compiled().filter(|_| !args.quiet) {
@@ -271,9 +281,4 @@ fn format_duration(elapsed: Duration, rows: u64) -> String {
     } else {
         format!("{seconds:.2} s")
     }
-}
-
-/// Create a file for writing, with a clear error.
-pub(crate) fn create(path: &Path) -> Result<File, Failure> {
-    File::create(path).map_err(|e| Failure::write(path, &e))
 }

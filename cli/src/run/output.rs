@@ -4,7 +4,9 @@
 //!
 //! A row is formatted completely before any of it is written, so a value
 //! that cannot be written exactly (E0507) fails the row without leaving
-//! half a row in the output.
+//! half a row in the output. A file is written through a
+//! [`SafeFile`](crate::safe_file::SafeFile): it replaces the previous file
+//! only when the command ends as promised.
 
 use std::cell::RefCell;
 use std::io::{self, BufWriter, Write};
@@ -15,9 +17,9 @@ use avtal_compiler::data::{CellError, DataType, Problem};
 use avtal_compiler::diagnostics::messages::data as msg;
 use avtal_compiler::eval::Value;
 
-use super::create;
 use super::report::RowError;
 use crate::DataFormat;
+use crate::safe_file::{self, ROWS_WRITTEN, SafeFile};
 use crate::term::Failure;
 
 pub struct Output {
@@ -28,7 +30,7 @@ pub struct Output {
 
 enum Kind {
     Csv {
-        sink: BufWriter<Box<dyn Write>>,
+        sink: BufWriter<Sink>,
         /// Formats one row at a time (quoting as CSV needs) into its
         /// `Vec`, which then goes to `sink`: so rows formatted here and
         /// rows written as bytes (`write_bytes`) stay in order.
@@ -39,7 +41,7 @@ enum Kind {
         ends: Vec<usize>,
     },
     Jsonl {
-        writer: BufWriter<Box<dyn Write>>,
+        writer: BufWriter<Sink>,
         record: DataType,
     },
 }
@@ -61,10 +63,10 @@ impl Output {
         record: &DataType,
     ) -> Result<Output, Failure> {
         let path = path.map_or_else(|| PathBuf::from("-"), Path::to_path_buf);
-        let sink: Box<dyn Write> = if path.as_os_str() == "-" {
-            Box::new(io::stdout().lock())
+        let sink = if path.as_os_str() == "-" {
+            Sink::Stdout(io::stdout().lock())
         } else {
-            Box::new(create(&path)?)
+            Sink::File(SafeFile::create(&path)?)
         };
         let kind = match format {
             DataFormat::Csv => {
@@ -142,6 +144,7 @@ impl Output {
                     .map_err(|e| Failure::write(&self.path, &e))?;
             }
         }
+        safe_file::bump(&ROWS_WRITTEN);
         Ok(Ok(()))
     }
 
@@ -158,14 +161,45 @@ impl Output {
             Kind::Jsonl { writer, .. } => writer,
         };
         sink.write_all(bytes)
-            .map_err(|e| Failure::write(&self.path, &e))
+            .map_err(|e| Failure::write(&self.path, &e))?;
+        safe_file::bump(&ROWS_WRITTEN);
+        Ok(())
     }
 
+    /// Write out what is buffered; a file is then ready to replace the
+    /// previous one when the command ends (`safe_file::commit_ready`).
     pub fn finish(self) -> Result<(), Failure> {
         let path = self.path;
-        match self.kind {
-            Kind::Csv { mut sink, .. } => sink.flush().map_err(|e| Failure::write(&path, &e)),
-            Kind::Jsonl { mut writer, .. } => writer.flush().map_err(|e| Failure::write(&path, &e)),
+        let writer = match self.kind {
+            Kind::Csv { sink, .. } => sink,
+            Kind::Jsonl { writer, .. } => writer,
+        };
+        match writer.into_inner() {
+            Ok(Sink::File(file)) => file.finish(),
+            Ok(Sink::Stdout(mut stdout)) => stdout.flush().map_err(|e| Failure::write(&path, &e)),
+            Err(error) => Err(Failure::write(&path, error.error())),
+        }
+    }
+}
+
+/// Where the rows go: stdout (streaming), or a file replaced at the end.
+enum Sink {
+    Stdout(io::StdoutLock<'static>),
+    File(SafeFile),
+}
+
+impl Write for Sink {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        match self {
+            Sink::Stdout(stdout) => stdout.write(bytes),
+            Sink::File(file) => file.write(bytes),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Sink::Stdout(stdout) => stdout.flush(),
+            Sink::File(file) => file.flush(),
         }
     }
 }
@@ -192,7 +226,7 @@ impl Write for Formatted {
 fn drain(
     formatter: &mut csv::Writer<Formatted>,
     formatted: &Formatted,
-    sink: &mut BufWriter<Box<dyn Write>>,
+    sink: &mut BufWriter<Sink>,
     path: &Path,
 ) -> Result<(), Failure> {
     formatter.flush().map_err(|e| Failure::write(path, &e))?;

@@ -1,12 +1,13 @@
 //! The error report of a run: every failed row goes to `--errors FILE`
 //! (CSV `row,field,code,message`) when given, and the first few are kept
-//! for the summary on stderr.
+//! for the summary on stderr. The file is a
+//! [`SafeFile`](crate::safe_file::SafeFile), written in full or not at all.
 
 use std::fmt::Write as _;
 use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 
-use super::create;
+use crate::safe_file::{self, ROWS_FAILED, SafeFile};
 use crate::term::{Failure, display_path};
 
 /// How many errors the stderr summary shows, in all and per row.
@@ -30,7 +31,9 @@ enum Shown {
 pub use avtal_compiler::engine::FieldError as RowError;
 
 pub struct ErrorReport {
-    file: Option<(PathBuf, csv::Writer<BufWriter<std::fs::File>>)>,
+    file: Option<(PathBuf, csv::Writer<BufWriter<SafeFile>>)>,
+    /// `--errors FILE`, also after [`ErrorReport::finish`].
+    path: Option<PathBuf>,
     shown: Vec<Shown>,
     errors: u64,
     failed_rows: u64,
@@ -40,7 +43,7 @@ impl ErrorReport {
     pub fn open(path: Option<&Path>) -> Result<ErrorReport, Failure> {
         let file = match path {
             Some(path) => {
-                let mut writer = csv::Writer::from_writer(BufWriter::new(create(path)?));
+                let mut writer = csv::Writer::from_writer(BufWriter::new(SafeFile::create(path)?));
                 writer
                     .write_record(["row", "field", "code", "message"])
                     .map_err(|e| write_failure(path, e))?;
@@ -50,6 +53,7 @@ impl ErrorReport {
         };
         Ok(ErrorReport {
             file,
+            path: path.map(Path::to_path_buf),
             shown: Vec::new(),
             errors: 0,
             failed_rows: 0,
@@ -59,6 +63,7 @@ impl ErrorReport {
     /// Record the problems of one row.
     pub fn add_row(&mut self, row: u64, line: u64, errors: Vec<RowError>) -> Result<(), Failure> {
         self.failed_rows += 1;
+        safe_file::bump(&ROWS_FAILED);
         let count = errors.len();
         let room = SHOWN.saturating_sub(self.shown.len());
         for (index, error) in errors.into_iter().enumerate() {
@@ -92,11 +97,22 @@ impl ErrorReport {
         self.failed_rows
     }
 
+    /// Write out what is buffered; the file is then ready to replace the
+    /// previous one when the command ends (`safe_file::commit_ready`).
+    /// The report keeps its path for [`ErrorReport::listing`].
     pub fn finish(&mut self) -> Result<(), Failure> {
-        if let Some((path, writer)) = &mut self.file {
-            writer.flush().map_err(|e| Failure::write(path, &e))?;
-        }
-        Ok(())
+        let Some((path, writer)) = self.file.take() else {
+            return Ok(());
+        };
+        writer
+            .into_inner()
+            .map_err(|e| Failure::write(&path, e.error()))
+            .and_then(|buffered| {
+                buffered
+                    .into_inner()
+                    .map_err(|e| Failure::write(&path, e.error()))
+            })
+            .and_then(SafeFile::finish)
     }
 
     /// The stderr summary: a headline, the first errors, where the rest are.
@@ -148,8 +164,8 @@ impl ErrorReport {
             }
         }
         let hidden = self.errors.saturating_sub(shown_errors);
-        match &self.file {
-            Some((path, _)) if hidden > 0 => {
+        match &self.path {
+            Some(path) if hidden > 0 => {
                 let _ = writeln!(
                     out,
                     "  … {hidden} more not shown; all {} errors are in {}",
@@ -157,7 +173,7 @@ impl ErrorReport {
                     display_path(path)
                 );
             }
-            Some((path, _)) => {
+            Some(path) => {
                 let _ = writeln!(out, "  (also written to {})", display_path(path));
             }
             None if hidden > 0 => {
