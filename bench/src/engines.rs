@@ -7,10 +7,10 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use avtal_compiler::data::DataType;
-use avtal_compiler::engine::{Engine, InputBatch, PreparedEntry, Results};
 use avtal_compiler::eval::{Interpreter, Value};
 use avtal_compiler::ir::{FuncId, Program};
 use avtal_compiler::{Sources, compile, stdlib};
+use avtal_engine::{Engine, InputBatch, PreparedEntry, Results};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
@@ -87,7 +87,7 @@ impl InterpreterEngine {
             .map(|(i, r)| {
                 let out = interpreter
                     .call(self.entry, std::slice::from_ref(r))
-                    .map_err(|e| format!("record {}: {}", i + 1, e.message))?;
+                    .map_err(|e| format!("record {}: {}", i + 1, e.message()))?;
                 decode(&out).ok_or_else(|| format!("record {}: unexpected output shape", i + 1))
             })
             .collect()

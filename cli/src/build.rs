@@ -16,9 +16,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use avtal_compiler::codegen::{self, CodegenError};
-use avtal_compiler::engine::{Engine, PreparedEntry};
 use avtal_compiler::ir::{FuncId, Program};
+use avtal_engine::codegen::{self, CodegenError};
+use avtal_engine::{Engine, PreparedEntry};
 
 use crate::loader;
 use crate::safe_file::{self, SafeFile};

@@ -1,6 +1,6 @@
 //! `avtal test --cases FILE --entry NAME`: check a reviewer's case file of
 //! inputs and expected outputs against an `evaluate` entry point, through
-//! the engine `avtal run` uses (`avtal_compiler::engine`), without editing
+//! the engine `avtal run` uses (`avtal_engine`), without editing
 //! the source.
 //!
 //! A case whose output differs is shown with the explanation of its first
@@ -23,10 +23,10 @@ use std::cell::RefCell;
 
 use avtal_compiler::data::DataType;
 use avtal_compiler::diagnostics::messages::data as msg;
-use avtal_compiler::engine::{Engine, PreparedEntry};
 use avtal_compiler::eval::Value;
 use avtal_compiler::explain::explain;
 use avtal_compiler::ir::Program;
+use avtal_engine::{Engine, PreparedEntry};
 use serde_json::value::RawValue;
 
 use crate::run::input::records::{Next, Splitter};

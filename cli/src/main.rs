@@ -275,11 +275,11 @@ pub enum Engine {
     Interp,
 }
 
-impl From<Engine> for avtal_compiler::engine::Engine {
+impl From<Engine> for avtal_engine::Engine {
     fn from(engine: Engine) -> Self {
         match engine {
-            Engine::Jit => avtal_compiler::engine::Engine::Jit,
-            Engine::Interp => avtal_compiler::engine::Engine::Interp,
+            Engine::Jit => avtal_engine::Engine::Jit,
+            Engine::Interp => avtal_engine::Engine::Interp,
         }
     }
 }

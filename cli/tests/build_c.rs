@@ -28,15 +28,15 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use avtal_compiler::codegen::{
-    CompiledEntry, Encoding, ErrorCode, RecordLayout, c_fields, c_identifier, calendar,
-    decode_value, encode_value,
-};
 use avtal_compiler::data::DataType;
 use avtal_compiler::eval::{EvalError, Interpreter, Value};
 use avtal_compiler::ir::{FuncId, Program};
 use avtal_compiler::types::Type;
 use avtal_compiler::{Sources, compile};
+use avtal_engine::codegen::{
+    CompiledEntry, Encoding, ErrorCode, RecordLayout, c_fields, c_identifier, calendar,
+    decode_value, encode_value,
+};
 use chrono::{Datelike, NaiveDate};
 use common::{scratch, workspace};
 use proptest::prelude::*;
@@ -211,7 +211,7 @@ fn expected(output: &RecordLayout, result: &Result<Value, EvalError>) -> Expecte
             None => Expected::Error(ErrorCode::Range as i32, "-".into()),
         },
         Err(error) => {
-            let code = match error.code.as_str() {
+            let code = match error.code().as_str() {
                 "E0501" => ErrorCode::Range,
                 "E0502" => ErrorCode::DivisionByZero,
                 "E0503" => ErrorCode::BeforeFirstDate,
@@ -264,10 +264,10 @@ fn compare_all(
     let (input, output) = layouts(program, entry);
     let interpreter = Interpreter::new(program);
     let compiled = CompiledEntry::compile(program, entry).unwrap();
-    let mut evaluator = avtal_compiler::engine::PreparedEntry::prepare(
+    let mut evaluator = avtal_engine::PreparedEntry::prepare(
         program,
         program.entry(entry).unwrap(),
-        avtal_compiler::engine::Engine::Jit,
+        avtal_engine::Engine::Jit,
     );
     let lines: Vec<&str> = library_lines.lines().collect();
     assert_eq!(lines.len(), records.len(), "one result per record");
@@ -298,7 +298,7 @@ fn compare_all(
         let jitted = evaluator
             .evaluate_value(&value)
             .map_err(|failure| match failure {
-                avtal_compiler::engine::RowFailure::Evaluation(error) => error,
+                avtal_engine::RowFailure::Evaluation(error) => error,
                 other => panic!("not an evaluation error: {other:?}"),
             });
         assert_eq!(

@@ -4,17 +4,16 @@
 //!
 //! Pipeline (one module per stage):
 //! `syntax` (pest → AST) → `check` (names, types with units, tables,
-//! matches → typed IR in `ir`) → `eval` (reference interpreter) and
-//! `codegen` (Cranelift) → `engine` (the one way to evaluate an entry point
-//! over data: compiled code with the interpreter for what it does not do).
+//! matches → typed IR in `ir`) → `eval` (reference interpreter), and the
+//! tools on top (`explain`, `format`, `analysis`). The Cranelift back end
+//! and the engine boundary are the crate `avtal-engine`, so that the
+//! language server does not link a code generator.
 
 pub mod analysis;
 pub mod builtins;
 pub mod check;
-pub mod codegen;
 pub mod data;
 pub mod diagnostics;
-pub mod engine;
 pub mod eval;
 pub mod explain;
 pub mod format;

@@ -20,9 +20,9 @@ use std::process::ExitCode;
 
 use avtal_compiler::diagnostics::Code;
 use avtal_compiler::diagnostics::render::{RenderOptions, render_human};
-use avtal_compiler::engine::{Engine, PreparedEntry, with_example_entries};
 use avtal_compiler::eval::{ExampleOutcome, Interpreter, Value};
 use avtal_compiler::{Diagnostic, Sources, compile, stdlib};
+use avtal_engine::{Engine, PreparedEntry, with_example_entries};
 
 struct Case {
     name: String,

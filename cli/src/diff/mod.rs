@@ -24,7 +24,7 @@ mod text;
 mod versions;
 
 use avtal_compiler::diagnostics::messages::data::DataMessage;
-use avtal_compiler::engine::{PreparedEntry, Results, RowFailure};
+use avtal_engine::{PreparedEntry, Results, RowFailure};
 
 use crate::run::input::Input;
 use crate::run::input_format_of;

@@ -24,7 +24,7 @@ use avtal_compiler::data::DataType;
 use avtal_compiler::diagnostics::messages::data as msg;
 use avtal_compiler::eval::Value;
 
-use avtal_compiler::engine::{InputBatch, InputCodec};
+use avtal_engine::{InputBatch, InputCodec};
 
 use super::reader::RowPlace;
 use super::report::RowError;
@@ -318,7 +318,7 @@ impl CsvRows {
 
     /// The row's value, or every problem in its cells.
     pub fn values(&self) -> Result<Value, Vec<RowError>> {
-        avtal_compiler::engine::read_fields(self.fields.iter().map(|(name, ty, column)| {
+        avtal_engine::read_fields(self.fields.iter().map(|(name, ty, column)| {
             (
                 name.as_str(),
                 ty,

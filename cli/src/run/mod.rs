@@ -2,7 +2,7 @@
 //!
 //! Rows are read on a reader thread (CSV or JSON Lines; plain CSV cells
 //! straight into the compiled record layout), evaluated in batches of 4096
-//! through the engine boundary (`avtal_compiler::engine`: the compiled
+//! through the engine boundary (`avtal_engine`: the compiled
 //! entry point with `--engine jit`, the default, the interpreter for what it
 //! does not compute and with `--engine interp`; the results are
 //! identical), and written in input order. A bad row (a
@@ -19,7 +19,7 @@ pub(crate) mod report;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use avtal_compiler::engine::{Computed, PreparedEntry, Results, RowFailure};
+use avtal_engine::{Computed, PreparedEntry, Results, RowFailure};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::term::{Failure, Stream, display_path};

@@ -6,7 +6,7 @@
 use std::sync::mpsc::{Receiver, Sender, SyncSender, channel, sync_channel};
 use std::thread::JoinHandle;
 
-use avtal_compiler::engine::{InputBatch, InputCodec};
+use avtal_engine::{InputBatch, InputCodec};
 
 use super::BATCH;
 use super::input::Input;

@@ -28,7 +28,7 @@ enum Shown {
 }
 
 /// One problem in one row: the field (or `""` for the whole row) and what.
-pub use avtal_compiler::engine::FieldError as RowError;
+pub use avtal_engine::FieldError as RowError;
 
 pub struct ErrorReport {
     file: Option<(PathBuf, csv::Writer<BufWriter<SafeFile>>)>,

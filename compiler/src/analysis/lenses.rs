@@ -50,7 +50,11 @@ pub fn example_results(compilation: &Compilation, file: FileId) -> Vec<ExampleLe
                 }
                 ExampleOutcome::Error(error) => (
                     false,
-                    format!("✘ example stops: error[{}]: {}", error.code, error.message),
+                    format!(
+                        "✘ example stops: error[{}]: {}",
+                        error.code(),
+                        error.message()
+                    ),
                 ),
             };
             ExampleLens {

@@ -27,18 +27,15 @@
 //! Code map: this file holds [`DataType`] (a [`Type`] resolved for data)
 //! and its [`Kind`]; `cells.rs` reads CSV cells, `numbers.rs` reads exact
 //! decimal text, `json.rs` reads JSON values and rows, `format.rs` writes
-//! values as cell text or JSON, `slots.rs` reads cells straight into a
-//! compiled record layout and writes result slots as cells (the fast path
-//! of `avtal run`), and `problems.rs` has [`CellError`] and what it is made
+//! values as cell text or JSON (the crate `avtal-engine` reads plain cells
+//! straight into a compiled layout, with [`DataType::max_scale`]), and `problems.rs` has [`CellError`] and what it is made
 //! of.
 
 mod cells;
-mod days;
 mod format;
 mod json;
 mod numbers;
 mod problems;
-mod slots;
 
 #[cfg(test)]
 #[allow(
@@ -56,7 +53,6 @@ use crate::types::Type;
 pub use format::write_json_string;
 pub use numbers::parse_decimal;
 pub use problems::{CellError, Expected, Found, Hint, Problem};
-pub(crate) use slots::{SlotReader, SlotWriter};
 
 /// A type resolved for reading and writing data: enum variant names and
 /// record fields are copied out of the [`Program`] once, so that per-cell
@@ -194,7 +190,7 @@ impl DataType {
     }
 
     /// Decimals a number of this type may have (`None`: any).
-    fn max_scale(&self) -> Option<u32> {
+    pub fn max_scale(&self) -> Option<u32> {
         match self.kind {
             Kind::Money | Kind::Percent | Kind::Hours => Some(2),
             Kind::Int | Kind::Days | Kind::Months => Some(0),

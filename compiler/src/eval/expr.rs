@@ -41,7 +41,7 @@ impl<'a, 'p> Machine<'a, 'p> {
         if takes_static_scale(expr) {
             result = canonical_result(result, expr);
         }
-        #[cfg(test)]
+        #[cfg(any(test, feature = "testgen"))]
         if let Ok(value) = &result {
             super::scale_audit::observe(expr, value);
         }

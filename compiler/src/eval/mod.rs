@@ -54,9 +54,10 @@ mod tests;
 
 /// Test-only audit of the canonical-scale rule: while enabled on a thread,
 /// every evaluated `Money`/`Percent`/`Hours` node whose static scale is
-/// bounded must have a value of exactly that scale.
-#[cfg(test)]
-pub(crate) mod scale_audit {
+/// bounded must have a value of exactly that scale. Also for other crates'
+/// tests, with the `testgen` feature (the engine's differential tests).
+#[cfg(any(test, feature = "testgen"))]
+pub mod scale_audit {
     use std::cell::RefCell;
 
     use super::Value;
@@ -68,12 +69,12 @@ pub(crate) mod scale_audit {
     }
 
     /// Start collecting on this thread.
-    pub(crate) fn start() {
+    pub fn start() {
         MISMATCHES.with(|m| *m.borrow_mut() = Some(Vec::new()));
     }
 
     /// Stop and return what was found.
-    pub(crate) fn finish() -> Vec<String> {
+    pub fn finish() -> Vec<String> {
         MISMATCHES.with(|m| m.borrow_mut().take().unwrap_or_default())
     }
 
@@ -115,35 +116,82 @@ pub use number::{Number, NumberError};
 pub use trace::{Trace, TraceEvent};
 pub use value::{Value, compare, compare_const, format_value};
 
-/// An evaluation error: where it happened and what to say. Built only by
-/// the constructors in `diagnostics::messages::eval`.
+/// An evaluation error: what went wrong and where, as data. The wording
+/// (headline, help) lives in `diagnostics::messages::eval`, which also has
+/// a constructor per variant; a command renders an error only when it
+/// shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EvalError {
-    pub code: Code,
-    pub span: Span,
-    pub message: String,
-    pub help: Option<String>,
+pub enum EvalError {
+    /// Exact arithmetic failed (overflow, division by zero, a value that
+    /// cannot be written exactly, a rounding step that is not positive).
+    Number { span: Span, error: NumberError },
+    /// A value that cannot be written with `scale` decimals; `value` is
+    /// its text when known.
+    NotExact {
+        span: Span,
+        value: Option<String>,
+        scale: u32,
+    },
+    /// Date arithmetic left the calendar, or a date that does not exist.
+    Calendar { span: Span, error: CalendarError },
+    /// A param looked up before its first `from` date.
+    BeforeFirstDate {
+        span: Span,
+        param: String,
+        date: chrono::NaiveDate,
+        first: chrono::NaiveDate,
+    },
+    /// A param with no `from` line at all.
+    ParamWithoutValues { span: Span, param: String },
+    /// No row of a decision table matched; `inputs` are `name = value`.
+    NoTableRow {
+        span: Span,
+        table: String,
+        inputs: Vec<String>,
+    },
+    /// `min`/`max` (named `aggregate`) of a list without elements.
+    EmptyAggregate { span: Span, aggregate: String },
+    /// Calls or expressions nested deeper than `limit`.
+    TooDeep { span: Span, limit: u32 },
+    /// The IR does not have the shape the checker promises: a bug.
+    Internal { span: Span, what: String },
 }
 
 impl EvalError {
-    pub fn new(code: Code, span: Span, message: impl Into<String>) -> EvalError {
-        EvalError {
-            code,
-            span,
-            message: message.into(),
-            help: None,
+    /// Where it happened.
+    pub fn span(&self) -> Span {
+        match self {
+            EvalError::Number { span, .. }
+            | EvalError::NotExact { span, .. }
+            | EvalError::Calendar { span, .. }
+            | EvalError::BeforeFirstDate { span, .. }
+            | EvalError::ParamWithoutValues { span, .. }
+            | EvalError::NoTableRow { span, .. }
+            | EvalError::EmptyAggregate { span, .. }
+            | EvalError::TooDeep { span, .. }
+            | EvalError::Internal { span, .. } => *span,
         }
     }
 
-    pub fn with_help(mut self, help: impl Into<String>) -> EvalError {
-        self.help = Some(help.into());
-        self
+    /// Its diagnostic code.
+    pub fn code(&self) -> Code {
+        msg::code(self)
+    }
+
+    /// The headline users see.
+    pub fn message(&self) -> String {
+        msg::headline(self)
+    }
+
+    /// The help line, when the fix is known.
+    pub fn help(&self) -> Option<String> {
+        msg::help(self)
     }
 
     pub fn to_diagnostic(&self) -> Diagnostic {
-        let diagnostic = Diagnostic::new(self.code, self.span, self.message.clone());
-        match &self.help {
-            Some(help) => diagnostic.with_help(help.clone()),
+        let diagnostic = Diagnostic::new(self.code(), self.span(), self.message());
+        match self.help() {
+            Some(help) => diagnostic.with_help(help),
             None => diagnostic,
         }
     }
@@ -151,7 +199,7 @@ impl EvalError {
 
 impl std::fmt::Display for EvalError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "error[{}]: {}", self.code, self.message)
+        write!(f, "error[{}]: {}", self.code(), self.message())
     }
 }
 

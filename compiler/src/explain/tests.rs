@@ -267,7 +267,7 @@ fn an_error_keeps_the_tree_up_to_the_failure() {
         &employee("25000", 4, 0, 0, "2026-03-01"),
     );
     let error = explanation.result.as_ref().unwrap_err();
-    assert_eq!(error.code.to_string(), "E0502");
+    assert_eq!(error.code().to_string(), "E0502");
     assert_eq!(explanation.output, []);
     insta::assert_snapshot!(explanation.render_text());
 }

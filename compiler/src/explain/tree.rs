@@ -125,10 +125,10 @@ pub struct ErrorInfo {
 impl ErrorInfo {
     pub(super) fn new(program: &Program, error: &EvalError) -> ErrorInfo {
         ErrorInfo {
-            code: error.code.to_string(),
-            message: error.message.clone(),
-            location: location(program, error.span),
-            help: error.help.clone(),
+            code: error.code().to_string(),
+            message: error.message(),
+            location: location(program, error.span()),
+            help: error.help(),
         }
     }
 }

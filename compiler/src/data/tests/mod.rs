@@ -5,7 +5,6 @@
 mod cells;
 mod format;
 mod json;
-mod slots;
 
 use std::sync::Arc;
 

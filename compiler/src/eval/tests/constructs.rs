@@ -83,12 +83,12 @@ fn tables_take_the_first_matching_row() {
     let error = interpreter
         .call(FuncId(0), &[Value::Variant(1), number("-1.5")])
         .unwrap_err();
-    assert_eq!(error.code, Code::NoTableRow);
+    assert_eq!(error.code(), Code::NoTableRow);
     assert_eq!(
-        error.message,
+        error.message(),
         "no row of table `uppsägningstid` matches anställning = tillsvidare, år = -1.5"
     );
-    assert_eq!(error.span, at(700));
+    assert_eq!(error.span(), at(700));
 }
 
 #[test]
@@ -311,8 +311,8 @@ fn aggregates_and_comprehensions() {
         Type::Money,
     ))
     .unwrap_err();
-    assert_eq!((error.code, error.span), (Code::EmptyList, at(70)));
-    assert_eq!(error.message, "`min` of an empty list has no value");
+    assert_eq!((error.code(), error.span()), (Code::EmptyList, at(70)));
+    assert_eq!(error.message(), "`min` of an empty list has no value");
     let shown = run(comprehension("26000")).unwrap();
     assert_eq!(
         format_value(

@@ -190,14 +190,14 @@ fn param_lookup_and_before_first_date() {
     assert_eq!(value("2027-01-01"), Ok(number("1759")));
     assert_eq!(value("2099-01-01"), Ok(number("1759")));
     let error = value("2025-12-31").unwrap_err();
-    assert_eq!(error.code, Code::BeforeFirstDate);
-    assert_eq!(error.span, at(30));
+    assert_eq!(error.code(), Code::BeforeFirstDate);
+    assert_eq!(error.span(), at(30));
     assert_eq!(
-        error.message,
+        error.message(),
         "param `garantibelopp` has no value on 2025-12-31"
     );
     assert_eq!(
-        error.help.as_deref(),
+        error.help().as_deref(),
         Some("the param starts on 2026-01-01; check the date or add a `from` line")
     );
     assert_eq!(error.to_diagnostic().code, Code::BeforeFirstDate);

@@ -57,12 +57,12 @@ pub struct Coverage {
     pub examples: usize,
     /// Rules, tables, conditions, limits, entry points and params, in
     /// source order, each with its points.
-    pub items: Vec<Item>,
+    pub items: Vec<CoveredItem>,
 }
 
 /// One item and what the examples reached in it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Item {
+pub struct CoveredItem {
     /// `rule`, `table`, `condition`, `limit`, `evaluate` or `param`.
     pub kind: &'static str,
     pub name: String,
@@ -122,7 +122,7 @@ pub fn coverage(program: &Program, files: &[FileId], examples: &[usize]) -> Cove
         reached::collect(&trace, &mut reached);
         ran += 1;
     }
-    let mut items: Vec<Item> = points::items(program, files)
+    let mut items: Vec<CoveredItem> = points::items(program, files)
         .into_iter()
         .map(|(_, item)| item)
         .collect();

@@ -5,7 +5,7 @@
 //! Items are those defined in the chosen files, in source order. Points
 //! start unreached; `coverage` marks them.
 
-use super::{Item, Point, Target};
+use super::{CoveredItem, Point, Target};
 use crate::explain::show::{code, const_text, if_condition, location, match_scrutinee};
 use crate::explain::tree::kind_name;
 use crate::explain::walk::visit_body;
@@ -13,8 +13,8 @@ use crate::ir::{Body, ExprKind, FuncId, Function, ParamId, ParamInfo, Program};
 use crate::source::{FileId, Span};
 use crate::types::Type;
 
-pub(super) fn items(program: &Program, files: &[FileId]) -> Vec<(Span, Item)> {
-    let mut items: Vec<(Span, Item)> = Vec::new();
+pub(super) fn items(program: &Program, files: &[FileId]) -> Vec<(Span, CoveredItem)> {
+    let mut items: Vec<(Span, CoveredItem)> = Vec::new();
     for (index, function) in program.functions.iter().enumerate() {
         if files.contains(&function.span.file) {
             let func = FuncId(u32::try_from(index).unwrap_or(u32::MAX));
@@ -48,7 +48,7 @@ fn target(
     }
 }
 
-fn function_item(program: &Program, func: FuncId, function: &Function) -> Item {
+fn function_item(program: &Program, func: FuncId, function: &Function) -> CoveredItem {
     let mut points = vec![target(
         program,
         "called",
@@ -145,7 +145,7 @@ fn function_item(program: &Program, func: FuncId, function: &Function) -> Item {
     if let Some(after_called) = points.get_mut(1..) {
         after_called.sort_by_key(|t| (t.span.file, t.span.start));
     }
-    Item {
+    CoveredItem {
         kind: kind_name(function.kind),
         name: function.name.clone(),
         location: location(program, function.span),
@@ -164,7 +164,7 @@ fn variant_name(program: &Program, ty: &Type, index: u32) -> String {
     }
 }
 
-fn param_item(program: &Program, id: ParamId, param: &ParamInfo) -> Item {
+fn param_item(program: &Program, id: ParamId, param: &ParamInfo) -> CoveredItem {
     let points = param
         .timeline
         .iter()
@@ -180,7 +180,7 @@ fn param_item(program: &Program, id: ParamId, param: &ParamInfo) -> Item {
             )
         })
         .collect();
-    Item {
+    CoveredItem {
         kind: "param",
         name: param.name.clone(),
         location: location(program, param.span),

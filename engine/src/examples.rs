@@ -5,11 +5,11 @@
 //! with the interpreter and require the same answers, as the interpreter's
 //! own run of the example is the reference for pass or fail.
 
-use crate::ir::{
+use avtal_compiler::ir::{
     Body, EntryPoint, Expr, ExprKind, FieldInfo, FuncId, Function, FunctionKind, Meta, Program,
     RecordInfo,
 };
-use crate::types::{RecordId, Type};
+use avtal_compiler::types::{RecordId, Type};
 
 /// `program` with one entry point per example of `indices` (in order);
 /// `None` for an example with no assertion or an index out of range.
@@ -80,7 +80,7 @@ fn add_record(
     program: &mut Program,
     name: String,
     fields: Vec<FieldInfo>,
-    span: crate::Span,
+    span: avtal_compiler::Span,
 ) -> Option<RecordId> {
     let id = RecordId(u32::try_from(program.records.len()).ok()?);
     program.records.push(RecordInfo {

@@ -13,7 +13,7 @@ use rust_decimal::Decimal;
 
 use super::CodegenError;
 use super::translate::{FunctionTranslator, MAX_SCALE, Result, Val};
-use crate::ir::{BinOp, Expr, RoundMode};
+use avtal_compiler::ir::{BinOp, Expr, RoundMode};
 
 /// `10^exp` for `exp ≤ 18`.
 pub(super) fn pow10(exp: u32) -> Option<i64> {

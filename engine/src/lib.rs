@@ -1,4 +1,5 @@
-//! The engine boundary: the one way to evaluate an entry point over data.
+//! The crate `avtal-engine`: the Cranelift back end (`codegen`) and the
+//! engine boundary, the one way to evaluate an entry point over data.
 //!
 //! Every command that evaluates records (`avtal run`, `diff`, `explain`,
 //! `test --cases`, `build`'s checks, the benchmarks) prepares the entry
@@ -23,13 +24,18 @@
 //! record is laid out, so the text fields, list inputs or columnar
 //! batches of a later codec are added here once, for every command.
 //!
-//! Code map: `input.rs` (the codec and the batch), `results.rs` (answers,
+//! Code map: `codegen/` (the compiled code, its layouts, the shared
+//! libraries of `avtal build`), `slots.rs` (plain CSV cells straight into a
+//! layout's slots and back), `input.rs` (the codec and the batch), `results.rs` (answers,
 //! failures and their messages), `examples.rs` (examples as entry points,
 //! for running their assertions through both engines).
 
+pub mod codegen;
+mod days;
 mod examples;
 mod input;
 mod results;
+mod slots;
 
 #[cfg(test)]
 #[allow(
@@ -41,13 +47,23 @@ mod results;
 )]
 mod tests;
 
+#[cfg(test)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "tests state their expectations with unwrap and indexing"
+)]
+mod slots_tests;
+
 use std::sync::Arc;
 
 use crate::codegen::{CodegenError, CompiledEntry, NativeStatus, encode_record};
-use crate::data::DataType;
-use crate::eval::{Interpreter, Value};
-use crate::ir::{EntryPoint, Program};
-use crate::types::Type;
+use avtal_compiler::data::DataType;
+use avtal_compiler::eval::{Interpreter, Value};
+use avtal_compiler::ir::{EntryPoint, Program};
+use avtal_compiler::types::Type;
 
 pub use examples::with_example_entries;
 pub use input::{InputBatch, InputCodec, read_fields};

@@ -2,7 +2,7 @@
 //! straight back into cell text: the fast path of `avtal run`.
 //!
 //! Every function here either gives exactly what the general path gives
-//! (reading: [`DataType::parse_text`] then `codegen::encode_value`;
+//! (reading: `DataType::parse_text` then `codegen::encode_value`;
 //! writing: `codegen::decode_value` then [`DataType::write_cell`] and the
 //! CSV writer's quoting) or *declines*, and the caller takes the general
 //! path for that cell or row. Declining is always allowed, a different
@@ -17,13 +17,13 @@
 
 use chrono::{Datelike, NaiveDate};
 
-use super::days;
-use super::{DataType, Kind};
 use crate::codegen::{Encoding, RecordLayout};
+use crate::days;
+use avtal_compiler::data::{DataType, Kind};
 
 /// How one input field is read into its slot.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SlotReader {
+pub(crate) struct SlotReader {
     kind: ReadKind,
 }
 
@@ -53,7 +53,7 @@ impl SlotReader {
             .iter()
             .zip(&layout.fields)
             .map(|((_, ty), slot)| {
-                let kind = match (&ty.kind, slot.encoding) {
+                let kind = match (ty.kind(), slot.encoding) {
                     (Kind::Money | Kind::Percent | Kind::Hours, Encoding::Number { scale: 2 })
                     | (Kind::Int | Kind::Days | Kind::Months, Encoding::Number { scale: 0 }) => {
                         // `max_scale` is what `parse_decimal` allows and
@@ -175,7 +175,7 @@ fn parse_day(cell: &[u8]) -> Option<i64> {
 
 /// How one output field is written from its slot as a CSV cell.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SlotWriter {
+pub(crate) struct SlotWriter {
     kind: WriteKind,
 }
 
@@ -203,7 +203,7 @@ impl SlotWriter {
             .iter()
             .zip(&layout.fields)
             .map(|((_, ty), slot)| {
-                let kind = match (&ty.kind, slot.encoding) {
+                let kind = match (ty.kind(), slot.encoding) {
                     (Kind::Money | Kind::Percent | Kind::Hours, Encoding::Number { scale: 2 }) => {
                         WriteKind::Number { scale: 2 }
                     }

@@ -3,8 +3,8 @@
 //! engines (texts included), and batches shared between two preparations.
 
 use super::*;
-use crate::Sources;
-use crate::eval::Interpreter;
+use avtal_compiler::Sources;
+use avtal_compiler::eval::Interpreter;
 
 /// A program whose entry point reads a text, a number, a date and an enum,
 /// and returns a text built from constants and the input text.
@@ -38,7 +38,7 @@ evaluate Hej(x: In) -> Out {
 fn program(text: &str) -> Program {
     let mut sources = Sources::new();
     sources.add("t.avtal", text);
-    let compilation = crate::compile(&sources);
+    let compilation = avtal_compiler::compile(&sources);
     assert!(!compilation.has_errors(), "{:?}", compilation.diagnostics);
     compilation.program
 }
@@ -119,7 +119,7 @@ fn a_value_beyond_the_fixed_point_is_computed_by_the_interpreter() {
         let record = Value::Record(
             vec![
                 Value::Text("Dan".into()),
-                Value::Number(crate::eval::Number::from_decimal(
+                Value::Number(avtal_compiler::eval::Number::from_decimal(
                     "99999999999999999999.00".parse().unwrap(),
                 )),
                 Value::Date(chrono::NaiveDate::from_ymd_opt(2026, 3, 1).unwrap()),
@@ -259,5 +259,8 @@ example "errs" {
     let Err(RowFailure::Evaluation(error)) = &answers[2] else {
         panic!("{:?}", answers[2]);
     };
-    assert_eq!(error.code, crate::diagnostics::Code::DivisionByZero);
+    assert_eq!(
+        error.code(),
+        avtal_compiler::diagnostics::Code::DivisionByZero
+    );
 }

@@ -84,8 +84,8 @@ pub(crate) use layout::decode_text;
 /// for reading what the compiler made of a program (the `disassemble`
 /// example).
 pub fn listing(
-    program: &crate::ir::Program,
-    function: crate::ir::FuncId,
+    program: &avtal_compiler::ir::Program,
+    function: avtal_compiler::ir::FuncId,
 ) -> Result<String, CodegenError> {
     jit::CompiledEntry::listing(program, function)
 }
@@ -154,8 +154,8 @@ impl NativeStatus {
 
     /// The interpreter's diagnostic code for the same record, when the
     /// status is an error of the program rather than of the fixed point.
-    pub fn code(self) -> Option<crate::diagnostics::Code> {
-        use crate::diagnostics::Code;
+    pub fn code(self) -> Option<avtal_compiler::diagnostics::Code> {
+        use avtal_compiler::diagnostics::Code;
         match self {
             NativeStatus::Computed
             | NativeStatus::Range

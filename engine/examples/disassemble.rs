@@ -1,9 +1,9 @@
-//! `cargo run -p avtal-compiler --example disassemble -- FILE.avtal ENTRY`:
+//! `cargo run -p avtal-engine --example disassemble -- FILE.avtal ENTRY`:
 //! print the optimised Cranelift IR and the machine code of one entry
 //! point, with the stdlib loaded, to read what the back end made of it.
 
-use avtal_compiler::codegen;
 use avtal_compiler::{Sources, compile, stdlib};
+use avtal_engine::codegen;
 
 fn main() -> Result<(), String> {
     let mut args = std::env::args().skip(1);

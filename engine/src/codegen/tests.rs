@@ -6,21 +6,21 @@
 use proptest::prelude::*;
 
 use super::*;
-use crate::data::DataType;
-use crate::eval::{Interpreter, Value, scale_audit};
-use crate::ir::{FuncId, Program};
-use crate::source::Sources;
-use crate::testgen::Rng;
-use crate::types::Type;
+use avtal_compiler::data::DataType;
+use avtal_compiler::eval::{Interpreter, Value, scale_audit};
+use avtal_compiler::ir::{FuncId, Program};
+use avtal_compiler::source::Sources;
+use avtal_compiler::testgen::Rng;
+use avtal_compiler::types::Type;
 
 const W1: &str = include_str!("../../../examples/w1_payroll_month.avtal");
 const POPULATION: &str = include_str!("../../../examples/w1_population.csv");
 
 fn compile_w1() -> (Program, FuncId) {
     let mut sources = Sources::new();
-    crate::stdlib::add_to(&mut sources);
+    avtal_compiler::stdlib::add_to(&mut sources);
     sources.add("w1_payroll_month.avtal", W1);
-    let compilation = crate::compile(&sources);
+    let compilation = avtal_compiler::compile(&sources);
     assert!(!compilation.has_errors(), "{:?}", compilation.diagnostics);
     let entry = compilation
         .program
@@ -47,15 +47,15 @@ thread_local! {
 
 /// The engine's JIT for `entry`, with the interpreter's result shape, so
 /// that results compare with [`Interpreter::call`]'s.
-pub(super) struct Evaluator<'p>(crate::engine::PreparedEntry<'p>);
+pub(super) struct Evaluator<'p>(crate::PreparedEntry<'p>);
 
 impl<'p> Evaluator<'p> {
     pub(super) fn new(program: &'p Program, entry: FuncId) -> Evaluator<'p> {
         let entry = program.entry(entry).expect("a checked entry point");
-        Evaluator(crate::engine::PreparedEntry::prepare(
+        Evaluator(crate::PreparedEntry::prepare(
             program,
             entry,
-            crate::engine::Engine::Jit,
+            crate::Engine::Jit,
         ))
     }
 
@@ -67,7 +67,10 @@ impl<'p> Evaluator<'p> {
         self.0.not_compiled()
     }
 
-    pub(super) fn evaluate(&mut self, record: &Value) -> Result<Value, crate::eval::EvalError> {
+    pub(super) fn evaluate(
+        &mut self,
+        record: &Value,
+    ) -> Result<Value, avtal_compiler::eval::EvalError> {
         let mut results = Vec::new();
         self.evaluate_batch(std::slice::from_ref(record), &mut results);
         results.pop().unwrap()
@@ -76,20 +79,20 @@ impl<'p> Evaluator<'p> {
     pub(super) fn evaluate_batch(
         &mut self,
         records: &[Value],
-        out: &mut Vec<Result<Value, crate::eval::EvalError>>,
+        out: &mut Vec<Result<Value, avtal_compiler::eval::EvalError>>,
     ) {
         let codec = self.0.input_codec();
         let mut batch = codec.new_batch();
         for record in records {
             codec.push_value(&mut batch, record.clone());
         }
-        let mut results = crate::engine::Results::default();
+        let mut results = crate::Results::default();
         self.0.evaluate(&batch, &mut results);
         assert_eq!(results.len(), records.len(), "one answer per record");
         for index in 0..results.len() {
             out.push(match results.get(index).unwrap() {
                 Ok(computed) => Ok(computed.to_value()),
-                Err(crate::engine::RowFailure::Evaluation(error)) => Err(error.clone()),
+                Err(crate::RowFailure::Evaluation(error)) => Err(error.clone()),
                 Err(other) => panic!("not an evaluation error: {other:?}"),
             });
         }
@@ -116,8 +119,8 @@ fn parse_row(ty: &DataType, header: &[&str], line: &str) -> Value {
 }
 
 fn same(
-    interpreted: &Result<Value, crate::eval::EvalError>,
-    compiled: &Result<Value, crate::eval::EvalError>,
+    interpreted: &Result<Value, avtal_compiler::eval::EvalError>,
+    compiled: &Result<Value, avtal_compiler::eval::EvalError>,
 ) -> bool {
     // Debug of a number shows its decimal with its scale.
     format!("{interpreted:?}") == format!("{compiled:?}")
@@ -324,7 +327,7 @@ fn layouts_round_trip() {
         .iter()
         .position(|f| f.ty == Type::Money)
         .unwrap();
-    let value = Value::Number(crate::eval::Number::from_decimal(
+    let value = Value::Number(avtal_compiler::eval::Number::from_decimal(
         "30000.00".parse().unwrap(),
     ));
     encode_value(layout, salary, &value, &mut bytes).unwrap();
@@ -337,7 +340,7 @@ fn layouts_round_trip() {
 /// A value for a slot: mostly ordinary, sometimes on a half-öre tie,
 /// negative, zero, huge or at the calendar's ends.
 pub(super) fn generate(rng: &mut Rng, program: &Program, ty: &Type) -> Value {
-    use crate::eval::Number;
+    use avtal_compiler::eval::Number;
     use rust_decimal::Decimal;
     let number = |m: i64, scale: u32| Value::Number(Number::from_decimal(Decimal::new(m, scale)));
     match ty {
@@ -456,11 +459,11 @@ fn cases() -> u64 {
 }
 
 /// A file of `testdata/` with the stdlib, checked without errors.
-fn testdata(name: &str, text: &str) -> crate::Compilation {
+fn testdata(name: &str, text: &str) -> avtal_compiler::Compilation {
     let mut sources = Sources::new();
-    crate::stdlib::add_to(&mut sources);
+    avtal_compiler::stdlib::add_to(&mut sources);
     sources.add(name, text);
-    let compilation = crate::compile(&sources);
+    let compilation = avtal_compiler::compile(&sources);
     assert!(
         !compilation.has_errors(),
         "{name}: {:?}",
@@ -522,7 +525,7 @@ evaluate Gen(x: In) -> Out {
 ";
     let mut sources = Sources::new();
     sources.add("gen.avtal", text);
-    let compilation = crate::compile(&sources);
+    let compilation = avtal_compiler::compile(&sources);
     assert!(!compilation.has_errors(), "{:?}", compilation.diagnostics);
     let program = &compilation.program;
     let (entry, _) = program.entry_points().next().unwrap();
@@ -571,12 +574,12 @@ pub(super) fn native_share_of(compiled: &CompiledEntry, records: &[Value]) -> f6
 #[test]
 fn behorighet_compiles_with_reasons() {
     let mut sources = Sources::new();
-    crate::stdlib::add_to(&mut sources);
+    avtal_compiler::stdlib::add_to(&mut sources);
     sources.add(
         "behorighet.avtal",
         include_str!("../../../examples/behorighet.avtal"),
     );
-    let compilation = crate::compile(&sources);
+    let compilation = avtal_compiler::compile(&sources);
     assert!(!compilation.has_errors(), "{:?}", compilation.diagnostics);
     let program = &compilation.program;
     for name in ["Växling", "PrövaAnnatArbete", "Studieledighet"] {
@@ -596,12 +599,12 @@ fn behorighet_compiles_with_reasons() {
 #[test]
 fn rd_rals_revision_compiles() {
     let mut sources = Sources::new();
-    crate::stdlib::add_to(&mut sources);
+    avtal_compiler::stdlib::add_to(&mut sources);
     sources.add(
         "rd_rals_revision.avtal",
         include_str!("../../../examples/rd_rals_revision.avtal"),
     );
-    let compilation = crate::compile(&sources);
+    let compilation = avtal_compiler::compile(&sources);
     assert!(!compilation.has_errors(), "{:?}", compilation.diagnostics);
     let program = &compilation.program;
     let (entry, _) = program
@@ -632,12 +635,12 @@ fn example_entry_points_identical() {
     let mut compiled_entries = 0;
     for file in files {
         let mut sources = Sources::new();
-        crate::stdlib::add_to(&mut sources);
+        avtal_compiler::stdlib::add_to(&mut sources);
         sources.add(
             file.display().to_string(),
             std::fs::read_to_string(&file).unwrap(),
         );
-        let compilation = crate::compile(&sources);
+        let compilation = avtal_compiler::compile(&sources);
         if compilation.has_errors() {
             continue;
         }
@@ -672,7 +675,7 @@ fn speculation_identical_and_never_fails_where_the_interpreter_does_not() {
         "speculation.avtal"
     ));
 
-    use crate::eval::Number;
+    use avtal_compiler::eval::Number;
     use rust_decimal::Decimal;
     let money = |m: i64| Value::Number(Number::from_decimal(Decimal::new(m, 2)));
     let int = |i: i64| Value::Number(Number::from_decimal(Decimal::from(i)));

@@ -31,8 +31,8 @@ use super::jit::{build, host_isa};
 use super::layout::{Encoding, RecordLayout, TextPiece};
 use super::object_texts::{TextField, define_text_accessor, text_accessor_name};
 use super::{CodegenError, NativeStatus, cranelift};
-use crate::ir::{FuncId, Program};
-use crate::types::Type;
+use avtal_compiler::ir::{FuncId, Program};
+use avtal_compiler::types::Type;
 
 /// The version of the calling convention, the error struct and the record
 /// layouts; `avtal_<library>_abi_version()` returns it.
@@ -123,9 +123,11 @@ impl ErrorCode {
             ErrorCode::DateRange => NativeStatus::DateRange,
             ErrorCode::NoTableRow => NativeStatus::NoTableRow,
             ErrorCode::EmptyList => NativeStatus::EmptyList,
-            ErrorCode::BadEnum => return Some(crate::diagnostics::Code::BadEnumValue.as_str()),
+            ErrorCode::BadEnum => {
+                return Some(avtal_compiler::diagnostics::Code::BadEnumValue.as_str());
+            }
             ErrorCode::BadDate | ErrorCode::BadBool => {
-                return Some(crate::diagnostics::Code::BadCell.as_str());
+                return Some(avtal_compiler::diagnostics::Code::BadCell.as_str());
             }
             _ => return None,
         };

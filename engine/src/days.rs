@@ -1,5 +1,5 @@
 //! Day numbers ↔ civil dates in plain integer arithmetic, for the hot
-//! path of `avtal run`: the slot reader and writer (`data/slots.rs`). The
+//! path of `avtal run`: the slot reader and writer (`slots.rs`). The
 //! compiled code has its own, emitted as IR (`calendar.rs`).
 //!
 //! Day numbers are chrono's `num_days_from_ce` (0001-01-01 is day 1).

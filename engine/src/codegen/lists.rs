@@ -23,10 +23,10 @@ use std::sync::Arc;
 use cranelift_codegen::ir::{InstBuilder, Value, types};
 
 use super::layout::TextPiece;
-use super::translate::{FunctionTranslator, Item, Piece, Result, Val};
+use super::translate::{Element, FunctionTranslator, Piece, Result, Val};
 use super::{CodegenError, NativeStatus};
-use crate::ir::{Aggregate, BinOp, Expr, LocalId};
-use crate::types::Type;
+use avtal_compiler::ir::{Aggregate, BinOp, Expr, LocalId};
+use avtal_compiler::types::Type;
 
 /// A text constant: no piece for the empty text, so that presence of
 /// pieces decides emptiness.
@@ -60,7 +60,7 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
                 Some(scale) => self.rescale(value, scale)?,
                 None => self.plain(value),
             };
-            items.push(Item {
+            items.push(Element {
                 present: None,
                 value,
             });
@@ -99,7 +99,7 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
                         Val::Record(mut fields) if fields.len() == 2 => {
                             let value = fields.pop().unwrap_or(Val::Absent);
                             match fields.pop() {
-                                Some(Val::Bool(keep)) => Item {
+                                Some(Val::Bool(keep)) => Element {
                                     present: Some(keep),
                                     value,
                                 },
@@ -116,7 +116,7 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
     }
 
     /// The presence flag (an `I8`, made when static) and value of an item.
-    fn keep_and_value(&mut self, item: Item) -> (Value, Val) {
+    fn keep_and_value(&mut self, item: Element) -> (Value, Val) {
         let keep = match item.present {
             Some(p) => p,
             None => self.builder.ins().iconst(types::I8, 1),
@@ -126,10 +126,10 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
 
     /// The element for the bound binder, evaluated only when the filter
     /// (if any) holds.
-    fn filtered_element(&mut self, element: &'a Expr, filter: Option<&'a Expr>) -> Result<Item> {
+    fn filtered_element(&mut self, element: &'a Expr, filter: Option<&'a Expr>) -> Result<Element> {
         let Some(filter) = filter else {
             let value = self.translate_expr(element)?;
-            return Ok(Item {
+            return Ok(Element {
                 present: None,
                 value: self.plain(value),
             });
@@ -143,7 +143,7 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
         let zero = self.zero_of(&element.ty)?;
         let second = self.finish_arm(zero);
         let value = self.merge(vec![first, second])?;
-        Ok(Item {
+        Ok(Element {
             present: Some(keep),
             value,
         })
@@ -207,7 +207,7 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
     }
 
     /// Every element's number at the elements' largest scale.
-    fn common_scale(&mut self, items: Vec<Item>) -> Result<Vec<Item>> {
+    fn common_scale(&mut self, items: Vec<Element>) -> Result<Vec<Element>> {
         let scale = items
             .iter()
             .map(|item| match item.value {
@@ -222,7 +222,7 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
                 num @ (Val::Num { .. } | Val::Ratio { .. }) => self.rescale(num, scale)?,
                 other => other,
             };
-            out.push(Item {
+            out.push(Element {
                 present: item.present,
                 value,
             });
@@ -232,7 +232,7 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
 
     /// The exact sum; an empty list sums to 0. An overflow of the `i64`
     /// sends the record to the interpreter.
-    fn translate_sum(&mut self, items: Vec<Item>) -> Result<Val> {
+    fn translate_sum(&mut self, items: Vec<Element>) -> Result<Val> {
         let items = self.common_scale(items)?;
         let mut total = Val::Num {
             v: self.builder.ins().iconst(types::I64, 0),
@@ -260,7 +260,7 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
     /// it. A list empty at compile time still gives a placeholder of the
     /// element's type (never read: the record has failed), so that a branch
     /// around it has one shape: a date, not a number, for dates.
-    fn translate_best(&mut self, is_min: bool, items: Vec<Item>, element: &Type) -> Result<Val> {
+    fn translate_best(&mut self, is_min: bool, items: Vec<Element>, element: &Type) -> Result<Val> {
         let items = self.common_scale(items)?;
         // `seen`: None while no element can have been met, Some(None) once
         // one surely has, Some(Some(flag)) while that depends on the run.

@@ -1,5 +1,5 @@
 //! Differential testing over generated programs: random well-typed
-//! `evaluate` entry points from [`crate::testgen`] (every numeric unit,
+//! `evaluate` entry points from [`avtal_compiler::testgen`] (every numeric unit,
 //! dates, enums, tables, params, `match`, `if`, `let`, every rounding
 //! mode, divisions that do not terminate or divide by zero, lists and
 //! their aggregates, a condition's `.ok` and `.failed`, texts), each run
@@ -16,10 +16,10 @@ use rust_decimal::Decimal;
 
 use super::CompiledEntry;
 use super::tests::{differential_records, generate, native_share_of};
-use crate::eval::{Number, Value};
-use crate::ir::{FuncId, Program};
-use crate::source::Sources;
-use crate::testgen::{self, Rng};
+use avtal_compiler::eval::{Number, Value};
+use avtal_compiler::ir::{FuncId, Program};
+use avtal_compiler::source::Sources;
+use avtal_compiler::testgen::{self, Rng};
 
 /// Records for `In`: two in three ordinary (salaries, rates and dates as
 /// payroll has them, so most records compute a value), one in three from
@@ -28,7 +28,7 @@ use crate::testgen::{self, Rng};
 fn records(program: &Program, entry: FuncId, seed: u64, count: usize) -> Vec<Value> {
     let mut rng = Rng::new(seed.rotate_left(17));
     let input = program.function(entry).unwrap().params[0].1.clone();
-    let crate::types::Type::Record(record) = input else {
+    let avtal_compiler::types::Type::Record(record) = input else {
         panic!("the entry point takes a record");
     };
     let fields = program.record(record).unwrap().fields.clone();
@@ -81,7 +81,7 @@ fn generated_programs_identical_in_both_engines() {
         unseen.retain(|construct| !text.contains(construct));
         let mut sources = Sources::new();
         sources.add("gen.avtal", text.as_str());
-        let compilation = crate::compile(&sources);
+        let compilation = avtal_compiler::compile(&sources);
         assert!(
             !compilation.has_errors(),
             "generated program {n} (seed {seed:#x}) does not check:\n{text}\n{:#?}",

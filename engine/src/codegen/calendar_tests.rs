@@ -9,7 +9,7 @@ use cranelift_jit::{JITBuilder, JITModule};
 use cranelift_module::{Linkage, Module, default_libcall_names};
 
 use super::calendar::{self, Part};
-use crate::eval::{Number, calendar as reference};
+use avtal_compiler::eval::{Number, calendar as reference};
 
 type Op = unsafe extern "C" fn(i64, i64, i64) -> i64;
 

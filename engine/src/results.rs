@@ -4,10 +4,11 @@
 use std::sync::Arc;
 
 use crate::codegen::{CompiledEntry, NativeStatus, RecordLayout, TextPiece, decode_value};
-use crate::data::{DataType, SlotWriter};
-use crate::diagnostics::messages::data::DataMessage;
-use crate::eval::{EvalError, Value};
-use crate::source::Sources;
+use crate::slots::SlotWriter;
+use avtal_compiler::data::DataType;
+use avtal_compiler::diagnostics::messages::data::DataMessage;
+use avtal_compiler::eval::{EvalError, Value};
+use avtal_compiler::source::Sources;
 
 /// One problem in one row: the field (`""` for the whole row) and what.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,7 +61,7 @@ impl RowFailure {
             RowFailure::Internal(what) => vec![FieldError::new(
                 "",
                 DataMessage {
-                    code: crate::diagnostics::Code::Internal,
+                    code: avtal_compiler::diagnostics::Code::Internal,
                     message: format!("internal error: {what}"),
                     help: Some("please report this with the input row".into()),
                 },

@@ -1,7 +1,7 @@
 //! W1 throughput: interpreter, compiled evaluator (compute only, and with
 //! the interpreter fallback) and the JIT compile time, side by side.
 //!
-//! `cargo bench -p avtal-compiler --bench w1 -- POPULATION.csv`
+//! `cargo bench -p avtal-engine --bench w1 -- POPULATION.csv`
 //! (default: the bundled 1000-record population; for the figures
 //! use `python3 ../shared/bench/gen_population.py 1000000 -o pop.csv`).
 
@@ -16,9 +16,9 @@
 use std::time::Instant;
 
 use avtal_compiler::data::DataType;
-use avtal_compiler::engine::{Engine, PreparedEntry, Results};
 use avtal_compiler::eval::{Interpreter, Value};
 use avtal_compiler::{Sources, compile, stdlib};
+use avtal_engine::{Engine, PreparedEntry, Results};
 
 fn main() {
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");

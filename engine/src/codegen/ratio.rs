@@ -18,7 +18,7 @@ use rust_decimal::Decimal;
 use super::CodegenError;
 use super::numeric::{Checked, pow10};
 use super::translate::{FunctionTranslator, MAX_SCALE, Result, Val};
-use crate::ir::{BinOp, RoundMode};
+use avtal_compiler::ir::{BinOp, RoundMode};
 
 impl<'a, 'b> FunctionTranslator<'a, 'b> {
     /// A value with no fraction left in it: a fraction becomes a failing

@@ -7,44 +7,34 @@
 
 use proptest::prelude::*;
 
-use super::*;
+use avtal_compiler::data::DataType;
+use avtal_compiler::ir::Program;
+use avtal_compiler::types::Type;
+
 use crate::codegen::{RecordLayout, decode_value, encode_value};
+use crate::slots::{SlotReader, SlotWriter};
 
-/// A record of every type a layout holds, on the fixture program's enum.
+/// A record of every type a layout holds, and an enum.
 fn slot_program() -> (Program, Type) {
-    let mut program = program();
-    let span = Span::new(FileId(0), 0, 0);
-    let field = |name: &str, ty: Type| FieldInfo {
-        name: name.into(),
-        ty,
-        doc: None,
-        span,
-    };
-    program.records.push(RecordInfo {
-        name: "Alla".into(),
-        fields: FIELD_TYPES
-            .iter()
-            .enumerate()
-            .map(|(i, t)| field(&format!("f{i}"), t.clone()))
-            .collect(),
-        meta: Meta::default(),
-        span,
-    });
-    let id = RecordId(u32::try_from(program.records.len() - 1).unwrap());
-    (program, Type::Record(id))
+    let mut sources = avtal_compiler::Sources::new();
+    sources.add(
+        "slots.avtal",
+        "module slots\n\
+         enum Avdelning { I, II }\n\
+         record Alla {\n  f0: Money\n  f1: Percent\n  f2: Hours\n  f3: Int\n  f4: Days\n  \
+         f5: Months\n  f6: Date\n  f7: Bool\n  f8: Avdelning\n}\n",
+    );
+    let compilation = avtal_compiler::compile(&sources);
+    assert!(!compilation.has_errors(), "{:?}", compilation.diagnostics);
+    let id = compilation
+        .program
+        .records
+        .iter()
+        .position(|r| r.name == "Alla")
+        .unwrap();
+    let id = avtal_compiler::types::RecordId(u32::try_from(id).unwrap());
+    (compilation.program, Type::Record(id))
 }
-
-const FIELD_TYPES: [Type; 9] = [
-    Type::Money,
-    Type::Percent,
-    Type::Hours,
-    Type::Int,
-    Type::Days,
-    Type::Months,
-    Type::Date,
-    Type::Bool,
-    Type::Enum(EnumId(0)),
-];
 
 struct Fixture {
     record: DataType,

@@ -13,8 +13,8 @@
 //! its first date is an error of the program), move a date (off the
 //! calendar), consult a table (no row) or build lists and texts.
 
-use crate::ir::{BinOp, Body, Expr, ExprKind, Program};
-use crate::types::Type;
+use avtal_compiler::ir::{BinOp, Body, Expr, ExprKind, Program};
+use avtal_compiler::types::Type;
 
 /// How many IR nodes all alternatives together may have.
 const BUDGET: u32 = 24;
@@ -46,7 +46,7 @@ fn safe(program: &Program, expr: &Expr, budget: &mut u32) -> bool {
     }
     *budget -= 1;
     match &expr.kind {
-        ExprKind::Const(c) => !matches!(c, crate::ir::Const::Text(_)),
+        ExprKind::Const(c) => !matches!(c, avtal_compiler::ir::Const::Text(_)),
         ExprKind::Local(_) => true,
         ExprKind::Field(record, _) => safe(program, record, budget),
         ExprKind::Unary(_, operand) => safe(program, operand, budget),
@@ -76,7 +76,7 @@ fn safe(program: &Program, expr: &Expr, budget: &mut u32) -> bool {
                 && safe(program, right, budget)
         }
         ExprKind::Builtin { builtin, args } => {
-            crate::builtins::def_of(*builtin).is_some_and(|def| def.speculable())
+            avtal_compiler::builtins::def_of(*builtin).is_some_and(|def| def.speculable())
                 && args.iter().all(|a| safe(program, a, budget))
         }
         ExprKind::Let { value, body, .. } => {

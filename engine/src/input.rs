@@ -10,9 +10,10 @@ use std::sync::Arc;
 
 use super::results::FieldError;
 use crate::codegen::{Encoding, RecordLayout, decode_value, encode_record};
-use crate::data::{DataType, SlotReader};
-use crate::diagnostics::messages::data as msg;
-use crate::eval::Value;
+use crate::slots::SlotReader;
+use avtal_compiler::data::DataType;
+use avtal_compiler::diagnostics::messages::data as msg;
+use avtal_compiler::eval::Value;
 
 /// The compiled input layout and how cells are read into it.
 #[derive(Debug, PartialEq, Eq)]

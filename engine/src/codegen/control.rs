@@ -13,12 +13,12 @@ use cranelift_codegen::ir::{Block, BlockArg, InstBuilder, Value, condcodes::IntC
 
 use super::layout::TextPiece;
 use super::speculate::speculable;
-use super::translate::{FunctionTranslator, Item, Piece, Result, Val};
+use super::translate::{Element, FunctionTranslator, Piece, Result, Val};
 use super::{CodegenError, NativeStatus};
-use crate::ir::{
+use avtal_compiler::ir::{
     Body, Cell, CompareOp, Const, Expr, FuncId, LimitBody, ParamId, Requirement, TableRow,
 };
-use crate::types::Type;
+use avtal_compiler::types::Type;
 
 /// The shape of a merged value: the union of the arms' shapes.
 #[derive(Debug, Clone)]
@@ -267,7 +267,7 @@ fn rebuild(shape: &Shape, values: &mut impl Iterator<Item = Value>) -> Result<Va
                 } else {
                     None
                 };
-                out.push(Item {
+                out.push(Element {
                     present,
                     value: rebuild(item, values)?,
                 });
@@ -387,7 +387,7 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
                 }
             }
             (Shape::List(slots, offsets), value) => {
-                let items: &[Item] = match value {
+                let items: &[Element] = match value {
                     Some(Val::List(items)) => items,
                     None => &[],
                     Some(_) => return Err(CodegenError::Internal("a list that is not one")),
@@ -659,7 +659,7 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
     /// Run `function`'s body in `frame` (parameters bound).
     pub(super) fn enter(
         &mut self,
-        function: &'a crate::ir::Function,
+        function: &'a avtal_compiler::ir::Function,
         frame: Vec<Option<Val>>,
     ) -> Result<Val> {
         self.frames.push(frame);
@@ -828,7 +828,7 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
             let holds = self.translate_bool(&requirement.test)?;
             ok = self.builder.ins().band(ok, holds);
             let missing = self.builder.ins().bxor_imm_u(holds, 1);
-            failed.push(Item {
+            failed.push(Element {
                 present: Some(missing),
                 value: Val::Text(super::lists::text_const(&requirement.reason)),
             });
@@ -845,11 +845,12 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
         } else {
             (used.clone(), bound.clone())
         };
-        let room = self.translate_arithmetic(crate::ir::BinOp::Sub, minuend, subtrahend)?;
+        let room =
+            self.translate_arithmetic(avtal_compiler::ir::BinOp::Sub, minuend, subtrahend)?;
         let op = if limit.at_most {
-            crate::ir::BinOp::Gt
+            avtal_compiler::ir::BinOp::Gt
         } else {
-            crate::ir::BinOp::Lt
+            avtal_compiler::ir::BinOp::Lt
         };
         let violated = self.translate_compare(op, used.clone(), bound.clone())?;
         Ok(Val::Record(vec![used, bound, room, violated]))

@@ -13,8 +13,8 @@ use std::fmt::Write;
 use super::calendar::{max_day, min_day};
 use super::layout::{Encoding, RecordLayout};
 use super::object::{ABI_VERSION, AotEntry, AotLibrary, ErrorCode, c_identifier, error_struct};
-use crate::ir::Program;
-use crate::types::Type;
+use avtal_compiler::ir::Program;
+use avtal_compiler::types::Type;
 
 const C_KEYWORDS: &[&str] = &[
     "auto",

@@ -11,9 +11,9 @@
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
-use crate::eval::{Number, Value};
-use crate::ir::Program;
-use crate::types::Type;
+use avtal_compiler::eval::{Number, Value};
+use avtal_compiler::ir::Program;
+use avtal_compiler::types::Type;
 
 /// How one field is encoded in its slot.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

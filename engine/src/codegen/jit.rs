@@ -11,8 +11,8 @@ use cranelift_module::{Linkage, Module, default_libcall_names};
 use super::layout::{RecordLayout, encode_value};
 use super::translate::FunctionTranslator;
 use super::{CodegenError, cranelift};
-use crate::eval::Value;
-use crate::ir::{FuncId, Program};
+use avtal_compiler::eval::Value;
+use avtal_compiler::ir::{FuncId, Program};
 
 /// The compiled record function: `status = f(input, output)`.
 /// Per output field, the pieces of a text result (empty for other fields).
@@ -150,7 +150,7 @@ impl Drop for CompiledEntry {
 fn entry_layouts(
     program: &Program,
     entry: FuncId,
-) -> Result<(&crate::ir::Function, RecordLayout, RecordLayout), CodegenError> {
+) -> Result<(&avtal_compiler::ir::Function, RecordLayout, RecordLayout), CodegenError> {
     let function = program
         .function(entry)
         .ok_or(CodegenError::Internal("an entry point that does not exist"))?;
@@ -184,7 +184,7 @@ pub(super) fn host_isa(pic: bool) -> Result<OwnedTargetIsa, CodegenError> {
 pub(super) fn build<M: Module>(
     module: &mut M,
     program: &Program,
-    function: &crate::ir::Function,
+    function: &avtal_compiler::ir::Function,
     input: &RecordLayout,
     output: &RecordLayout,
     (name, linkage): (&str, Linkage),

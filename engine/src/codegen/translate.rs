@@ -22,8 +22,8 @@ use super::calendar::{self, Part};
 use super::layout::{Encoding, RecordLayout, TextPiece};
 use super::lists::text_const;
 use super::{CodegenError, NativeStatus};
-use crate::ir::{BinOp, Builtin, Const, Expr, ExprKind, LocalId, Program, UnOp};
-use crate::types::Type;
+use avtal_compiler::ir::{BinOp, Builtin, Const, Expr, ExprKind, LocalId, Program, UnOp};
+use avtal_compiler::types::Type;
 
 /// Largest scale a compiled number may have: `10^18` still fits an `i64`.
 pub(super) const MAX_SCALE: u32 = 18;
@@ -50,7 +50,7 @@ pub(super) enum Val {
     Record(Vec<Val>),
     /// A list whose length is bounded at compile time (`lists.rs`): its
     /// possible elements in order, each present statically or by an `I8`.
-    List(Vec<Item>),
+    List(Vec<Element>),
     /// A text made of compile-time pieces, each present statically or by
     /// an `I8` (`lists.rs`); the value is the present pieces concatenated.
     Text(Vec<Piece>),
@@ -61,7 +61,7 @@ pub(super) enum Val {
 
 /// One possible element of a [`Val::List`].
 #[derive(Debug, Clone)]
-pub(super) struct Item {
+pub(super) struct Element {
     /// `None`: always present; else an `I8`, 1 when the element is there.
     pub(super) present: Option<Value>,
     pub(super) value: Val,
