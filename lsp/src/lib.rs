@@ -134,7 +134,10 @@ where
                 }
             }
             Verdict::Answer(answer) => {
-                let message = answer["error"]["message"].as_str().unwrap_or_default();
+                let message = answer
+                    .pointer("/error/message")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default();
                 eprintln!("avtal lsp: {message}");
                 let _ = write_message(output, &answer).await;
             }

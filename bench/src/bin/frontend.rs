@@ -28,6 +28,9 @@ use std::time::{Duration, Instant};
 
 use avtal_compiler::{Sources, compile};
 
+/// Writes the source of one case at a size.
+type Generator = fn(usize) -> String;
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let option = |name: &str| {
@@ -45,7 +48,7 @@ fn main() -> ExitCode {
     let keystroke_rules: usize = option("--keystroke")
         .and_then(|n| n.parse().ok())
         .unwrap_or(3000);
-    let cases: [(&str, fn(usize) -> String); 3] = [
+    let cases: [(&str, Generator); 3] = [
         ("unknown-names", unknown_names),
         ("parameters", parameters),
         ("lets", lets),

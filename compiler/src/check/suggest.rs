@@ -31,6 +31,9 @@ struct Search<'n> {
     threshold: usize,
     found: Option<&'n [char]>,
     rows_left: usize,
+    /// The rows of the current path, one per depth, `query.len() + 1`
+    /// apart: reused instead of allocating a row per trie node.
+    rows: Vec<usize>,
 }
 
 impl NameIndex {
@@ -50,15 +53,15 @@ impl NameIndex {
         let query: Vec<char> = name.chars().collect();
         let limit = (query.len() / 3).max(1);
         let mut search = Search {
+            rows: (0..=query.len()).collect(),
             query,
             threshold: 0,
             found: None,
             rows_left: ROW_BUDGET,
         };
-        let first_row: Vec<usize> = (0..=search.query.len()).collect();
         for threshold in 1..=limit {
             search.threshold = threshold;
-            self.walk(&self.names, 0, &first_row, &mut search);
+            self.walk(&self.names, 0, &mut search);
             if let Some(found) = search.found {
                 *rows = rows.saturating_add(ROW_BUDGET - search.rows_left);
                 return Some((threshold, found.iter().collect()));
@@ -69,21 +72,25 @@ impl NameIndex {
     }
 
     /// Walk the names of `group`, which share their first `depth` chars;
-    /// `row` is the edit-distance row of that prefix against the query.
-    /// Returns false when the walk must stop (found, or out of budget).
-    fn walk<'n>(
-        &self,
-        group: &'n [Vec<char>],
-        depth: usize,
-        row: &[usize],
-        search: &mut Search<'n>,
-    ) -> bool {
+    /// row `depth` of `search.rows` is the edit-distance row of that prefix
+    /// against the query. Returns false when the walk must stop (found, or
+    /// out of budget).
+    fn walk<'n>(&self, group: &'n [Vec<char>], depth: usize, search: &mut Search<'n>) -> bool {
+        let width = search.query.len() + 1;
+        let here = depth * width;
+        if search.rows.len() < here + 2 * width {
+            search.rows.resize(here + 2 * width, 0);
+        }
         let mut rest = group;
         // The prefix itself, if it is a name, sorts first in its group.
         if let Some((first, others)) = rest.split_first()
             && first.len() == depth
         {
-            let distance = row.last().copied().unwrap_or(usize::MAX);
+            let distance = search
+                .rows
+                .get(here + width - 1)
+                .copied()
+                .unwrap_or(usize::MAX);
             if distance > 0 && distance <= search.threshold {
                 search.found = Some(first);
                 return false;
@@ -98,10 +105,11 @@ impl NameIndex {
                 return false;
             };
             search.rows_left = rows_left;
-            let next = next_row(row, ch, &search.query);
-            if next.iter().min().is_some_and(|m| *m <= search.threshold)
-                && !self.walk(children, depth + 1, &next, search)
-            {
+            let (before, after) = search.rows.split_at_mut(here + width);
+            let row = before.get(here..).unwrap_or_default();
+            let next = after.get_mut(..width).unwrap_or_default();
+            let smallest = next_row(row, ch, &search.query, next);
+            if smallest <= search.threshold && !self.walk(children, depth + 1, search) {
                 return false;
             }
         }
@@ -109,21 +117,28 @@ impl NameIndex {
     }
 }
 
-/// The edit-distance row of `prefix + ch` from the row of `prefix`.
-fn next_row(row: &[usize], ch: char, query: &[char]) -> Vec<usize> {
-    let mut next = Vec::with_capacity(row.len());
-    next.push(row.first().copied().unwrap_or(0).saturating_add(1));
+/// Write into `next` the edit-distance row of `prefix + ch` from `row`, the
+/// row of `prefix`; return its smallest value.
+fn next_row(row: &[usize], ch: char, query: &[char], next: &mut [usize]) -> usize {
+    let mut left = row.first().copied().unwrap_or(0).saturating_add(1);
+    let mut smallest = left;
+    if let Some(first) = next.first_mut() {
+        *first = left;
+    }
     for (j, q) in query.iter().enumerate() {
         let above = row.get(j + 1).copied().unwrap_or(usize::MAX);
         let diagonal = row.get(j).copied().unwrap_or(usize::MAX);
-        let left = next.last().copied().unwrap_or(usize::MAX);
         let value = above
             .saturating_add(1)
             .min(left.saturating_add(1))
             .min(diagonal.saturating_add(usize::from(*q != ch)));
-        next.push(value);
+        if let Some(cell) = next.get_mut(j + 1) {
+            *cell = value;
+        }
+        smallest = smallest.min(value);
+        left = value;
     }
-    next
+    smallest
 }
 
 #[cfg(test)]
