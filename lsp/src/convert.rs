@@ -204,23 +204,21 @@ pub fn diagnostic(
     diagnostic: &Diagnostic,
     uri_of: &dyn Fn(FileId) -> Option<Uri>,
 ) -> lsp::Diagnostic {
+    let range = ranges.range(diagnostic.span);
     let mut related = Vec::new();
     if let Some(uri) = uri_of(diagnostic.span.file) {
         if let Some(label) = &diagnostic.label {
             related.push(DiagnosticRelatedInformation {
                 location: Location {
                     uri: uri.clone(),
-                    range: ranges.range(diagnostic.span),
+                    range,
                 },
                 message: label.clone(),
             });
         }
         if let Some(help) = &diagnostic.help {
             related.push(DiagnosticRelatedInformation {
-                location: Location {
-                    uri,
-                    range: ranges.range(diagnostic.span),
-                },
+                location: Location { uri, range },
                 message: format!("help: {help}"),
             });
         }
@@ -238,7 +236,7 @@ pub fn diagnostic(
     }
     let message = diagnostic.message.clone();
     lsp::Diagnostic {
-        range: ranges.range(diagnostic.span),
+        range,
         severity: Some(match diagnostic.severity {
             Severity::Error => lsp::DiagnosticSeverity::ERROR,
             Severity::Warning => lsp::DiagnosticSeverity::WARNING,
