@@ -2,6 +2,13 @@
 //! columns (as LSP counts them), LSP positions back to byte offsets, and
 //! compiler diagnostics to LSP diagnostics (help and related spans become
 //! related information). No analysis happens here.
+//!
+//! Many positions in one text go through a [`LineIndex`] (one per file,
+//! kept by [`Ranges`]): a position then costs a binary search and a walk
+//! along its own line, not a walk from the start of the text, which made
+//! publishing 3,000 diagnostics of a 130 kB file take half a second.
+
+use std::collections::HashMap;
 
 use avtal_compiler::diagnostics::{Diagnostic, Severity};
 use avtal_compiler::{FileId, Sources, Span};
@@ -28,6 +35,77 @@ pub fn position(text: &str, offset: u32) -> Position {
     Position {
         line: u32::try_from(line).unwrap_or(u32::MAX),
         character: u32::try_from(character).unwrap_or(u32::MAX),
+    }
+}
+
+/// The start of every line of a text.
+pub struct LineIndex<'t> {
+    text: &'t str,
+    /// Byte offset of the start of each line; the first is 0.
+    starts: Vec<usize>,
+}
+
+impl<'t> LineIndex<'t> {
+    pub fn new(text: &'t str) -> LineIndex<'t> {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { text, starts }
+    }
+
+    /// The same as [`position`] on this index's text.
+    pub fn position(&self, offset: u32) -> Position {
+        let text = self.text;
+        let mut offset = (offset as usize).min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset = offset.saturating_sub(1);
+        }
+        // Lines that start at or before `offset`: the last is its line.
+        let line = self
+            .starts
+            .partition_point(|start| *start <= offset)
+            .saturating_sub(1);
+        let line_start = self.starts.get(line).copied().unwrap_or(0);
+        let character: usize = text
+            .get(line_start..offset)
+            .unwrap_or("")
+            .chars()
+            .map(char::len_utf16)
+            .sum();
+        Position {
+            line: u32::try_from(line).unwrap_or(u32::MAX),
+            character: u32::try_from(character).unwrap_or(u32::MAX),
+        }
+    }
+
+    pub fn range(&self, span: Span) -> Range {
+        Range {
+            start: self.position(span.start),
+            end: self.position(span.end),
+        }
+    }
+}
+
+/// Ranges of spans in any file of `sources`, with one [`LineIndex`] per
+/// file, built when first needed.
+pub struct Ranges<'s> {
+    sources: &'s Sources,
+    lines: HashMap<FileId, LineIndex<'s>>,
+}
+
+impl<'s> Ranges<'s> {
+    pub fn new(sources: &'s Sources) -> Ranges<'s> {
+        Ranges {
+            sources,
+            lines: HashMap::new(),
+        }
+    }
+
+    pub fn range(&mut self, span: Span) -> Range {
+        let sources = self.sources;
+        self.lines
+            .entry(span.file)
+            .or_insert_with(|| LineIndex::new(sources.text(span.file)))
+            .range(span)
     }
 }
 
@@ -73,9 +151,10 @@ pub fn semantic_tokens(
 ) -> Vec<lsp::SemanticToken> {
     let mut out = Vec::with_capacity(tokens.len());
     let mut previous = Position::new(0, 0);
+    let lines = LineIndex::new(text);
     for token in tokens {
-        let start = position(text, token.span.start);
-        let end = position(text, token.span.end);
+        let start = lines.position(token.span.start);
+        let end = lines.position(token.span.end);
         if end.line != start.line {
             continue;
         }
@@ -121,27 +200,25 @@ pub fn semantic_token_legend() -> lsp::SemanticTokensLegend {
 /// One compiler diagnostic as an LSP diagnostic. `uri_of` names the file of
 /// each related span (related spans in files without a URI are dropped).
 pub fn diagnostic(
-    sources: &Sources,
+    ranges: &mut Ranges<'_>,
     diagnostic: &Diagnostic,
     uri_of: &dyn Fn(FileId) -> Option<Uri>,
 ) -> lsp::Diagnostic {
+    let range = ranges.range(diagnostic.span);
     let mut related = Vec::new();
     if let Some(uri) = uri_of(diagnostic.span.file) {
         if let Some(label) = &diagnostic.label {
             related.push(DiagnosticRelatedInformation {
                 location: Location {
                     uri: uri.clone(),
-                    range: range(sources, diagnostic.span),
+                    range,
                 },
                 message: label.clone(),
             });
         }
         if let Some(help) = &diagnostic.help {
             related.push(DiagnosticRelatedInformation {
-                location: Location {
-                    uri,
-                    range: range(sources, diagnostic.span),
-                },
+                location: Location { uri, range },
                 message: format!("help: {help}"),
             });
         }
@@ -151,7 +228,7 @@ pub fn diagnostic(
             related.push(DiagnosticRelatedInformation {
                 location: Location {
                     uri,
-                    range: range(sources, note.span),
+                    range: ranges.range(note.span),
                 },
                 message: note.message.clone(),
             });
@@ -159,7 +236,7 @@ pub fn diagnostic(
     }
     let message = diagnostic.message.clone();
     lsp::Diagnostic {
-        range: range(sources, diagnostic.span),
+        range,
         severity: Some(match diagnostic.severity {
             Severity::Error => lsp::DiagnosticSeverity::ERROR,
             Severity::Warning => lsp::DiagnosticSeverity::WARNING,
@@ -192,5 +269,18 @@ mod tests {
         assert_eq!(offset(text, Position::new(9, 0)), 9);
         assert_eq!(position(text, 3), Position::new(0, 1));
         assert_eq!(position(text, 99), Position::new(1, 1));
+    }
+
+    #[test]
+    fn the_line_index_gives_the_same_positions() {
+        let text = "å😀x\nb\r\n\nrule x() -> Text = \"åäö 😀\" + okänd\n";
+        let lines = LineIndex::new(text);
+        for offset in 0..=u32::try_from(text.len()).unwrap_or(0) + 3 {
+            assert_eq!(
+                lines.position(offset),
+                position(text, offset),
+                "at {offset}"
+            );
+        }
     }
 }

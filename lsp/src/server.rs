@@ -104,6 +104,7 @@ fn diagnostics_by_file(
     open: &[Uri],
 ) -> Vec<(Uri, Vec<Diagnostic>, Option<i32>)> {
     let mut out = Vec::new();
+    let mut ranges = convert::Ranges::new(&analysis.sources);
     for file in analysis.sources.ids() {
         let Some(uri) = analysis.uri(file) else {
             continue;
@@ -117,7 +118,7 @@ fn diagnostics_by_file(
             .diagnostics
             .iter()
             .filter(|d| d.span.file == file)
-            .map(|d| convert::diagnostic(&analysis.sources, d, &uri_of))
+            .map(|d| convert::diagnostic(&mut ranges, d, &uri_of))
             .collect();
         out.push((uri, diagnostics, None));
     }

@@ -93,6 +93,34 @@ impl Client {
         stdin.flush().unwrap();
     }
 
+    /// Write bytes as they are: malformed frames and bodies.
+    pub fn send_raw(&mut self, bytes: &[u8]) {
+        let stdin = self.stdin.as_mut().expect("stdin open");
+        stdin.write_all(bytes).unwrap();
+        stdin.flush().unwrap();
+    }
+
+    /// Send `exit` (after `shutdown` if `shutdown_first`) and return the
+    /// exit status, which must come within 5 s.
+    pub fn exit(mut self, shutdown_first: bool) -> std::process::ExitStatus {
+        if shutdown_first {
+            let response = self.request("shutdown", Value::Null);
+            assert!(response.get("error").is_none(), "{response}");
+        }
+        self.notify("exit", Value::Null);
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            if Instant::now() > deadline {
+                let _ = self.child.kill();
+                panic!("the server did not exit within 5 s of `exit`");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     pub fn notify(&mut self, method: &str, params: Value) {
         self.send(&json!({"jsonrpc": "2.0", "method": method, "params": params}));
     }

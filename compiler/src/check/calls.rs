@@ -3,7 +3,7 @@
 
 use super::expr::{error_expr, make};
 use super::scale::{fits, max_scale, storage_scale, suggested_step};
-use super::scope::{Lookup, closest};
+use super::scope::Lookup;
 use super::units::common_type;
 use super::{Checker, ItemRef};
 use crate::builtins::Shape;
@@ -59,9 +59,8 @@ impl Checker<'_> {
         if let Some(e) = self.builtin_call(callee, args, expected, span) {
             return e;
         }
-        let mut candidates: Vec<String> = self.visible_names(self.ctx.module);
-        candidates.extend(crate::builtins::names().map(str::to_string));
-        let suggestion = closest(&callee.name, candidates.iter().map(String::as_str));
+        let builtins: Vec<&str> = crate::builtins::names().collect();
+        let suggestion = self.suggest(self.ctx.module, &callee.name, &builtins);
         self.error(msg::unknown_name(
             callee.span,
             &callee.name,

@@ -3,7 +3,7 @@
 
 use super::expr::{error_expr, make};
 use super::scale::{fits, max_scale, storage_scale, suggested_step};
-use super::scope::{Lookup, closest, compatible};
+use super::scope::{Lookup, compatible};
 use super::units::common_type;
 use super::{Checker, ItemRef};
 use crate::diagnostics::messages::check as msg;
@@ -32,8 +32,7 @@ impl Checker<'_> {
                     id
                 }
                 _ => {
-                    let candidates = self.visible_names(self.ctx.module);
-                    let suggestion = closest(&name.name, candidates.iter().map(String::as_str));
+                    let suggestion = self.suggest(self.ctx.module, &name.name, &[]);
                     self.error(msg::unknown_type(
                         name.span,
                         &name.name,
@@ -55,8 +54,17 @@ impl Checker<'_> {
         let mut any_unknown = false;
         let mut values: Vec<Option<Expr>> = vec![None; info.fields.len()];
         let mut first_spans: Vec<Option<Span>> = vec![None; info.fields.len()];
+        // Field name → index, so that a literal of a wide record costs one
+        // lookup per field rather than a scan of the fields (`field_index`).
+        let field_indexes: std::collections::HashMap<&str, usize> = info
+            .fields
+            .iter()
+            .enumerate()
+            .rev()
+            .map(|(index, f)| (f.name.as_str(), index))
+            .collect();
         for init in fields {
-            let Some(index) = info.field_index(&init.name.name) else {
+            let Some(index) = field_indexes.get(init.name.name.as_str()).copied() else {
                 let names: Vec<String> = info.fields.iter().map(|f| f.name.clone()).collect();
                 self.error(msg::unknown_field(
                     init.name.span,
@@ -214,7 +222,7 @@ impl Checker<'_> {
             _ => None,
         };
         let element = self.expr(element, expected_element.as_ref());
-        self.ctx.locals.truncate(mark);
+        self.truncate_locals(mark);
         let ty = Type::List(Box::new(element.ty.clone()));
         let scale = element.scale;
         make(
@@ -247,7 +255,7 @@ impl Checker<'_> {
         let id = self.push_local(&binder.name, element_ty.clone(), binder_scale);
         let cond = self.expr(cond, Some(&Type::Bool));
         self.expect_type(&cond, &Type::Bool);
-        self.ctx.locals.truncate(mark);
+        self.truncate_locals(mark);
         let element = make(ExprKind::Local(id), element_ty.clone(), binder_scale, span);
         let scale = list.scale;
         make(

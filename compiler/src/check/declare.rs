@@ -9,7 +9,7 @@ use crate::ir::{
     Body, Const, EnumInfo, ExprKind, FieldInfo, FuncId, Function, FunctionKind, Meta, ParamId,
     ParamInfo, RecordInfo,
 };
-use crate::source::Sources;
+use crate::source::{Sources, Span};
 use crate::syntax::ast;
 use crate::types::{EnumId, RecordId, Type};
 
@@ -41,6 +41,9 @@ impl<'a> Checker<'a> {
             ctx: Default::default(),
             references: Vec::new(),
             types: Vec::new(),
+            items_declared: false,
+            name_indexes: HashMap::new(),
+            variant_indexes: HashMap::new(),
         }
     }
 
@@ -223,15 +226,19 @@ impl<'a> Checker<'a> {
             for item in &module.items {
                 if let ast::Item::Record(r) = item {
                     let mut fields: Vec<FieldInfo> = Vec::new();
+                    // Name → span of its first field: one lookup per field,
+                    // not one comparison with every earlier field.
+                    let mut seen: HashMap<&str, Span> = HashMap::new();
                     for f in &r.fields {
-                        if let Some(first) = fields.iter().find(|x| x.name == f.name.name) {
+                        if let Some(first) = seen.get(f.name.name.as_str()) {
                             self.diagnostics.push(msg::duplicate_definition(
                                 f.name.span,
                                 &f.name.name,
-                                first.span,
+                                *first,
                             ));
                             continue;
                         }
+                        seen.insert(&f.name.name, f.name.span);
                         let ty = self.resolve_type(module_index, &f.ty);
                         fields.push(FieldInfo {
                             name: f.name.name.clone(),
@@ -258,21 +265,16 @@ impl<'a> Checker<'a> {
                 FuncSource::Limit(l) => (&l.params, None),
             };
             let mut resolved = Vec::new();
+            let mut seen: HashMap<&str, Span> = HashMap::new();
             for p in params {
-                if resolved
-                    .iter()
-                    .any(|(n, _): &(String, Type)| *n == p.name.name)
-                {
-                    let first = params
-                        .iter()
-                        .find(|q| q.name.name == p.name.name)
-                        .map(|q| q.name.span)
-                        .unwrap_or(p.name.span);
+                if let Some(first) = seen.get(p.name.name.as_str()) {
                     self.diagnostics.push(msg::duplicate_definition(
                         p.name.span,
                         &p.name.name,
-                        first,
+                        *first,
                     ));
+                } else {
+                    seen.insert(&p.name.name, p.name.span);
                 }
                 let ty = self.resolve_type(module, &p.ty);
                 resolved.push((p.name.name.clone(), ty));

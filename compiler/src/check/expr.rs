@@ -4,7 +4,7 @@
 //! empty lists find their type.
 
 use super::scale::{binary_scale, max_scale, storage_scale};
-use super::scope::{Lookup, closest, compatible};
+use super::scope::{Lookup, compatible};
 use super::units::{self, common_type};
 use super::{Checker, ItemRef, Local, RefTarget};
 use crate::diagnostics::messages::check as msg;
@@ -34,6 +34,11 @@ impl Checker<'_> {
     pub(super) fn push_local(&mut self, name: &str, ty: Type, scale: Scale) -> LocalId {
         let id = LocalId(self.ctx.n_locals);
         self.ctx.n_locals = self.ctx.n_locals.saturating_add(1);
+        self.ctx
+            .local_index
+            .entry(name.to_string())
+            .or_default()
+            .push(self.ctx.locals.len());
         self.ctx.locals.push(Local {
             name: name.to_string(),
             id,
@@ -41,6 +46,21 @@ impl Checker<'_> {
             scale,
         });
         id
+    }
+
+    /// Leave the scopes opened since `self.ctx.locals.len()` was `mark`.
+    pub(super) fn truncate_locals(&mut self, mark: usize) {
+        while self.ctx.locals.len() > mark {
+            let Some(local) = self.ctx.locals.pop() else {
+                break;
+            };
+            if let Some(indices) = self.ctx.local_index.get_mut(&local.name) {
+                indices.pop();
+                if indices.is_empty() {
+                    self.ctx.local_index.remove(&local.name);
+                }
+            }
+        }
     }
 
     /// A date expression in scope to suggest in help lines: a `Date`
@@ -65,7 +85,8 @@ impl Checker<'_> {
     }
 
     fn find_local(&self, name: &str) -> Option<&Local> {
-        self.ctx.locals.iter().rev().find(|l| l.name == name)
+        let index = self.ctx.local_index.get(name)?.last()?;
+        self.ctx.locals.get(*index)
     }
 
     pub(super) fn expr(&mut self, e: &ast::Expr, expected: Option<&Type>) -> Expr {
@@ -196,10 +217,9 @@ impl Checker<'_> {
                 )
             }
             [] => {
-                let mut candidates: Vec<String> =
-                    self.ctx.locals.iter().map(|l| l.name.clone()).collect();
-                candidates.extend(self.visible_names(self.ctx.module));
-                let suggestion = closest(&ident.name, candidates.iter().map(String::as_str));
+                let locals: Vec<String> = self.ctx.local_index.keys().cloned().collect();
+                let locals: Vec<&str> = locals.iter().map(String::as_str).collect();
+                let suggestion = self.suggest(self.ctx.module, &ident.name, &locals);
                 self.error(msg::unknown_name(span, &ident.name, suggestion.as_deref()));
                 error_expr(span)
             }
@@ -411,8 +431,7 @@ impl Checker<'_> {
                 error_expr(span)
             }
             Lookup::NotFound if self.find_local(&ident.name).is_none() => {
-                let candidates = self.visible_names(self.ctx.module);
-                let suggestion = closest(&ident.name, candidates.iter().map(String::as_str));
+                let suggestion = self.suggest(self.ctx.module, &ident.name, &[]);
                 self.error(msg::unknown_name(
                     ident.span,
                     &ident.name,
@@ -501,7 +520,7 @@ impl Checker<'_> {
             bound.push((id, value, l.span));
         }
         let mut body = self.expr(result, expected);
-        self.ctx.locals.truncate(mark);
+        self.truncate_locals(mark);
         for (id, value, span) in bound.into_iter().rev() {
             let (ty, scale) = (body.ty.clone(), body.scale);
             let span = span.to(body.span);

@@ -18,6 +18,7 @@ mod literals;
 mod matches;
 mod scale;
 mod scope;
+mod suggest;
 mod tables;
 pub mod units;
 
@@ -78,6 +79,8 @@ pub struct Symbols {
 pub fn check(sources: &Sources, modules: &[ast::Module]) -> (Program, Symbols, Vec<Diagnostic>) {
     let mut checker = Checker::new(sources, modules);
     checker.declare_all();
+    // Every top-level name is known from here on: suggestions may index them.
+    checker.items_declared = true;
     checker.resolve_signatures();
     checker.check_params();
     checker.check_functions();
@@ -120,7 +123,12 @@ struct Local {
 #[derive(Debug, Clone, Default)]
 struct BodyContext {
     module: usize,
+    /// The locals in scope, innermost last.
     locals: Vec<Local>,
+    /// Name → indices in `locals` of the locals with that name, innermost
+    /// last: a lookup costs the same with 10 or 100,000 locals in scope.
+    /// Kept in step by `push_local` and `truncate_locals`.
+    local_index: HashMap<String, Vec<usize>>,
     n_locals: u32,
 }
 
@@ -146,4 +154,13 @@ struct Checker<'a> {
     /// IDE side tables (see [`Symbols::references`] and [`Symbols::types`]).
     references: Vec<(Span, RefTarget)>,
     types: Vec<(Span, Type)>,
+    /// Set once every item is declared; the indexes below are built only
+    /// then, so that they hold every name.
+    items_declared: bool,
+    /// Per AST module: an index of the top-level names visible from it, for
+    /// "did you mean" (built on the first unknown name).
+    name_indexes: HashMap<usize, suggest::NameIndex>,
+    /// Per AST module: variant name → the visible enums that have it, with
+    /// the variant's index (built on the first bare name that is not found).
+    variant_indexes: HashMap<usize, HashMap<String, Vec<(EnumId, u32)>>>,
 }

@@ -1,6 +1,9 @@
 //! Looking names up: types, top-level items across used modules, enum
 //! variants, and "did you mean" suggestions.
 
+use std::collections::HashMap;
+
+use super::suggest::NameIndex;
 use super::{Checker, ItemRef};
 use crate::diagnostics::messages::check as msg;
 use crate::ir::Expr;
@@ -46,17 +49,52 @@ fn distance(a: &str, b: &str) -> usize {
 }
 
 /// The candidate closest to `name`, if close enough to be a likely typo.
+/// Compares with every candidate: for a few names. The checker's many
+/// top-level names go through [`super::suggest::NameIndex`].
 pub fn closest<'c>(name: &str, candidates: impl Iterator<Item = &'c str>) -> Option<String> {
+    closest_with_distance(name, candidates).map(|(_, c)| c)
+}
+
+/// [`closest`] with its edit distance.
+fn closest_with_distance<'c>(
+    name: &str,
+    candidates: impl Iterator<Item = &'c str>,
+) -> Option<(usize, String)> {
     let limit = (name.chars().count() / 3).max(1);
     candidates
         .filter(|c| *c != name)
         .map(|c| (distance(name, c), c))
         .filter(|(d, _)| *d <= limit)
-        .min_by_key(|(d, c)| (*d, c.to_string()))
-        .map(|(_, c)| c.to_string())
+        .min_by(|a, b| a.cmp(b))
+        .map(|(d, c)| (d, c.to_string()))
 }
 
 impl Checker<'_> {
+    /// "Did you mean": the name closest to `name` among the top-level names
+    /// visible from `module` and `extra` (builtins, locals), as [`closest`]
+    /// would pick it from all of them together.
+    pub(super) fn suggest(&mut self, module: usize, name: &str, extra: &[&str]) -> Option<String> {
+        let from_items = if self.items_declared {
+            if !self.name_indexes.contains_key(&module) {
+                let names = self.visible_names(module);
+                let index = NameIndex::new(names.iter().map(String::as_str));
+                self.name_indexes.insert(module, index);
+            }
+            let mut rows = 0;
+            self.name_indexes
+                .get(&module)
+                .and_then(|index| index.closest(name, &mut rows))
+        } else {
+            let names = self.visible_names(module);
+            closest_with_distance(name, names.iter().map(String::as_str))
+        };
+        let from_extra = closest_with_distance(name, extra.iter().copied());
+        match (from_items, from_extra) {
+            (Some(a), Some(b)) => Some(a.min(b).1),
+            (a, b) => a.or(b).map(|(_, c)| c),
+        }
+    }
+
     /// Look a top-level name up from module `module`: its own items first,
     /// then the items of used modules.
     pub(super) fn lookup_item(&self, module: usize, name: &str) -> Lookup {
@@ -103,8 +141,57 @@ impl Checker<'_> {
         names
     }
 
-    /// Enums visible from `module` that have a variant `name`.
-    pub(super) fn enums_with_variant(&self, module: usize, name: &str) -> Vec<(EnumId, u32)> {
+    /// Enums visible from `module` that have a variant `name`, sorted.
+    pub(super) fn enums_with_variant(&mut self, module: usize, name: &str) -> Vec<(EnumId, u32)> {
+        if !self.items_declared {
+            return self.enums_with_variant_scan(module, name);
+        }
+        if !self.variant_indexes.contains_key(&module) {
+            let index = self.variant_index_of(module);
+            self.variant_indexes.insert(module, index);
+        }
+        self.variant_indexes
+            .get(&module)
+            .and_then(|index| index.get(name))
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// Variant name → what [`Self::enums_with_variant_scan`] finds for it,
+    /// for every variant of every enum visible from `module`.
+    fn variant_index_of(&self, module: usize) -> HashMap<String, Vec<(EnumId, u32)>> {
+        let mut index: HashMap<String, Vec<(EnumId, u32)>> = HashMap::new();
+        for path in self.visible.get(module).into_iter().flatten() {
+            let Some(items) = self.items.get(path) else {
+                continue;
+            };
+            for defs in items.values() {
+                for (item, _) in defs {
+                    let ItemRef::Enum(id) = item else {
+                        continue;
+                    };
+                    let Some(info) = self.program.enum_info(*id) else {
+                        continue;
+                    };
+                    for (position, variant) in info.variants.iter().enumerate() {
+                        let found = index.entry(variant.clone()).or_default();
+                        // The first variant of that name in the enum, once per
+                        // enum, as the scan's `position` and check give.
+                        if !found.iter().any(|(e, _)| e == id) {
+                            found.push((*id, u32::try_from(position).unwrap_or(u32::MAX)));
+                        }
+                    }
+                }
+            }
+        }
+        for found in index.values_mut() {
+            found.sort();
+        }
+        index
+    }
+
+    /// [`Self::enums_with_variant`] by looking at every visible item.
+    fn enums_with_variant_scan(&self, module: usize, name: &str) -> Vec<(EnumId, u32)> {
         let mut found = Vec::new();
         let Some(visible) = self.visible.get(module) else {
             return found;
@@ -182,11 +269,7 @@ impl Checker<'_> {
                         Type::Error
                     }
                     _ => {
-                        let mut candidates: Vec<String> =
-                            BUILTIN_TYPES.iter().map(|s| s.to_string()).collect();
-                        candidates.extend(self.visible_names(module));
-                        let suggestion =
-                            closest(&ident.name, candidates.iter().map(String::as_str));
+                        let suggestion = self.suggest(module, &ident.name, BUILTIN_TYPES);
                         self.diagnostics.push(msg::unknown_type(
                             ident.span,
                             &ident.name,
