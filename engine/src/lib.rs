@@ -59,7 +59,7 @@ mod slots_tests;
 
 use std::sync::Arc;
 
-use crate::codegen::{CodegenError, CompiledEntry, NativeStatus, encode_record};
+use crate::codegen::{CodegenError, CompiledEntry, encode_record};
 use avtal_compiler::data::DataType;
 use avtal_compiler::eval::{Interpreter, Value};
 use avtal_compiler::ir::{EntryPoint, Program};
@@ -96,7 +96,8 @@ pub struct PreparedEntry<'p> {
     not_compiled: Option<CodegenError>,
     /// Records of a batch encoded with another layout, re-encoded here.
     scratch: Vec<u8>,
-    /// Per record of the batch, where its input is in the slots run.
+    /// Per record of a batch encoded again, where its input is in the
+    /// slots run.
     places: Vec<Option<usize>>,
 }
 
@@ -197,7 +198,7 @@ impl<'p> PreparedEntry<'p> {
             for index in 0..batch.len() {
                 let answer = match batch.pending(index) {
                     Some(Pending::Unreadable(errors)) => {
-                        Answer::Failed(RowFailure::Unreadable(errors.clone()))
+                        Answer::Failed(Box::new(RowFailure::Unreadable(errors.clone())))
                     }
                     _ => self.interpret(batch.value(index)),
                 };
@@ -213,12 +214,6 @@ impl<'p> PreparedEntry<'p> {
         let in_stride = native.compiled.input_layout().stride;
         self.places.clear();
         let slots: &[u8] = if same_layout {
-            for index in 0..batch.len() {
-                self.places.push(match batch.pending(index) {
-                    Some(Pending::Encoded { at, .. }) => Some(*at),
-                    _ => None,
-                });
-            }
             batch.slots()
         } else {
             self.scratch.clear();
@@ -244,19 +239,28 @@ impl<'p> PreparedEntry<'p> {
         results.run(&native.compiled, slots, n);
         let texts = native.output.has_texts();
         for index in 0..batch.len() {
-            let place = self.places.get(index).copied().flatten();
-            let computed = place.filter(|at| results.status(*at) == NativeStatus::Computed);
-            let answer = match (computed, batch.pending(index)) {
+            let pending = batch.pending(index);
+            // Where the record's input is in the slots that ran.
+            let place = if same_layout {
+                match pending {
+                    Some(Pending::Encoded { at, .. }) => Some(*at),
+                    _ => None,
+                }
+            } else {
+                self.places.get(index).copied().flatten()
+            };
+            let computed = place.filter(|at| results.computed(*at));
+            let answer = match (computed, pending) {
                 (_, Some(Pending::Unreadable(errors))) => {
-                    Answer::Failed(RowFailure::Unreadable(errors.clone()))
+                    Answer::Failed(Box::new(RowFailure::Unreadable(errors.clone())))
                 }
                 // A text result may take an input text: decode it now,
                 // while the input is at hand.
                 (Some(at), _) if texts => match batch.value(index) {
-                    Some(input) => Answer::Value(results.decode(at, &input)),
+                    Some(input) => Answer::Value(Box::new(results.decode(at, &input))),
                     None => self.interpret(None),
                 },
-                (Some(at), _) => Answer::Slots { at },
+                (Some(at), _) => Answer::Slots(at),
                 // Not encoded, or the compiled code gave up: the
                 // interpreter's result or error, identical by design.
                 (None, _) => self.interpret(batch.value(index)),
@@ -287,14 +291,14 @@ impl<'p> PreparedEntry<'p> {
 
     fn interpret(&self, value: Option<Value>) -> Answer {
         let Some(value) = value else {
-            return Answer::Failed(RowFailure::Internal("a record without its value"));
+            return Answer::Failed(Box::new(RowFailure::Internal("a record without its value")));
         };
         match self
             .interpreter
             .call(self.entry.function, std::slice::from_ref(&value))
         {
-            Ok(result) => Answer::Value(result),
-            Err(error) => Answer::Failed(RowFailure::Evaluation(error)),
+            Ok(result) => Answer::Value(Box::new(result)),
+            Err(error) => Answer::Failed(Box::new(RowFailure::Evaluation(error))),
         }
     }
 }

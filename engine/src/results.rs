@@ -107,15 +107,14 @@ impl OutputCodec {
     }
 }
 
-/// One record's answer.
+/// One record's answer: two words, so that a batch of answers computed
+/// natively costs little more than the compiled code itself.
 #[derive(Debug)]
 pub(super) enum Answer {
     /// Computed by the compiled code: output record `at` of the run.
-    Slots {
-        at: usize,
-    },
-    Value(Value),
-    Failed(RowFailure),
+    Slots(usize),
+    Value(Box<Value>),
+    Failed(Box<RowFailure>),
 }
 
 /// One answer per record of an evaluated batch, in order.
@@ -139,7 +138,7 @@ impl Results {
     /// The answer for record `index`.
     pub fn get(&self, index: usize) -> Option<Result<Computed<'_>, &RowFailure>> {
         Some(match self.answers.get(index)? {
-            Answer::Slots { at } => {
+            Answer::Slots(at) => {
                 let codec = self.output.as_deref()?;
                 let stride = codec.layout.stride;
                 let bytes = self.slots.get(at * stride..(at + 1) * stride)?;
@@ -168,11 +167,12 @@ impl Results {
         compiled.run_batch(input, n, &mut self.slots, &mut self.status);
     }
 
-    /// How the compiled code ended on output record `at`.
-    pub(super) fn status(&self, at: usize) -> NativeStatus {
+    /// True when the compiled code computed output record `at` (any other
+    /// status sends the record to the interpreter).
+    pub(super) fn computed(&self, at: usize) -> bool {
         self.status
             .get(at)
-            .map_or(NativeStatus::NotRun, |s| NativeStatus::from_byte(*s))
+            .is_some_and(|s| NativeStatus::from_byte(*s) == NativeStatus::Computed)
     }
 
     /// Output record `at` as a value; `input` for text results.
