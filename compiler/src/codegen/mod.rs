@@ -70,7 +70,9 @@ mod generated_programs;
 )]
 mod calendar_tests;
 
-pub use abi::{c_fields, c_header, json_schema};
+pub use abi::{
+    CNameClash, CNameKind, CNameSource, c_fields, c_header, c_member, c_name_clashes, json_schema,
+};
 pub use jit::{CompiledEntry, Evaluator, encode_record};
 pub use layout::{Encoding, FieldSlot, RecordLayout, TextPiece, decode_value, encode_value};
 pub use object::{
