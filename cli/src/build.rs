@@ -17,7 +17,7 @@ use std::process::Command;
 use std::time::Instant;
 
 use avtal_compiler::ir::{FuncId, Program};
-use avtal_engine::codegen::{self, CodegenError};
+use avtal_engine::codegen::{self, CNameKind, CNameSource, CodegenError};
 use avtal_engine::{Engine, PreparedEntry};
 
 use crate::loader;
@@ -46,12 +46,12 @@ pub fn run(args: &BuildArgs) -> Result<Status, Failure> {
     let file = loaded.given.first().copied();
 
     let chosen = choose_entries(&compilation, file, &args.entry)?;
-    check_c_names(program, &chosen)?;
     let library_name = args
         .file
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| "avtal".to_string());
+    check_c_names(program, &chosen, &library_name)?;
     let library = codegen::build_library(program, &chosen, &library_name)
         .map_err(|e| Failure::new(format!("cannot compile {}: {e}", display_path(&args.file))))?;
 
@@ -178,45 +178,92 @@ fn library_supports(program: &Program, id: FuncId) -> Result<(), CodegenError> {
     }
 }
 
-/// Two entry points whose names give the same C identifier (`Lön` and
-/// `Lon`), or whose exported functions meet otherwise, cannot both be
-/// exported.
-fn check_c_names(program: &avtal_compiler::ir::Program, chosen: &[FuncId]) -> Result<(), Failure> {
-    let mut seen: Vec<(String, &str)> = Vec::with_capacity(chosen.len());
-    for id in chosen {
-        let Some(function) = program.function(*id) else {
-            continue;
-        };
-        let c_name = codegen::c_identifier(&function.name);
-        if let Some((_, other)) = seen.iter().find(|(c, _)| *c == c_name) {
-            return Err(Failure::new(format!(
-                "entry points `{other}` and `{}` have the same C name `avtal_{c_name}`",
-                function.name
-            ))
-            .with_help("rename one of them, or build them separately with --entry"));
+/// Refuse a library whose C names clash (`codegen::c_name_clashes`):
+/// every clash, naming both sources, and how to rename the second.
+fn check_c_names(
+    program: &avtal_compiler::ir::Program,
+    chosen: &[FuncId],
+    library: &str,
+) -> Result<(), Failure> {
+    let clashes = codegen::c_name_clashes(program, chosen, library);
+    let Some(last) = clashes.last() else {
+        return Ok(());
+    };
+    let lines: Vec<String> = clashes
+        .iter()
+        .map(|clash| match clash.kind {
+            CNameKind::Member => format!(
+                "{} becomes the C struct member `{}`, which the header defines as a macro ({})",
+                describe(&clash.second),
+                clash.c_name,
+                describe(&clash.first)
+            ),
+            kind => format!(
+                "{} and {} both become the C {} `{}`",
+                describe(&clash.first),
+                describe(&clash.second),
+                kind_word(kind),
+                clash.c_name
+            ),
+        })
+        .collect();
+    let headline = if lines.len() == 1 {
+        "a name clashes in the C header".to_string()
+    } else {
+        format!("{} names clash in the C header", lines.len())
+    };
+    Err(
+        Failure::new(format!("{headline}:\n  {}", lines.join("\n  ")))
+            .with_help(rename_help(&last.second)),
+    )
+}
+
+fn describe(source: &CNameSource) -> String {
+    match source {
+        CNameSource::Entry(name) => format!("entry point `{name}`"),
+        CNameSource::TextAccessor { entry, field } => {
+            format!("the text accessor of field `{field}` of entry point `{entry}`")
         }
-        seen.push((c_name, function.name.as_str()));
-    }
-    // Distinct entry names can still meet in the other exported functions
-    // (`avtal_A_b_text`: field `b`'s text accessor of `A`, or entry `A_b_text`).
-    let mut exported: Vec<(String, &str)> = Vec::new();
-    for id in chosen {
-        let Some(function) = program.function(*id) else {
-            continue;
-        };
-        let names = codegen::exported_functions(program, *id).unwrap_or_default();
-        for symbol in names {
-            if let Some((_, other)) = exported.iter().find(|(s, _)| *s == symbol) {
-                return Err(Failure::new(format!(
-                    "entry points `{other}` and `{}` would both export the C function `{symbol}`",
-                    function.name
-                ))
-                .with_help("rename one of them, or build them separately with --entry"));
-            }
-            exported.push((symbol, function.name.as_str()));
+        CNameSource::Field { record, field } => format!("field `{field}` of `{record}`"),
+        CNameSource::Variant { enum_name, variant } => {
+            format!("variant `{variant}` of enum `{enum_name}`")
         }
+        CNameSource::VariantCount(enum_name) => {
+            format!("the number of variants of enum `{enum_name}`")
+        }
+        CNameSource::Library(name) => format!("the library `{name}` (named after its file)"),
+        CNameSource::Header(what) => format!("the header's own name for {what}"),
     }
-    Ok(())
+}
+
+fn kind_word(kind: CNameKind) -> &'static str {
+    match kind {
+        CNameKind::Macro => "macro",
+        CNameKind::Function => "function",
+        CNameKind::Struct => "struct",
+        CNameKind::Member => "struct member",
+    }
+}
+
+fn rename_help(source: &CNameSource) -> String {
+    let rule = "C names keep A-Z, a-z, 0-9 and _, write å and ä as a and ö as o, \
+                and enum tags are in capitals";
+    match source {
+        CNameSource::Entry(name) | CNameSource::TextAccessor { entry: name, .. } => format!(
+            "rename entry point `{name}`, or build the entry points separately with --entry ({rule})"
+        ),
+        CNameSource::Field { record, field } => {
+            format!("rename field `{field}` of `{record}` ({rule})")
+        }
+        CNameSource::Variant { enum_name, variant } => {
+            format!("rename variant `{variant}` of enum `{enum_name}` ({rule})")
+        }
+        CNameSource::VariantCount(enum_name) => {
+            format!("rename enum `{enum_name}` or the variant that meets its count ({rule})")
+        }
+        CNameSource::Library(name) => format!("rename the file `{name}.avtal` ({rule})"),
+        CNameSource::Header(_) => format!("rename the other name ({rule})"),
+    }
 }
 
 /// `cc -shared` (or `$CC`) the object into a shared library at `library`

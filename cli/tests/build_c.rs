@@ -1155,7 +1155,9 @@ fn names_that_collide_in_c() {
     let stderr = String::from_utf8_lossy(&both.stderr);
     assert!(!both.status.success());
     assert!(
-        stderr.contains("entry points `Lön` and `Lon` have the same C name `avtal_Lon`"),
+        stderr.contains(
+            "entry point `Lön` and entry point `Lon` both become the C function `avtal_Lon`"
+        ),
         "{stderr}"
     );
     // One of them: the fields `år` and `ar` get distinct C names.
@@ -1201,7 +1203,7 @@ fn names_that_collide_in_c() {
     assert!(!both.status.success());
     assert!(
         stderr.contains(
-            "entry points `A` and `A_b_text` would both export the C function `avtal_A_b_text`"
+            "the text accessor of field `b` of entry point `A` and entry point `A_b_text` both become the C function `avtal_A_b_text`"
         ),
         "{stderr}"
     );

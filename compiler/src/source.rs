@@ -62,6 +62,11 @@ pub struct Sources {
     files: Vec<SourceFile>,
 }
 
+/// U+FEFF, which some editors (Notepad, Excel's "UTF-8" export) write at
+/// the start of a UTF-8 file. The grammar reads it as whitespace; the
+/// parser's chunking and [`Sources::line_col`] skip it at a file's start.
+pub const BYTE_ORDER_MARK: char = '\u{FEFF}';
+
 /// A 1-based line and column; `column` counts chars (what an editor shows).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct LineCol {
@@ -150,14 +155,19 @@ impl Sources {
             .unwrap_or("")
     }
 
-    /// 1-based line and char column of a byte offset.
+    /// 1-based line and char column of a byte offset. A byte order mark
+    /// at the start of the file is no column: editors do not show it.
     pub fn line_col(&self, file: FileId, offset: u32) -> LineCol {
         let text = self.text(file);
         let offset = (offset as usize).min(text.len());
         let before = text.get(..offset).unwrap_or("");
         let line = before.matches('\n').count() + 1;
         let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
-        let column = before.get(line_start..).unwrap_or("").chars().count() + 1;
+        let mut line_text = before.get(line_start..).unwrap_or("");
+        if line_start == 0 {
+            line_text = line_text.strip_prefix(BYTE_ORDER_MARK).unwrap_or(line_text);
+        }
+        let column = line_text.chars().count() + 1;
         LineCol { line, column }
     }
 

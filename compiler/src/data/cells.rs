@@ -77,7 +77,8 @@ impl DataType {
     }
 }
 
-/// `YYYY-MM-DD`, exactly.
+/// `YYYY-MM-DD`, exactly: years 0000 to 9999, the dates the writer writes
+/// (`format::in_data_files`; it refuses the others).
 fn parse_date(text: &str) -> Result<NaiveDate, Problem> {
     let b = text.as_bytes();
     let shape_ok = b.len() == 10

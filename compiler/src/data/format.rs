@@ -112,7 +112,15 @@ impl DataType {
                 Some(d) => write_decimal(d, out),
                 None => return Err(self.not_exact(n, None)),
             },
-            (Kind::Date, Value::Date(date)) => write_date(*date, out),
+            (Kind::Date, Value::Date(date)) => {
+                if !in_data_files(*date) {
+                    let shown = date.to_string();
+                    return Err(Box::new(
+                        self.error(Problem::DateBeyondFiles, Found::Value(shown)),
+                    ));
+                }
+                write_date(*date, out)
+            }
             (Kind::Bool, Value::Bool(b)) => {
                 out.push_str(if *b { "true" } else { "false" });
                 Ok(())
@@ -229,9 +237,23 @@ fn write_decimal(d: Decimal, out: &mut String) -> fmt::Result {
     Ok(())
 }
 
-/// `YYYY-MM-DD` for years 0 to 9999, chrono's own form otherwise.
+/// Whether `date` can be written to a data file and read back.
+///
+/// Data files hold dates as `YYYY-MM-DD`: four-digit years, 0000 to 9999,
+/// the form of ISO 8601 without an agreed expansion and of JSON Schema's
+/// `"format": "date"`, and the only form `avtal run` reads (`cells.rs`).
+/// Avtal's calendar runs much further (−262144 to 262143), but a date
+/// outside the files' years is refused when written, as a row error
+/// (E0504) naming the field, rather than written as chrono's `+10000-04-01`,
+/// which neither `avtal run` nor most other readers would take back.
+pub(super) fn in_data_files(date: NaiveDate) -> bool {
+    (0..=9999).contains(&date.year())
+}
+
+/// `YYYY-MM-DD` for years 0 to 9999, chrono's own form otherwise (for
+/// messages only: [`in_data_files`] keeps such dates out of data files).
 pub(super) fn write_date(date: NaiveDate, out: &mut String) -> fmt::Result {
-    if (0..=9999).contains(&date.year()) {
+    if in_data_files(date) {
         write!(
             out,
             "{:04}-{:02}-{:02}",

@@ -52,6 +52,9 @@ pub enum Problem {
     NotExact { allowed: Option<u32> },
     /// A value too large for an exact decimal (E0501).
     TooLarge,
+    /// A computed date outside the years a data file holds, 0000 to 9999
+    /// (E0504): written, it would be text the reader refuses.
+    DateBeyondFiles,
     /// A value of another type than declared (an interpreter bug).
     WrongValue,
 }

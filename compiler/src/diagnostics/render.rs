@@ -18,7 +18,7 @@ use miette::{
 use serde::Serialize;
 
 use super::{Diagnostic, Severity};
-use crate::source::{FileId, Sources, Span};
+use crate::source::{BYTE_ORDER_MARK, FileId, Sources, Span};
 
 /// How to draw human-readable diagnostics.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -177,7 +177,15 @@ impl SourceCode for FileSource<'_> {
         let column = span
             .offset()
             .checked_sub(byte_column)
-            .and_then(|line_start| self.text.get(line_start..span.offset()))
+            .and_then(|line_start| {
+                let before = self.text.get(line_start..span.offset())?;
+                // A byte order mark opening the file is no column either.
+                Some(if line_start == 0 {
+                    before.strip_prefix(BYTE_ORDER_MARK).unwrap_or(before)
+                } else {
+                    before
+                })
+            })
             .map_or(byte_column, |before| before.chars().count());
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.to_string(),

@@ -15,6 +15,8 @@ pub mod ast;
 pub mod parser;
 pub mod rule_names;
 
+#[cfg(test)]
+mod bom_tests;
 mod parser_compound;
 mod parser_error;
 #[cfg(test)]

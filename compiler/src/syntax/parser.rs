@@ -24,7 +24,7 @@ use super::parser_scan;
 use super::spans::SpansMut;
 use crate::diagnostics::Diagnostic;
 use crate::diagnostics::messages::syntax as msg;
-use crate::source::{FileId, Sources, Span};
+use crate::source::{BYTE_ORDER_MARK, FileId, Sources, Span};
 
 /// The pest parser generated from `grammar/avtal.pest`.
 #[derive(pest_derive::Parser)]
@@ -237,7 +237,10 @@ fn split_chunks(text: &str) -> Vec<Range<usize>> {
         // `//` lines in between; walk back over them.
         let mut begin = *start;
         for (earlier_start, earlier) in lines.get(..index).unwrap_or(&[]).iter().rev() {
-            let trimmed = earlier.trim_start();
+            // A byte order mark before the file's first doc comment is
+            // whitespace to the grammar, so it is here too.
+            let trimmed =
+                earlier.trim_start_matches(|c: char| c.is_whitespace() || c == BYTE_ORDER_MARK);
             if is_doc_comment(trimmed) {
                 begin = *earlier_start;
             } else if !(trimmed.trim_end().is_empty() || trimmed.starts_with("//")) {
@@ -277,7 +280,7 @@ fn is_doc_comment(trimmed: &str) -> bool {
 /// True when a chunk holds only blank lines and `//` comments.
 fn is_trivia(chunk: &str) -> bool {
     chunk.lines().all(|line| {
-        let trimmed = line.trim_start_matches(['\u{FEFF}', ' ', '\t', '\r']);
+        let trimmed = line.trim_start_matches([BYTE_ORDER_MARK, ' ', '\t', '\r']);
         trimmed.is_empty() || (trimmed.starts_with("//") && !is_doc_comment(trimmed))
     })
 }

@@ -16,65 +16,9 @@ use super::object::{ABI_VERSION, AotEntry, AotLibrary, ErrorCode, c_identifier, 
 use avtal_compiler::ir::Program;
 use avtal_compiler::types::Type;
 
-const C_KEYWORDS: &[&str] = &[
-    "auto",
-    "break",
-    "case",
-    "char",
-    "const",
-    "continue",
-    "default",
-    "do",
-    "double",
-    "else",
-    "enum",
-    "extern",
-    "float",
-    "for",
-    "goto",
-    "if",
-    "inline",
-    "int",
-    "long",
-    "register",
-    "restrict",
-    "return",
-    "short",
-    "signed",
-    "sizeof",
-    "static",
-    "struct",
-    "switch",
-    "typedef",
-    "union",
-    "unsigned",
-    "void",
-    "volatile",
-    "while",
-    "bool",
-    "true",
-    "false",
-    "class",
-    "new",
-    "delete",
-    "this",
-    "template",
-    "private",
-    "public",
-    "protected",
-    "operator",
-    "namespace",
-];
+mod names;
 
-/// A field's name in C (a keyword gets a trailing `_`).
-pub fn c_field(name: &str) -> String {
-    let id = c_identifier(name);
-    if C_KEYWORDS.contains(&id.as_str()) {
-        format!("{id}_")
-    } else {
-        id
-    }
-}
+pub use names::{CNameClash, CNameKind, CNameSource, c_member, c_name_clashes};
 
 fn type_name(program: &Program, ty: &Type) -> String {
     match ty {
@@ -230,17 +174,21 @@ static inline void avtal_civil(int64_t day_number, int64_t *year, int64_t *month
     );
 }
 
-/// The C names of a layout's fields; a name that repeats after
-/// transliteration (`år` and `ar`) gets its field index appended.
+/// The C names of a layout's fields ([`c_member`]); a name that repeats
+/// after transliteration (`år` and `ar`) gets its field index appended,
+/// and a further `_` while that is still taken (fields `a_2`, `a`, `ä`:
+/// `a_2`, `a`, `a_2_`), so the members are always distinct.
 pub fn c_fields(layout: &RecordLayout) -> Vec<String> {
     let mut names: Vec<String> = Vec::with_capacity(layout.fields.len());
     for (index, slot) in layout.fields.iter().enumerate() {
-        let name = c_field(&slot.name);
+        let mut name = c_member(&slot.name);
         if names.contains(&name) {
-            names.push(format!("{name}_{index}"));
-        } else {
-            names.push(name);
+            name = format!("{name}_{index}");
+            while names.contains(&name) {
+                name.push('_');
+            }
         }
+        names.push(name);
     }
     names
 }
@@ -347,31 +295,34 @@ pub fn c_header(program: &Program, library: &AotLibrary, source: &str) -> String
          int32_t avtal_{}_abi_version(void);\n",
         library.c_name
     );
-    // Enum tags of every enum a field uses, once each.
-    let mut seen = BTreeSet::new();
+    // Enum tags of every enum a field uses, once each. Two enums whose
+    // tags meet (`Steg` and `STEG`) share the tags they agree on; where
+    // they disagree, `c_name_clashes` refuses the build.
+    let mut seen_enums = BTreeSet::new();
+    let mut defined = BTreeSet::new();
     for entry in &library.entries {
         for slot in entry.input.fields.iter().chain(&entry.output.fields) {
             let Type::Enum(id) = &slot.ty else { continue };
             let Some(info) = program.enum_info(*id) else {
                 continue;
             };
-            let prefix = enum_prefix(program, &slot.ty);
-            if !seen.insert(prefix.clone()) {
+            if !seen_enums.insert(*id) {
                 continue;
             }
-            let _ = writeln!(out, "/* enum {}: tags */", info.name);
-            for (tag, variant) in info.variants.iter().enumerate() {
-                let _ = writeln!(
-                    out,
-                    "#define AVTAL_{prefix}_{} {tag}",
-                    c_identifier(variant).to_uppercase()
-                );
+            let prefix = enum_prefix(program, &slot.ty);
+            let _ = writeln!(out, "/* enum {}: tags */", info.name.replace("*/", "* /"));
+            let tags = info
+                .variants
+                .iter()
+                .enumerate()
+                .map(|(tag, variant)| (names::enum_tag(&prefix, variant), tag));
+            let count = (format!("AVTAL_{prefix}_COUNT"), info.variants.len());
+            for (name, value) in tags.chain([count]) {
+                if defined.insert(name.clone()) {
+                    let _ = writeln!(out, "#define {name} {value}");
+                }
             }
-            let _ = writeln!(
-                out,
-                "#define AVTAL_{prefix}_COUNT {}\n",
-                info.variants.len()
-            );
+            out.push('\n');
         }
     }
     for entry in &library.entries {

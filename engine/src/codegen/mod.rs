@@ -69,7 +69,9 @@ mod generated_programs;
 )]
 mod calendar_tests;
 
-pub use abi::{c_header, json_schema};
+pub use abi::{
+    CNameClash, CNameKind, CNameSource, c_header, c_member, c_name_clashes, json_schema,
+};
 pub use object::{
     ABI_VERSION, AotEntry, AotLibrary, ErrorCode, build_library, c_identifier, exported_functions,
 };

@@ -115,3 +115,67 @@ fn json_output() {
     let error = out_type.write_json(&bad, &mut String::new()).unwrap_err();
     assert_eq!(error.path, "room.used");
 }
+
+/// Issue 13, item 10: every date the writer writes, the reader reads back
+/// as the same date; a date it cannot write (years past 9999 or before 0)
+/// is an E0504 error, not text the reader would refuse.
+#[test]
+fn dates_written_are_dates_read_and_the_rest_are_errors() {
+    let day = |y: i32, m: u32, d: u32| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    let in_files = [
+        day(0, 1, 1),
+        day(1, 1, 1),
+        day(2026, 6, 1),
+        day(9999, 12, 31),
+    ];
+    for date in in_files {
+        let text = write(Type::Date, &Value::Date(date)).unwrap();
+        assert_eq!(
+            read(Type::Date, &text).unwrap(),
+            Value::Date(date),
+            "{text}"
+        );
+        // The same through JSON: a string that reads back.
+        let mut json = String::new();
+        ty(Type::Date)
+            .write_json(&Value::Date(date), &mut json)
+            .unwrap();
+        assert_eq!(json, format!("\"{text}\""));
+    }
+    let beyond = [day(10000, 4, 1), day(-1, 12, 31), day(262_142, 12, 31)];
+    for date in beyond {
+        // What the writer used to write (chrono's `+10000-04-01`) is refused
+        // by the reader, so the writer must refuse it too.
+        assert!(read(Type::Date, &date.to_string()).is_err(), "{date}");
+        let error = write(Type::Date, &Value::Date(date)).unwrap_err();
+        assert_eq!(error.problem, Problem::DateBeyondFiles);
+        assert_eq!(error.found, Found::Value(date.to_string()));
+        let message = msg::cell(&error);
+        assert_eq!(message.code, Code::DateOutOfRange);
+        assert_eq!(
+            message.message,
+            format!("the date {date} cannot be written as `YYYY-MM-DD`")
+        );
+        assert!(
+            ty(Type::Date)
+                .write_json(&Value::Date(date), &mut String::new())
+                .is_err()
+        );
+    }
+}
+
+#[test]
+fn a_date_beyond_the_files_in_a_json_row_names_its_path() {
+    let day = |y: i32, m: u32, d: u32| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    let row = Value::Record(Arc::from(vec![
+        number("1"),
+        Value::Variant(0),
+        Value::List(Arc::from(vec![
+            Value::Date(day(2026, 1, 1)),
+            Value::Date(day(10000, 4, 1)),
+        ])),
+    ]));
+    let error = row_type().write_json(&row, &mut String::new()).unwrap_err();
+    assert_eq!(error.path, "days[1]");
+    assert_eq!(error.problem, Problem::DateBeyondFiles);
+}

@@ -182,6 +182,13 @@ pub fn cell(error: &CellError) -> DataMessage {
             ),
         )
         .help("an exact decimal holds at most 28 significant digits"),
+        Problem::DateBeyondFiles => DataMessage::new(
+            Code::DateOutOfRange,
+            format!("the date {found} cannot be written as `YYYY-MM-DD`"),
+        )
+        .help(
+            "dates in data files run from 0000-01-01 to 9999-12-31; check the date arithmetic that gave it",
+        ),
         Problem::WrongValue => DataMessage::new(
             Code::NotExact,
             format!("cannot write this value as {expected}"),
