@@ -69,7 +69,18 @@ impl SlotReader {
                             .map(|v| v.as_bytes().to_vec().into_boxed_slice())
                             .collect(),
                     ),
-                    _ => return None,
+                    // Texts have no slot word (the engine keeps the
+                    // record's value); any other pair is not this
+                    // file's layout. One arm per encoding, so a new one
+                    // must be placed here.
+                    (
+                        _,
+                        Encoding::Number { .. }
+                        | Encoding::Date
+                        | Encoding::Bool
+                        | Encoding::Variant
+                        | Encoding::Text,
+                    ) => return None,
                 };
                 Some(SlotReader { kind })
             })
@@ -222,7 +233,17 @@ impl SlotWriter {
                             })
                             .collect(),
                     ),
-                    _ => return None,
+                    // Text results are decoded with their pieces by the
+                    // general writer; any other pair is not this file's
+                    // layout.
+                    (
+                        _,
+                        Encoding::Number { .. }
+                        | Encoding::Date
+                        | Encoding::Bool
+                        | Encoding::Variant
+                        | Encoding::Text,
+                    ) => return None,
                 };
                 Some(SlotWriter { kind })
             })
