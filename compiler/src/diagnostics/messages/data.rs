@@ -328,15 +328,6 @@ pub fn several_entries(available: &[String]) -> DataMessage {
     .help("choose one with `--entry NAME`")
 }
 
-/// An entry point whose signature a data run cannot use.
-pub fn unusable_entry(name: &str, reason: &str) -> DataMessage {
-    DataMessage::new(
-        Code::UnknownEntry,
-        format!("the entry point `{name}` cannot be run over data: {reason}"),
-    )
-    .help("an entry point takes one record (the input row) and returns a record (the output row)")
-}
-
 /// `avtal explain --case`: a key that is no field of the input record.
 pub fn unknown_case_field(field: &str, record: &str, fields: &[String]) -> DataMessage {
     let message = DataMessage::new(
