@@ -8,9 +8,9 @@ use avtal_compiler::format::{ast_without_spans, format_source};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else {
-        return;
-    };
+    // Bytes that are not UTF-8 become U+FFFD rather than a wasted input.
+    let text = String::from_utf8_lossy(data);
+    let text: &str = &text;
     let Ok(formatted) = format_source(text) else {
         return;
     };
