@@ -19,6 +19,7 @@ pub mod explain;
 pub mod format;
 pub mod ir;
 pub mod source;
+pub mod spelling;
 pub mod stdlib;
 pub mod syntax;
 /// Random well-typed programs for differential tests; public only with the

@@ -104,3 +104,20 @@ impl Type {
 /// `None` means unbounded: the value may be a non-terminating fraction
 /// (after a division) and must be rounded before it leaves.
 pub type Scale = Option<u32>;
+
+/// Decimals a value of `ty` keeps when stored (a record field, a rule
+/// argument, a limit) or read from data: money, percent and hours 2, whole
+/// numbers 0, a plain `Decimal` at most 28 (so it always terminates); a
+/// list stores its elements.
+pub fn storage_scale(ty: &Type) -> Scale {
+    match ty {
+        Type::Money | Type::Percent | Type::Hours => Some(2),
+        Type::Int | Type::Days | Type::Months => Some(0),
+        Type::Decimal => Some(MAX_DECIMAL_SCALE),
+        Type::List(inner) => storage_scale(inner),
+        _ => Some(0),
+    }
+}
+
+/// The most decimals a stored `Decimal` has (rust_decimal's limit).
+pub const MAX_DECIMAL_SCALE: u32 = 28;

@@ -31,7 +31,6 @@ use crate::syntax::ast;
 use crate::types::{EnumId, RecordId, Scale, Type};
 
 pub use scale::storage_scale;
-pub use scope::closest as closest_name;
 
 /// What a top-level name refers to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -10,22 +10,7 @@
 use crate::ir::BinOp;
 use crate::types::{Scale, Type};
 
-/// Decimals a value of `ty` keeps when stored (a record field, a rule
-/// argument, a limit) or read from data: money, percent and hours 2, whole
-/// numbers 0, a plain `Decimal` at most 28 (so it always terminates); a
-/// list stores its elements.
-pub fn storage_scale(ty: &Type) -> Scale {
-    match ty {
-        Type::Money | Type::Percent | Type::Hours => Some(2),
-        Type::Int | Type::Days | Type::Months => Some(0),
-        Type::Decimal => Some(MAX_DECIMAL_SCALE),
-        Type::List(inner) => storage_scale(inner),
-        _ => Some(0),
-    }
-}
-
-/// The most decimals a stored `Decimal` has (rust_decimal's limit).
-pub const MAX_DECIMAL_SCALE: u32 = 28;
+pub use crate::types::{MAX_DECIMAL_SCALE, storage_scale};
 
 /// The step literal the help line suggests for rounding a type.
 pub fn suggested_step(ty: &Type) -> &'static str {

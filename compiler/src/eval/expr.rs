@@ -23,10 +23,10 @@ use super::number::{Number, NumberError};
 use super::trace::TraceEvent;
 use super::value::compare;
 use super::{At, EvalError, Value, calendar};
-use crate::check::storage_scale;
 use crate::diagnostics::messages::eval as msg;
 use crate::ir::{BinOp, Expr, ExprKind, LocalId, ParamId, RoundMode, UnOp};
 use crate::source::Span;
+use crate::types::storage_scale;
 use crate::types::{RecordId, Scale, Type};
 
 impl<'a, 'p> Machine<'a, 'p> {
@@ -562,7 +562,7 @@ fn canonical_result(result: Result<Value, EvalError>, expr: &Expr) -> Result<Val
 }
 
 /// A value stored in a record field, an argument or a limit: at its
-/// type's storage scale (`check::storage_scale`).
+/// type's storage scale (`types::storage_scale`).
 pub(super) fn stored(value: Value, ty: &Type, span: Span) -> Result<Value, EvalError> {
     canonical(value, ty, storage_scale(ty), span)
 }

@@ -36,7 +36,7 @@ pub fn unknown_field(span: Span, type_name: &str, field: &str, fields: &[String]
         span,
         format!("`{type_name}` has no field `{field}`"),
     );
-    match crate::check::closest_name(field, fields.iter().map(String::as_str)) {
+    match crate::spelling::closest(field, fields.iter().map(String::as_str)) {
         Some(s) => d.with_help(format!("did you mean `{s}`?")),
         None => d.with_help(format!("its fields are {}", quoted_list(fields))),
     }

@@ -334,7 +334,7 @@ pub fn unknown_case_field(field: &str, record: &str, fields: &[String]) -> DataM
         Code::UnknownCaseField,
         format!("the case names `{field}`, which is not a field of `{record}`"),
     );
-    match crate::check::closest_name(field, fields.iter().map(String::as_str)) {
+    match crate::spelling::closest(field, fields.iter().map(String::as_str)) {
         Some(close) => message.help(format!("did you mean `{close}`?")),
         None => message.help(format!("the fields are {}", quoted_list(fields))),
     }
