@@ -18,15 +18,22 @@ pub mod eval;
 pub mod explain;
 pub mod format;
 pub mod ir;
-pub mod source;
 pub mod spelling;
 pub mod stdlib;
-pub mod syntax;
 /// Random well-typed programs for differential tests; public only with the
 /// `testgen` feature.
 #[cfg(any(test, feature = "testgen"))]
 pub mod testgen;
 pub mod types;
+
+/// Source files, spans and lines (the crate `avtal-syntax`).
+pub use avtal_syntax::source;
+/// The parser and the AST (the crate `avtal-syntax`).
+pub use avtal_syntax::syntax;
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
+mod bom_tests;
 
 pub use diagnostics::{Diagnostic, Severity};
 pub use source::{FileId, Sources, Span};

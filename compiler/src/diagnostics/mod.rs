@@ -1,85 +1,10 @@
-//! The one diagnostic value every stage produces.
+//! The one diagnostic value every stage produces (`avtal-syntax` defines
+//! it, with the registry of codes and the renderers), and the wording of
+//! the checker's, the interpreter's and the data readers' diagnostics.
 //!
 //! Stages describe problems as facts (spans, names, types) by calling the
 //! constructors in [`messages`]; the wording lives there and nowhere else.
-//! [`render`] turns a [`Diagnostic`] into miette output (CLI, tests) or
-//! JSON (`--message-format json`); the language server maps the same value
-//! to LSP.
 
-pub mod codes;
+pub use avtal_syntax::diagnostics::*;
+
 pub mod messages;
-pub mod render;
-
-use crate::source::Span;
-use serde::Serialize;
-
-pub use codes::Code;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Error,
-    Warning,
-}
-
-/// A secondary span with a short note ("first defined here").
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Related {
-    pub span: Span,
-    pub message: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Diagnostic {
-    pub code: Code,
-    pub severity: Severity,
-    /// Headline: lowercase, no final period, "expected X, found Y".
-    pub message: String,
-    pub span: Span,
-    /// Text under the primary caret.
-    pub label: Option<String>,
-    pub related: Vec<Related>,
-    /// How to fix it, when known.
-    pub help: Option<String>,
-}
-
-impl Diagnostic {
-    pub fn new(code: Code, span: Span, message: impl Into<String>) -> Diagnostic {
-        Diagnostic {
-            code,
-            severity: code.severity(),
-            message: message.into(),
-            span,
-            label: None,
-            related: Vec::new(),
-            help: None,
-        }
-    }
-
-    pub fn with_label(mut self, label: impl Into<String>) -> Diagnostic {
-        self.label = Some(label.into());
-        self
-    }
-
-    pub fn with_help(mut self, help: impl Into<String>) -> Diagnostic {
-        self.help = Some(help.into());
-        self
-    }
-
-    pub fn with_related(mut self, span: Span, message: impl Into<String>) -> Diagnostic {
-        self.related.push(Related {
-            span,
-            message: message.into(),
-        });
-        self
-    }
-
-    pub fn is_error(&self) -> bool {
-        self.severity == Severity::Error
-    }
-}
-
-/// True when any diagnostic is an error.
-pub fn has_errors(diagnostics: &[Diagnostic]) -> bool {
-    diagnostics.iter().any(Diagnostic::is_error)
-}

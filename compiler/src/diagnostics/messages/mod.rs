@@ -1,4 +1,5 @@
-//! All diagnostic wording, one file per stage. Stages call these
+//! All diagnostic wording, one file per stage (syntax errors' in
+//! `avtal-syntax`, re-exported here). Stages call these
 //! constructors with facts (spans, names, type names); nothing else in the
 //! compiler writes user-facing prose.
 //!
@@ -9,4 +10,4 @@
 pub mod check;
 pub mod data;
 pub mod eval;
-pub mod syntax;
+pub use avtal_syntax::diagnostics::messages::syntax;

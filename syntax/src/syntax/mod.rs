@@ -15,8 +15,6 @@ pub mod ast;
 pub mod parser;
 pub mod rule_names;
 
-#[cfg(test)]
-mod bom_tests;
 mod parser_compound;
 mod parser_error;
 #[cfg(test)]

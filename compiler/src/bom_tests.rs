@@ -2,13 +2,11 @@
 //! file parses and checks as without it, every span moves by the mark's
 //! three bytes, and line and column numbers do not count it.
 
-#![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
-
-use super::parse;
 use crate::diagnostics::render::{RenderOptions, render_human};
 use crate::source::{BYTE_ORDER_MARK, Sources};
+use crate::syntax::parse;
 
-const W1: &str = include_str!("../../../examples/w1_payroll_month.avtal");
+const W1: &str = include_str!("../../examples/w1_payroll_month.avtal");
 
 fn with_bom(text: &str) -> String {
     format!("{BYTE_ORDER_MARK}{text}")
