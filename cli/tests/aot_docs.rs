@@ -1,0 +1,153 @@
+//! The C example of `docs/aot.md`, as a vendor would copy it: built
+//! against the W1 library with `-Werror`, run, and held to what the page
+//! says it prints; its money formatting also on negative amounts (the
+//! example once printed −10.50 SEK as `-10.-50`). The date column's
+//! conversions (Python's `toordinal`, Java's epoch day + 719163) are
+//! checked on the header's own `avtal_date`.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+
+use common::{scratch, workspace};
+
+fn aot_md() -> String {
+    fs::read_to_string(workspace().join("docs/aot.md")).unwrap()
+}
+
+/// The fenced C block under "## Example".
+fn example_source(doc: &str) -> String {
+    let section = &doc[doc.find("## Example").expect("an Example section")..];
+    let start = section.find("```c\n").expect("a C block") + "```c\n".len();
+    let end = section[start..].find("```").expect("the block's end") + start;
+    section[start..end].to_string()
+}
+
+/// What the page says the example prints: "This prints `…`", after the
+/// example.
+fn promised_output(doc: &str) -> String {
+    let doc = &doc[doc.find("## Example").expect("an Example section")..];
+    let at = doc.find("This prints `").expect("the promised output") + "This prints `".len();
+    let end = doc[at..].find('`').unwrap() + at;
+    doc[at..end].to_string()
+}
+
+fn have_cc() -> bool {
+    Command::new("cc").arg("--version").output().is_ok()
+}
+
+/// Build W1's library into `dir`, compile `main_source` (which includes
+/// `example.c`) against it, run it, and return its stdout.
+fn compile_and_run(dir: &Path, example: &str, main_source: &str) -> String {
+    let build = Command::new(env!("CARGO_BIN_EXE_avtal"))
+        .arg("build")
+        .arg(workspace().join("examples/w1_payroll_month.avtal"))
+        .arg("-o")
+        .arg(dir)
+        .output()
+        .unwrap();
+    assert!(
+        build.status.success(),
+        "{}",
+        String::from_utf8_lossy(&build.stderr)
+    );
+    fs::write(dir.join("example.c"), example).unwrap();
+    fs::write(dir.join("main.c"), main_source).unwrap();
+    let exe = dir.join("example");
+    let cc = Command::new("cc")
+        .args(["-std=c11", "-Wall", "-Wextra", "-Werror", "-O1", "-I"])
+        .arg(dir)
+        .arg("-o")
+        .arg(&exe)
+        .arg(dir.join("main.c"))
+        .arg(format!("-L{}", dir.display()))
+        .arg("-lw1_payroll_month")
+        .arg(format!("-Wl,-rpath,{}", dir.display()))
+        .output()
+        .unwrap();
+    assert!(
+        cc.status.success(),
+        "the example of docs/aot.md does not compile:\n{}",
+        String::from_utf8_lossy(&cc.stderr)
+    );
+    let run = Command::new(&exe).output().unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    String::from_utf8(run.stdout).unwrap()
+}
+
+#[test]
+fn the_c_example_compiles_and_prints_what_the_page_says() {
+    if !have_cc() {
+        eprintln!("skipped: no `cc`");
+        return;
+    }
+    let doc = aot_md();
+    let dir = scratch("aot_docs_example");
+    let output = compile_and_run(&dir, &example_source(&doc), "#include \"example.c\"\n");
+    assert_eq!(output, format!("{}\n", promised_output(&doc)));
+}
+
+#[test]
+fn the_examples_money_formatting_keeps_the_sign_once() {
+    if !have_cc() {
+        eprintln!("skipped: no `cc`");
+        return;
+    }
+    let doc = aot_md();
+    let dir = scratch("aot_docs_money");
+    // The example's own `print_money`, its `main` renamed out of the way.
+    let main = "#define main doc_main\n#include \"example.c\"\n#undef main\n\
+                #include <stdint.h>\n\
+                int main(void) {\n\
+                  print_money(\"a\", -1050);\n\
+                  print_money(\"b\", -50);\n\
+                  print_money(\"c\", 5);\n\
+                  print_money(\"d\", 0);\n\
+                  print_money(\"e\", INT64_MIN);\n\
+                  print_money(\"f\", INT64_MAX);\n\
+                  return doc_main();\n\
+                }\n";
+    let output = compile_and_run(&dir, &example_source(&doc), main);
+    assert_eq!(
+        output,
+        "a -10.50 SEK\nb -0.50 SEK\nc 0.05 SEK\nd 0.00 SEK\n\
+         e -92233720368547758.08 SEK\nf 92233720368547758.07 SEK\n\
+         vacation guarantee 591.00 SEK\n"
+    );
+}
+
+/// The page's day numbers are Python's `date.toordinal()` and Java's
+/// `LocalDate.toEpochDay() + 719163`: the header's `avtal_date` agrees
+/// on the page's example date and on the epoch.
+#[test]
+fn day_numbers_are_ordinals() {
+    if !have_cc() {
+        eprintln!("skipped: no `cc`");
+        return;
+    }
+    let doc = aot_md();
+    assert!(doc.contains("Python's `date.toordinal()`, Java's `LocalDate.toEpochDay() + 719163`"));
+    let dir = scratch("aot_docs_days");
+    let main = "#define main doc_main\n#include \"example.c\"\n#undef main\n\
+                int main(void) {\n\
+                  printf(\"%lld %lld %lld\\n\", (long long)avtal_date(2026, 6, 1),\n\
+                         (long long)avtal_date(1970, 1, 1), (long long)avtal_date(1, 1, 1));\n\
+                  return 0;\n\
+                }\n";
+    let output = compile_and_run(&dir, &example_source(&doc), main);
+    // date(2026, 6, 1).toordinal(), date(1970, 1, 1).toordinal(), date(1, 1, 1).toordinal()
+    assert_eq!(output, "739768 719163 1\n");
+}
