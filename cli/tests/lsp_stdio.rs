@@ -117,6 +117,14 @@ fn diagnostics_carry_code_help_and_related() {
     let d = &diagnostics[0];
     assert_eq!(d["code"], "E0104");
     assert_eq!(d["range"]["start"], json!({"line": 3, "character": 5}));
+    // The help is in the message, which every client shows (Neovim's
+    // float shows no related information), and in the related information.
+    let message = d["message"].as_str().unwrap();
+    let (headline, help) = message
+        .split_once("\nhelp: ")
+        .expect("a help line in the message");
+    assert!(headline.contains("garantibelopp"), "{message}");
+    assert!(!help.is_empty(), "{message}");
     let related = d["relatedInformation"].as_array().unwrap();
     assert!(
         related
@@ -460,7 +468,8 @@ fn references_and_rename_reach_files_that_are_not_open() {
 
 /// Every bad-input case of `tests/check` and `tests/syntax`: the LSP
 /// diagnostics of the open file are exactly `avtal check --message-format
-/// json`'s for that file (code, severity, message, start and end).
+/// json`'s for that file (code, severity, message with its help line,
+/// start and end).
 #[test]
 fn diagnostics_equal_avtal_check_on_every_case() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
@@ -498,11 +507,16 @@ fn diagnostics_equal_avtal_check_on_every_case() {
                     .take(d["column"].as_u64().unwrap() as usize - 1)
                     .map(char::len_utf16)
                     .sum();
+                // The server appends the help line to the message.
+                let message = match d["help"].as_str() {
+                    Some(help) => format!("{}\nhelp: {help}", d["message"].as_str().unwrap()),
+                    None => d["message"].as_str().unwrap().to_string(),
+                };
                 format!(
                     "{} {} {} {}:{}",
                     d["code"].as_str().unwrap(),
                     d["severity"].as_str().unwrap(),
-                    d["message"].as_str().unwrap(),
+                    message,
                     d["line"].as_u64().unwrap() - 1,
                     col16
                 )

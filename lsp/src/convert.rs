@@ -1,7 +1,8 @@
 //! Mapping compiler values to LSP values: byte spans to ranges with UTF-16
 //! columns (as LSP counts them), LSP positions back to byte offsets, and
-//! compiler diagnostics to LSP diagnostics (help and related spans become
-//! related information). No analysis happens here.
+//! compiler diagnostics to LSP diagnostics (the help line is appended to the
+//! message, where every client shows it, and kept with the label and
+//! related spans as related information). No analysis happens here.
 //!
 //! Many positions in one text go through a [`LineIndex`] (one per file,
 //! kept by [`Ranges`]): a position then costs a binary search and a walk
@@ -234,7 +235,13 @@ pub fn diagnostic(
             });
         }
     }
-    let message = diagnostic.message.clone();
+    // The help line goes into the message as well: many clients (Neovim's
+    // default float, Helix, Zed) show the message and never the related
+    // information, and the help is the line that says what to do.
+    let message = match &diagnostic.help {
+        Some(help) => format!("{}\nhelp: {help}", diagnostic.message),
+        None => diagnostic.message.clone(),
+    };
     lsp::Diagnostic {
         range,
         severity: Some(match diagnostic.severity {

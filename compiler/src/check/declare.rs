@@ -206,7 +206,14 @@ impl<'a> Checker<'a> {
                         visible.push(path);
                     }
                 } else {
-                    let suggestion = super::scope::closest(&path, known.iter().map(String::as_str));
+                    // The stdlib's modules count even where a tool loaded
+                    // only those a file uses (the language server), so the
+                    // advice is the same in the editor and in `avtal check`.
+                    let stdlib = crate::stdlib::MODULES.iter().map(|(module, _, _)| *module);
+                    let suggestion = super::scope::closest(
+                        &path,
+                        known.iter().map(String::as_str).chain(stdlib),
+                    );
                     self.diagnostics.push(msg::unknown_module(
                         u.path.span,
                         &path,
