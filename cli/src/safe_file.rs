@@ -129,6 +129,7 @@ impl SafeFile {
             Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
             _ => PathBuf::from("."),
         };
+        remove_stale_temporaries(&folder, &name);
         // Created and registered under the lock, so that a signal in
         // between cannot leave it behind.
         let mut registry = registry();
@@ -275,6 +276,37 @@ pub fn commit_ready() -> Result<(), Failure> {
     first_error.map_or(Ok(()), Err)
 }
 
+/// Remove the temporary files of `name` that a run killed without a chance
+/// to clean up (SIGKILL, a power cut) left in `folder`: those whose process
+/// (the pid in `.NAME.PID.N.avtal-tmp`) no longer runs. Only where `/proc`
+/// says which processes run; a file that cannot be removed stays.
+fn remove_stale_temporaries(folder: &Path, name: &str) {
+    let proc = Path::new("/proc");
+    if !proc.join("self").exists() {
+        return;
+    }
+    let Ok(entries) = fs::read_dir(folder) else {
+        return;
+    };
+    let prefix = format!(".{name}.");
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(rest) = file_name
+            .to_str()
+            .and_then(|n| n.strip_prefix(prefix.as_str()))
+            .and_then(|n| n.strip_suffix(".avtal-tmp"))
+        else {
+            continue;
+        };
+        let Some(pid) = rest.split('.').next().and_then(|p| p.parse::<u32>().ok()) else {
+            continue;
+        };
+        if pid != std::process::id() && !proc.join(pid.to_string()).exists() {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
 /// After a failure: remove what is left and say which files were kept.
 pub fn abandon_all() {
     let mut registry = registry();
@@ -284,22 +316,24 @@ pub fn abandon_all() {
     }
     let abandoned = std::mem::take(&mut registry.abandoned);
     if !abandoned.is_empty() {
-        eprintln!("{}", kept_note(&abandoned));
+        eprintln!("{}", kept_note(&abandoned, true));
     }
 }
 
-/// `note: nothing was written: ut.csv and fel.csv are as they were (…)`.
-fn kept_note(files: &[PathBuf]) -> String {
+/// `note: nothing was written: ut.csv and fel.csv are as they were (…)`;
+/// the row counts in the parentheses when no line above gave them.
+fn kept_note(files: &[PathBuf], counts: bool) -> String {
     let names: Vec<String> = files.iter().map(|p| display_path(p)).collect();
     let (list, verb) = match names.as_slice() {
         [one] => (one.clone(), "is"),
         [init @ .., last] => (format!("{} and {last}", init.join(", ")), "are"),
         [] => (String::new(), "are"),
     };
-    format!(
-        "note: nothing was written: {list} {verb} as before the command ({})",
-        rows_done()
-    )
+    let mut note = format!("note: nothing was written: {list} {verb} as before the command");
+    if counts {
+        note.push_str(&format!(" ({})", rows_done()));
+    }
+    note
 }
 
 /// `it stopped after 1200 rows read, 1150 written, 3 failed`.
@@ -350,7 +384,7 @@ fn on_signal(signal: i32) -> ! {
     let mut message = format!("error: interrupted by {name}; {}", rows_done());
     if !kept.is_empty() {
         message.push('\n');
-        message.push_str(&kept_note(&kept));
+        message.push_str(&kept_note(&kept, false));
     }
     let _ = writeln!(io::stderr(), "{message}");
     std::process::exit(128 + signal)

@@ -734,3 +734,40 @@ fn a_stray_quote_in_a_case_file_costs_one_case() {
         run.stdout
     );
 }
+
+/// A run killed with SIGKILL cannot clean up: its temporary file stays
+/// beside the output, the output itself untouched. The next run that
+/// writes the same output removes it (its process no longer runs), and
+/// keeps the temporary file of a process that still runs.
+#[test]
+fn a_killed_runs_temporary_file_is_removed_by_the_next_run() {
+    let dir = scratch("safe_output_stale");
+    write(&dir, "lön.avtal", AGREEMENT);
+    write(
+        &dir,
+        "fall.csv",
+        &format!("{HEADER}\n1,3000,I,3,2026-01-31\n"),
+    );
+    // No process has this pid (above the kernel's limit of 2^22).
+    let stale = write(&dir, ".ut.csv.4999999.0.avtal-tmp", "half a run");
+    let running = write(
+        &dir,
+        &format!(".ut.csv.{}.0.avtal-tmp", std::process::id()),
+        "a run in progress",
+    );
+    avtal(
+        &dir,
+        &["run", "lön.avtal", "--input", "fall.csv", "-o", "ut.csv"],
+    )
+    .expect_code(0);
+    assert!(!stale.exists(), "the killed run's temporary file is left");
+    assert!(
+        running.exists(),
+        "a running process's temporary file was removed"
+    );
+    assert!(
+        fs::read_to_string(dir.join("ut.csv"))
+            .unwrap()
+            .starts_with("id,")
+    );
+}
