@@ -72,9 +72,7 @@ mod calendar_tests;
 pub use abi::{
     CNameClash, CNameKind, CNameSource, c_header, c_member, c_name_clashes, json_schema,
 };
-pub use object::{
-    ABI_VERSION, AotEntry, AotLibrary, ErrorCode, build_library, c_identifier, exported_functions,
-};
+pub use object::{ABI_VERSION, AotEntry, AotLibrary, ErrorCode, build_library, c_identifier};
 
 // The record path (compiled code, layouts, their encodings) is the engine's
 // (`crate::engine`); other crates see it only with the `testgen` feature,

@@ -207,25 +207,6 @@ pub fn c_identifier(name: &str) -> String {
     out
 }
 
-/// The functions a library exports for `entry`: `avtal_<entry>`, its
-/// batch, and a text accessor per text output field; for the caller to
-/// refuse two entry points whose names meet (`avtal_A_b_text` is both
-/// the accessor of field `b` of `A` and entry point `A_b_text`).
-pub fn exported_functions(program: &Program, entry: FuncId) -> Result<Vec<String>, CodegenError> {
-    let function = program
-        .function(entry)
-        .ok_or(CodegenError::Internal("an entry point that does not exist"))?;
-    let c_name = c_identifier(&function.name);
-    let output = RecordLayout::of(program, &function.ret)?;
-    let mut names = vec![format!("avtal_{c_name}"), format!("avtal_{c_name}_batch")];
-    for (slot, field) in output.fields.iter().zip(c_fields(&output)) {
-        if slot.encoding == Encoding::Text {
-            names.push(text_accessor_name(&c_name, &field));
-        }
-    }
-    Ok(names)
-}
-
 /// Compile `entries` (each one record in, one out) into one object file
 /// named `library`. The first entry that cannot be compiled fails the
 /// whole object; check entries one by one with
