@@ -42,6 +42,12 @@ pub enum Shape {
         builtin: Builtin,
         aggregate: Aggregate,
     },
+    /// `f(args…)` with fixed parameter types and a list result.
+    FixedList {
+        builtin: Builtin,
+        params: &'static [Type],
+        element: Type,
+    },
     /// A function of one list.
     Aggregate(Aggregate),
     /// Syntax of its own in the grammar (`round`, `filter`), listed here
@@ -60,7 +66,7 @@ impl BuiltinDef {
                 builtin_speculable(*builtin)
             }
             Shape::Extreme { builtin, .. } => builtin_speculable(*builtin),
-            Shape::Aggregate(_) | Shape::Syntax => false,
+            Shape::FixedList { .. } | Shape::Aggregate(_) | Shape::Syntax => false,
         }
     }
 }
@@ -74,7 +80,20 @@ fn builtin_speculable(builtin: Builtin) -> bool {
         | Builtin::ToDays
         | Builtin::ToMonths
         | Builtin::ToWeeks
-        | Builtin::ToYears => true,
+        | Builtin::ToYears
+        | Builtin::ToHours
+        | Builtin::DateOf
+        | Builtin::TimeOf
+        | Builtin::MakeTimestamp => true,
+        // A zero divisor is an error of the program; the calendar and the
+        // windows cost a search each.
+        Builtin::IntDiv
+        | Builtin::IntMod
+        | Builtin::Weekday
+        | Builtin::HoursIn
+        | Builtin::HoursOn
+        | Builtin::InClass
+        | Builtin::DaysOf => false,
         // A date that does not exist is an error of the program; date
         // parts are a calendar conversion each, not cheap.
         Builtin::MakeDate
@@ -87,6 +106,8 @@ fn builtin_speculable(builtin: Builtin) -> bool {
 
 const DATE: &[Type] = &[Type::Date];
 const INT: &[Type] = &[Type::Int];
+const TIMESTAMP: &[Type] = &[Type::Timestamp];
+const INTERVAL: &[Type] = &[Type::Timestamp, Type::Timestamp];
 
 /// Every builtin, in the order editors list them.
 pub const BUILTINS: &[BuiltinDef] = &[
@@ -240,6 +261,116 @@ pub const BUILTINS: &[BuiltinDef] = &[
             result: Type::Months,
         },
     },
+    BuiltinDef {
+        name: "weekday",
+        signature: "weekday(d: Date)",
+        doc: "the weekday of a date as an `Int`: Monday 1, …, Sunday 7 (ISO 8601)",
+        shape: Shape::Fixed {
+            builtin: Builtin::Weekday,
+            params: DATE,
+            result: Type::Int,
+        },
+    },
+    BuiltinDef {
+        name: "div",
+        signature: "div(a: Int, b: Int)",
+        doc: "`a` divided by `b`, rounded down to a whole number (`div(-1, 7)` is -1); `b` = 0 is an error",
+        shape: Shape::Fixed {
+            builtin: Builtin::IntDiv,
+            params: &[Type::Int, Type::Int],
+            result: Type::Int,
+        },
+    },
+    BuiltinDef {
+        name: "mod",
+        signature: "mod(a: Int, b: Int)",
+        doc: "the remainder of `div(a, b)`: `a - b * div(a, b)`, with the sign of `b` (`mod(-1, 7)` is 6)",
+        shape: Shape::Fixed {
+            builtin: Builtin::IntMod,
+            params: &[Type::Int, Type::Int],
+            result: Type::Int,
+        },
+    },
+    BuiltinDef {
+        name: "hours",
+        signature: "hours(x: Decimal)",
+        doc: "a plain number as `Hours` (the other way: `h / 1 h` is a plain `Decimal`)",
+        shape: Shape::Fixed {
+            builtin: Builtin::ToHours,
+            params: &[Type::Decimal],
+            result: Type::Hours,
+        },
+    },
+    BuiltinDef {
+        name: "date_of",
+        signature: "date_of(t: Timestamp)",
+        doc: "the date of a timestamp",
+        shape: Shape::Fixed {
+            builtin: Builtin::DateOf,
+            params: TIMESTAMP,
+            result: Type::Date,
+        },
+    },
+    BuiltinDef {
+        name: "time_of",
+        signature: "time_of(t: Timestamp)",
+        doc: "the time of day of a timestamp",
+        shape: Shape::Fixed {
+            builtin: Builtin::TimeOf,
+            params: TIMESTAMP,
+            result: Type::Time,
+        },
+    },
+    BuiltinDef {
+        name: "timestamp",
+        signature: "timestamp(d: Date, t: Time)",
+        doc: "the timestamp of a date at a time of day",
+        shape: Shape::Fixed {
+            builtin: Builtin::MakeTimestamp,
+            params: &[Type::Date, Type::Time],
+            result: Type::Timestamp,
+        },
+    },
+    BuiltinDef {
+        name: "hours_in",
+        signature: "hours_in(start: Timestamp, end: Timestamp, class: Class)",
+        doc: "the hours of the interval from `start` to `end` that lie in a class (`ob.kvalificerad`), exact",
+        shape: Shape::Fixed {
+            builtin: Builtin::HoursIn,
+            params: &[Type::Timestamp, Type::Timestamp, Type::Class],
+            result: Type::Hours,
+        },
+    },
+    BuiltinDef {
+        name: "hours_on",
+        signature: "hours_on(day: Date, start: Timestamp, end: Timestamp, class: Class)",
+        doc: "the hours of the interval from `start` to `end` that lie in a class and on `day`, exact",
+        shape: Shape::Fixed {
+            builtin: Builtin::HoursOn,
+            params: &[Type::Date, Type::Timestamp, Type::Timestamp, Type::Class],
+            result: Type::Hours,
+        },
+    },
+    BuiltinDef {
+        name: "in_class",
+        signature: "in_class(t: Timestamp, class: Class)",
+        doc: "true when the minute that starts at `t` lies in a class",
+        shape: Shape::Fixed {
+            builtin: Builtin::InClass,
+            params: &[Type::Timestamp, Type::Class],
+            result: Type::Bool,
+        },
+    },
+    BuiltinDef {
+        name: "days_of",
+        signature: "days_of(start: Timestamp, end: Timestamp)",
+        doc: "the dates the minutes from `start` to `end` fall on, in order (empty when `end` is not after `start`)",
+        shape: Shape::FixedList {
+            builtin: Builtin::DaysOf,
+            params: INTERVAL,
+            element: Type::Date,
+        },
+    },
 ];
 
 /// The builtin called `name`, if any.
@@ -251,6 +382,7 @@ pub fn lookup(name: &str) -> Option<&'static BuiltinDef> {
 pub fn def_of(builtin: Builtin) -> Option<&'static BuiltinDef> {
     BUILTINS.iter().find(|def| match &def.shape {
         Shape::Fixed { builtin: b, .. }
+        | Shape::FixedList { builtin: b, .. }
         | Shape::SameNumber(b)
         | Shape::Extreme { builtin: b, .. } => *b == builtin,
         Shape::Aggregate(_) | Shape::Syntax => false,
@@ -283,6 +415,17 @@ mod tests {
             Builtin::ToMonths,
             Builtin::ToYears,
             Builtin::DaysInMonth,
+            Builtin::Weekday,
+            Builtin::IntDiv,
+            Builtin::IntMod,
+            Builtin::ToHours,
+            Builtin::DateOf,
+            Builtin::TimeOf,
+            Builtin::MakeTimestamp,
+            Builtin::HoursIn,
+            Builtin::HoursOn,
+            Builtin::InClass,
+            Builtin::DaysOf,
         ];
         for builtin in all {
             let def = def_of(builtin).unwrap();

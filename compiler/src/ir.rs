@@ -7,7 +7,7 @@
 //! their own shape, so that explanations and coverage can name their rows
 //! and reasons.
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use rust_decimal::Decimal;
 
 use crate::source::{Sources, Span};
@@ -20,6 +20,10 @@ pub struct ParamId(pub u32);
 /// Index into [`Program::functions`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct FuncId(pub u32);
+
+/// Index into [`Program::classes`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ClassesId(pub u32);
 
 /// A slot in the frame of the function being evaluated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -40,6 +44,8 @@ pub struct Program {
     pub params: Vec<ParamInfo>,
     pub functions: Vec<Function>,
     pub examples: Vec<ExampleInfo>,
+    /// The `classes` items: windows on the calendar.
+    pub classes: Vec<ClassesInfo>,
     /// The `evaluate` functions whose shape the checker accepted, in
     /// source order: the only ones a command may evaluate over data.
     pub entries: Vec<EntryPoint>,
@@ -62,6 +68,9 @@ impl Program {
     pub fn function(&self, id: FuncId) -> Option<&Function> {
         self.functions.get(id.0 as usize)
     }
+    pub fn classes_info(&self, id: ClassesId) -> Option<&ClassesInfo> {
+        self.classes.get(id.0 as usize)
+    }
 
     /// The checked shape of the `evaluate` function `function`, or `None`
     /// when it is not an entry point the checker accepted.
@@ -78,6 +87,31 @@ impl Program {
             .map(|(i, f)| (FuncId(u32::try_from(i).unwrap_or(u32::MAX)), f))
     }
 
+    /// A span as its source writes it: `from 19:00 on fredag to 07:00 on
+    /// next måndag`, `all day on klämdag`.
+    pub fn window_text(&self, span: &WindowSpan) -> String {
+        let day = |selector: DaySelector| match selector {
+            DaySelector::Every => "every day".to_string(),
+            DaySelector::Rule(func) => self
+                .function(func)
+                .map_or_else(|| "?".to_string(), |f| f.name.clone()),
+        };
+        let time = |minute: u32| format!("{:02}:{:02}", minute / 60, minute % 60);
+        if span.from == 0 && span.to == 0 && span.until.is_none() {
+            return format!("all day on {}", day(span.on));
+        }
+        let mut text = format!(
+            "from {} on {} to {}",
+            time(span.from),
+            day(span.on),
+            time(span.to)
+        );
+        if let Some(until) = span.until {
+            text.push_str(&format!(" on next {}", day(until)));
+        }
+        text
+    }
+
     /// Human name of a type (`Money`, `List<Anställd>`).
     pub fn type_name(&self, ty: &Type) -> String {
         match ty {
@@ -88,7 +122,11 @@ impl Program {
             Type::Hours => "Hours".into(),
             Type::Days => "Days".into(),
             Type::Months => "Months".into(),
+            Type::Rate => "Rate".into(),
             Type::Date => "Date".into(),
+            Type::Time => "Time".into(),
+            Type::Timestamp => "Timestamp".into(),
+            Type::Class => "Class".into(),
             Type::Bool => "Bool".into(),
             Type::Text => "Text".into(),
             Type::Enum(id) => self
@@ -155,9 +193,18 @@ pub enum Const {
     /// Any numeric type; the unit is the surrounding type's.
     Number(Decimal),
     Date(NaiveDate),
+    /// Minute precision (seconds are always zero).
+    Time(NaiveTime),
+    /// Minute precision (seconds are always zero).
+    Timestamp(NaiveDateTime),
     Bool(bool),
     Text(String),
     Variant(u32),
+    /// One class of a `classes` item (`ob.kvalificerad`).
+    Class {
+        classes: ClassesId,
+        class: u32,
+    },
 }
 
 /// An effective-dated parameter. `timeline` is sorted by date, strictly
@@ -170,6 +217,54 @@ pub struct ParamInfo {
     pub meta: Meta,
     pub span: Span,
 }
+
+/// A `classes` item: named classes of time, each a window on the calendar.
+///
+/// A minute belongs to a class when a span of its window holds it. Where
+/// windows overlap, `ranked` items give the minute to the first class
+/// listed; the checker requires unranked items to be disjoint.
+#[derive(Debug, Clone)]
+pub struct ClassesInfo {
+    pub name: String,
+    pub ranked: bool,
+    pub classes: Vec<ClassInfo>,
+    pub meta: Meta,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct ClassInfo {
+    pub name: String,
+    pub doc: Option<String>,
+    pub spans: Vec<WindowSpan>,
+    pub span: Span,
+}
+
+/// A span anchored on every day `on` selects: from minute `from` of that
+/// day to minute `to` of the first later day `until` selects, or, without
+/// `until`, to the first minute `to` after the start (the same day when
+/// `to > from`, else the next day). Minutes are named by their start: the
+/// span holds `[start, end)`.
+#[derive(Debug, Clone)]
+pub struct WindowSpan {
+    /// Minute of the day, 0..1440.
+    pub from: u32,
+    pub on: DaySelector,
+    pub to: u32,
+    pub until: Option<DaySelector>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DaySelector {
+    Every,
+    /// A rule `(Date) -> Bool`.
+    Rule(FuncId),
+}
+
+/// How many days after its anchor a span's `on next` day may lie: a
+/// selector that selects none of them is an evaluation error (E0809).
+pub const MAX_SPAN_DAYS: i64 = 14;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FunctionKind {
@@ -328,6 +423,8 @@ pub enum BinOp {
     SubMonths,
     /// Date minus date: days.
     DateDiff,
+    /// Timestamp minus timestamp: exact hours (minutes / 60).
+    TimeDiff,
     /// Text concatenation.
     Concat,
     Eq,
@@ -383,6 +480,28 @@ pub enum Builtin {
     ToYears,
     /// `days_in_month(d)`
     DaysInMonth,
+    /// `weekday(d)`: ISO weekday, Monday 1 to Sunday 7.
+    Weekday,
+    /// `div(a, b)`, `mod(a, b)`: floor division of whole numbers and its
+    /// remainder (`mod(-1, 7)` is 6); a zero divisor is an error.
+    IntDiv,
+    IntMod,
+    /// `hours(x)`: a plain number as `Hours`.
+    ToHours,
+    /// `date_of(t)`, `time_of(t)`: the parts of a timestamp.
+    DateOf,
+    TimeOf,
+    /// `timestamp(d, t)`: a date at a time of day.
+    MakeTimestamp,
+    /// `hours_in(start, end, class)`: the hours of `[start, end)` in the
+    /// class; `hours_on(day, start, end, class)` only those on `day`.
+    HoursIn,
+    HoursOn,
+    /// `in_class(t, class)`: whether the minute starting at `t` is in the
+    /// class.
+    InClass,
+    /// `days_of(start, end)`: the dates the minutes of `[start, end)` fall on.
+    DaysOf,
 }
 
 #[derive(Debug, Clone)]

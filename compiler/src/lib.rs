@@ -12,6 +12,7 @@
 pub mod analysis;
 pub mod builtins;
 pub mod check;
+pub mod clock;
 pub mod data;
 pub mod diagnostics;
 pub mod eval;

@@ -27,11 +27,24 @@ pub enum Type {
     /// A percentage: the value `4.6` means 4.6 %.
     Percent,
     Hours,
+    /// Money per hour (`SEK/h`): `salary / 94 h` is a rate, a rate times
+    /// `Hours` is `Money`. Exact like every number; rounded only where a
+    /// `round` is written.
+    Rate,
     /// A number of days (from `days`/`weeks` literals and `Date - Date`).
     Days,
     /// A number of calendar months (from `months`/`years` literals).
     Months,
     Date,
+    /// A time of day, minute precision (`19:00`), from 00:00 to 23:59.
+    Time,
+    /// A wall-clock date and time, minute precision (`2026-06-05T18:30`);
+    /// no time zone and no daylight-saving shift: the difference of two
+    /// timestamps is the minutes between their clock readings.
+    Timestamp,
+    /// One class of a `classes` item (`ob.kvalificerad`), the argument of
+    /// `hours_in`.
+    Class,
     Bool,
     Text,
     Enum(EnumId),
@@ -56,6 +69,7 @@ impl Type {
                 | Type::Money
                 | Type::Percent
                 | Type::Hours
+                | Type::Rate
                 | Type::Days
                 | Type::Months
         )
@@ -76,7 +90,7 @@ impl Type {
     /// static scale (at least 1 for hours), see `check::scale`.
     pub fn boundary_scale(&self) -> Option<u32> {
         match self {
-            Type::Money | Type::Percent => Some(2),
+            Type::Money | Type::Percent | Type::Rate => Some(2),
             Type::Int | Type::Days | Type::Months => Some(0),
             _ => None,
         }
@@ -111,7 +125,7 @@ pub type Scale = Option<u32>;
 /// list stores its elements.
 pub fn storage_scale(ty: &Type) -> Scale {
     match ty {
-        Type::Money | Type::Percent | Type::Hours => Some(2),
+        Type::Money | Type::Percent | Type::Hours | Type::Rate => Some(2),
         Type::Int | Type::Days | Type::Months => Some(0),
         Type::Decimal => Some(MAX_DECIMAL_SCALE),
         Type::List(inner) => storage_scale(inner),

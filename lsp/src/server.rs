@@ -170,6 +170,8 @@ fn symbol_kind(kind: OutlineKind) -> SymbolKind {
         OutlineKind::Condition => SymbolKind::BOOLEAN,
         OutlineKind::Limit => SymbolKind::NUMBER,
         OutlineKind::Example => SymbolKind::EVENT,
+        OutlineKind::Classes => SymbolKind::ENUM,
+        OutlineKind::Class => SymbolKind::ENUM_MEMBER,
     }
 }
 

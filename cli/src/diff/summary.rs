@@ -537,6 +537,7 @@ pub fn is_numeric(ty: &DataType) -> bool {
             | Kind::Money
             | Kind::Percent
             | Kind::Hours
+            | Kind::Rate
     )
 }
 

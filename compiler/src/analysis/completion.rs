@@ -215,6 +215,7 @@ fn general_completions(
             ),
             ItemRef::Record(_) => (CompletionKind::Record, Some("record".into())),
             ItemRef::Enum(_) => (CompletionKind::Enum, Some("enum".into())),
+            ItemRef::Classes(_) => (CompletionKind::Enum, Some("classes".into())),
         };
         items.push(item(&symbol.name, kind, detail));
     }

@@ -61,7 +61,7 @@ pub fn collect(module: &ast::Module) -> Vec<LocalBinding> {
                     walker.expr(&step.value);
                 }
             }
-            ast::Item::Record(_) | ast::Item::Enum(_) => {}
+            ast::Item::Record(_) | ast::Item::Enum(_) | ast::Item::Classes(_) => {}
         }
     }
     walker.bindings

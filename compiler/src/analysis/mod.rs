@@ -322,6 +322,10 @@ fn clash(
             .enum_info(id)
             .filter(|e| e.variants.iter().any(|v| v == new_name))
             .map(|e| format!("enum `{}` already has a variant `{new_name}`", e.name)),
+        Target::Ref(RefTarget::Class(id, _)) => program
+            .classes_info(id)
+            .filter(|c| c.classes.iter().any(|v| v.name == new_name))
+            .map(|c| format!("`{}` already has a class `{new_name}`", c.name)),
         Target::Local(def) => {
             let binding = index.local(def)?;
             if let Some(other) = index
@@ -448,6 +452,71 @@ pub fn hover(
             let name = info.variants.get(variant as usize)?;
             doc = variant_doc(compilation, &index, target);
             format!("{}.{name}", info.name)
+        }
+        Target::Ref(RefTarget::Item(ItemRef::Classes(id))) => {
+            let info = program.classes_info(id)?;
+            doc = info.meta.doc.clone();
+            source = info.meta.source.clone();
+            let ranked = if info.ranked { " ranked" } else { "" };
+            let mut text = format!(
+                "classes {}{ranked} {{
+",
+                info.name
+            );
+            for class in &info.classes {
+                text.push_str(&format!(
+                    "  {} {{
+",
+                    class.name
+                ));
+                for span in &class.spans {
+                    text.push_str(&format!(
+                        "    {}
+",
+                        program.window_text(span)
+                    ));
+                }
+                text.push_str(
+                    "  }
+",
+                );
+            }
+            text.push('}');
+            text
+        }
+        Target::Ref(RefTarget::Class(id, class)) => {
+            let info = program.classes_info(id)?;
+            let class_info = info.classes.get(class as usize)?;
+            doc = class_info.doc.clone();
+            let rank = if info.ranked {
+                format!(
+                    "
+
+Rank {} of {} in `{}`: a minute in several windows goes to the first class listed.",
+                    class + 1,
+                    info.classes.len(),
+                    info.name
+                )
+            } else {
+                String::new()
+            };
+            extra.push_str(&rank);
+            let spans: Vec<String> = class_info
+                .spans
+                .iter()
+                .map(|s| format!("  {}", program.window_text(s)))
+                .collect();
+            format!(
+                "class {}.{} {{
+{}
+}}",
+                info.name,
+                class_info.name,
+                spans.join(
+                    "
+"
+                )
+            )
         }
     };
     out.push_str("```avtal\n");

@@ -18,6 +18,8 @@ pub enum OutlineKind {
     Limit,
     Example,
     Evaluate,
+    Classes,
+    Class,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,6 +77,14 @@ fn item_symbol(item: &ast::Item) -> OutlineSymbol {
         ast::Item::Table(x) => leaf(&x.name, OutlineKind::Table, x.span),
         ast::Item::Condition(x) => leaf(&x.name, OutlineKind::Condition, x.span),
         ast::Item::Limit(x) => leaf(&x.name, OutlineKind::Limit, x.span),
+        ast::Item::Classes(x) => OutlineSymbol {
+            children: x
+                .classes
+                .iter()
+                .map(|c| leaf(&c.name, OutlineKind::Class, c.span))
+                .collect(),
+            ..leaf(&x.name, OutlineKind::Classes, x.span)
+        },
         ast::Item::Example(x) => OutlineSymbol {
             name: format!("example \"{}\"", x.title),
             kind: OutlineKind::Example,

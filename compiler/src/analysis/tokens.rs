@@ -52,7 +52,8 @@ pub fn semantic_tokens(compilation: &Compilation, file: FileId) -> Vec<SemanticT
             Target::Ref(RefTarget::Item(ItemRef::Param(_))) => TokenKind::Param,
             Target::Ref(RefTarget::Item(ItemRef::Func(_))) => TokenKind::Function,
             Target::Ref(RefTarget::Item(ItemRef::Record(_))) => TokenKind::Record,
-            Target::Ref(RefTarget::Item(ItemRef::Enum(_))) => TokenKind::Enum,
+            Target::Ref(RefTarget::Item(ItemRef::Enum(_) | ItemRef::Classes(_))) => TokenKind::Enum,
+            Target::Ref(RefTarget::Class(..)) => TokenKind::Variant,
             Target::Ref(RefTarget::Field(..)) => TokenKind::Field,
             Target::Ref(RefTarget::Variant(..)) => TokenKind::Variant,
         };

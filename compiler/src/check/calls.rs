@@ -6,7 +6,7 @@ use super::scale::{fits, max_scale, storage_scale, suggested_step};
 use super::scope::Lookup;
 use super::units::common_type;
 use super::{Checker, ItemRef};
-use crate::builtins::Shape;
+use crate::builtins::{BuiltinDef, Shape};
 use crate::diagnostics::messages::check as msg;
 use crate::ir::{Aggregate, Builtin, Expr, ExprKind};
 use crate::source::Span;
@@ -47,6 +47,17 @@ impl Checker<'_> {
                         "build a record with braces: `{} {{ … }}`",
                         callee.name
                     )),
+                );
+                return error_expr(span);
+            }
+            Lookup::Found(ItemRef::Classes(_)) => {
+                self.error(
+                    msg::not_callable(callee.span, &callee.name, "a `classes` item").with_help(
+                        format!(
+                            "measure an interval in one of its classes: `hours_in(start, end, {}.…)`",
+                            callee.name
+                        ),
+                    ),
                 );
                 return error_expr(span);
             }
@@ -177,11 +188,49 @@ impl Checker<'_> {
                     span,
                 )
             }
+            Shape::FixedList {
+                builtin,
+                params,
+                element,
+            } => {
+                let result = Type::List(Box::new(element.clone()));
+                return Some(
+                    self.fixed_builtin(callee, def, *builtin, params, &result, args, span),
+                );
+            }
             Shape::Fixed {
                 builtin,
                 params,
                 result,
             } => {
+                return Some(self.fixed_builtin(callee, def, *builtin, params, result, args, span));
+            }
+            // `round` and `filter` have syntax of their own; called like a
+            // function they are a parse error before the checker sees them.
+            Shape::Syntax => return None,
+        };
+        Some(expr)
+    }
+
+    /// A builtin with fixed parameter types. Its result has scale 0, but
+    /// for `hours(x)` (the scale of `x`) and the hours of a class (minutes
+    /// / 60: unbounded).
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "the parts of one call, checked together"
+    )]
+    fn fixed_builtin(
+        &mut self,
+        callee: &ast::Ident,
+        def: &BuiltinDef,
+        builtin: Builtin,
+        params: &[Type],
+        result: &Type,
+        args: &[ast::Expr],
+        span: Span,
+    ) -> Expr {
+        {
+            {
                 if args.len() != params.len() {
                     self.error(msg::argument_count(
                         callee.span,
@@ -190,7 +239,7 @@ impl Checker<'_> {
                         args.len(),
                         def.signature,
                     ));
-                    return Some(error_expr(span));
+                    return error_expr(span);
                 }
                 let checked: Vec<Expr> = args
                     .iter()
@@ -201,21 +250,22 @@ impl Checker<'_> {
                         e
                     })
                     .collect();
+                let scale = match builtin {
+                    Builtin::ToHours => checked.first().and_then(|e| e.scale),
+                    Builtin::HoursIn | Builtin::HoursOn => None,
+                    _ => Some(0),
+                };
                 make(
                     ExprKind::Builtin {
-                        builtin: *builtin,
+                        builtin,
                         args: checked,
                     },
                     result.clone(),
-                    Some(0),
+                    scale,
                     span,
                 )
             }
-            // `round` and `filter` have syntax of their own; called like a
-            // function they are a parse error before the checker sees them.
-            Shape::Syntax => return None,
-        };
-        Some(expr)
+        }
     }
 
     /// Check the argument count of a builtin; on a mismatch report it and

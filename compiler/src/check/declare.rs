@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use super::{CheckState, Checker, FuncSource, ItemRef, Symbol, Symbols};
 use crate::diagnostics::messages::check as msg;
 use crate::ir::{
-    Body, Const, EnumInfo, ExprKind, FieldInfo, FuncId, Function, FunctionKind, Meta, ParamId,
-    ParamInfo, RecordInfo,
+    Body, ClassInfo, ClassesId, ClassesInfo, Const, EnumInfo, ExprKind, FieldInfo, FuncId,
+    Function, FunctionKind, Meta, ParamId, ParamInfo, RecordInfo,
 };
 use crate::source::{Sources, Span};
 use crate::syntax::ast;
@@ -34,6 +34,7 @@ impl<'a> Checker<'a> {
             items: HashMap::new(),
             visible: Vec::new(),
             func_sources: Vec::new(),
+            classes_sources: Vec::new(),
             func_state: Vec::new(),
             func_scale: Vec::new(),
             call_stack: Vec::new(),
@@ -144,6 +145,7 @@ impl<'a> Checker<'a> {
                 &l.name,
                 FuncSource::Limit(l),
             ),
+            ast::Item::Classes(c) => self.declare_classes(module, c),
             ast::Item::Example(_) => return,
         };
         let path = self.module_paths.get(module).cloned().unwrap_or_default();
@@ -155,6 +157,40 @@ impl<'a> Checker<'a> {
         } else {
             entry.push((item_ref, name.span));
         }
+    }
+
+    /// The classes' names are known from here on (`ob.kvalificerad` in a
+    /// body needs only them); their spans are checked by `check_classes`.
+    fn declare_classes(&mut self, module: usize, classes: &'a ast::Classes) -> ItemRef {
+        let id = ClassesId(id32(self.program.classes.len()));
+        let mut seen: HashMap<&str, Span> = HashMap::new();
+        let mut infos = Vec::new();
+        for class in &classes.classes {
+            if let Some(first) = seen.get(class.name.name.as_str()) {
+                self.diagnostics.push(msg::duplicate_definition(
+                    class.name.span,
+                    &class.name.name,
+                    *first,
+                ));
+                continue;
+            }
+            seen.insert(class.name.name.as_str(), class.name.span);
+            infos.push(ClassInfo {
+                name: class.name.name.clone(),
+                doc: class.doc.clone(),
+                spans: Vec::new(),
+                span: class.name.span,
+            });
+        }
+        self.program.classes.push(ClassesInfo {
+            name: classes.name.name.clone(),
+            ranked: classes.ranked,
+            classes: infos,
+            meta: self.meta(module, &classes.meta),
+            span: classes.name.span,
+        });
+        self.classes_sources.push((module, classes));
+        ItemRef::Classes(id)
     }
 
     fn declare_function(

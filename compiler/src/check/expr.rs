@@ -198,6 +198,15 @@ impl Checker<'_> {
                 ));
                 return error_expr(span);
             }
+            Lookup::Found(ItemRef::Classes(_)) => {
+                self.error(msg::not_a_value(
+                    span,
+                    &ident.name,
+                    "a `classes` item",
+                    &format!("name one of its classes: `{}.…`", ident.name),
+                ));
+                return error_expr(span);
+            }
             Lookup::Ambiguous(paths) => {
                 self.error(msg::ambiguous_name(span, &ident.name, &paths));
                 return error_expr(span);
@@ -235,6 +244,42 @@ impl Checker<'_> {
     }
 
     fn field(&mut self, object: &ast::Expr, field: &ast::Ident, span: Span) -> Expr {
+        // `classes.class`
+        if let ast::ExprKind::Name(classes_name) = &object.kind
+            && self.find_local(&classes_name.name).is_none()
+            && let Lookup::Found(ItemRef::Classes(id)) =
+                self.lookup_item(self.ctx.module, &classes_name.name)
+        {
+            self.references
+                .push((classes_name.span, RefTarget::Item(ItemRef::Classes(id))));
+            let names: Vec<String> = self
+                .program
+                .classes_info(id)
+                .map(|info| info.classes.iter().map(|c| c.name.clone()).collect())
+                .unwrap_or_default();
+            return match names.iter().position(|n| *n == field.name) {
+                Some(index) => {
+                    let class = u32::try_from(index).unwrap_or(u32::MAX);
+                    self.references
+                        .push((field.span, RefTarget::Class(id, class)));
+                    make(
+                        ExprKind::Const(Const::Class { classes: id, class }),
+                        Type::Class,
+                        Some(0),
+                        span,
+                    )
+                }
+                None => {
+                    self.error(msg::unknown_class(
+                        field.span,
+                        &classes_name.name,
+                        &field.name,
+                        &names,
+                    ));
+                    error_expr(span)
+                }
+            };
+        }
         // `Enum.Variant`
         if let ast::ExprKind::Name(type_name) = &object.kind
             && self.find_local(&type_name.name).is_none()
@@ -376,6 +421,15 @@ impl Checker<'_> {
                     scale,
                     span,
                 )
+            }
+            Err(e) if e.needs_rate => {
+                let verb = if op.symbol() == "/" {
+                    "divide"
+                } else {
+                    "multiply"
+                };
+                self.error(msg::hours_times_money(span, verb));
+                error_expr(span)
             }
             Err(e) => {
                 let l = self.program.type_name(&left.ty);

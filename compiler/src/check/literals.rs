@@ -44,6 +44,32 @@ pub(super) fn check_literal(literal: &Literal, span: Span) -> Result<CheckedLite
                     "write a real date as YYYY-MM-DD, like `2026-02-28`",
                 )
             }),
+        Literal::Time(text) => crate::clock::parse_time(text)
+            .map(|t| CheckedLiteral {
+                value: Const::Time(t),
+                ty: Type::Time,
+                scale: 0,
+            })
+            .ok_or_else(|| {
+                msg::invalid_clock(
+                    span,
+                    &format!("`{text}` is not a time of day"),
+                    "write a time from `00:00` to `23:59`; the end of a day is `00:00` of the next",
+                )
+            }),
+        Literal::Timestamp(text) => crate::clock::parse_timestamp(text)
+            .map(|t| CheckedLiteral {
+                value: Const::Timestamp(t),
+                ty: Type::Timestamp,
+                scale: 0,
+            })
+            .ok_or_else(|| {
+                msg::invalid_clock(
+                    span,
+                    &format!("`{text}` is not a timestamp"),
+                    "write a real date and a time from 00:00 to 23:59, like `2026-06-05T18:30`",
+                )
+            }),
         Literal::Number { text, unit } => number(text, *unit, span),
     }
 }
@@ -80,6 +106,7 @@ fn number(text: &str, unit: Option<LiteralUnit>, span: Span) -> Result<CheckedLi
         Some(LiteralUnit::Sek) => (value, Type::Money),
         Some(LiteralUnit::Percent) => (value, Type::Percent),
         Some(LiteralUnit::Hours) => (value, Type::Hours),
+        Some(LiteralUnit::SekPerHour) => (value, Type::Rate),
         Some(LiteralUnit::Days) => (whole("days")?, Type::Days),
         Some(LiteralUnit::Weeks) => (scaled(whole("weeks")?, 7, span)?, Type::Days),
         Some(LiteralUnit::Months) => (whole("months")?, Type::Months),

@@ -10,6 +10,7 @@
 //! result scale; the same walk finds recursion.
 
 mod calls;
+mod classes;
 mod compound;
 mod declare;
 mod expr;
@@ -21,6 +22,7 @@ mod scope;
 mod suggest;
 mod tables;
 pub mod units;
+mod windows;
 
 use std::collections::HashMap;
 
@@ -39,6 +41,7 @@ pub enum ItemRef {
     Record(RecordId),
     Enum(EnumId),
     Func(FuncId),
+    Classes(crate::ir::ClassesId),
 }
 
 /// One named top-level definition, for IDE queries and the CLI.
@@ -59,6 +62,8 @@ pub enum RefTarget {
     Field(RecordId, u32),
     /// An enum variant: enum and variant index.
     Variant(EnumId, u32),
+    /// A class of a `classes` item, by index.
+    Class(crate::ir::ClassesId, u32),
 }
 
 /// Name tables built while checking.
@@ -81,9 +86,14 @@ pub fn check(sources: &Sources, modules: &[ast::Module]) -> (Program, Symbols, V
     // Every top-level name is known from here on: suggestions may index them.
     checker.items_declared = true;
     checker.resolve_signatures();
+    checker.check_classes();
     checker.check_params();
     checker.check_functions();
     checker.check_examples();
+    if !checker.diagnostics.iter().any(|d| d.is_error()) {
+        let found = windows::verify(&checker.program);
+        checker.diagnostics.extend(found);
+    }
     // Bodies are checked in call order; entry points are kept in source order.
     checker.program.entries.sort_by_key(|e| e.function);
     let mut symbols = checker.symbols();
@@ -143,6 +153,8 @@ struct Checker<'a> {
     /// Per AST module: module paths whose items are in scope (itself first).
     visible: Vec<Vec<String>>,
     func_sources: Vec<(usize, FuncSource<'a>)>,
+    /// The AST of each `classes` item, by `ClassesId`.
+    classes_sources: Vec<(usize, &'a ast::Classes)>,
     func_state: Vec<CheckState>,
     /// Static scale of each function's result.
     func_scale: Vec<Scale>,

@@ -43,7 +43,8 @@ pub fn binary_scale(op: BinOp, left: Scale, right: Scale) -> Scale {
         BinOp::Add | BinOp::Sub => max_scale(left, right),
         BinOp::Mul => add_scales(left, right),
         BinOp::MulPercent => add_scales(add_scales(left, right), Some(2)),
-        BinOp::Div | BinOp::DivPercent => None,
+        // Minutes / 60: a third of a minute's hours does not terminate.
+        BinOp::Div | BinOp::DivPercent | BinOp::TimeDiff => None,
         _ => Some(0),
     }
 }

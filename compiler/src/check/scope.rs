@@ -20,7 +20,19 @@ pub(super) enum Lookup {
 
 /// Names of the built-in types.
 pub(super) const BUILTIN_TYPES: &[&str] = &[
-    "Int", "Decimal", "Money", "Percent", "Hours", "Days", "Months", "Date", "Bool", "Text",
+    "Int",
+    "Decimal",
+    "Money",
+    "Percent",
+    "Hours",
+    "Rate",
+    "Days",
+    "Months",
+    "Date",
+    "Time",
+    "Timestamp",
+    "Bool",
+    "Text",
 ];
 
 pub use crate::spelling::closest;
@@ -198,6 +210,9 @@ impl Checker<'_> {
                     "Money" => Some(Type::Money),
                     "Percent" => Some(Type::Percent),
                     "Hours" => Some(Type::Hours),
+                    "Rate" => Some(Type::Rate),
+                    "Time" => Some(Type::Time),
+                    "Timestamp" => Some(Type::Timestamp),
                     "Days" => Some(Type::Days),
                     "Months" => Some(Type::Months),
                     "Date" => Some(Type::Date),

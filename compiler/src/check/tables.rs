@@ -36,6 +36,9 @@ fn key_of(c: &Const) -> Key {
     match c {
         Const::Number(n) => Key::Number(*n),
         Const::Date(d) => Key::Number(Decimal::from(d.num_days_from_ce())),
+        Const::Time(t) => Key::Number(Decimal::from(crate::clock::minute_of_day(*t))),
+        Const::Timestamp(t) => Key::Number(Decimal::from(crate::clock::timestamp_minutes(*t))),
+        Const::Class { classes, class } => Key::Text(Some(format!("{}.{class}", classes.0))),
         Const::Bool(b) => Key::Bool(*b),
         Const::Text(t) => Key::Text(Some(t.clone())),
         Const::Variant(v) => Key::Variant(*v),

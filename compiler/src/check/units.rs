@@ -19,13 +19,32 @@ use crate::types::Type;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnitError {
     pub help: Option<&'static str>,
+    /// `Money` and `Hours` combined without a rate (E0214).
+    pub needs_rate: bool,
+}
+
+impl UnitError {
+    fn help(help: &'static str) -> UnitError {
+        UnitError {
+            help: Some(help),
+            needs_rate: false,
+        }
+    }
+    const NONE: UnitError = UnitError {
+        help: None,
+        needs_rate: false,
+    };
+    const NEEDS_RATE: UnitError = UnitError {
+        help: None,
+        needs_rate: true,
+    };
 }
 
 /// A number with a unit that scales by plain numbers and by percentages.
 fn is_scalable(ty: &Type) -> bool {
     matches!(
         ty,
-        Type::Money | Type::Hours | Type::Percent | Type::Decimal
+        Type::Money | Type::Hours | Type::Rate | Type::Percent | Type::Decimal
     )
 }
 
@@ -61,7 +80,7 @@ pub fn binary(op: BinaryOp, left: &Type, right: &Type) -> Result<(BinOp, Type), 
                     Type::Bool,
                 ))
             } else {
-                Err(UnitError { help: None })
+                Err(UnitError::NONE)
             }
         }
         BinaryOp::Eq | BinaryOp::Ne => equality(op, left, right),
@@ -89,6 +108,7 @@ fn sub(left: &Type, right: &Type) -> Result<(BinOp, Type), UnitError> {
         (Type::Date, Type::Days) => Ok((BinOp::SubDays, Type::Date)),
         (Type::Date, Type::Months) => Ok((BinOp::SubMonths, Type::Date)),
         (Type::Date, Type::Date) => Ok((BinOp::DateDiff, Type::Days)),
+        (Type::Timestamp, Type::Timestamp) => Ok((BinOp::TimeDiff, Type::Hours)),
         (l, r) if l.is_numeric() && r.is_numeric() => match common_type(l, r) {
             Some(t) => Ok((BinOp::Sub, t)),
             None => Err(additive_hint(l, r)),
@@ -101,6 +121,9 @@ fn additive_hint(left: &Type, right: &Type) -> UnitError {
     let help = match (left, right) {
         (Type::Money, Type::Percent) | (Type::Percent, Type::Money) => {
             Some("to add a share of an amount, multiply first: `amount + amount * 4.6 %`")
+        }
+        (Type::Timestamp, Type::Hours | Type::Days) => {
+            Some("timestamps do not move by durations; build one with `timestamp(date, time)`")
         }
         (Type::Date, Type::Hours) | (Type::Hours, Type::Date) => {
             Some("hours do not move a date; add `Days` (`2 days`) or `Months` (`6 months`)")
@@ -118,12 +141,17 @@ fn additive_hint(left: &Type, right: &Type) -> UnitError {
         }
         _ => None,
     };
-    UnitError { help }
+    UnitError {
+        help,
+        needs_rate: false,
+    }
 }
 
 fn mul(left: &Type, right: &Type) -> Result<(BinOp, Type), UnitError> {
     match (left, right) {
         (Type::Int, Type::Int) => Ok((BinOp::Mul, Type::Int)),
+        // Pay by the hour: a rate times hours is money.
+        (Type::Rate, Type::Hours) | (Type::Hours, Type::Rate) => Ok((BinOp::Mul, Type::Money)),
         (a, b) if is_plain(a) && is_plain(b) => Ok((BinOp::Mul, Type::Decimal)),
         // A percentage scaled by a plain number stays a percentage:
         // `2 * 1.6 %` is `3.2 %` (the same quantity as 0.032).
@@ -137,21 +165,15 @@ fn mul(left: &Type, right: &Type) -> Result<(BinOp, Type), UnitError> {
         // Durations are whole: they scale only by whole numbers.
         (d @ (Type::Days | Type::Months), Type::Int)
         | (Type::Int, d @ (Type::Days | Type::Months)) => Ok((BinOp::Mul, d.clone())),
-        (Type::Money, Type::Money) => Err(UnitError {
-            help: Some(
-                "an amount times an amount means nothing in an agreement; multiply by a number or a percentage",
-            ),
-        }),
-        (Type::Money, Type::Hours) | (Type::Hours, Type::Money) => Err(UnitError {
-            help: Some(
-                "there is no per-hour money unit; multiply the amount by a plain number of hours (`Decimal`) instead",
-            ),
-        }),
+        (Type::Money, Type::Money) => Err(UnitError::help(
+            "an amount times an amount means nothing in an agreement; multiply by a number or a percentage",
+        )),
+        (Type::Money, Type::Hours) | (Type::Hours, Type::Money) => Err(UnitError::NEEDS_RATE),
         (Type::Days | Type::Months, Type::Decimal | Type::Percent)
-        | (Type::Decimal | Type::Percent, Type::Days | Type::Months) => Err(UnitError {
-            help: Some("durations are whole days or months; multiply by an `Int`"),
-        }),
-        _ => Err(UnitError { help: None }),
+        | (Type::Decimal | Type::Percent, Type::Days | Type::Months) => Err(UnitError::help(
+            "durations are whole days or months; multiply by an `Int`",
+        )),
+        _ => Err(UnitError::NONE),
     }
 }
 
@@ -162,17 +184,14 @@ fn div(left: &Type, right: &Type) -> Result<(BinOp, Type), UnitError> {
         (Type::Int, Type::Percent) => Ok((BinOp::DivPercent, Type::Decimal)),
         (q, Type::Percent) if is_scalable(q) => Ok((BinOp::DivPercent, q.clone())),
         (q, p) if is_scalable(q) && is_plain(p) => Ok((BinOp::Div, q.clone())),
-        (Type::Money, Type::Hours) => Err(UnitError {
-            help: Some(
-                "there is no per-hour money unit; divide by a plain number of hours (`Decimal`) instead",
-            ),
-        }),
-        (Type::Days | Type::Months, Type::Int | Type::Decimal) => Err(UnitError {
-            help: Some(
-                "durations are whole; divide their count instead, or divide by a duration of the same kind",
-            ),
-        }),
-        _ => Err(UnitError { help: None }),
+        // `salary / 94 h` is money per hour; money at a rate lasts hours.
+        (Type::Money, Type::Hours) => Ok((BinOp::Div, Type::Rate)),
+        (Type::Money, Type::Rate) => Ok((BinOp::Div, Type::Hours)),
+        (Type::Hours, Type::Money) => Err(UnitError::NEEDS_RATE),
+        (Type::Days | Type::Months, Type::Int | Type::Decimal) => Err(UnitError::help(
+            "durations are whole; divide their count instead, or divide by a duration of the same kind",
+        )),
+        _ => Err(UnitError::NONE),
     }
 }
 
@@ -187,11 +206,13 @@ fn equality(op: BinaryOp, left: &Type, right: &Type) -> Result<(BinOp, Type), Un
             Some(_) => Ok((op, Type::Bool)),
             None => Err(additive_hint(l, r)),
         },
-        (Type::Date, Type::Date) | (Type::Bool, Type::Bool) | (Type::Text, Type::Text) => {
-            Ok((op, Type::Bool))
-        }
+        (Type::Date, Type::Date)
+        | (Type::Time, Type::Time)
+        | (Type::Timestamp, Type::Timestamp)
+        | (Type::Bool, Type::Bool)
+        | (Type::Text, Type::Text) => Ok((op, Type::Bool)),
         (Type::Enum(a), Type::Enum(b)) if a == b => Ok((op, Type::Bool)),
-        _ => Err(UnitError { help: None }),
+        _ => Err(UnitError::NONE),
     }
 }
 
@@ -207,8 +228,10 @@ fn ordering(op: BinaryOp, left: &Type, right: &Type) -> Result<(BinOp, Type), Un
             Some(_) => Ok((op, Type::Bool)),
             None => Err(additive_hint(l, r)),
         },
-        (Type::Date, Type::Date) => Ok((op, Type::Bool)),
-        _ => Err(UnitError { help: None }),
+        (Type::Date, Type::Date)
+        | (Type::Time, Type::Time)
+        | (Type::Timestamp, Type::Timestamp) => Ok((op, Type::Bool)),
+        _ => Err(UnitError::NONE),
     }
 }
 

@@ -40,7 +40,7 @@ impl DataType {
     fn canonical(&self, d: rust_decimal::Decimal) -> Result<Number, Problem> {
         let number = Number::from_decimal(d);
         match self.kind {
-            Kind::Money | Kind::Percent | Kind::Hours => number
+            Kind::Money | Kind::Percent | Kind::Hours | Kind::Rate => number
                 .to_decimal_at_scale(2)
                 .map(Number::from_decimal)
                 .map_err(|_| Problem::OutOfRange),
@@ -57,11 +57,16 @@ impl DataType {
             | Kind::Decimal
             | Kind::Money
             | Kind::Percent
-            | Kind::Hours => {
+            | Kind::Hours
+            | Kind::Rate => {
                 let d = parse_decimal(text, self.max_scale())?;
                 Ok(Value::Number(self.canonical(d)?))
             }
             Kind::Date => parse_date(text).map(Value::Date),
+            Kind::Time => crate::clock::parse_time(text)
+                .map(Value::Time)
+                .ok_or(Problem::Malformed(Hint::TimeFormat)),
+            Kind::Timestamp => parse_timestamp(text),
             Kind::Bool => parse_bool(text)
                 .map(Value::Bool)
                 .ok_or(Problem::Malformed(Hint::None)),
@@ -74,6 +79,21 @@ impl DataType {
             },
             Kind::Record { .. } | Kind::List(_) | Kind::Unsupported(_) => Err(Problem::NotInCell),
         }
+    }
+}
+
+/// `YYYY-MM-DDTHH:MM` (or a space for the `T`): a well-formed text whose
+/// date or time does not exist is "no such day" or a malformed time.
+fn parse_timestamp(text: &str) -> Result<Value, Problem> {
+    if let Some(stamp) = crate::clock::parse_timestamp(text) {
+        return Ok(Value::Timestamp(stamp));
+    }
+    match text.split_once(['T', ' ']) {
+        Some((date, time)) if date.len() == 10 && time.len() == 5 => {
+            parse_date(date)?;
+            Err(Problem::Malformed(Hint::TimeFormat))
+        }
+        _ => Err(Problem::Malformed(Hint::TimestampFormat)),
     }
 }
 

@@ -94,7 +94,7 @@ impl DataType {
 
     fn write_scalar(&self, value: &Value, out: &mut String) -> Result<(), Box<CellError>> {
         let written = match (&self.kind, value) {
-            (Kind::Money | Kind::Percent | Kind::Hours, Value::Number(n)) => {
+            (Kind::Money | Kind::Percent | Kind::Hours | Kind::Rate, Value::Number(n)) => {
                 match n.to_decimal_at_scale(2) {
                     Ok(d) => write_decimal(d, out),
                     Err(NumberError::Overflow) => return Err(self.too_large(n)),
@@ -120,6 +120,20 @@ impl DataType {
                     ));
                 }
                 write_date(*date, out)
+            }
+            (Kind::Time, Value::Time(time)) => {
+                out.push_str(&crate::clock::format_time(*time));
+                Ok(())
+            }
+            (Kind::Timestamp, Value::Timestamp(stamp)) => {
+                if !in_data_files(stamp.date()) {
+                    let shown = crate::clock::format_timestamp(*stamp);
+                    return Err(Box::new(
+                        self.error(Problem::DateBeyondFiles, Found::Value(shown)),
+                    ));
+                }
+                out.push_str(&crate::clock::format_timestamp(*stamp));
+                Ok(())
             }
             (Kind::Bool, Value::Bool(b)) => {
                 out.push_str(if *b { "true" } else { "false" });

@@ -72,7 +72,10 @@ pub enum Kind {
     Money,
     Percent,
     Hours,
+    Rate,
     Date,
+    Time,
+    Timestamp,
     Bool,
     Text,
     Enum {
@@ -100,7 +103,11 @@ impl DataType {
             Type::Money => Kind::Money,
             Type::Percent => Kind::Percent,
             Type::Hours => Kind::Hours,
+            Type::Rate => Kind::Rate,
             Type::Date => Kind::Date,
+            Type::Time => Kind::Time,
+            Type::Timestamp => Kind::Timestamp,
+            Type::Class => Kind::Unsupported(program.type_name(ty)),
             Type::Bool => Kind::Bool,
             Type::Text => Kind::Text,
             Type::Enum(id) => match program.enum_info(*id) {
@@ -167,7 +174,10 @@ impl DataType {
             Kind::Money => Expected::Money,
             Kind::Percent => Expected::Percent,
             Kind::Hours => Expected::Hours,
+            Kind::Rate => Expected::Rate,
             Kind::Date => Expected::Date,
+            Kind::Time => Expected::Time,
+            Kind::Timestamp => Expected::Timestamp,
             Kind::Bool => Expected::Bool,
             Kind::Text => Expected::Text,
             Kind::Enum { name, variants } => Expected::Enum {
@@ -192,7 +202,7 @@ impl DataType {
     /// Decimals a number of this type may have (`None`: any).
     pub fn max_scale(&self) -> Option<u32> {
         match self.kind {
-            Kind::Money | Kind::Percent | Kind::Hours => Some(2),
+            Kind::Money | Kind::Percent | Kind::Hours | Kind::Rate => Some(2),
             Kind::Int | Kind::Days | Kind::Months => Some(0),
             _ => None,
         }

@@ -16,7 +16,10 @@ pub enum Expected {
     Money,
     Percent,
     Hours,
+    Rate,
     Date,
+    Time,
+    Timestamp,
     Bool,
     Text,
     Enum { name: String, variants: Vec<String> },
@@ -76,6 +79,10 @@ pub enum Hint {
     BarePoint,
     /// `31.01.2026`, `2026/01/31`, `2026-1-31`
     DateFormat(Option<String>),
+    /// A time of day is `HH:MM`, 00:00 to 23:59.
+    TimeFormat,
+    /// A timestamp is `YYYY-MM-DDTHH:MM`.
+    TimestampFormat,
     /// A JSON value of another kind (a number for a date, an object for money).
     JsonKind,
 }

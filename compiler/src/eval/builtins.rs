@@ -44,6 +44,17 @@ impl<'a, 'p> Machine<'a, 'p> {
             Builtin::Year | Builtin::Month | Builtin::Day | Builtin::DaysInMonth => {
                 self.date_part(builtin, args, span)
             }
+            Builtin::Weekday
+            | Builtin::IntDiv
+            | Builtin::IntMod
+            | Builtin::ToHours
+            | Builtin::DateOf
+            | Builtin::TimeOf
+            | Builtin::MakeTimestamp
+            | Builtin::HoursIn
+            | Builtin::HoursOn
+            | Builtin::InClass
+            | Builtin::DaysOf => self.time_builtin(builtin, args, span),
         }
     }
 

@@ -284,6 +284,19 @@ impl<'a, 'p> Machine<'a, 'p> {
             | BinOp::SubDays
             | BinOp::SubMonths
             | BinOp::DateDiff => date_arithmetic(op, &a, &b, left.span, right.span, span),
+            BinOp::TimeDiff => match (&a, &b) {
+                (Value::Timestamp(end), Value::Timestamp(start)) => {
+                    let minutes = crate::clock::timestamp_minutes(*end)
+                        - crate::clock::timestamp_minutes(*start);
+                    Ok(Value::Number(
+                        Number::from_fraction(i128::from(minutes), 60).at(span)?,
+                    ))
+                }
+                _ => Err(msg::internal(
+                    span,
+                    "a timestamp difference of other values",
+                )),
+            },
             BinOp::Concat => concat(&a, &b, span),
             BinOp::Eq => Ok(Value::Bool(a == b)),
             BinOp::Ne => Ok(Value::Bool(a != b)),

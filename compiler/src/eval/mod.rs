@@ -29,9 +29,11 @@ mod expr;
 mod functions;
 pub mod number;
 mod round;
+mod time_builtins;
 pub mod trace;
 mod value;
 mod wide;
+pub mod windows;
 
 #[cfg(test)]
 #[allow(
@@ -153,6 +155,19 @@ pub enum EvalError {
     EmptyAggregate { span: Span, aggregate: String },
     /// Calls or expressions nested deeper than `limit`.
     TooDeep { span: Span, limit: u32 },
+    /// A span's `on next` day (the rule `selector`) did not come within
+    /// `MAX_SPAN_DAYS` days after `anchor`.
+    NoNextDay {
+        span: Span,
+        selector: String,
+        anchor: chrono::NaiveDate,
+    },
+    /// An interval `[start, end)` with `end` before `start`.
+    ReversedInterval {
+        span: Span,
+        start: String,
+        end: String,
+    },
     /// The IR does not have the shape the checker promises: a bug.
     Internal { span: Span, what: String },
 }
@@ -169,6 +184,8 @@ impl EvalError {
             | EvalError::NoTableRow { span, .. }
             | EvalError::EmptyAggregate { span, .. }
             | EvalError::TooDeep { span, .. }
+            | EvalError::NoNextDay { span, .. }
+            | EvalError::ReversedInterval { span, .. }
             | EvalError::Internal { span, .. } => *span,
         }
     }
@@ -264,6 +281,10 @@ pub struct Interpreter<'p> {
     /// Each condition's reasons as shared texts (empty for other functions).
     reasons: Vec<Vec<Arc<str>>>,
     empty_list: Arc<[Value]>,
+    /// Answers of day-selector rules, by (rule, day number): a rule's
+    /// answer for a date never changes, and windows ask the same days
+    /// for every shift of a month.
+    days: std::sync::RwLock<std::collections::HashMap<(FuncId, i64), bool>>,
 }
 
 impl<'p> Interpreter<'p> {
@@ -294,6 +315,18 @@ impl<'p> Interpreter<'p> {
             params,
             reasons,
             empty_list: Arc::from(Vec::new()),
+            days: Default::default(),
+        }
+    }
+
+    /// A day selector's remembered answer for day `day`.
+    pub(crate) fn remembered_day(&self, func: FuncId, day: i64) -> Option<bool> {
+        self.days.read().ok()?.get(&(func, day)).copied()
+    }
+
+    pub(crate) fn remember_day(&self, func: FuncId, day: i64, answer: bool) {
+        if let Ok(mut days) = self.days.write() {
+            days.insert((func, day), answer);
         }
     }
 

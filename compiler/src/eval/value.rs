@@ -10,10 +10,10 @@ use std::cmp::Ordering;
 use std::fmt::Write;
 use std::sync::Arc;
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 
 use super::number::Number;
-use crate::ir::{Const, Program};
+use crate::ir::{ClassesId, Const, Program};
 use crate::types::Type;
 
 /// A run-time value. Numbers of every unit are [`Number`]s; a Bool
@@ -27,6 +27,12 @@ use crate::types::Type;
 pub enum Value {
     Number(Number),
     Date(NaiveDate),
+    /// A time of day, minute precision.
+    Time(NaiveTime),
+    /// A wall-clock timestamp, minute precision.
+    Timestamp(NaiveDateTime),
+    /// One class of a `classes` item.
+    Class(ClassesId, u32),
     Bool(bool),
     Text(Arc<str>),
     /// Index into the enum's variants.
@@ -42,6 +48,9 @@ impl Value {
         match constant {
             Const::Number(n) => Value::Number(Number::from_decimal(*n)),
             Const::Date(d) => Value::Date(*d),
+            Const::Time(t) => Value::Time(*t),
+            Const::Timestamp(t) => Value::Timestamp(*t),
+            Const::Class { classes, class } => Value::Class(*classes, *class),
             Const::Bool(b) => Value::Bool(*b),
             Const::Text(t) => Value::Text(Arc::from(t.as_str())),
             Const::Variant(v) => Value::Variant(*v),
@@ -82,6 +91,9 @@ impl Value {
         match self {
             Value::Number(_) => "a number",
             Value::Date(_) => "a date",
+            Value::Time(_) => "a time of day",
+            Value::Timestamp(_) => "a timestamp",
+            Value::Class(..) => "a class",
             Value::Bool(_) => "a bool",
             Value::Text(_) => "a text",
             Value::Variant(_) => "an enum variant",
@@ -98,6 +110,9 @@ pub fn compare(left: &Value, right: &Value) -> Option<Ordering> {
     match (left, right) {
         (Value::Number(a), Value::Number(b)) => Some(a.cmp(b)),
         (Value::Date(a), Value::Date(b)) => Some(a.cmp(b)),
+        (Value::Time(a), Value::Time(b)) => Some(a.cmp(b)),
+        (Value::Timestamp(a), Value::Timestamp(b)) => Some(a.cmp(b)),
+        (Value::Class(sa, a), Value::Class(sb, b)) if sa == sb => Some(a.cmp(b)),
         (Value::Text(a), Value::Text(b)) => Some(a.as_bytes().cmp(b.as_bytes())),
         (Value::Bool(a), Value::Bool(b)) => Some(a.cmp(b)),
         (Value::Variant(a), Value::Variant(b)) => Some(a.cmp(b)),
@@ -110,6 +125,8 @@ pub fn compare_const(value: &Value, constant: &Const) -> Option<Ordering> {
     match (value, constant) {
         (Value::Number(a), Const::Number(b)) => Some(a.cmp(&Number::from_decimal(*b))),
         (Value::Date(a), Const::Date(b)) => Some(a.cmp(b)),
+        (Value::Time(a), Const::Time(b)) => Some(a.cmp(b)),
+        (Value::Timestamp(a), Const::Timestamp(b)) => Some(a.cmp(b)),
         (Value::Text(a), Const::Text(b)) => Some(a.as_bytes().cmp(b.as_bytes())),
         (Value::Bool(a), Const::Bool(b)) => Some(a.cmp(b)),
         (Value::Variant(a), Const::Variant(b)) => Some(a.cmp(b)),
@@ -132,19 +149,32 @@ fn write_value(out: &mut String, program: &Program, ty: &Type, value: &Value) {
     match value {
         Value::Number(n) => {
             let min_scale = match ty {
-                Type::Money | Type::Percent => 2,
+                Type::Money | Type::Percent | Type::Rate => 2,
                 _ => 0,
             };
             let text = match ty {
-                Type::Money | Type::Percent | Type::Int | Type::Days | Type::Months => {
-                    n.to_text_with_min_scale(min_scale)
-                }
+                Type::Money
+                | Type::Percent
+                | Type::Rate
+                | Type::Int
+                | Type::Days
+                | Type::Months => n.to_text_with_min_scale(min_scale),
                 _ => n.to_string(),
             };
             out.push_str(&text);
         }
         Value::Date(d) => {
             let _ = write!(out, "{d}");
+        }
+        Value::Time(t) => out.push_str(&crate::clock::format_time(*t)),
+        Value::Timestamp(t) => out.push_str(&crate::clock::format_timestamp(*t)),
+        Value::Class(classes, class) => {
+            let name = program.classes_info(*classes).and_then(|info| {
+                info.classes
+                    .get(*class as usize)
+                    .map(|c| format!("{}.{}", info.name, c.name))
+            });
+            out.push_str(name.as_deref().unwrap_or("?"));
         }
         Value::Bool(b) => {
             let _ = write!(out, "{b}");

@@ -622,6 +622,9 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
             Const::Bool(b) => Val::Bool(self.builder.ins().iconst(types::I8, i64::from(*b))),
             Const::Variant(v) => Val::Variant(self.builder.ins().iconst(types::I64, i64::from(*v))),
             Const::Text(_) => return Err(CodegenError::Unsupported("text values")),
+            Const::Time(_) | Const::Timestamp(_) | Const::Class { .. } => {
+                return Err(CodegenError::Unsupported("clock time and classes of time"));
+            }
         })
     }
 

@@ -82,7 +82,9 @@ impl RecordLayout {
 /// The slot encoding of a scalar type at its storage scale.
 pub(super) fn encoding_of(ty: &Type) -> Option<Encoding> {
     match ty {
-        Type::Money | Type::Percent | Type::Hours => Some(Encoding::Number { scale: 2 }),
+        Type::Money | Type::Percent | Type::Hours | Type::Rate => {
+            Some(Encoding::Number { scale: 2 })
+        }
         Type::Int | Type::Days | Type::Months => Some(Encoding::Number { scale: 0 }),
         Type::Date => Some(Encoding::Date),
         Type::Bool => Some(Encoding::Bool),
@@ -91,6 +93,9 @@ pub(super) fn encoding_of(ty: &Type) -> Option<Encoding> {
         // `Decimal` keeps a run-time scale; lists and records have no
         // fixed size (the checker keeps them out of entry points).
         Type::Decimal
+        | Type::Time
+        | Type::Timestamp
+        | Type::Class
         | Type::List(_)
         | Type::Record(_)
         | Type::Eligibility

@@ -369,6 +369,9 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
             Const::Bool(b) => Val::Bool(self.builder.ins().iconst(types::I8, i64::from(*b))),
             Const::Variant(v) => Val::Variant(self.builder.ins().iconst(types::I64, i64::from(*v))),
             Const::Text(text) => Val::Text(text_const(text)),
+            Const::Time(_) | Const::Timestamp(_) | Const::Class { .. } => {
+                return Err(CodegenError::Unsupported("clock time and classes of time"));
+            }
         })
     }
 
@@ -453,6 +456,7 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
             BinOp::AddDays | BinOp::AddMonths | BinOp::SubDays | BinOp::SubMonths => {
                 self.translate_date_move(op, a, b)
             }
+            BinOp::TimeDiff => Err(CodegenError::Unsupported("clock time and classes of time")),
             BinOp::DateDiff => match (a, b) {
                 (Val::Date(x), Val::Date(y)) => Ok(Val::Num {
                     v: self.builder.ins().isub(x, y),
@@ -508,6 +512,17 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
             values.push(self.plain(value));
         }
         match builtin {
+            Builtin::Weekday
+            | Builtin::IntDiv
+            | Builtin::IntMod
+            | Builtin::ToHours
+            | Builtin::DateOf
+            | Builtin::TimeOf
+            | Builtin::MakeTimestamp
+            | Builtin::HoursIn
+            | Builtin::HoursOn
+            | Builtin::InClass
+            | Builtin::DaysOf => Err(CodegenError::Unsupported("clock time and classes of time")),
             Builtin::Min | Builtin::Max => self.translate_min_max(builtin == Builtin::Min, values),
             Builtin::Abs => match values.as_slice() {
                 [Val::Num { v, scale }] => {

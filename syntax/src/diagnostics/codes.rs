@@ -37,6 +37,7 @@ codes! {
     // Syntax (E00xx)
     Syntax = "E0001", Error, "the text does not follow the grammar";
     InvalidLiteral = "E0002", Error, "a literal is malformed (impossible date, number out of range)";
+    InvalidClock = "E0003", Error, "a time of day or timestamp literal is not on the clock or calendar";
     // Names (E01xx)
     UnknownName = "E0101", Error, "a name is not defined in scope";
     UnknownType = "E0102", Error, "a type name is not defined";
@@ -62,6 +63,12 @@ codes! {
     ParamTimeline = "E0211", Error, "a param's `from` dates are not strictly increasing";
     NotAList = "E0212", Error, "an aggregate or comprehension is given something that is not a list";
     EmptyList = "E0213", Error, "an empty list literal where its element type cannot be known";
+    HoursTimesMoney = "E0214", Error, "money and hours are combined without a rate";
+    // Windows and classes of time (E04xx)
+    InvalidDaySelector = "E0401", Error, "a span's day is not `every day` or a rule `(Date) -> Bool`";
+    EmptyWindow = "E0402", Error, "a window can never hold a minute";
+    OverlappingClasses = "E0403", Error, "classes overlap where the clause does not say which wins";
+    UnknownClass = "E0404", Error, "a `classes` item has no class of that name";
     // Matches and tables (E03xx, W03xx)
     NonExhaustiveMatch = "E0301", Error, "a `match` does not cover every variant";
     TableNotCovered = "E0302", Error, "some inputs match no row of a decision table";
@@ -76,6 +83,8 @@ codes! {
     NoTableRow = "E0505", Error, "no row of a decision table matched at run time";
     ExampleFailed = "E0506", Error, "an example's assertion does not hold";
     NotExact = "E0507", Error, "a value cannot be written with its type's decimals";
+    NoNextDay = "E0508", Error, "a span's `on next` day does not come within 14 days";
+    ReversedInterval = "E0509", Error, "an interval ends before it starts";
     // Data rows (E06xx)
     BadCell = "E0601", Error, "an input cell cannot be read as its field's type";
     MissingInputField = "E0602", Error, "an input row or header lacks a field";

@@ -65,6 +65,7 @@ pub enum Item {
     Table(Table),
     Condition(Condition),
     Limit(Limit),
+    Classes(Classes),
     Example(Example),
     Evaluate(Rule),
 }
@@ -79,6 +80,7 @@ impl Item {
             Item::Table(x) => x.span,
             Item::Condition(x) => x.span,
             Item::Limit(x) => x.span,
+            Item::Classes(x) => x.span,
             Item::Example(x) => x.span,
         }
     }
@@ -93,6 +95,7 @@ impl Item {
             Item::Table(x) => Some(&x.name),
             Item::Condition(x) => Some(&x.name),
             Item::Limit(x) => Some(&x.name),
+            Item::Classes(x) => Some(&x.name),
             Item::Example(_) => None,
         }
     }
@@ -266,6 +269,62 @@ pub struct Condition {
     pub span: Span,
 }
 
+/// ```text
+/// classes ob ranked source "W2: OB" {
+///   storhelg { from 19:00 on skärtorsdag to 07:00 on next vardag }
+///   enkel { from 19:00 on every day to 22:00 }
+/// }
+/// ```
+#[derive(Debug, Clone)]
+pub struct Classes {
+    pub meta: ItemMeta,
+    pub name: Ident,
+    /// `ranked`: the first class listed wins where windows overlap.
+    pub ranked: bool,
+    pub classes: Vec<ClassDef>,
+    pub span: Span,
+}
+
+/// One class and its window, a union of spans.
+#[derive(Debug, Clone)]
+pub struct ClassDef {
+    pub doc: Option<String>,
+    pub name: Ident,
+    pub spans: Vec<WindowSpan>,
+    pub span: Span,
+}
+
+/// `from 19:00 on fredag to 07:00 on next måndag`, or `all day on
+/// klämdag` (with `from` and `to` both `00:00` and no `until`).
+#[derive(Debug, Clone)]
+pub struct WindowSpan {
+    /// Time literals; `None` for `all day`.
+    pub from: Option<Expr>,
+    pub on: DaySelector,
+    pub to: Option<Expr>,
+    /// `on next <day>`: the span ends on the first later day selected.
+    pub until: Option<DaySelector>,
+    pub span: Span,
+}
+
+/// Which days a span starts (or ends) on.
+#[derive(Debug, Clone)]
+pub enum DaySelector {
+    /// `every day`
+    Every(Span),
+    /// A rule `(Date) -> Bool`.
+    Rule(Ident),
+}
+
+impl DaySelector {
+    pub fn span(&self) -> Span {
+        match self {
+            DaySelector::Every(span) => *span,
+            DaySelector::Rule(ident) => ident.span,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Requirement {
     pub test: Expr,
@@ -372,6 +431,8 @@ pub enum LiteralUnit {
     Percent,
     /// `200 h`
     Hours,
+    /// `20 SEK/h` (also `kr/h`): money per hour.
+    SekPerHour,
     /// `90 days`, `1 day`
     Days,
     /// `2 weeks`, `1 week` (7 days each)
@@ -392,6 +453,10 @@ pub enum Literal {
     },
     /// `2026-01-01` as written; validated by the checker.
     Date(String),
+    /// `19:00` as written; validated by the checker.
+    Time(String),
+    /// `2026-06-05T18:30` as written; validated by the checker.
+    Timestamp(String),
     Text(String),
     Bool(bool),
 }

@@ -47,6 +47,7 @@ const CHUNK_KEYWORDS: &[&str] = &[
     "table",
     "condition",
     "limit",
+    "classes",
     "example",
     "evaluate",
 ];

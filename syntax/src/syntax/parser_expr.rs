@@ -84,6 +84,14 @@ impl Builder<'_> {
             | Rule::expr_postfix => self.chain(pair),
             Rule::expr_not | Rule::expr_unary => self.prefix(pair),
             Rule::date_lit => self.date(&pair),
+            Rule::time_lit => Expr {
+                kind: ExprKind::Literal(Literal::Time(pair.as_str().to_owned())),
+                span,
+            },
+            Rule::timestamp_lit => Expr {
+                kind: ExprKind::Literal(Literal::Timestamp(pair.as_str().to_owned())),
+                span,
+            },
             Rule::number_lit => self.number(pair),
             Rule::text_lit => {
                 let (text, span) = self.text(pair);
@@ -493,6 +501,7 @@ pub(super) fn compare_op(rule: Rule) -> Option<CompareOp> {
 fn unit_of(word: &str) -> Option<LiteralUnit> {
     Some(match word {
         "SEK" | "kr" => LiteralUnit::Sek,
+        "SEK/h" | "kr/h" => LiteralUnit::SekPerHour,
         "%" => LiteralUnit::Percent,
         "h" => LiteralUnit::Hours,
         "day" | "days" => LiteralUnit::Days,

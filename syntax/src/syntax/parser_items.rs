@@ -134,6 +134,7 @@ impl<'d> Builder<'d> {
                 Rule::table_def => ast::Item::Table(self.table(child, doc_text(&docs))),
                 Rule::condition_def => ast::Item::Condition(self.condition(child, doc_text(&docs))),
                 Rule::limit_def => ast::Item::Limit(self.limit(child, doc_text(&docs))),
+                Rule::classes_def => ast::Item::Classes(self.classes(child, doc_text(&docs))),
                 Rule::example_def => ast::Item::Example(self.example(child, doc_text(&docs))),
                 _ => continue,
             };
@@ -350,6 +351,100 @@ impl<'d> Builder<'d> {
             params: header.params,
             requirements,
             span: header.span,
+        }
+    }
+
+    fn classes(&mut self, pair: Pair<'_, Rule>, doc: Option<String>) -> ast::Classes {
+        let span = self.span(&pair);
+        let mut classes = ast::Classes {
+            meta: ItemMeta { doc, source: None },
+            name: self.missing_ident(span),
+            ranked: false,
+            classes: Vec::new(),
+            span,
+        };
+        for child in pair.into_inner() {
+            match child.as_rule() {
+                Rule::name_ident => classes.name = self.ident(&child),
+                Rule::classes_ranked => classes.ranked = true,
+                Rule::source_clause => {
+                    classes.meta.source = child
+                        .into_inner()
+                        .find(|p| p.as_rule() == Rule::text_lit)
+                        .map(|text| self.text(text));
+                }
+                Rule::class_def => {
+                    let class = self.class_def(child);
+                    classes.classes.push(class);
+                }
+                _ => {}
+            }
+        }
+        classes
+    }
+
+    fn class_def(&mut self, pair: Pair<'_, Rule>) -> ast::ClassDef {
+        let span = self.span(&pair);
+        let mut docs = Vec::new();
+        let mut class = ast::ClassDef {
+            doc: None,
+            name: self.missing_ident(span),
+            spans: Vec::new(),
+            span,
+        };
+        for child in pair.into_inner() {
+            match child.as_rule() {
+                Rule::doc_line => docs.push(child),
+                Rule::name_ident => class.name = self.ident(&child),
+                Rule::span_from | Rule::span_all_day => {
+                    let window = self.window_span(child);
+                    class.spans.push(window);
+                }
+                _ => {}
+            }
+        }
+        class.doc = doc_text(&docs);
+        class
+    }
+
+    fn window_span(&mut self, pair: Pair<'_, Rule>) -> ast::WindowSpan {
+        let span = self.span(&pair);
+        let mut times = Vec::new();
+        let mut on = None;
+        let mut until = None;
+        for child in pair.into_inner() {
+            match child.as_rule() {
+                Rule::time_lit => times.push(ast::Expr {
+                    kind: ast::ExprKind::Literal(ast::Literal::Time(child.as_str().to_owned())),
+                    span: self.span(&child),
+                }),
+                Rule::day_selector => on = Some(self.day_selector(child)),
+                Rule::span_until => {
+                    until = child
+                        .into_inner()
+                        .find(|p| p.as_rule() == Rule::day_selector)
+                        .map(|p| self.day_selector(p));
+                }
+                _ => {}
+            }
+        }
+        let mut times = times.into_iter();
+        ast::WindowSpan {
+            from: times.next(),
+            on: on.unwrap_or(ast::DaySelector::Every(span)),
+            to: times.next(),
+            until,
+            span,
+        }
+    }
+
+    fn day_selector(&mut self, pair: Pair<'_, Rule>) -> ast::DaySelector {
+        let span = self.span(&pair);
+        match pair.into_inner().next() {
+            Some(name) if name.as_rule() == Rule::name_ref => {
+                ast::DaySelector::Rule(self.ident(&name))
+            }
+            _ => ast::DaySelector::Every(span),
         }
     }
 

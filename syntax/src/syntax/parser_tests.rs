@@ -52,6 +52,8 @@ pub(super) fn sexpr(e: &Expr) -> String {
             None => text.clone(),
         },
         ExprKind::Literal(Literal::Date(d)) => format!("#{d}"),
+        ExprKind::Literal(Literal::Time(t)) => format!("@{t}"),
+        ExprKind::Literal(Literal::Timestamp(t)) => format!("@{t}"),
         ExprKind::Literal(Literal::Text(t)) => format!("{t:?}"),
         ExprKind::Literal(Literal::Bool(b)) => b.to_string(),
         ExprKind::Name(i) => i.name.clone(),
@@ -245,6 +247,7 @@ fn sketch_parses_into_the_expected_items() {
             Item::Table(_) => "table",
             Item::Condition(_) => "condition",
             Item::Limit(_) => "limit",
+            Item::Classes(_) => "classes",
             Item::Example(_) => "example",
             Item::Evaluate(_) => "evaluate",
         })

@@ -88,7 +88,50 @@ impl SpansMut for Item {
             Item::Table(x) => x.spans_mut(f),
             Item::Condition(x) => x.spans_mut(f),
             Item::Limit(x) => x.spans_mut(f),
+            Item::Classes(x) => x.spans_mut(f),
             Item::Example(x) => x.spans_mut(f),
+        }
+    }
+}
+
+impl SpansMut for Classes {
+    fn spans_mut(&mut self, f: &mut dyn FnMut(&mut Span)) {
+        self.meta.spans_mut(f);
+        self.name.spans_mut(f);
+        self.classes.spans_mut(f);
+        f(&mut self.span);
+    }
+}
+
+impl SpansMut for ClassDef {
+    fn spans_mut(&mut self, f: &mut dyn FnMut(&mut Span)) {
+        self.name.spans_mut(f);
+        self.spans.spans_mut(f);
+        f(&mut self.span);
+    }
+}
+
+impl SpansMut for WindowSpan {
+    fn spans_mut(&mut self, f: &mut dyn FnMut(&mut Span)) {
+        if let Some(from) = &mut self.from {
+            from.spans_mut(f);
+        }
+        self.on.spans_mut(f);
+        if let Some(to) = &mut self.to {
+            to.spans_mut(f);
+        }
+        if let Some(until) = &mut self.until {
+            until.spans_mut(f);
+        }
+        f(&mut self.span);
+    }
+}
+
+impl SpansMut for DaySelector {
+    fn spans_mut(&mut self, f: &mut dyn FnMut(&mut Span)) {
+        match self {
+            DaySelector::Every(span) => f(span),
+            DaySelector::Rule(ident) => ident.spans_mut(f),
         }
     }
 }

@@ -25,7 +25,7 @@ pub fn unknown_type(span: Span, name: &str, suggestion: Option<&str>) -> Diagnos
     match suggestion {
         Some(s) => d.with_help(format!("did you mean `{s}`?")),
         None => d.with_help(
-            "built-in types are `Money`, `Percent`, `Hours`, `Decimal`, `Int`, `Bool`, `Text`, `Date`, `Days`, `Months`, `List<T>`; or define a `record` or `enum`",
+            "built-in types are `Money`, `Percent`, `Hours`, `Rate`, `Decimal`, `Int`, `Bool`, `Text`, `Date`, `Time`, `Timestamp`, `Days`, `Months`, `List<T>`; or define a `record` or `enum`",
         ),
     }
 }
@@ -402,4 +402,79 @@ pub fn cell_count(span: Span, expected: usize, found: usize) -> Diagnostic {
 
 pub fn invalid_literal(span: Span, what: &str, help: &str) -> Diagnostic {
     Diagnostic::new(Code::InvalidLiteral, span, what.to_string()).with_help(help.to_string())
+}
+
+/// `25:00`, `2026-06-05T24:30`: a clock literal off the clock or calendar.
+pub fn invalid_clock(span: Span, what: &str, help: &str) -> Diagnostic {
+    Diagnostic::new(Code::InvalidClock, span, what.to_string()).with_help(help.to_string())
+}
+
+/// `Money * Hours` (or `Hours * Money`, `Money / Rate` mixed up): pay by
+/// the hour needs a rate.
+pub fn hours_times_money(span: Span, op: &str) -> Diagnostic {
+    Diagnostic::new(
+        Code::HoursTimesMoney,
+        span,
+        format!("cannot {op} `Money` and `Hours`"),
+    )
+    .with_label("money per hour is a `Rate`")
+    .with_help(
+        "make a rate and multiply it by the hours: `salary / 94 h * hours`, \
+         or `62 SEK/h * hours`; for a plain number of hours write `hours / 1 h`",
+    )
+}
+
+/// A span's day selector that is not a `(Date) -> Bool` rule.
+pub fn invalid_day_selector(span: Span, name: &str, found: &str) -> Diagnostic {
+    Diagnostic::new(
+        Code::InvalidDaySelector,
+        span,
+        format!("`{name}` cannot select days: it is {found}"),
+    )
+    .with_help("name a rule that takes one `Date` and returns `Bool`, or write `every day`")
+}
+
+/// A span whose days are never selected in the years the checker scans.
+pub fn empty_window(span: Span, selector: &str, first: i32, last: i32) -> Diagnostic {
+    Diagnostic::new(
+        Code::EmptyWindow,
+        span,
+        format!(
+            "this span never holds a minute: `{selector}` selects no day from {first} to {last}"
+        ),
+    )
+    .with_help("check the rule's test; a span needs days it starts on (and days it ends on)")
+}
+
+/// Two classes of an unranked `classes` item share a minute.
+pub fn overlapping_classes(
+    span: Span,
+    classes: &str,
+    first: &str,
+    second: &str,
+    minute: &str,
+) -> Diagnostic {
+    Diagnostic::new(
+        Code::OverlappingClasses,
+        span,
+        format!("classes `{first}` and `{second}` of `{classes}` overlap, at {minute} for one"),
+    )
+    .with_label("the clause does not say which class wins")
+    .with_help(format!(
+        "write `classes {classes} ranked {{`, so the class listed first wins, or narrow the windows"
+    ))
+}
+
+pub fn unknown_class(span: Span, classes: &str, name: &str, known: &[String]) -> Diagnostic {
+    Diagnostic::new(
+        Code::UnknownClass,
+        span,
+        format!("`{classes}` has no class `{name}`"),
+    )
+    .with_help(
+        match crate::spelling::closest(name, known.iter().map(String::as_str)) {
+            Some(s) => format!("did you mean `{classes}.{s}`?"),
+            None => format!("its classes are {}", quoted_list(known)),
+        },
+    )
 }

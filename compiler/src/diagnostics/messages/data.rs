@@ -50,7 +50,10 @@ pub fn expected_phrase(expected: &Expected) -> String {
         Expected::Money => "money like 30000.00".into(),
         Expected::Percent => "a percentage like 83.46".into(),
         Expected::Hours => "hours like 26.5".into(),
+        Expected::Rate => "an amount per hour like 62.00".into(),
         Expected::Date => "a date like 2026-01-31".into(),
+        Expected::Time => "a time of day like 19:00".into(),
+        Expected::Timestamp => "a timestamp like 2026-06-05T18:30".into(),
         Expected::Bool => "`true` or `false`".into(),
         Expected::Text => "text".into(),
         Expected::Enum { variants, .. } => format!("one of {}", quoted_list(variants)),
@@ -66,6 +69,7 @@ fn type_words(expected: &Expected) -> &'static str {
         Expected::Money => "money",
         Expected::Percent => "a percentage",
         Expected::Hours => "hours",
+        Expected::Rate => "an amount per hour",
         Expected::Int => "a whole number",
         Expected::Days => "a number of days",
         Expected::Months => "a number of months",
@@ -220,15 +224,27 @@ fn hint_help(hint: &Hint, expected: &Expected) -> Option<String> {
             example(s, "30000.00")
         )),
         Hint::BarePoint => Some("write a digit on both sides of the point: `0.5`".into()),
+        Hint::TimeFormat => {
+            Some("write the time as HH:MM from 00:00 to 23:59, like `19:00`".into())
+        }
+        Hint::TimestampFormat => {
+            Some("write timestamps as year-month-day and hour:minute: `2026-06-05T18:30`".into())
+        }
         Hint::DateFormat(s) => Some(format!(
             "write dates as year-month-day: `{}`",
             example(s, "2026-01-31")
         )),
         Hint::JsonKind => match expected {
-            Expected::Date | Expected::Enum { .. } | Expected::Text => {
-                Some("write it as a JSON string".into())
-            }
-            Expected::Money | Expected::Percent | Expected::Hours | Expected::Decimal => {
+            Expected::Date
+            | Expected::Time
+            | Expected::Timestamp
+            | Expected::Enum { .. }
+            | Expected::Text => Some("write it as a JSON string".into()),
+            Expected::Money
+            | Expected::Percent
+            | Expected::Hours
+            | Expected::Rate
+            | Expected::Decimal => {
                 Some("write it as a JSON string like \"30000.00\" or a plain JSON number".into())
             }
             _ => None,

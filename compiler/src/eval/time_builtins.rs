@@ -1,0 +1,216 @@
+//! Builtins of whole numbers and clock time: `weekday`, `div`, `mod`,
+//! `hours`, the parts of a timestamp, and the hours of a class
+//! (`hours_in`, `hours_on`, `in_class`, `days_of`).
+//!
+//! Day selectors of windows are rules; their answers are remembered by
+//! the interpreter for the life of the program (a rule's answer depends
+//! only on its date), so a month of shifts asks each rule once a day.
+
+use chrono::{Datelike, NaiveDate};
+
+use super::functions::Machine;
+use super::number::Number;
+use super::windows::{self, Oracle};
+use super::{At, EvalError, Value};
+use crate::clock;
+use crate::diagnostics::messages::eval as msg;
+use crate::ir::{Builtin, ClassesId, ClassesInfo, DaySelector, Expr, WindowSpan};
+use crate::source::Span;
+
+impl<'a, 'p> Machine<'a, 'p> {
+    pub(super) fn time_builtin(
+        &mut self,
+        builtin: Builtin,
+        args: &'p [Expr],
+        span: Span,
+    ) -> Result<Value, EvalError> {
+        let mut values = Vec::with_capacity(args.len());
+        for arg in args {
+            values.push(self.eval(arg)?);
+        }
+        match (builtin, values.as_slice()) {
+            (Builtin::Weekday, [Value::Date(d)]) => Ok(Value::Number(Number::from_i64(i64::from(
+                d.weekday().number_from_monday(),
+            )))),
+            (Builtin::IntDiv | Builtin::IntMod, [Value::Number(a), Value::Number(b)]) => {
+                int_div_mod(builtin == Builtin::IntMod, a, b, span)
+            }
+            (Builtin::ToHours, [Value::Number(x)]) => Ok(Value::Number(x.clone())),
+            (Builtin::DateOf, [Value::Timestamp(t)]) => Ok(Value::Date(t.date())),
+            (Builtin::TimeOf, [Value::Timestamp(t)]) => Ok(Value::Time(t.time())),
+            (Builtin::MakeTimestamp, [Value::Date(d), Value::Time(t)]) => {
+                Ok(Value::Timestamp(d.and_time(*t)))
+            }
+            (Builtin::HoursIn, [Value::Timestamp(s), Value::Timestamp(e), Value::Class(c, k)]) => {
+                let (lo, hi) = self.interval(*s, *e, span)?;
+                self.class_hours(*c, *k, lo, hi, span)
+            }
+            (
+                Builtin::HoursOn,
+                [
+                    Value::Date(day),
+                    Value::Timestamp(s),
+                    Value::Timestamp(e),
+                    Value::Class(c, k),
+                ],
+            ) => {
+                let (lo, hi) = self.interval(*s, *e, span)?;
+                let day = clock::day_number(*day);
+                let lo = lo.max(windows::day_start(day));
+                let hi = hi.min(windows::day_start(day + 1));
+                self.class_hours(*c, *k, lo, hi, span)
+            }
+            (Builtin::InClass, [Value::Timestamp(t), Value::Class(c, k)]) => {
+                let minute = clock::timestamp_minutes(*t);
+                let minutes = self.class_minutes(*c, *k, minute, minute + 1, span)?;
+                Ok(Value::Bool(minutes == 1))
+            }
+            (Builtin::DaysOf, [Value::Timestamp(s), Value::Timestamp(e)]) => {
+                let (lo, hi) = (clock::timestamp_minutes(*s), clock::timestamp_minutes(*e));
+                let mut days = Vec::new();
+                if hi > lo {
+                    for day in windows::day_of(lo)..=windows::day_of(hi - 1) {
+                        days.push(Value::Date(date_of_day(day, span)?));
+                    }
+                }
+                Ok(Value::List(days.into()))
+            }
+            _ => Err(msg::internal(
+                span,
+                "a clock builtin with arguments of other kinds",
+            )),
+        }
+    }
+
+    /// The minutes of `[start, end)`; an error when it ends before it starts.
+    fn interval(
+        &self,
+        start: chrono::NaiveDateTime,
+        end: chrono::NaiveDateTime,
+        span: Span,
+    ) -> Result<(i64, i64), EvalError> {
+        if end < start {
+            return Err(msg::reversed_interval(
+                span,
+                &clock::format_timestamp(start),
+                &clock::format_timestamp(end),
+            ));
+        }
+        Ok((
+            clock::timestamp_minutes(start),
+            clock::timestamp_minutes(end),
+        ))
+    }
+
+    fn class_hours(
+        &mut self,
+        classes: ClassesId,
+        class: u32,
+        lo: i64,
+        hi: i64,
+        span: Span,
+    ) -> Result<Value, EvalError> {
+        let minutes = self.class_minutes(classes, class, lo, hi, span)?;
+        Ok(Value::Number(
+            Number::from_fraction(i128::from(minutes), 60).at(span)?,
+        ))
+    }
+
+    fn class_minutes(
+        &mut self,
+        classes: ClassesId,
+        class: u32,
+        lo: i64,
+        hi: i64,
+        span: Span,
+    ) -> Result<i64, EvalError> {
+        let program = self.program;
+        let info: &ClassesInfo = program.classes_info(classes).ok_or_else(|| {
+            msg::internal(span, "a class of a `classes` item that does not exist")
+        })?;
+        let mut oracle = RuleOracle {
+            machine: self,
+            span,
+        };
+        windows::minutes_in(info, class as usize, lo, hi, &mut oracle)
+    }
+}
+
+fn date_of_day(day: i64, span: Span) -> Result<NaiveDate, EvalError> {
+    clock::date_of_day(day).ok_or_else(|| msg::internal(span, "a day off the calendar"))
+}
+
+/// `div(a, b)` rounds down (toward minus infinity); `mod` is the
+/// remainder with the sign of `b`.
+fn int_div_mod(remainder: bool, a: &Number, b: &Number, span: Span) -> Result<Value, EvalError> {
+    let (a, a_den) = a.fraction_parts();
+    let (b, b_den) = b.fraction_parts();
+    if a_den != 1 || b_den != 1 {
+        return Err(msg::internal(
+            span,
+            "`div`/`mod` of a number that is not whole",
+        ));
+    }
+    if b == 0 {
+        return Err(msg::number(span, super::NumberError::DivisionByZero));
+    }
+    let overflow = || msg::number(span, super::NumberError::Overflow);
+    let mut quotient = a.checked_div(b).ok_or_else(overflow)?;
+    let rest = a.checked_rem(b).ok_or_else(overflow)?;
+    if rest != 0 && ((rest < 0) != (b < 0)) {
+        quotient -= 1;
+    }
+    let value = if remainder {
+        let product = b.checked_mul(quotient).ok_or_else(overflow)?;
+        a.checked_sub(product).ok_or_else(overflow)?
+    } else {
+        quotient
+    };
+    Ok(Value::Number(Number::from_fraction(value, 1).at(span)?))
+}
+
+/// Asks day selectors by calling their rule, remembering each answer in
+/// the interpreter.
+struct RuleOracle<'m, 'a, 'p> {
+    machine: &'m mut Machine<'a, 'p>,
+    span: Span,
+}
+
+impl Oracle for RuleOracle<'_, '_, '_> {
+    type Error = EvalError;
+
+    fn selects(&mut self, selector: DaySelector, day: i64) -> Result<bool, EvalError> {
+        let func = match selector {
+            DaySelector::Every => return Ok(true),
+            DaySelector::Rule(func) => func,
+        };
+        if let Some(known) = self.machine.interp.remembered_day(func, day) {
+            return Ok(known);
+        }
+        let date = date_of_day(day, self.span)?;
+        let answer = match self.machine.interp.call(func, &[Value::Date(date)])? {
+            Value::Bool(b) => b,
+            _ => {
+                return Err(msg::internal(
+                    self.span,
+                    "a day selector that is not a Bool",
+                ));
+            }
+        };
+        self.machine.interp.remember_day(func, day, answer);
+        Ok(answer)
+    }
+
+    fn no_next_day(&mut self, span: &WindowSpan, anchor: i64) -> EvalError {
+        let selector = match span.until {
+            Some(DaySelector::Rule(func)) => self
+                .machine
+                .program
+                .function(func)
+                .map_or_else(|| "?".to_string(), |f| f.name.clone()),
+            _ => "every day".to_string(),
+        };
+        let anchor = clock::date_of_day(anchor).unwrap_or_default();
+        msg::no_next_day(span.span, &selector, anchor)
+    }
+}

@@ -1,0 +1,291 @@
+//! Classes of time: which minutes of an interval lie in which class.
+//!
+//! The reference algorithm, shared by the interpreter and the checker's
+//! scan (`check/windows.rs`). Times are minute numbers (`clock`): a span
+//! anchored on day `a` runs from minute `from` of `a` to minute `to` of
+//! its end day, and holds the minutes that *start* in `[start, end)`.
+//!
+//! For an interval `[lo, hi)` every span that can reach it is laid out:
+//! a span without `on next` starts at most one day before the day it
+//! ends, one with `on next` at most `MAX_SPAN_DAYS` days before. The
+//! interval is then cut at every span edge; each piece belongs to the
+//! first class (in the order listed) whose span holds it, or to none. So
+//! the cost is the spans near the interval, not its minutes.
+//!
+//! Day selectors are asked through an [`Oracle`], which the interpreter
+//! answers by calling the rule (and remembering the answer).
+
+use crate::clock::DAY_MINUTES;
+use crate::ir::{ClassesInfo, DaySelector, MAX_SPAN_DAYS, WindowSpan};
+
+/// Answers "does this selector select day `day`?" (day numbers as in
+/// `clock`: 0001-01-01 is 1).
+pub trait Oracle {
+    type Error;
+    fn selects(&mut self, selector: DaySelector, day: i64) -> Result<bool, Self::Error>;
+    /// The error for a span whose `on next` day never came.
+    fn no_next_day(&mut self, span: &WindowSpan, anchor: i64) -> Self::Error;
+}
+
+/// First minute of day `day`.
+pub fn day_start(day: i64) -> i64 {
+    (day - 1) * DAY_MINUTES
+}
+
+/// The day a minute falls on.
+pub fn day_of(minute: i64) -> i64 {
+    minute.div_euclid(DAY_MINUTES) + 1
+}
+
+/// The minutes `[start, end)` of `span` anchored on `anchor`, when its
+/// selector selects that day.
+pub fn span_at<O: Oracle>(
+    span: &WindowSpan,
+    anchor: i64,
+    oracle: &mut O,
+) -> Result<Option<(i64, i64)>, O::Error> {
+    if !oracle.selects(span.on, anchor)? {
+        return Ok(None);
+    }
+    let start = day_start(anchor) + i64::from(span.from);
+    let end = match span.until {
+        Some(until) => {
+            let mut found = None;
+            for day in anchor + 1..=anchor + MAX_SPAN_DAYS {
+                if oracle.selects(until, day)? {
+                    found = Some(day);
+                    break;
+                }
+            }
+            match found {
+                Some(day) => day_start(day) + i64::from(span.to),
+                None => return Err(oracle.no_next_day(span, anchor)),
+            }
+        }
+        None if span.to > span.from => day_start(anchor) + i64::from(span.to),
+        None => day_start(anchor + 1) + i64::from(span.to),
+    };
+    Ok(Some((start, end)))
+}
+
+/// How many days before the day of a minute a span holding it may start.
+fn reach(span: &WindowSpan) -> i64 {
+    match span.until {
+        Some(_) => MAX_SPAN_DAYS,
+        None => 1,
+    }
+}
+
+/// A piece of an interval: `[start, end)` and its class (`None`: none).
+pub type Piece = (i64, i64, Option<usize>);
+
+/// The pieces of `[lo, hi)` and the class each belongs to, in order.
+/// Empty when `hi <= lo`.
+pub fn classify<O: Oracle>(
+    classes: &ClassesInfo,
+    lo: i64,
+    hi: i64,
+    oracle: &mut O,
+) -> Result<Vec<Piece>, O::Error> {
+    if hi <= lo {
+        return Ok(Vec::new());
+    }
+    let (first_day, last_day) = (day_of(lo), day_of(hi - 1));
+    // (class, start, end) of every span that meets [lo, hi), clipped.
+    let mut held: Vec<(usize, i64, i64)> = Vec::new();
+    for (class, info) in classes.classes.iter().enumerate() {
+        for span in &info.spans {
+            for anchor in first_day - reach(span)..=last_day {
+                if let Some((start, end)) = span_at(span, anchor, oracle)?
+                    && start < hi
+                    && end > lo
+                {
+                    held.push((class, start.max(lo), end.min(hi)));
+                }
+            }
+        }
+    }
+    let mut cuts: Vec<i64> = Vec::with_capacity(held.len() * 2 + 2);
+    cuts.push(lo);
+    cuts.push(hi);
+    for (_, start, end) in &held {
+        cuts.push(*start);
+        cuts.push(*end);
+    }
+    cuts.sort_unstable();
+    cuts.dedup();
+    let mut pieces: Vec<Piece> = Vec::new();
+    for pair in cuts.windows(2) {
+        let [start, end] = pair else { continue };
+        let class = held
+            .iter()
+            .filter(|(_, s, e)| s <= start && start < e)
+            .map(|(class, _, _)| *class)
+            .min();
+        match pieces.last_mut() {
+            Some(last) if last.2 == class && last.1 == *start => last.1 = *end,
+            _ => pieces.push((*start, *end, class)),
+        }
+    }
+    Ok(pieces)
+}
+
+/// Minutes of `[lo, hi)` in class `class`.
+pub fn minutes_in<O: Oracle>(
+    classes: &ClassesInfo,
+    class: usize,
+    lo: i64,
+    hi: i64,
+    oracle: &mut O,
+) -> Result<i64, O::Error> {
+    Ok(classify(classes, lo, hi, oracle)?
+        .iter()
+        .filter(|(_, _, c)| *c == Some(class))
+        .map(|(start, end, _)| end - start)
+        .sum())
+}
+
+/// The first minute of `[lo, hi)` that two different classes hold, with
+/// the two classes (in the order listed).
+pub fn first_overlap<O: Oracle>(
+    classes: &ClassesInfo,
+    lo: i64,
+    hi: i64,
+    oracle: &mut O,
+) -> Result<Option<(i64, usize, usize)>, O::Error> {
+    let mut held: Vec<(usize, i64, i64)> = Vec::new();
+    let (first_day, last_day) = (day_of(lo), day_of(hi - 1));
+    for (class, info) in classes.classes.iter().enumerate() {
+        for span in &info.spans {
+            for anchor in first_day - reach(span)..=last_day {
+                if let Some((start, end)) = span_at(span, anchor, oracle)?
+                    && start < hi
+                    && end > lo
+                {
+                    held.push((class, start.max(lo), end.min(hi)));
+                }
+            }
+        }
+    }
+    let mut first: Option<(i64, usize, usize)> = None;
+    for (i, (a, a_start, a_end)) in held.iter().enumerate() {
+        for (b, b_start, b_end) in held.iter().skip(i + 1) {
+            let start = *a_start.max(b_start);
+            if a != b && start < *a_end.min(b_end) && first.is_none_or(|(m, _, _)| start < m) {
+                first = Some((start, *a.min(b), *a.max(b)));
+            }
+        }
+    }
+    Ok(first)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, reason = "tests state expectations")]
+mod tests {
+    use super::*;
+    use crate::ir::{ClassInfo, FuncId, Meta};
+    use crate::source::{FileId, Span};
+
+    /// Selector `Rule(0)`: Fridays; `Rule(1)`: Mondays (day 1 was a Monday).
+    struct Weekdays;
+    impl Oracle for Weekdays {
+        type Error = String;
+        fn selects(&mut self, selector: DaySelector, day: i64) -> Result<bool, String> {
+            let weekday = (day - 1).rem_euclid(7) + 1;
+            Ok(match selector {
+                DaySelector::Every => true,
+                DaySelector::Rule(FuncId(0)) => weekday == 5,
+                DaySelector::Rule(_) => weekday == 1,
+            })
+        }
+        fn no_next_day(&mut self, _: &WindowSpan, anchor: i64) -> String {
+            format!("none after {anchor}")
+        }
+    }
+
+    fn span(from: u32, on: DaySelector, to: u32, until: Option<DaySelector>) -> WindowSpan {
+        WindowSpan {
+            from,
+            on,
+            to,
+            until,
+            span: Span::new(FileId(0), 0, 0),
+        }
+    }
+
+    fn ob() -> ClassesInfo {
+        let class = |name: &str, spans| ClassInfo {
+            name: name.into(),
+            doc: None,
+            spans,
+            span: Span::new(FileId(0), 0, 0),
+        };
+        ClassesInfo {
+            name: "ob".into(),
+            ranked: true,
+            classes: vec![
+                // Friday 19:00 to Monday 07:00.
+                class(
+                    "helg",
+                    vec![span(
+                        1140,
+                        DaySelector::Rule(FuncId(0)),
+                        420,
+                        Some(DaySelector::Rule(FuncId(1))),
+                    )],
+                ),
+                // 19:00–22:00 every day, and 22:00–06:00.
+                class("kväll", vec![span(1140, DaySelector::Every, 1320, None)]),
+                class("natt", vec![span(1320, DaySelector::Every, 360, None)]),
+            ],
+            meta: Meta::default(),
+            span: Span::new(FileId(0), 0, 0),
+        }
+    }
+
+    #[test]
+    fn pieces_follow_rank_and_edges() {
+        // Day 5 is a Friday. A shift Friday 18:00 to 20:00.
+        let lo = day_start(5) + 1080;
+        let pieces = classify(&ob(), lo, lo + 120, &mut Weekdays).unwrap();
+        assert_eq!(
+            pieces,
+            vec![(lo, lo + 60, None), (lo + 60, lo + 120, Some(0))]
+        );
+        // Thursday (day 4) 21:00 to Friday 07:00: 60 min kväll, 480 natt, 120 none.
+        let lo = day_start(4) + 1260;
+        let hi = day_start(5) + 420;
+        assert_eq!(minutes_in(&ob(), 1, lo, hi, &mut Weekdays).unwrap(), 60);
+        assert_eq!(minutes_in(&ob(), 2, lo, hi, &mut Weekdays).unwrap(), 480);
+        // Monday (day 8) 06:59 to 07:01: one minute of the weekend.
+        let lo = day_start(8) + 419;
+        assert_eq!(minutes_in(&ob(), 0, lo, lo + 2, &mut Weekdays).unwrap(), 1);
+        // An interval that is empty or reversed holds nothing.
+        assert_eq!(minutes_in(&ob(), 0, lo, lo, &mut Weekdays).unwrap(), 0);
+    }
+
+    #[test]
+    fn a_missing_next_day_is_an_error() {
+        let mut classes = ob();
+        if let Some(class) = classes.classes.first_mut() {
+            class.spans = vec![span(
+                0,
+                DaySelector::Every,
+                0,
+                Some(DaySelector::Rule(FuncId(7))),
+            )];
+        }
+        struct Never;
+        impl Oracle for Never {
+            type Error = String;
+            fn selects(&mut self, s: DaySelector, _: i64) -> Result<bool, String> {
+                Ok(s == DaySelector::Every)
+            }
+            fn no_next_day(&mut self, _: &WindowSpan, anchor: i64) -> String {
+                format!("none after {anchor}")
+            }
+        }
+        let err = minutes_in(&classes, 0, day_start(100), day_start(100) + 10, &mut Never);
+        assert_eq!(err, Err("none after 86".to_string()));
+    }
+}
