@@ -262,8 +262,9 @@ pub enum DaySelector {
     Rule(FuncId),
 }
 
-/// How many days after its anchor a span's `on next` day may lie: a
-/// selector that selects none of them is an evaluation error (E0809).
+/// How many days after its anchor a span's `on next` day may lie. Where
+/// the rule selects none of them, the span ends on the last (and the
+/// checker reports the span, E0405).
 pub const MAX_SPAN_DAYS: i64 = 14;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,7 +1,8 @@
 //! What the checker knows about windows beyond their syntax: a span that
 //! can never hold a minute (its rule selects no day) is an error (E0402),
-//! and so are classes of an unranked `classes` item that share a minute
-//! (E0403).
+//! so is a span whose `on next` day does not come within 14 days of a day
+//! it starts on (E0405: it would be cut off there), and so are classes of
+//! an unranked `classes` item that share a minute (E0403).
 //!
 //! Both depend on the calendar the day rules compute, so they are decided
 //! by running the rules (with the interpreter) over the years
@@ -18,7 +19,7 @@ use crate::diagnostics::Diagnostic;
 use crate::diagnostics::messages::check as msg;
 use crate::eval::windows::{self, Oracle};
 use crate::eval::{Interpreter, Value};
-use crate::ir::{ClassesInfo, DaySelector, Program, WindowSpan};
+use crate::ir::{ClassesInfo, DaySelector, MAX_SPAN_DAYS, Program, WindowSpan};
 
 /// The years the checker runs day rules over.
 pub const FIRST_YEAR: i32 = 2020;
@@ -53,6 +54,14 @@ pub(super) fn verify(program: &Program) -> Vec<Diagnostic> {
                         empty = true;
                     }
                 }
+                if !empty && let Some(anchor) = unended(span, first, last, &mut oracle) {
+                    found.push(msg::no_next_day(
+                        span.span,
+                        &selector_name(program, span.until.unwrap_or(DaySelector::Every)),
+                        &anchor,
+                        MAX_SPAN_DAYS,
+                    ));
+                }
             }
         }
         if !classes.ranked && !empty && classes.classes.len() > 1 {
@@ -64,6 +73,20 @@ pub(super) fn verify(program: &Program) -> Vec<Diagnostic> {
 
 fn selects_some(selector: DaySelector, first: i64, last: i64, oracle: &mut Scan<'_, '_>) -> bool {
     (first..=last).any(|day| oracle.selects(selector, day).unwrap_or(false))
+}
+
+/// The first day the span starts on whose `on next` day does not come
+/// within `MAX_SPAN_DAYS` days.
+fn unended(span: &WindowSpan, first: i64, last: i64, oracle: &mut Scan<'_, '_>) -> Option<String> {
+    let until = span.until?;
+    (first..=last)
+        .find(|&day| {
+            oracle.selects(span.on, day).unwrap_or(false)
+                && !(day + 1..=day + MAX_SPAN_DAYS)
+                    .any(|next| oracle.selects(until, next).unwrap_or(false))
+        })
+        .and_then(clock::date_of_day)
+        .map(|d| d.to_string())
 }
 
 /// The first minute two classes share, scanned a day at a time.
@@ -133,6 +156,4 @@ impl Oracle for Scan<'_, '_> {
         self.interp.remember_day(func, day, answer);
         Ok(answer)
     }
-
-    fn no_next_day(&mut self, _: &WindowSpan, _: i64) {}
 }

@@ -155,13 +155,6 @@ pub enum EvalError {
     EmptyAggregate { span: Span, aggregate: String },
     /// Calls or expressions nested deeper than `limit`.
     TooDeep { span: Span, limit: u32 },
-    /// A span's `on next` day (the rule `selector`) did not come within
-    /// `MAX_SPAN_DAYS` days after `anchor`.
-    NoNextDay {
-        span: Span,
-        selector: String,
-        anchor: chrono::NaiveDate,
-    },
     /// An interval `[start, end)` with `end` before `start`.
     ReversedInterval {
         span: Span,
@@ -184,7 +177,6 @@ impl EvalError {
             | EvalError::NoTableRow { span, .. }
             | EvalError::EmptyAggregate { span, .. }
             | EvalError::TooDeep { span, .. }
-            | EvalError::NoNextDay { span, .. }
             | EvalError::ReversedInterval { span, .. }
             | EvalError::Internal { span, .. } => *span,
         }

@@ -14,7 +14,7 @@ use super::windows::{self, Oracle};
 use super::{At, EvalError, Value};
 use crate::clock;
 use crate::diagnostics::messages::eval as msg;
-use crate::ir::{Builtin, ClassesId, ClassesInfo, DaySelector, Expr, WindowSpan};
+use crate::ir::{Builtin, ClassesId, ClassesInfo, DaySelector, Expr};
 use crate::source::Span;
 
 impl<'a, 'p> Machine<'a, 'p> {
@@ -199,18 +199,5 @@ impl Oracle for RuleOracle<'_, '_, '_> {
         };
         self.machine.interp.remember_day(func, day, answer);
         Ok(answer)
-    }
-
-    fn no_next_day(&mut self, span: &WindowSpan, anchor: i64) -> EvalError {
-        let selector = match span.until {
-            Some(DaySelector::Rule(func)) => self
-                .machine
-                .program
-                .function(func)
-                .map_or_else(|| "?".to_string(), |f| f.name.clone()),
-            _ => "every day".to_string(),
-        };
-        let anchor = clock::date_of_day(anchor).unwrap_or_default();
-        msg::no_next_day(span.span, &selector, anchor)
     }
 }

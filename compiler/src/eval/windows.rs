@@ -23,8 +23,6 @@ use crate::ir::{ClassesInfo, DaySelector, MAX_SPAN_DAYS, WindowSpan};
 pub trait Oracle {
     type Error;
     fn selects(&mut self, selector: DaySelector, day: i64) -> Result<bool, Self::Error>;
-    /// The error for a span whose `on next` day never came.
-    fn no_next_day(&mut self, span: &WindowSpan, anchor: i64) -> Self::Error;
 }
 
 /// First minute of day `day`.
@@ -38,7 +36,10 @@ pub fn day_of(minute: i64) -> i64 {
 }
 
 /// The minutes `[start, end)` of `span` anchored on `anchor`, when its
-/// selector selects that day.
+/// selector selects that day. An `on next` day is searched for at most
+/// `MAX_SPAN_DAYS` days: where none is selected, the span ends on the
+/// last of them (the checker reports such spans, E0508), so a span never
+/// lasts longer and evaluation never fails here.
 pub fn span_at<O: Oracle>(
     span: &WindowSpan,
     anchor: i64,
@@ -57,10 +58,7 @@ pub fn span_at<O: Oracle>(
                     break;
                 }
             }
-            match found {
-                Some(day) => day_start(day) + i64::from(span.to),
-                None => return Err(oracle.no_next_day(span, anchor)),
-            }
+            day_start(found.unwrap_or(anchor + MAX_SPAN_DAYS)) + i64::from(span.to)
         }
         None if span.to > span.from => day_start(anchor) + i64::from(span.to),
         None => day_start(anchor + 1) + i64::from(span.to),
@@ -198,9 +196,6 @@ mod tests {
                 DaySelector::Rule(_) => weekday == 1,
             })
         }
-        fn no_next_day(&mut self, _: &WindowSpan, anchor: i64) -> String {
-            format!("none after {anchor}")
-        }
     }
 
     fn span(from: u32, on: DaySelector, to: u32, until: Option<DaySelector>) -> WindowSpan {
@@ -265,7 +260,7 @@ mod tests {
     }
 
     #[test]
-    fn a_missing_next_day_is_an_error() {
+    fn a_missing_next_day_ends_the_span_after_14_days() {
         let mut classes = ob();
         if let Some(class) = classes.classes.first_mut() {
             class.spans = vec![span(
@@ -281,11 +276,12 @@ mod tests {
             fn selects(&mut self, s: DaySelector, _: i64) -> Result<bool, String> {
                 Ok(s == DaySelector::Every)
             }
-            fn no_next_day(&mut self, _: &WindowSpan, anchor: i64) -> String {
-                format!("none after {anchor}")
-            }
         }
-        let err = minutes_in(&classes, 0, day_start(100), day_start(100) + 10, &mut Never);
-        assert_eq!(err, Err("none after 86".to_string()));
+        // Every day starts a span that runs 14 days: all of day 100 is held,
+        // and a span anchored on day 86 ends at 00:00 of day 100.
+        let held = minutes_in(&classes, 0, day_start(100), day_start(101), &mut Never);
+        assert_eq!(held, Ok(1440));
+        let pieces = classify(&classes, day_start(86), day_start(86) + 1, &mut Never).unwrap();
+        assert_eq!(pieces, vec![(day_start(86), day_start(86) + 1, Some(0))]);
     }
 }

@@ -69,6 +69,7 @@ codes! {
     EmptyWindow = "E0402", Error, "a window can never hold a minute";
     OverlappingClasses = "E0403", Error, "classes overlap where the clause does not say which wins";
     UnknownClass = "E0404", Error, "a `classes` item has no class of that name";
+    NoNextDay = "E0405", Error, "a span's `on next` day does not come within 14 days of its start";
     // Matches and tables (E03xx, W03xx)
     NonExhaustiveMatch = "E0301", Error, "a `match` does not cover every variant";
     TableNotCovered = "E0302", Error, "some inputs match no row of a decision table";
@@ -83,7 +84,6 @@ codes! {
     NoTableRow = "E0505", Error, "no row of a decision table matched at run time";
     ExampleFailed = "E0506", Error, "an example's assertion does not hold";
     NotExact = "E0507", Error, "a value cannot be written with its type's decimals";
-    NoNextDay = "E0508", Error, "a span's `on next` day does not come within 14 days";
     ReversedInterval = "E0509", Error, "an interval ends before it starts";
     // Data rows (E06xx)
     BadCell = "E0601", Error, "an input cell cannot be read as its field's type";

@@ -478,3 +478,15 @@ pub fn unknown_class(span: Span, classes: &str, name: &str, known: &[String]) ->
         },
     )
 }
+
+/// A span whose `on next` day does not come within `days` days of a day
+/// it starts on.
+pub fn no_next_day(span: Span, selector: &str, start: &str, days: i64) -> Diagnostic {
+    Diagnostic::new(
+        Code::NoNextDay,
+        span,
+        format!("the span starting on {start} finds no `{selector}` day within {days} days"),
+    )
+    .with_label(format!("it would be cut off after {days} days"))
+    .with_help("a span ends on the first later day its `on next` rule selects; check that rule")
+}

@@ -102,7 +102,6 @@ pub fn code(error: &EvalError) -> Code {
         // The checker forbids recursion, so this means a checker bug or a
         // program of extraordinary depth; `E0110` (recursion) is closest.
         EvalError::TooDeep { .. } => Code::Recursion,
-        EvalError::NoNextDay { .. } => Code::NoNextDay,
         EvalError::ReversedInterval { .. } => Code::ReversedInterval,
         EvalError::Internal { .. } => Code::Internal,
     }
@@ -153,12 +152,6 @@ pub fn headline(error: &EvalError) -> String {
         EvalError::TooDeep { limit, .. } => {
             format!("evaluation nested more than {limit} levels deep")
         }
-        EvalError::NoNextDay {
-            selector, anchor, ..
-        } => format!(
-            "no day within {} days after {anchor} is `{selector}`",
-            crate::ir::MAX_SPAN_DAYS
-        ),
         EvalError::ReversedInterval { start, end, .. } => {
             format!("the interval ends at {end}, before it starts at {start}")
         }
@@ -205,8 +198,6 @@ pub fn help(error: &EvalError) -> Option<String> {
         EvalError::TooDeep { .. } => "split the expression into smaller rules, or report a \
                                       recursion the checker missed"
             .to_string(),
-        EvalError::NoNextDay { .. } => "a span ends on the first later day its rule selects;                                         check the rule, or end the span at a time instead"
-            .to_string(),
         EvalError::ReversedInterval { .. } => {
             "check the data: a shift's end must not come before its start".to_string()
         }
@@ -232,14 +223,6 @@ fn not_exact_help(scale: u32) -> String {
         s => format!("0.{}1", "0".repeat(s.saturating_sub(1) as usize)),
     };
     format!("round it explicitly: `round(…, {step})`")
-}
-
-pub fn no_next_day(span: Span, selector: &str, anchor: NaiveDate) -> EvalError {
-    EvalError::NoNextDay {
-        span,
-        selector: selector.to_string(),
-        anchor,
-    }
 }
 
 pub fn reversed_interval(span: Span, start: &str, end: &str) -> EvalError {
