@@ -558,6 +558,13 @@ fn field_strategy(program: &Program, ty: &Type, encoding: Encoding) -> BoxedStra
 
 fn word_strategy(program: &Program, ty: &Type, encoding: Encoding) -> BoxedStrategy<i64> {
     match encoding {
+        // Minutes of the day, and minutes of 2020–2030 with a few beyond.
+        Encoding::Time => (0i64..1440).boxed(),
+        Encoding::Timestamp => prop_oneof![
+            9 => 1_061_890_560i64..1_067_676_480,
+            1 => any::<i64>(),
+        ]
+        .boxed(),
         Encoding::Number { scale } => {
             let unit = 10i64.pow(scale);
             prop_oneof![

@@ -54,7 +54,10 @@ impl SlotReader {
             .zip(&layout.fields)
             .map(|((_, ty), slot)| {
                 let kind = match (ty.kind(), slot.encoding) {
-                    (Kind::Money | Kind::Percent | Kind::Hours, Encoding::Number { scale: 2 })
+                    (
+                        Kind::Money | Kind::Percent | Kind::Hours | Kind::Rate,
+                        Encoding::Number { scale: 2 },
+                    )
                     | (Kind::Int | Kind::Days | Kind::Months, Encoding::Number { scale: 0 }) => {
                         // `max_scale` is what `parse_decimal` allows and
                         // the slot's scale is where `canonical` puts it.
@@ -77,6 +80,8 @@ impl SlotReader {
                         _,
                         Encoding::Number { .. }
                         | Encoding::Date
+                        | Encoding::Time
+                        | Encoding::Timestamp
                         | Encoding::Bool
                         | Encoding::Variant
                         | Encoding::Text,
@@ -240,6 +245,8 @@ impl SlotWriter {
                         _,
                         Encoding::Number { .. }
                         | Encoding::Date
+                        | Encoding::Time
+                        | Encoding::Timestamp
                         | Encoding::Bool
                         | Encoding::Variant
                         | Encoding::Text,

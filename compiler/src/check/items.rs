@@ -214,9 +214,12 @@ impl Checker<'_> {
                     | Type::Money
                     | Type::Percent
                     | Type::Hours
+                    | Type::Rate
                     | Type::Days
                     | Type::Months
                     | Type::Date
+                    | Type::Time
+                    | Type::Timestamp
                     | Type::Bool
                     | Type::Text
                     | Type::Enum(_)

@@ -398,6 +398,12 @@ fn field_schema(
         Encoding::Date => {
             "{\"type\":\"int64\",\"date\":\"day number, 0001-01-01 = 1\"}".to_string()
         }
+        Encoding::Time => {
+            "{\"type\":\"int64\",\"time\":\"minute of the day, 0 to 1439\"}".to_string()
+        }
+        Encoding::Timestamp => {
+            "{\"type\":\"int64\",\"timestamp\":\"minutes from 0001-01-01T00:00\"}".to_string()
+        }
         Encoding::Bool => "{\"type\":\"int64\",\"values\":[0,1]}".to_string(),
         Encoding::Variant => "{\"type\":\"int64\",\"enum tag\":true}".to_string(),
         Encoding::Text if input => {

@@ -6,7 +6,7 @@ use cranelift_codegen::isa::OwnedTargetIsa;
 use cranelift_codegen::settings::{self, Configurable};
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 use cranelift_jit::{JITBuilder, JITModule};
-use cranelift_module::{Linkage, Module, default_libcall_names};
+use cranelift_module::{DataDescription, Linkage, Module, default_libcall_names};
 
 use super::layout::{RecordLayout, encode_value};
 use super::translate::FunctionTranslator;
@@ -202,6 +202,23 @@ pub(super) fn build<M: Module>(
     let mut context = module.make_context();
     context.func.signature = signature;
     context.func.name = UserFuncName::user(0, id.as_u32());
+    // One table of day profiles per `classes` item, zeroed (`classes.rs`).
+    let mut class_tables = Vec::with_capacity(program.classes.len());
+    for index in 0..program.classes.len() {
+        let data = module
+            .declare_data(
+                &format!("{name}.classes{index}"),
+                Linkage::Local,
+                true,
+                false,
+            )
+            .map_err(cranelift)?;
+        let mut description = DataDescription::new();
+        description.define_zeroinit((super::classes::TABLE_DAYS * 8) as usize);
+        description.set_align(8);
+        module.define_data(data, &description).map_err(cranelift)?;
+        class_tables.push(Some(module.declare_data_in_func(data, &mut context.func)));
+    }
     let mut builder_context = FunctionBuilderContext::new();
     let output_texts;
     {
@@ -221,6 +238,8 @@ pub(super) fn build<M: Module>(
             frames: Vec::new(),
             depth: 1,
             output_texts: Vec::new(),
+            class_tables,
+            pointer_type: pointer,
         };
         let record = translator.load_record(input, input_ptr);
         let mut frame = vec![None; (function.n_locals as usize).max(1)];

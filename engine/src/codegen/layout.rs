@@ -8,6 +8,7 @@
 //! Slots are little-endian native `i64`s and need no alignment (the code
 //! loads them with unaligned-safe flags), so a batch is a plain byte slice.
 
+use avtal_compiler::clock;
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
@@ -23,6 +24,10 @@ pub enum Encoding {
         scale: u32,
     },
     Date,
+    /// A time of day: its minute, 0..1440.
+    Time,
+    /// A timestamp: minutes from 0001-01-01T00:00.
+    Timestamp,
     Bool,
     Variant,
     /// A text result: a bit mask of the compile-time pieces that are
@@ -87,14 +92,14 @@ pub(super) fn encoding_of(ty: &Type) -> Option<Encoding> {
         }
         Type::Int | Type::Days | Type::Months => Some(Encoding::Number { scale: 0 }),
         Type::Date => Some(Encoding::Date),
+        Type::Time => Some(Encoding::Time),
+        Type::Timestamp => Some(Encoding::Timestamp),
         Type::Bool => Some(Encoding::Bool),
         Type::Enum(_) => Some(Encoding::Variant),
         Type::Text => Some(Encoding::Text),
         // `Decimal` keeps a run-time scale; lists and records have no
         // fixed size (the checker keeps them out of entry points).
         Type::Decimal
-        | Type::Time
-        | Type::Timestamp
         | Type::Class
         | Type::List(_)
         | Type::Record(_)
@@ -130,6 +135,8 @@ pub fn encode_value(
     let word: i64 = match (slot.encoding, value) {
         (Encoding::Number { scale }, Value::Number(n)) => mantissa_at(n, scale)?,
         (Encoding::Date, Value::Date(d)) => i64::from(d.num_days_from_ce()),
+        (Encoding::Time, Value::Time(t)) => i64::from(clock::minute_of_day(*t)),
+        (Encoding::Timestamp, Value::Timestamp(t)) => clock::timestamp_minutes(*t),
         (Encoding::Bool, Value::Bool(b)) => i64::from(*b),
         (Encoding::Variant, Value::Variant(v)) => i64::from(*v),
         // The compiled code never reads an input text's slot: its pieces
@@ -138,6 +145,8 @@ pub fn encode_value(
         (
             Encoding::Number { .. }
             | Encoding::Date
+            | Encoding::Time
+            | Encoding::Timestamp
             | Encoding::Bool
             | Encoding::Variant
             | Encoding::Text,
@@ -176,6 +185,15 @@ pub fn decode_value(layout: &RecordLayout, field_index: usize, record: &[u8]) ->
                 .ok()
                 .and_then(NaiveDate::from_num_days_from_ce_opt)
                 .unwrap_or(NaiveDate::MIN),
+        ),
+        Encoding::Time => Value::Time(
+            u32::try_from(word.rem_euclid(clock::DAY_MINUTES))
+                .ok()
+                .and_then(|m| chrono::NaiveTime::from_hms_opt(m / 60, m % 60, 0))
+                .unwrap_or(chrono::NaiveTime::MIN),
+        ),
+        Encoding::Timestamp => Value::Timestamp(
+            clock::timestamp_of_minutes(word).unwrap_or(chrono::NaiveDateTime::MIN),
         ),
         Encoding::Bool => Value::Bool(word != 0),
         Encoding::Variant => Value::Variant(u32::try_from(word).unwrap_or(u32::MAX)),

@@ -28,6 +28,8 @@
 
 mod abi;
 pub mod calendar;
+mod classes;
+mod clock;
 mod control;
 mod jit;
 mod layout;
@@ -131,6 +133,8 @@ pub(crate) enum NativeStatus {
     BadInput = 6,
     /// E0213: `min` or `max` of a list with no element.
     EmptyList = 7,
+    /// E0509: an interval that ends before it starts.
+    ReversedInterval = 8,
     /// The record was not run (never a byte the kernel returns).
     NotRun = 255,
 }
@@ -148,6 +152,7 @@ impl NativeStatus {
             5 => NativeStatus::NoTableRow,
             6 => NativeStatus::BadInput,
             7 => NativeStatus::EmptyList,
+            8 => NativeStatus::ReversedInterval,
             _ => NativeStatus::NotRun,
         }
     }
@@ -166,6 +171,7 @@ impl NativeStatus {
             NativeStatus::DateRange => Some(Code::DateOutOfRange),
             NativeStatus::NoTableRow => Some(Code::NoTableRow),
             NativeStatus::EmptyList => Some(Code::EmptyList),
+            NativeStatus::ReversedInterval => Some(Code::ReversedInterval),
         }
     }
 }

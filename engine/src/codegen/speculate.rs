@@ -32,7 +32,7 @@ pub(super) fn speculable<'e>(program: &Program, exprs: impl IntoIterator<Item = 
 /// dates, enum values, and records of those).
 fn scalar(program: &Program, ty: &Type) -> bool {
     match ty {
-        Type::Bool | Type::Date | Type::Enum(_) => true,
+        Type::Bool | Type::Date | Type::Time | Type::Timestamp | Type::Enum(_) => true,
         Type::Record(id) => program
             .record(*id)
             .is_some_and(|info| info.fields.iter().all(|f| scalar(program, &f.ty))),

@@ -21,7 +21,9 @@ use cranelift_frontend::FunctionBuilder;
 use super::calendar::{self, Part};
 use super::layout::{Encoding, RecordLayout, TextPiece};
 use super::lists::text_const;
+use super::numeric::Checked;
 use super::{CodegenError, NativeStatus};
+use avtal_compiler::clock;
 use avtal_compiler::ir::{BinOp, Builtin, Const, Expr, ExprKind, LocalId, Program, UnOp};
 use avtal_compiler::types::Type;
 
@@ -40,7 +42,11 @@ pub(super) enum Val {
     Num { v: Value, scale: u32 },
     /// An `I8`, 0 or 1.
     Bool(Value),
-    /// An `I64` day number from 0001-01-01.
+    /// An `I64` ordinal of the calendar or the clock, as the IR type
+    /// says: a `Date`'s day number (0001-01-01 is 1), a `Time`'s minute
+    /// of the day, a `Timestamp`'s minute from 0001-01-01T00:00. The three
+    /// never meet (the checker keeps them apart), so they share the
+    /// comparisons, branches and selects of one variant.
     Date(Value),
     /// An `I64` variant index.
     Variant(Value),
@@ -86,6 +92,10 @@ pub(super) struct FunctionTranslator<'a, 'b> {
     /// Per output field, the pieces of a text result (empty for others),
     /// filled by `store_record`: the decoder's table for the bit mask.
     pub(super) output_texts: Vec<Vec<TextPiece>>,
+    /// Per `classes` item, the module's table of day profiles
+    /// (`classes.rs`).
+    pub(super) class_tables: Vec<Option<cranelift_codegen::ir::GlobalValue>>,
+    pub(super) pointer_type: types::Type,
 }
 
 pub(super) type Result<T> = std::result::Result<T, CodegenError>;
@@ -105,7 +115,7 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
                 let word = self.builder.ins().load(types::I64, flags, base, offset);
                 match slot.encoding {
                     Encoding::Number { scale } => Val::Num { v: word, scale },
-                    Encoding::Date => Val::Date(word),
+                    Encoding::Date | Encoding::Time | Encoding::Timestamp => Val::Date(word),
                     Encoding::Bool => Val::Bool(self.builder.ins().ireduce(types::I8, word)),
                     Encoding::Variant => Val::Variant(word),
                     // An input text is one piece naming its field.
@@ -144,7 +154,8 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
                         _ => return Err(CodegenError::Internal("a number that is not one")),
                     }
                 }
-                (Encoding::Date, Val::Date(v)) | (Encoding::Variant, Val::Variant(v)) => v,
+                (Encoding::Date | Encoding::Time | Encoding::Timestamp, Val::Date(v))
+                | (Encoding::Variant, Val::Variant(v)) => v,
                 (Encoding::Bool, Val::Bool(v)) => self.builder.ins().uextend(types::I64, v),
                 _ => return Err(CodegenError::Internal("a result field of the wrong kind")),
             };
@@ -255,7 +266,9 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
                 v: self.builder.ins().iconst(types::I64, 0),
                 scale: 0,
             },
-            Type::Date => Val::Date(self.builder.ins().iconst(types::I64, 0)),
+            Type::Date | Type::Time | Type::Timestamp => {
+                Val::Date(self.builder.ins().iconst(types::I64, 0))
+            }
             Type::Bool => Val::Bool(self.builder.ins().iconst(types::I8, 0)),
             Type::Enum(_) => Val::Variant(self.builder.ins().iconst(types::I64, 0)),
             Type::Record(id) => {
@@ -369,9 +382,17 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
             Const::Bool(b) => Val::Bool(self.builder.ins().iconst(types::I8, i64::from(*b))),
             Const::Variant(v) => Val::Variant(self.builder.ins().iconst(types::I64, i64::from(*v))),
             Const::Text(text) => Val::Text(text_const(text)),
-            Const::Time(_) | Const::Timestamp(_) | Const::Class { .. } => {
-                return Err(CodegenError::Unsupported("clock time and classes of time"));
-            }
+            Const::Time(t) => Val::Date(
+                self.builder
+                    .ins()
+                    .iconst(types::I64, i64::from(clock::minute_of_day(*t))),
+            ),
+            Const::Timestamp(t) => Val::Date(
+                self.builder
+                    .ins()
+                    .iconst(types::I64, clock::timestamp_minutes(*t)),
+            ),
+            Const::Class { .. } => Val::Absent,
         })
     }
 
@@ -456,7 +477,20 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
             BinOp::AddDays | BinOp::AddMonths | BinOp::SubDays | BinOp::SubMonths => {
                 self.translate_date_move(op, a, b)
             }
-            BinOp::TimeDiff => Err(CodegenError::Unsupported("clock time and classes of time")),
+            // Minutes / 60, exact: a fraction until a `round`.
+            BinOp::TimeDiff => match (a, b) {
+                (Val::Date(end), Val::Date(start)) => {
+                    let num = self.checked(Checked::Sub, end, start);
+                    Ok(Val::Ratio {
+                        num,
+                        den: self.builder.ins().iconst(types::I64, 60),
+                        scale: 0,
+                    })
+                }
+                _ => Err(CodegenError::Internal(
+                    "a timestamp difference of non-timestamps",
+                )),
+            },
             BinOp::DateDiff => match (a, b) {
                 (Val::Date(x), Val::Date(y)) => Ok(Val::Num {
                     v: self.builder.ins().isub(x, y),
@@ -518,11 +552,13 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
             | Builtin::ToHours
             | Builtin::DateOf
             | Builtin::TimeOf
-            | Builtin::MakeTimestamp
-            | Builtin::HoursIn
-            | Builtin::HoursOn
-            | Builtin::InClass
-            | Builtin::DaysOf => Err(CodegenError::Unsupported("clock time and classes of time")),
+            | Builtin::MakeTimestamp => self.translate_clock_builtin(builtin, values),
+            Builtin::HoursIn | Builtin::HoursOn | Builtin::InClass => {
+                self.translate_class_builtin(builtin, args, values)
+            }
+            Builtin::DaysOf => Err(CodegenError::Unsupported(
+                "`days_of` outside an aggregate's comprehension",
+            )),
             Builtin::Min | Builtin::Max => self.translate_min_max(builtin == Builtin::Min, values),
             Builtin::Abs => match values.as_slice() {
                 [Val::Num { v, scale }] => {

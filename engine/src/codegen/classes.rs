@@ -1,0 +1,501 @@
+//! Classes of time in compiled code: `hours_in`, `hours_on`, `in_class`.
+//!
+//! The interpreter lays out every span near an interval
+//! (`eval/windows.rs`); compiled code instead classifies whole days, once
+//! per day for the life of the module. Every span starts and ends at one
+//! of a few clock times, so the times of all spans of a `classes` item cut
+//! each day into the same *segments* (`00:00–06:00`, `06:00–07:00`, …), and
+//! on a given day each segment lies wholly in one class or none. A day's
+//! *profile* is the class of each segment, packed into an `i64`; the
+//! module keeps a table of profiles for the days of 2000–2099, filled the
+//! first time a day is asked for (relaxed atomic loads and stores: every
+//! thread computes the same word, so a race only computes it twice).
+//!
+//! A segment starting at minute `b` of day `D` is in a span when
+//! - the span starts on `D` (its rule selects `D`) at or before `b`, and
+//!   (without `on next`) ends after `b` on `D`; or
+//! - a span started on an earlier day reaches into `D` past `b`: for a
+//!   span without `on next` that crosses midnight, it started on `D − 1`
+//!   and `b` is before its end time; for one with `on next`, walking back
+//!   from `D − 1` finds a day its rule selects before any day its `on next`
+//!   rule selects (at most `MAX_SPAN_DAYS` days back), and the span has not
+//!   ended: `D` is not an end day, or `b` is before the end time.
+//!   This is the interpreter's forward rule read backwards, the 14-day cap
+//!   included (a span whose end day never comes ends on its 14th day).
+//!
+//! The class of a segment is the first class listed that has a span holding
+//! it. The hours of an interval in a class then add up, day by day, the
+//! overlap of the interval with that class's segments: minutes / 60, exact.
+
+use cranelift_codegen::ir::{InstBuilder, MemFlagsData, Value, condcodes::IntCC, types};
+
+use super::translate::{FunctionTranslator, Result, Val};
+use super::{CodegenError, NativeStatus};
+use avtal_compiler::clock::DAY_MINUTES;
+use avtal_compiler::ir::{
+    Builtin, ClassesId, ClassesInfo, Const, DaySelector, Expr, ExprKind, MAX_SPAN_DAYS, WindowSpan,
+};
+
+/// The first day of the profile table: 2000-01-01.
+pub(super) const TABLE_FIRST_DAY: i64 = 730_120;
+/// Days in the profile table: 2000-01-01 to 2099-12-31.
+pub(super) const TABLE_DAYS: i64 = 36_525;
+
+/// How a `classes` item's days are cut and its profiles packed.
+pub(super) struct Segments {
+    /// Start minute of each segment; the first is 0.
+    pub(super) starts: Vec<u32>,
+    /// Bits per segment: enough for "none" and every class.
+    pub(super) bits: u32,
+}
+
+impl Segments {
+    pub(super) fn of(info: &ClassesInfo) -> Result<Segments> {
+        let mut starts: Vec<u32> = vec![0];
+        for class in &info.classes {
+            for span in &class.spans {
+                starts.push(span.from);
+                starts.push(span.to);
+            }
+        }
+        starts.sort_unstable();
+        starts.dedup();
+        let values = info.classes.len() + 1;
+        let bits = usize::BITS - (values - 1).leading_zeros();
+        let bits = bits.max(1);
+        if starts.len() as u32 * bits > 62 {
+            return Err(CodegenError::Unsupported(
+                "classes whose days have too many segments",
+            ));
+        }
+        Ok(Segments { starts, bits })
+    }
+
+    fn end(&self, index: usize) -> u32 {
+        self.starts
+            .get(index + 1)
+            .copied()
+            .unwrap_or(DAY_MINUTES as u32)
+    }
+}
+
+impl<'a, 'b> FunctionTranslator<'a, 'b> {
+    /// `hours_in(start, end, class)`, `hours_on(day, start, end, class)`,
+    /// `in_class(t, class)`.
+    pub(super) fn translate_class_builtin(
+        &mut self,
+        builtin: Builtin,
+        args: &'a [Expr],
+        values: Vec<Val>,
+    ) -> Result<Val> {
+        let Some(ExprKind::Const(Const::Class { classes, class })) = args.last().map(|a| &a.kind)
+        else {
+            return Err(CodegenError::Unsupported("a class that is not written out"));
+        };
+        let (classes, class) = (*classes, *class);
+        match (builtin, values.as_slice()) {
+            (Builtin::HoursIn, [Val::Date(lo), Val::Date(hi), _]) => {
+                let (lo, hi) = (*lo, *hi);
+                self.fail_if_reversed(lo, hi);
+                let minutes = self.class_minutes(classes, class, lo, hi, None)?;
+                Ok(self.hours_of_minutes(minutes))
+            }
+            (Builtin::HoursOn, [Val::Date(day), Val::Date(lo), Val::Date(hi), _]) => {
+                let (day, lo, hi) = (*day, *lo, *hi);
+                self.fail_if_reversed(lo, hi);
+                let minutes = self.class_minutes(classes, class, lo, hi, Some(day))?;
+                Ok(self.hours_of_minutes(minutes))
+            }
+            (Builtin::InClass, [Val::Date(t), _]) => {
+                let t = *t;
+                let next = self.builder.ins().iadd_imm_s(t, 1);
+                let minutes = self.class_minutes(classes, class, t, next, None)?;
+                Ok(Val::Bool(self.builder.ins().icmp_imm_s(
+                    IntCC::Equal,
+                    minutes,
+                    1,
+                )))
+            }
+            _ => Err(CodegenError::Internal("a class builtin of other values")),
+        }
+    }
+
+    fn hours_of_minutes(&mut self, minutes: Value) -> Val {
+        Val::Ratio {
+            num: minutes,
+            den: self.builder.ins().iconst(types::I64, 60),
+            scale: 0,
+        }
+    }
+
+    fn fail_if_reversed(&mut self, lo: Value, hi: Value) {
+        let reversed = self.builder.ins().icmp(IntCC::SignedLessThan, hi, lo);
+        self.fail_if_because(reversed, NativeStatus::ReversedInterval);
+    }
+
+    /// Minutes of `[lo, hi)` (only those on `only_day`, if given) in class
+    /// `class`: a loop over the days the interval touches.
+    fn class_minutes(
+        &mut self,
+        classes: ClassesId,
+        class: u32,
+        lo: Value,
+        hi: Value,
+        only_day: Option<Value>,
+    ) -> Result<Value> {
+        let program = self.program;
+        let info = program
+            .classes_info(classes)
+            .ok_or(CodegenError::Internal("a classes item that does not exist"))?;
+        let segments = Segments::of(info)?;
+        let (lo, hi) = match only_day {
+            Some(day) => {
+                let start = self.day_start(day);
+                let end = self.builder.ins().iadd_imm_s(start, DAY_MINUTES);
+                let lo = self.builder.ins().smax(lo, start);
+                let hi = self.builder.ins().smin(hi, end);
+                (lo, hi)
+            }
+            None => (lo, hi),
+        };
+        // Days from lo's to (hi − 1)'s; none when the interval is empty.
+        let (first, _) = self.floor_div_mod_const(lo, DAY_MINUTES);
+        let first = self.builder.ins().iadd_imm_s(first, 1);
+        let before_end = self.builder.ins().iadd_imm_s(hi, -1);
+        let (last, _) = self.floor_div_mod_const(before_end, DAY_MINUTES);
+        let last = self.builder.ins().iadd_imm_s(last, 1);
+        let empty = self
+            .builder
+            .ins()
+            .icmp(IntCC::SignedLessThanOrEqual, hi, lo);
+
+        let header = self.builder.create_block();
+        let body = self.builder.create_block();
+        let done = self.builder.create_block();
+        self.builder.append_block_param(header, types::I64); // day
+        self.builder.append_block_param(header, types::I64); // minutes
+        self.builder.append_block_param(done, types::I64);
+        let zero = self.builder.ins().iconst(types::I64, 0);
+        self.builder.ins().brif(
+            empty,
+            done,
+            &[zero.into()],
+            header,
+            &[first.into(), zero.into()],
+        );
+
+        self.builder.switch_to_block(header);
+        let (day, total) = match self.builder.block_params(header) {
+            [d, t] => (*d, *t),
+            _ => return Err(CodegenError::Internal("a loop without its parameters")),
+        };
+        self.builder.ins().jump(body, &[]);
+        self.builder.seal_block(body);
+        self.builder.switch_to_block(body);
+        let profile = self.day_profile(classes, info, &segments, day)?;
+        let day_lo = self.day_start(day);
+        let mut total = total;
+        let mask = (1i64 << segments.bits) - 1;
+        for index in 0..segments.starts.len() {
+            let start = segments.starts.get(index).copied().unwrap_or(0);
+            let shift = i64::from(index as u32 * segments.bits);
+            let field = self.builder.ins().sshr_imm_s(profile, shift);
+            let field = self.builder.ins().band_imm_s(field, mask);
+            let ours = self
+                .builder
+                .ins()
+                .icmp_imm_s(IntCC::Equal, field, i64::from(class) + 1);
+            let seg_lo = self.builder.ins().iadd_imm_s(day_lo, i64::from(start));
+            let seg_hi = self
+                .builder
+                .ins()
+                .iadd_imm_s(day_lo, i64::from(segments.end(index)));
+            let from = self.builder.ins().smax(lo, seg_lo);
+            let to = self.builder.ins().smin(hi, seg_hi);
+            let overlap = self.builder.ins().isub(to, from);
+            let overlap = self.builder.ins().smax(overlap, zero);
+            let counted = self.builder.ins().select(ours, overlap, zero);
+            total = self.builder.ins().iadd(total, counted);
+        }
+        let next = self.builder.ins().iadd_imm_s(day, 1);
+        let more = self
+            .builder
+            .ins()
+            .icmp(IntCC::SignedLessThanOrEqual, next, last);
+        self.builder.ins().brif(
+            more,
+            header,
+            &[next.into(), total.into()],
+            done,
+            &[total.into()],
+        );
+        self.builder.seal_block(header);
+        self.builder.seal_block(done);
+        self.builder.switch_to_block(done);
+        match self.builder.block_params(done) {
+            [t] => Ok(*t),
+            _ => Err(CodegenError::Internal("a loop without its result")),
+        }
+    }
+
+    /// First minute of day `day`.
+    fn day_start(&mut self, day: Value) -> Value {
+        let before = self.builder.ins().iadd_imm_s(day, -1);
+        self.checked_mul_const(before, DAY_MINUTES)
+    }
+
+    /// The profile of `day`: from the table when known, else computed
+    /// (and stored, when the day is in the table).
+    fn day_profile(
+        &mut self,
+        classes: ClassesId,
+        info: &'a ClassesInfo,
+        segments: &Segments,
+        day: Value,
+    ) -> Result<Value> {
+        let flags = MemFlagsData::trusted();
+        let table = self
+            .class_tables
+            .get(classes.0 as usize)
+            .copied()
+            .flatten()
+            .ok_or(CodegenError::Internal("a classes item without its table"))?;
+        let pointer = self.pointer_type;
+        let base = self.builder.ins().symbol_value(pointer, table);
+        let index = self.builder.ins().iadd_imm_s(day, -TABLE_FIRST_DAY);
+        let in_table = self
+            .builder
+            .ins()
+            .icmp_imm_u(IntCC::UnsignedLessThan, index, TABLE_DAYS);
+        let zero = self.builder.ins().iconst(types::I64, 0);
+        let safe_index = self.builder.ins().select(in_table, index, zero);
+        let offset = self.builder.ins().imul_imm_s(safe_index, 8);
+        let address = self.builder.ins().iadd(base, offset);
+
+        let look = self.builder.create_block();
+        let compute = self.builder.create_block();
+        let done = self.builder.create_block();
+        self.builder.append_block_param(done, types::I64);
+        self.builder.set_cold_block(compute);
+        self.builder.ins().brif(in_table, look, &[], compute, &[]);
+        self.builder.seal_block(look);
+        self.builder.switch_to_block(look);
+        let word = self.builder.ins().atomic_load(types::I64, flags, address);
+        let known = self.builder.ins().icmp_imm_s(IntCC::NotEqual, word, 0);
+        self.builder
+            .ins()
+            .brif(known, done, &[word.into()], compute, &[]);
+        self.builder.seal_block(compute);
+        self.builder.switch_to_block(compute);
+        let packed = self.compute_profile(info, segments, day)?;
+        // Stored plus one, so that 0 means "not computed yet".
+        let word = self.builder.ins().iadd_imm_s(packed, 1);
+        let store = self.builder.create_block();
+        self.builder
+            .ins()
+            .brif(in_table, store, &[], done, &[word.into()]);
+        self.builder.seal_block(store);
+        self.builder.switch_to_block(store);
+        self.builder.ins().atomic_store(flags, word, address);
+        self.builder.ins().jump(done, &[word.into()]);
+        self.builder.seal_block(done);
+        self.builder.switch_to_block(done);
+        let word = match self.builder.block_params(done) {
+            [w] => *w,
+            _ => return Err(CodegenError::Internal("a profile without its word")),
+        };
+        Ok(self.builder.ins().iadd_imm_s(word, -1))
+    }
+
+    /// The packed profile of `day`: for each segment, 1 + the first class
+    /// holding it, or 0.
+    fn compute_profile(
+        &mut self,
+        info: &'a ClassesInfo,
+        segments: &Segments,
+        day: Value,
+    ) -> Result<Value> {
+        // Per segment, the value found so far (0: none yet); classes are
+        // visited last to first so that the first class listed wins.
+        let zero = self.builder.ins().iconst(types::I64, 0);
+        let mut found: Vec<Value> = vec![zero; segments.starts.len()];
+        for (class_index, class) in info.classes.iter().enumerate().rev() {
+            let tag = self
+                .builder
+                .ins()
+                .iconst(types::I64, class_index as i64 + 1);
+            for span in &class.spans {
+                let holds = self.span_on_day(span, day, segments)?;
+                for (slot, held) in found.iter_mut().zip(holds) {
+                    if let Some(held) = held {
+                        *slot = self.builder.ins().select(held, tag, *slot);
+                    }
+                }
+            }
+        }
+        let mut packed = zero;
+        for (index, value) in found.into_iter().enumerate() {
+            let shifted = self
+                .builder
+                .ins()
+                .ishl_imm_u(value, i64::from(index as u32 * segments.bits));
+            packed = self.builder.ins().bor(packed, shifted);
+        }
+        Ok(packed)
+    }
+
+    /// For each segment of `day`, an `I8` that is 1 when `span` holds the
+    /// segment's first minute (`None`: never).
+    fn span_on_day(
+        &mut self,
+        span: &WindowSpan,
+        day: Value,
+        segments: &Segments,
+    ) -> Result<Vec<Option<Value>>> {
+        let starts_today = self.selects(span.on, day)?;
+        // The span started today holds [from, its end on this day).
+        let today_end = match span.until {
+            None if span.to > span.from => span.to,
+            _ => DAY_MINUTES as u32,
+        };
+        // From an earlier start: `carried` holds [0, to); `all_day` the
+        // whole day.
+        let (carried, all_day) = match span.until {
+            None if span.to <= span.from => {
+                let yesterday = self.builder.ins().iadd_imm_s(day, -1);
+                (Some(self.selects(span.on, yesterday)?), None)
+            }
+            None => (None, None),
+            Some(until) => {
+                let (reached, ends_today) = self.walk_back(span.on, until, day)?;
+                let not_ending = self.builder.ins().bxor_imm_s(ends_today, 1);
+                let all_day = self.builder.ins().band(reached, not_ending);
+                (Some(reached), Some(all_day))
+            }
+        };
+        let mut holds = Vec::with_capacity(segments.starts.len());
+        for &start in &segments.starts {
+            let mut held: Option<Value> = None;
+            let mut or = |this: &mut Self, v: Value| {
+                held = Some(match held {
+                    Some(h) => this.builder.ins().bor(h, v),
+                    None => v,
+                });
+            };
+            if span.from <= start && start < today_end {
+                or(self, starts_today);
+            }
+            if let Some(c) = carried
+                && start < span.to
+            {
+                or(self, c);
+            }
+            if let Some(a) = all_day {
+                or(self, a);
+            }
+            holds.push(held);
+        }
+        Ok(holds)
+    }
+
+    /// For a span with `on next`, whether a start before `day` reaches it
+    /// (an `I8`), and whether the span that does ends on `day` (an `I8`:
+    /// `day` is an end day, or the 14-day cap ends it there). Walks back
+    /// from `day − 1` until a start day (found) or an end day (none), at
+    /// most `MAX_SPAN_DAYS` days.
+    fn walk_back(
+        &mut self,
+        on: DaySelector,
+        until: DaySelector,
+        day: Value,
+    ) -> Result<(Value, Value)> {
+        let end_today = self.selects(until, day)?;
+        let header = self.builder.create_block();
+        let body = self.builder.create_block();
+        let done = self.builder.create_block();
+        self.builder.append_block_param(header, types::I64); // k
+        self.builder.append_block_param(done, types::I8); // reached
+        self.builder.append_block_param(done, types::I8); // capped
+        let one = self.builder.ins().iconst(types::I64, 1);
+        self.builder.ins().jump(header, &[one.into()]);
+        self.builder.switch_to_block(header);
+        let k = match self.builder.block_params(header) {
+            [k] => *k,
+            _ => return Err(CodegenError::Internal("a loop without its counter")),
+        };
+        self.builder.ins().jump(body, &[]);
+        self.builder.seal_block(body);
+        self.builder.switch_to_block(body);
+        let anchor = self.builder.ins().isub(day, k);
+        // Days strictly between the anchor and `day`: the newest one is
+        // anchor + 1, tested from k = 2 on.
+        let between = self.builder.ins().iadd_imm_s(anchor, 1);
+        let ended = self.selects(until, between)?;
+        let past_first = self
+            .builder
+            .ins()
+            .icmp_imm_s(IntCC::SignedGreaterThan, k, 1);
+        let blocked = self.builder.ins().band(ended, past_first);
+        let started = self.selects(on, anchor)?;
+        let no = self.builder.ins().iconst(types::I8, 0);
+        let capped = self
+            .builder
+            .ins()
+            .icmp_imm_s(IntCC::Equal, k, MAX_SPAN_DAYS);
+        let next = self.builder.ins().iadd_imm_s(k, 1);
+        let last = self
+            .builder
+            .ins()
+            .icmp_imm_s(IntCC::SignedGreaterThanOrEqual, k, MAX_SPAN_DAYS);
+        // blocked → (0, 0); started → (1, capped); last → (0, 0); else loop.
+        let found_block = self.builder.create_block();
+        let continue_block = self.builder.create_block();
+        let finished = self.builder.create_block();
+        self.builder
+            .ins()
+            .brif(blocked, done, &[no.into(), no.into()], finished, &[]);
+        self.builder.seal_block(finished);
+        self.builder.switch_to_block(finished);
+        self.builder
+            .ins()
+            .brif(started, found_block, &[], continue_block, &[]);
+        self.builder.seal_block(found_block);
+        self.builder.switch_to_block(found_block);
+        let yes = self.builder.ins().iconst(types::I8, 1);
+        self.builder.ins().jump(done, &[yes.into(), capped.into()]);
+        self.builder.seal_block(continue_block);
+        self.builder.switch_to_block(continue_block);
+        self.builder
+            .ins()
+            .brif(last, done, &[no.into(), no.into()], header, &[next.into()]);
+        self.builder.seal_block(header);
+        self.builder.seal_block(done);
+        self.builder.switch_to_block(done);
+        let (reached, capped) = match self.builder.block_params(done) {
+            [r, c] => (*r, *c),
+            _ => return Err(CodegenError::Internal("a walk without its results")),
+        };
+        let ends = self.builder.ins().bor(end_today, capped);
+        Ok((reached, ends))
+    }
+
+    /// An `I8`: whether `selector` selects `day` (its rule, inlined).
+    fn selects(&mut self, selector: DaySelector, day: Value) -> Result<Value> {
+        let func = match selector {
+            DaySelector::Every => return Ok(self.builder.ins().iconst(types::I8, 1)),
+            DaySelector::Rule(func) => func,
+        };
+        let program = self.program;
+        let function = program
+            .function(func)
+            .ok_or(CodegenError::Internal("a day rule that does not exist"))?;
+        let mut frame = vec![None; (function.n_locals as usize).max(1)];
+        if let Some(slot) = frame.first_mut() {
+            *slot = Some(Val::Date(day));
+        }
+        match self.enter(function, frame)? {
+            Val::Bool(b) => Ok(b),
+            _ => Err(CodegenError::Internal("a day rule that is not a Bool")),
+        }
+    }
+}
