@@ -9,7 +9,7 @@
 use std::sync::Arc;
 
 use super::results::FieldError;
-use crate::codegen::{Encoding, RecordLayout, decode_value, encode_record};
+use crate::codegen::{Encoding, ListArena, RecordLayout, decode_value, encode_record};
 use crate::slots::SlotReader;
 use avtal_compiler::data::DataType;
 use avtal_compiler::diagnostics::messages::data as msg;
@@ -30,10 +30,12 @@ impl LayoutCodec {
     pub(super) fn new(record: &DataType, layout: &RecordLayout) -> LayoutCodec {
         LayoutCodec {
             readers: SlotReader::for_record(record, layout),
+            // Texts are referred to by field, and a list's elements are not
+            // in the record's slots: the decoder needs the value.
             keeps_values: layout
                 .fields
                 .iter()
-                .any(|slot| matches!(slot.encoding, Encoding::Text)),
+                .any(|slot| matches!(slot.encoding, Encoding::Text | Encoding::List)),
             layout: layout.clone(),
         }
     }
@@ -58,6 +60,8 @@ pub struct InputBatch {
     /// The layout the slots were written in, if any.
     layout: Option<Arc<LayoutCodec>>,
     slots: Vec<u8>,
+    /// The elements of the records' list fields, which their slots point at.
+    lists: ListArena,
     records: Vec<Pending>,
 }
 
@@ -65,6 +69,7 @@ impl InputBatch {
     /// Forget every record, keeping the buffers.
     pub fn clear(&mut self) {
         self.slots.clear();
+        self.lists.clear();
         self.records.clear();
     }
 
@@ -141,6 +146,7 @@ impl InputCodec {
     /// An empty batch for this codec.
     pub fn new_batch(&self) -> InputBatch {
         InputBatch {
+            lists: ListArena::default(),
             layout: self.layout.clone(),
             slots: Vec::new(),
             records: Vec::new(),
@@ -168,7 +174,7 @@ impl InputCodec {
     /// Add a record read as a value (JSON Lines, a case, a test).
     pub fn push_value(&self, batch: &mut InputBatch, value: Value) {
         let pending = match self.bind(batch) {
-            Some(codec) => encode_into(codec, &mut batch.slots, value),
+            Some(codec) => encode_into(codec, &mut batch.slots, &mut batch.lists, value),
             None => Pending::Decoded(value),
         };
         batch.records.push(pending);
@@ -259,13 +265,18 @@ pub fn read_fields<'a>(
 
 /// Encode `value` at the end of `slots`, or keep it for the interpreter
 /// when the layout cannot hold it (a number beyond 64 bits, say).
-fn encode_into(codec: &LayoutCodec, slots: &mut Vec<u8>, value: Value) -> Pending {
+fn encode_into(
+    codec: &LayoutCodec,
+    slots: &mut Vec<u8>,
+    lists: &mut ListArena,
+    value: Value,
+) -> Pending {
     let stride = codec.layout.stride;
     let start = slots.len();
     slots.resize(start + stride, 0);
     let encoded = slots
         .get_mut(start..)
-        .is_some_and(|record| encode_record(&codec.layout, &value, record));
+        .is_some_and(|record| encode_record(&codec.layout, &value, record, lists));
     if encoded {
         Pending::Encoded {
             at: start / stride.max(1),

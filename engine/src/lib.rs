@@ -96,6 +96,8 @@ pub struct PreparedEntry<'p> {
     not_compiled: Option<CodegenError>,
     /// Records of a batch encoded with another layout, re-encoded here.
     scratch: Vec<u8>,
+    /// The elements of the lists of `scratch`'s records.
+    scratch_lists: codegen::ListArena,
     /// Per record of a batch encoded again, where its input is in the
     /// slots run.
     places: Vec<Option<usize>>,
@@ -142,6 +144,7 @@ impl<'p> PreparedEntry<'p> {
             native,
             not_compiled,
             scratch: Vec::new(),
+            scratch_lists: Default::default(),
             places: Vec::new(),
         }
     }
@@ -217,13 +220,20 @@ impl<'p> PreparedEntry<'p> {
             batch.slots()
         } else {
             self.scratch.clear();
+            self.scratch_lists.clear();
             let mut next = 0;
             for index in 0..batch.len() {
                 let place = match batch.value(index) {
                     Some(value) => {
                         self.scratch.resize((next + 1) * in_stride, 0);
                         let bytes = self.scratch.get_mut(next * in_stride..).unwrap_or_default();
-                        encode_record(native.compiled.input_layout(), &value, bytes).then(|| {
+                        encode_record(
+                            native.compiled.input_layout(),
+                            &value,
+                            bytes,
+                            &mut self.scratch_lists,
+                        )
+                        .then(|| {
                             next += 1;
                             next - 1
                         })

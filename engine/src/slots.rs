@@ -84,7 +84,8 @@ impl SlotReader {
                         | Encoding::Timestamp
                         | Encoding::Bool
                         | Encoding::Variant
-                        | Encoding::Text,
+                        | Encoding::Text
+                        | Encoding::List,
                     ) => return None,
                 };
                 Some(SlotReader { kind })
@@ -249,7 +250,8 @@ impl SlotWriter {
                         | Encoding::Timestamp
                         | Encoding::Bool
                         | Encoding::Variant
-                        | Encoding::Text,
+                        | Encoding::Text
+                        | Encoding::List,
                     ) => return None,
                 };
                 Some(SlotWriter { kind })

@@ -404,6 +404,9 @@ fn field_schema(
         Encoding::Timestamp => {
             "{\"type\":\"int64\",\"timestamp\":\"minutes from 0001-01-01T00:00\"}".to_string()
         }
+        Encoding::List => {
+            "{\"type\":\"pointer and int64\",\"list\":\"elements, count\"}".to_string()
+        }
         Encoding::Bool => "{\"type\":\"int64\",\"values\":[0,1]}".to_string(),
         Encoding::Variant => "{\"type\":\"int64\",\"enum tag\":true}".to_string(),
         Encoding::Text if input => {

@@ -33,6 +33,8 @@ enum Shape {
     /// the offset of each arm's elements when the arms' lists are
     /// concatenated rather than merged element by element.
     List(Vec<(bool, Shape)>, Option<Vec<usize>>),
+    /// A run-time list: every arm must be the same one.
+    Seq(usize),
     /// Possible pieces, as for lists.
     Text(Vec<(bool, TextPiece)>, Option<Vec<usize>>),
     Absent,
@@ -59,6 +61,7 @@ fn shape_of(value: &Val) -> Shape {
                 .collect(),
             None,
         ),
+        Val::Seq(seq) => Shape::Seq(*seq),
         Val::Absent => Shape::Absent,
     }
 }
@@ -82,6 +85,18 @@ fn unite(shapes: Vec<Shape>) -> Result<Shape> {
                 }
             }
             Shape::Num(scale)
+        }
+        Shape::Seq(_) => {
+            if shapes
+                .iter()
+                .all(|s| matches!((s, &first), (Shape::Seq(a), Shape::Seq(b)) if a == b))
+            {
+                first
+            } else {
+                return Err(CodegenError::Unsupported(
+                    "branches of different run-time lists",
+                ));
+            }
         }
         Shape::Bool | Shape::Date | Shape::Variant | Shape::Absent => {
             let same = shapes
@@ -229,7 +244,7 @@ fn leaf_types(shape: &Shape, out: &mut Vec<types::Type>) {
                 }
             }
         }
-        Shape::Absent => {}
+        Shape::Absent | Shape::Seq(_) => {}
     }
 }
 
@@ -249,6 +264,7 @@ fn rebuild(shape: &Shape, values: &mut impl Iterator<Item = Value>) -> Result<Va
         Shape::Date => Val::Date(next()?),
         Shape::Variant => Val::Variant(next()?),
         Shape::Absent => Val::Absent,
+        Shape::Seq(seq) => Val::Seq(*seq),
         Shape::Record(fields) => Val::Record(
             fields
                 .iter()

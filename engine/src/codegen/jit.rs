@@ -8,7 +8,7 @@ use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 use cranelift_jit::{JITBuilder, JITModule};
 use cranelift_module::{DataDescription, Linkage, Module, default_libcall_names};
 
-use super::layout::{RecordLayout, encode_value};
+use super::layout::{Encoding, ListArena, RecordLayout, encode_list, encode_value};
 use super::translate::FunctionTranslator;
 use super::{CodegenError, cranelift};
 use avtal_compiler::eval::Value;
@@ -240,6 +240,7 @@ pub(super) fn build<M: Module>(
             output_texts: Vec::new(),
             class_tables,
             pointer_type: pointer,
+            seqs: Vec::new(),
         };
         let record = translator.load_record(input, input_ptr);
         let mut frame = vec![None; (function.n_locals as usize).max(1)];
@@ -269,14 +270,22 @@ pub(super) fn build<M: Module>(
     Ok((id, output_texts))
 }
 
-/// Put a record value into its layout; false when some field does not fit.
-pub fn encode_record(layout: &RecordLayout, record: &Value, bytes: &mut [u8]) -> bool {
+/// Put a record value into its layout, the elements of its lists into
+/// `arena`; false when some field does not fit.
+pub fn encode_record(
+    layout: &RecordLayout,
+    record: &Value,
+    bytes: &mut [u8],
+    arena: &mut ListArena,
+) -> bool {
     let Value::Record(fields) = record else {
         return false;
     };
     fields.len() == layout.fields.len()
-        && fields
-            .iter()
-            .enumerate()
-            .all(|(i, value)| encode_value(layout, i, value, bytes).is_ok())
+        && fields.iter().enumerate().all(|(i, value)| {
+            match layout.fields.get(i).map(|slot| slot.encoding) {
+                Some(Encoding::List) => encode_list(layout, i, value, bytes, arena).is_ok(),
+                _ => encode_value(layout, i, value, bytes).is_ok(),
+            }
+        })
 }

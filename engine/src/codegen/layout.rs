@@ -35,6 +35,10 @@ pub enum Encoding {
     /// `CompiledEntry::output_texts` keeps). In an input record the slot
     /// is unused (0): the code refers to the field by its index.
     Text,
+    /// A list of records (an input field only): two words, a pointer to
+    /// the first element and the number of elements; the elements lie one
+    /// `element` stride after another (`FieldSlot::element`).
+    List,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,6 +47,8 @@ pub struct FieldSlot {
     pub ty: Type,
     pub offset: usize,
     pub encoding: Encoding,
+    /// The layout of one element, for a `List` field.
+    pub element: Option<Box<RecordLayout>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,20 +71,42 @@ impl RecordLayout {
             "a record type that does not exist",
         ))?;
         let mut fields = Vec::with_capacity(info.fields.len());
-        for (index, field) in info.fields.iter().enumerate() {
-            let encoding =
-                encoding_of(&field.ty).ok_or_else(|| super::CodegenError::UnsupportedField {
-                    field: field.name.clone(),
-                })?;
+        let mut offset = 0;
+        for field in &info.fields {
+            let unsupported = || super::CodegenError::UnsupportedField {
+                field: field.name.clone(),
+            };
+            let (encoding, element) = match &field.ty {
+                // A list of records of scalars, one level deep.
+                Type::List(element) if matches!(**element, Type::Record(_)) => {
+                    let layout = RecordLayout::of(program, element).map_err(|_| unsupported())?;
+                    if layout
+                        .fields
+                        .iter()
+                        .any(|f| matches!(f.encoding, Encoding::List | Encoding::Text))
+                    {
+                        return Err(unsupported());
+                    }
+                    (Encoding::List, Some(Box::new(layout)))
+                }
+                ty => (encoding_of(ty).ok_or_else(unsupported)?, None),
+            };
+            let width = if encoding == Encoding::List {
+                2 * SLOT
+            } else {
+                SLOT
+            };
             fields.push(FieldSlot {
                 name: field.name.clone(),
                 ty: field.ty.clone(),
-                offset: index * SLOT,
+                offset,
                 encoding,
+                element,
             });
+            offset += width;
         }
         Ok(RecordLayout {
-            stride: fields.len().max(1) * SLOT,
+            stride: offset.max(SLOT),
             fields,
         })
     }
@@ -107,6 +135,77 @@ pub(super) fn encoding_of(ty: &Type) -> Option<Encoding> {
         | Type::LimitCheck(_)
         | Type::Error => None,
     }
+}
+
+/// The memory of the lists of encoded records: one allocation per list,
+/// whose address never moves while the arena lives (the record's slot
+/// points at it), in `i64` words so that every slot is aligned.
+#[derive(Debug, Default)]
+pub struct ListArena {
+    lists: Vec<Box<[i64]>>,
+}
+
+impl ListArena {
+    pub fn clear(&mut self) {
+        self.lists.clear();
+    }
+
+    /// Encode the elements of `items` with `element`'s layout into new
+    /// memory; its address and the number of elements.
+    fn push(&mut self, element: &RecordLayout, items: &[Value]) -> Result<(i64, i64), EncodeError> {
+        let words = element.stride / SLOT;
+        let mut memory = vec![0i64; words * items.len()].into_boxed_slice();
+        for (index, item) in items.iter().enumerate() {
+            let Value::Record(fields) = item else {
+                return Err(EncodeError::WrongValue);
+            };
+            if fields.len() != element.fields.len() {
+                return Err(EncodeError::WrongValue);
+            }
+            let mut bytes = vec![0u8; element.stride];
+            for (field, value) in fields.iter().enumerate() {
+                encode_value(element, field, value, &mut bytes)?;
+            }
+            let record = memory
+                .get_mut(index * words..(index + 1) * words)
+                .ok_or(EncodeError::WrongValue)?;
+            for (word, chunk) in record.iter_mut().zip(bytes.chunks_exact(SLOT)) {
+                let mut eight = [0u8; SLOT];
+                eight.copy_from_slice(chunk);
+                *word = i64::from_ne_bytes(eight);
+            }
+        }
+        let address = memory.as_ptr() as i64;
+        let len = i64::try_from(items.len()).map_err(|_| EncodeError::OutOfRange)?;
+        self.lists.push(memory);
+        Ok((address, len))
+    }
+}
+
+/// Write list field `field_index` of `layout` into `record`, its elements
+/// into `arena`.
+pub fn encode_list(
+    layout: &RecordLayout,
+    field_index: usize,
+    value: &Value,
+    record: &mut [u8],
+    arena: &mut ListArena,
+) -> Result<(), EncodeError> {
+    let slot = layout
+        .fields
+        .get(field_index)
+        .ok_or(EncodeError::WrongValue)?;
+    let (Some(element), Value::List(items)) = (&slot.element, value) else {
+        return Err(EncodeError::WrongValue);
+    };
+    let (address, len) = arena.push(element, items)?;
+    let bytes = record
+        .get_mut(slot.offset..slot.offset + 2 * SLOT)
+        .ok_or(EncodeError::WrongValue)?;
+    let (first, second) = bytes.split_at_mut(SLOT);
+    first.copy_from_slice(&address.to_ne_bytes());
+    second.copy_from_slice(&len.to_ne_bytes());
+    Ok(())
 }
 
 /// Why a value could not be put in its slot. The record then goes to the
@@ -142,6 +241,8 @@ pub fn encode_value(
         // The compiled code never reads an input text's slot: its pieces
         // name the field, and the decoder reads the record.
         (Encoding::Text, Value::Text(_)) => 0,
+        // Lists need memory for their elements: `encode_record`.
+        (Encoding::List, _) => return Err(EncodeError::WrongValue),
         (
             Encoding::Number { .. }
             | Encoding::Date
@@ -198,6 +299,8 @@ pub fn decode_value(layout: &RecordLayout, field_index: usize, record: &[u8]) ->
         Encoding::Bool => Value::Bool(word != 0),
         Encoding::Variant => Value::Variant(u32::try_from(word).unwrap_or(u32::MAX)),
         Encoding::Text => Value::Text(std::sync::Arc::from("")),
+        // The elements are not in the record: batches keep a list's value.
+        Encoding::List => Value::List(std::sync::Arc::from(Vec::new())),
     }
 }
 

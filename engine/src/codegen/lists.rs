@@ -76,8 +76,10 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
         list: &'a Expr,
         filter: Option<&'a Expr>,
     ) -> Result<Val> {
-        let Val::List(source) = self.translate_expr(list)? else {
-            return Err(CodegenError::Internal("a comprehension over a non-list"));
+        let source = match self.translate_expr(list)? {
+            Val::List(source) => source,
+            Val::Seq(seq) => return self.seq_comprehension(seq, element, binder, filter),
+            _ => return Err(CodegenError::Internal("a comprehension over a non-list")),
         };
         let mut items = Vec::with_capacity(source.len());
         for item in source {
@@ -156,8 +158,10 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
         aggregate: Aggregate,
         list: &'a Expr,
     ) -> Result<Val> {
-        let Val::List(items) = self.translate_expr(list)? else {
-            return Err(CodegenError::Internal("an aggregate over a non-list"));
+        let items = match self.translate_expr(list)? {
+            Val::List(items) => items,
+            Val::Seq(seq) => return self.seq_aggregate(aggregate, seq, &list.ty),
+            _ => return Err(CodegenError::Internal("an aggregate over a non-list")),
         };
         match aggregate {
             Aggregate::Count => {

@@ -38,6 +38,7 @@ mod numeric;
 mod object;
 mod object_texts;
 mod ratio;
+mod seq;
 mod speculate;
 mod translate;
 
@@ -80,7 +81,7 @@ pub use object::{ABI_VERSION, AotEntry, AotLibrary, ErrorCode, build_library, c_
 // (`crate::engine`); other crates see it only with the `testgen` feature,
 // for the tests that check the C ABI of `avtal build` slot by slot.
 pub(crate) use jit::encode_record;
-pub(crate) use layout::decode_text;
+pub(crate) use layout::{ListArena, decode_text};
 
 /// The optimised Cranelift IR and machine code of entry point `function`,
 /// for reading what the compiler made of a program (the `disassemble`

@@ -231,6 +231,11 @@ pub fn build_library(
         };
         let input = RecordLayout::of(program, input_type)?;
         let output = RecordLayout::of(program, &function.ret)?;
+        if input.fields.iter().any(|f| f.encoding == Encoding::List) {
+            return Err(CodegenError::Unsupported(
+                "a list input in a shared library (the JIT compiles it)",
+            ));
+        }
         let c_name = c_identifier(&function.name);
         let (kernel, output_texts) = build(
             &mut module,

@@ -142,21 +142,28 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
         let t = step.scale();
         let m_value = self.builder.ins().iconst(types::I64, m);
         let dm = self.mul_checked(den, m_value);
-        let (x, d) = if t >= s {
-            (self.raise(num, t - s)?, dm)
-        } else {
-            (num, self.raise(dm, s - t)?)
-        };
-        // Never divide by zero or by a negative (after an overflow): the
-        // record fails anyway, the division must not trap.
-        let positive = self
-            .builder
-            .ins()
-            .icmp_imm_s(IntCC::SignedGreaterThan, d, 0);
-        let one = self.builder.ins().iconst(types::I64, 1);
-        let d = self.builder.ins().select(positive, d, one);
-        let not_positive = self.builder.ins().bxor_imm_u(positive, 1);
-        self.fail_if(not_positive);
+        if t > s {
+            // x / step = num·10^e / dm with e = t − s. Raising `num` first
+            // would overflow long before the result does (a sum of
+            // fractions keeps a large denominator), so divide first:
+            // num = q0·dm + r0, and then r0·10^e (below dm·10^e) by dm.
+            let d = self.positive_divisor(dm);
+            let q0 = self.builder.ins().sdiv(num, d);
+            let product = self.builder.ins().imul(q0, d);
+            let r0 = self.builder.ins().isub(num, product);
+            let e = t - s;
+            let high = self.raise(q0, e)?;
+            let low = self.raise(r0, e)?;
+            let q1 = self.builder.ins().sdiv(low, d);
+            let product = self.builder.ins().imul(q1, d);
+            let r = self.builder.ins().isub(low, product);
+            let q = self.checked(super::numeric::Checked::Add, high, q1);
+            let k = self.round_quotient(num, q, r, d, mode);
+            let v = self.checked_mul_const(k, m);
+            return Ok(Val::Num { v, scale: t });
+        }
+        let (x, d) = (num, self.raise(dm, s - t)?);
+        let d = self.positive_divisor(d);
         let k = if mode == RoundMode::HalfAwayFromZero {
             let half = self.builder.ins().sshr_imm_s(d, 1);
             let biased = self.biased_towards_sign(x, half);
@@ -169,6 +176,20 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
         };
         let v = self.checked_mul_const(k, m);
         Ok(Val::Num { v, scale: t })
+    }
+
+    /// `d` when positive; else the record fails (an overflow made it so),
+    /// and 1 stands in so that the division cannot trap.
+    fn positive_divisor(&mut self, d: Value) -> Value {
+        let positive = self
+            .builder
+            .ins()
+            .icmp_imm_s(IntCC::SignedGreaterThan, d, 0);
+        let one = self.builder.ins().iconst(types::I64, 1);
+        let d = self.builder.ins().select(positive, d, one);
+        let not_positive = self.builder.ins().bxor_imm_u(positive, 1);
+        self.fail_if(not_positive);
+        d
     }
 
     /// The rounded quotient `k` from `x = q·d + r` (`d > 0`, `q` truncated):

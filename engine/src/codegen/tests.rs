@@ -550,12 +550,13 @@ pub(super) fn native_share_of(compiled: &CompiledEntry, records: &[Value]) -> f6
     let n = records.len();
     let mut input = vec![0u8; n * layout.stride];
     let mut encoded = vec![false; n];
+    let mut lists = super::ListArena::default();
     for ((bytes, record), ok) in input
         .chunks_exact_mut(layout.stride)
         .zip(records)
         .zip(&mut encoded)
     {
-        *ok = super::jit::encode_record(layout, record, bytes);
+        *ok = super::jit::encode_record(layout, record, bytes, &mut lists);
     }
     let mut output = vec![0u8; n * compiled.output_layout().stride];
     let mut status = vec![0u8; n];
@@ -706,8 +707,11 @@ fn speculation_identical_and_never_fails_where_the_interpreter_does_not() {
     let compiled = CompiledEntry::compile(program, entry).expect("the entry point compiles");
     let layout = compiled.input_layout().clone();
     let mut input = vec![0u8; records.len() * layout.stride];
+    let mut lists = super::ListArena::default();
     for (record, bytes) in records.iter().zip(input.chunks_exact_mut(layout.stride)) {
-        assert!(super::jit::encode_record(&layout, record, bytes));
+        assert!(super::jit::encode_record(
+            &layout, record, bytes, &mut lists
+        ));
     }
     let mut output = vec![0u8; records.len() * compiled.output_layout().stride];
     let mut status = vec![0u8; records.len()];

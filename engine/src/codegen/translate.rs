@@ -60,6 +60,11 @@ pub(super) enum Val {
     /// A text made of compile-time pieces, each present statically or by
     /// an `I8` (`lists.rs`); the value is the present pieces concatenated.
     Text(Vec<Piece>),
+    /// A list whose length is known only at run time (an input list,
+    /// `days_of`, and comprehensions over them): index into
+    /// `FunctionTranslator::seqs`, folded by a loop where it is used
+    /// (`seq.rs`).
+    Seq(usize),
     /// A value the compiled code does not hold; using it is a
     /// compile-time `Unsupported`.
     Absent,
@@ -96,6 +101,8 @@ pub(super) struct FunctionTranslator<'a, 'b> {
     /// (`classes.rs`).
     pub(super) class_tables: Vec<Option<cranelift_codegen::ir::GlobalValue>>,
     pub(super) pointer_type: types::Type,
+    /// The run-time lists met so far (`Val::Seq`).
+    pub(super) seqs: Vec<super::seq::SeqDef<'a>>,
 }
 
 pub(super) type Result<T> = std::result::Result<T, CodegenError>;
@@ -123,6 +130,18 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
                         present: None,
                         text: TextPiece::Input(index),
                     }]),
+                    Encoding::List => {
+                        let length = self.builder.ins().load(
+                            types::I64,
+                            flags,
+                            base,
+                            offset.saturating_add(8),
+                        );
+                        match &slot.element {
+                            Some(element) => self.input_seq(word, length, element),
+                            None => Val::Absent,
+                        }
+                    }
                 }
             })
             .collect();
@@ -424,6 +443,9 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
 
     fn translate_let(&mut self, local: LocalId, value: &'a Expr, body: &'a Expr) -> Result<Val> {
         let value = self.translate_expr(value)?;
+        if let Val::Seq(seq) = value {
+            self.seq_made_once(seq)?;
+        }
         self.bind(local, value)?;
         self.translate_expr(body)
     }
@@ -556,9 +578,10 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
             Builtin::HoursIn | Builtin::HoursOn | Builtin::InClass => {
                 self.translate_class_builtin(builtin, args, values)
             }
-            Builtin::DaysOf => Err(CodegenError::Unsupported(
-                "`days_of` outside an aggregate's comprehension",
-            )),
+            Builtin::DaysOf => match values.as_slice() {
+                [Val::Date(lo), Val::Date(hi)] => Ok(self.days_seq(*lo, *hi)),
+                _ => Err(CodegenError::Internal("`days_of` of non-timestamps")),
+            },
             Builtin::Min | Builtin::Max => self.translate_min_max(builtin == Builtin::Min, values),
             Builtin::Abs => match values.as_slice() {
                 [Val::Num { v, scale }] => {

@@ -1,0 +1,360 @@
+//! Lists whose length is known only at run time: an input list of
+//! records (a month's shifts), `days_of(start, end)`, and comprehensions
+//! (so `filter`) over them.
+//!
+//! Such a list is never built. A [`Val::Seq`] names its source and the
+//! comprehensions stacked on it, and the aggregate that uses it (`sum`,
+//! `count`, `all`, `any`, `min`, `max`) becomes a loop that makes each
+//! element in turn, in order, and folds it, as the interpreter's aggregate
+//! over a comprehension does: the filter and the element are evaluated
+//! only for elements that are there. A list bound by `let` is made again
+//! at each use (it is pure), and once where it is bound, so that it fails
+//! where the interpreter's eager `let` fails.
+//!
+//! A comprehension keeps the frame it was written in (its locals are SSA
+//! values defined before any use of the list), and binds its binder in a
+//! copy of that frame inside the loop.
+
+use cranelift_codegen::ir::{Block, BlockArg, InstBuilder, Value, condcodes::IntCC, types};
+
+use super::layout::RecordLayout;
+use super::numeric::Checked;
+use super::translate::{FunctionTranslator, Result, Val};
+use super::{CodegenError, NativeStatus};
+use avtal_compiler::clock::DAY_MINUTES;
+use avtal_compiler::ir::{Aggregate, Expr, LocalId};
+use avtal_compiler::types::Type;
+
+/// A run-time list: its source and the comprehensions over it.
+#[derive(Debug, Clone)]
+pub(super) struct SeqDef<'a> {
+    source: Source,
+    stages: Vec<Stage<'a>>,
+}
+
+#[derive(Debug, Clone)]
+enum Source {
+    /// `len` records of `element`'s layout from `address`.
+    Records {
+        address: Value,
+        len: Value,
+        element: RecordLayout,
+    },
+    /// `count` dates from day number `first`.
+    Days { first: Value, count: Value },
+}
+
+#[derive(Debug, Clone)]
+struct Stage<'a> {
+    frame: Vec<Option<Val>>,
+    binder: LocalId,
+    element: &'a Expr,
+    filter: Option<&'a Expr>,
+}
+
+impl<'a, 'b> FunctionTranslator<'a, 'b> {
+    fn new_seq(&mut self, def: SeqDef<'a>) -> Val {
+        self.seqs.push(def);
+        Val::Seq(self.seqs.len() - 1)
+    }
+
+    /// An input list field: `len` elements at `address`.
+    pub(super) fn input_seq(&mut self, address: Value, len: Value, element: &RecordLayout) -> Val {
+        self.new_seq(SeqDef {
+            source: Source::Records {
+                address,
+                len,
+                element: element.clone(),
+            },
+            stages: Vec::new(),
+        })
+    }
+
+    /// `days_of(lo, hi)`: the days of the minutes of `[lo, hi)`.
+    pub(super) fn days_seq(&mut self, lo: Value, hi: Value) -> Val {
+        // Day numbers less one (0001-01-01 is day 1) of lo and of hi − 1.
+        let (first_index, _) = self.floor_div_mod_const(lo, DAY_MINUTES);
+        let first = self.builder.ins().iadd_imm_s(first_index, 1);
+        let before_end = self.builder.ins().iadd_imm_s(hi, -1);
+        let (last_index, _) = self.floor_div_mod_const(before_end, DAY_MINUTES);
+        let span = self.builder.ins().isub(last_index, first_index);
+        let span = self.builder.ins().iadd_imm_s(span, 1);
+        let empty = self
+            .builder
+            .ins()
+            .icmp(IntCC::SignedLessThanOrEqual, hi, lo);
+        let zero = self.builder.ins().iconst(types::I64, 0);
+        let count = self.builder.ins().select(empty, zero, span);
+        self.new_seq(SeqDef {
+            source: Source::Days { first, count },
+            stages: Vec::new(),
+        })
+    }
+
+    /// `[element for binder in seq if filter]`: one more stage.
+    pub(super) fn seq_comprehension(
+        &mut self,
+        seq: usize,
+        element: &'a Expr,
+        binder: LocalId,
+        filter: Option<&'a Expr>,
+    ) -> Result<Val> {
+        let mut def = self.seqs.get(seq).cloned().ok_or(CodegenError::Internal(
+            "a run-time list that does not exist",
+        ))?;
+        def.stages.push(Stage {
+            frame: self.frames.last().cloned().unwrap_or_default(),
+            binder,
+            element,
+            filter,
+        });
+        Ok(self.new_seq(def))
+    }
+
+    /// Make every element of a list bound by `let` once, so that the
+    /// compiled code fails where the interpreter's eager `let` does.
+    pub(super) fn seq_made_once(&mut self, seq: usize) -> Result<()> {
+        let has_stages = self.seqs.get(seq).is_some_and(|d| !d.stages.is_empty());
+        if has_stages {
+            let zero = self.builder.ins().iconst(types::I64, 0);
+            self.fold(seq, &[zero], |_, _, acc| Ok(acc.to_vec()))?;
+        }
+        Ok(())
+    }
+
+    /// An aggregate of a run-time list.
+    pub(super) fn seq_aggregate(
+        &mut self,
+        aggregate: Aggregate,
+        seq: usize,
+        list_ty: &Type,
+    ) -> Result<Val> {
+        match aggregate {
+            Aggregate::Count => {
+                let zero = self.builder.ins().iconst(types::I64, 0);
+                let out = self.fold(seq, &[zero], |this, _, acc| {
+                    Ok(vec![this.builder.ins().iadd_imm_s(first(acc)?, 1)])
+                })?;
+                Ok(Val::Num {
+                    v: first(&out)?,
+                    scale: 0,
+                })
+            }
+            Aggregate::All | Aggregate::Any => {
+                let is_all = aggregate == Aggregate::All;
+                let init = self.builder.ins().iconst(types::I8, i64::from(is_all));
+                let out = self.fold(seq, &[init], |this, element, acc| {
+                    let Val::Bool(b) = element else {
+                        return Err(CodegenError::Internal("`all`/`any` of non-bools"));
+                    };
+                    let acc = first(acc)?;
+                    Ok(vec![if is_all {
+                        this.builder.ins().band(acc, b)
+                    } else {
+                        this.builder.ins().bor(acc, b)
+                    }])
+                })?;
+                Ok(Val::Bool(first(&out)?))
+            }
+            Aggregate::Sum => self.seq_sum(seq),
+            Aggregate::Min | Aggregate::Max => {
+                let is_date = matches!(list_ty, Type::List(e) if matches!(**e, Type::Date | Type::Time | Type::Timestamp));
+                self.seq_best(aggregate == Aggregate::Min, seq, is_date)
+            }
+        }
+    }
+
+    /// The exact sum: of numbers at their (static) scale, or of fractions
+    /// with one constant denominator (hours of minutes, `x / 60`).
+    fn seq_sum(&mut self, seq: usize) -> Result<Val> {
+        let zero = self.builder.ins().iconst(types::I64, 0);
+        let mut shape: Option<(u32, Option<i64>)> = None;
+        let out = self.fold(seq, &[zero], |this, element, acc| {
+            let (v, scale, den) = match element {
+                Val::Num { v, scale } => (v, scale, None),
+                Val::Ratio { num, den, scale } => match this.known(den) {
+                    Some(d) => (num, scale, Some(d)),
+                    None => {
+                        return Err(CodegenError::Unsupported(
+                            "a sum of fractions with run-time denominators",
+                        ));
+                    }
+                },
+                _ => return Err(CodegenError::Internal("`sum` of non-numbers")),
+            };
+            shape = Some((scale, den));
+            Ok(vec![this.checked(Checked::Add, first(acc)?, v)])
+        })?;
+        let total = first(&out)?;
+        Ok(match shape {
+            Some((scale, Some(den))) => Val::Ratio {
+                num: total,
+                den: self.builder.ins().iconst(types::I64, den),
+                scale,
+            },
+            Some((scale, None)) => Val::Num { v: total, scale },
+            None => Val::Num { v: total, scale: 0 },
+        })
+    }
+
+    /// `min`/`max`: ties keep the first; an empty list is E0213.
+    fn seq_best(&mut self, is_min: bool, seq: usize, is_date: bool) -> Result<Val> {
+        let zero = self.builder.ins().iconst(types::I64, 0);
+        let unseen = self.builder.ins().iconst(types::I8, 0);
+        let mut scale = 0;
+        let out = self.fold(seq, &[zero, unseen], |this, element, acc| {
+            let x = match element {
+                Val::Num { v, scale: s } => {
+                    scale = s;
+                    v
+                }
+                Val::Date(v) => v,
+                _ => {
+                    return Err(CodegenError::Unsupported(
+                        "`min`/`max` of fractions or records",
+                    ));
+                }
+            };
+            let [best, seen] = acc else {
+                return Err(CodegenError::Internal("a fold without its state"));
+            };
+            let cc = if is_min {
+                IntCC::SignedLessThan
+            } else {
+                IntCC::SignedGreaterThan
+            };
+            let better = this.builder.ins().icmp(cc, x, *best);
+            let unseen = this.builder.ins().bxor_imm_u(*seen, 1);
+            let take = this.builder.ins().bor(better, unseen);
+            let best = this.builder.ins().select(take, x, *best);
+            let one = this.builder.ins().iconst(types::I8, 1);
+            Ok(vec![best, one])
+        })?;
+        let [best, seen] = out.as_slice() else {
+            return Err(CodegenError::Internal("a fold without its state"));
+        };
+        let empty = self.builder.ins().bxor_imm_u(*seen, 1);
+        self.fail_if_because(empty, NativeStatus::EmptyList);
+        Ok(if is_date {
+            Val::Date(*best)
+        } else {
+            Val::Num { v: *best, scale }
+        })
+    }
+
+    /// A loop over `seq`: `step` folds each element (made by the stages,
+    /// filtered ones skipped) into the state, `I64`s and `I8`s as `init`;
+    /// the state after the last element.
+    fn fold(
+        &mut self,
+        seq: usize,
+        init: &[Value],
+        mut step: impl FnMut(&mut Self, Val, &[Value]) -> Result<Vec<Value>>,
+    ) -> Result<Vec<Value>> {
+        let def = self.seqs.get(seq).cloned().ok_or(CodegenError::Internal(
+            "a run-time list that does not exist",
+        ))?;
+        let state_types: Vec<types::Type> = init
+            .iter()
+            .map(|v| self.builder.func.dfg.value_type(*v))
+            .collect();
+        let header = self.builder.create_block();
+        let body = self.builder.create_block();
+        let latch = self.builder.create_block();
+        let exit = self.builder.create_block();
+        self.builder.append_block_param(header, types::I64);
+        for ty in &state_types {
+            self.builder.append_block_param(header, *ty);
+            self.builder.append_block_param(latch, *ty);
+            self.builder.append_block_param(exit, *ty);
+        }
+        let count = match &def.source {
+            Source::Records { len, .. } => *len,
+            Source::Days { count, .. } => *count,
+        };
+        let zero = self.builder.ins().iconst(types::I64, 0);
+        let mut args: Vec<BlockArg> = vec![zero.into()];
+        args.extend(init.iter().map(|v| BlockArg::from(*v)));
+        self.builder.ins().jump(header, &args);
+
+        self.builder.switch_to_block(header);
+        let params = self.builder.block_params(header).to_vec();
+        let (index, state) = params
+            .split_first()
+            .ok_or(CodegenError::Internal("a loop without its counter"))?;
+        let (index, state) = (*index, state.to_vec());
+        let more = self.builder.ins().icmp(IntCC::SignedLessThan, index, count);
+        let state_args: Vec<BlockArg> = state.iter().map(|v| BlockArg::from(*v)).collect();
+        self.builder.ins().brif(more, body, &[], exit, &state_args);
+        self.builder.seal_block(body);
+        self.builder.switch_to_block(body);
+
+        let mut element = match &def.source {
+            Source::Records {
+                address, element, ..
+            } => {
+                let offset = self
+                    .builder
+                    .ins()
+                    .imul_imm_s(index, i64::try_from(element.stride).unwrap_or(i64::MAX));
+                let address = self.builder.ins().iadd(*address, offset);
+                self.load_element(element, address)
+            }
+            Source::Days { first, .. } => Val::Date(self.builder.ins().iadd(*first, index)),
+        };
+        for stage in &def.stages {
+            let mut frame = stage.frame.clone();
+            if let Some(slot) = frame.get_mut(stage.binder.0 as usize) {
+                *slot = Some(element);
+            } else {
+                return Err(CodegenError::Internal("a binder outside its frame"));
+            }
+            self.frames.push(frame);
+            let made = self.stage_element(stage, latch, &state_args);
+            self.frames.pop();
+            element = made?;
+        }
+        let next_state = step(self, element, &state)?;
+        let next_args: Vec<BlockArg> = next_state.iter().map(|v| BlockArg::from(*v)).collect();
+        self.builder.ins().jump(latch, &next_args);
+
+        self.builder.seal_block(latch);
+        self.builder.switch_to_block(latch);
+        let carried = self.builder.block_params(latch).to_vec();
+        let next = self.builder.ins().iadd_imm_s(index, 1);
+        let mut args: Vec<BlockArg> = vec![next.into()];
+        args.extend(carried.iter().map(|v| BlockArg::from(*v)));
+        self.builder.ins().jump(header, &args);
+        self.builder.seal_block(header);
+        self.builder.seal_block(exit);
+        self.builder.switch_to_block(exit);
+        Ok(self.builder.block_params(exit).to_vec())
+    }
+
+    /// One stage's element, in the stage's frame with its binder bound; a
+    /// filtered-out element jumps to `skip` with the state unchanged.
+    fn stage_element(&mut self, stage: &Stage<'a>, skip: Block, state: &[BlockArg]) -> Result<Val> {
+        if let Some(filter) = stage.filter {
+            let keep = self.translate_bool(filter)?;
+            let go_on = self.builder.create_block();
+            self.builder.ins().brif(keep, go_on, &[], skip, state);
+            self.builder.seal_block(go_on);
+            self.builder.switch_to_block(go_on);
+        }
+        // A fraction stays one: `sum` adds fractions of one denominator.
+        self.translate_expr(stage.element)
+    }
+
+    /// An element record of an input list, at `address`: read-only like
+    /// the input record.
+    fn load_element(&mut self, layout: &RecordLayout, address: Value) -> Val {
+        self.load_record(layout, address)
+    }
+}
+
+fn first(values: &[Value]) -> Result<Value> {
+    values
+        .first()
+        .copied()
+        .ok_or(CodegenError::Internal("a fold without its state"))
+}
