@@ -67,15 +67,19 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
                 let scale = sa.max(sb);
                 let na = self.raise(na, scale - sa)?;
                 let nb = self.raise(nb, scale - sb)?;
-                let left = self.mul_checked(na, db);
-                let right = self.mul_checked(nb, da);
+                // Over the least common denominator, not the product: sums
+                // of fractions (hours of minutes, amounts per hour) would
+                // otherwise square their denominators at every step.
+                let (left_factor, right_factor, den) = self.common_denominator(da, db);
+                let left = self.mul_checked(na, left_factor);
+                let right = self.mul_checked(nb, right_factor);
                 let checked = if op == BinOp::Add {
                     Checked::Add
                 } else {
                     Checked::Sub
                 };
                 let num = self.checked(checked, left, right);
-                (num, self.mul_checked(da, db), scale)
+                (num, den, scale)
             }
             _ => {
                 let extra = if op == BinOp::MulPercent { 2 } else { 0 };
@@ -89,6 +93,71 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
             }
         };
         Ok(Val::Ratio { num, den, scale })
+    }
+
+    /// `(db / g, da / g, da · db / g)` with `g = gcd(da, db)`: the factors
+    /// that bring `na / da` and `nb / db` to their least common
+    /// denominator, and that denominator (both positive). Folded when both
+    /// are constants; else Euclid's loop at run time.
+    fn common_denominator(&mut self, da: Value, db: Value) -> (Value, Value, Value) {
+        if let (Some(a), Some(b)) = (self.known(da), self.known(db))
+            && a > 0
+            && b > 0
+        {
+            let g = gcd(a, b);
+            let (fa, fb) = (b / g, a / g);
+            let left = self.builder.ins().iconst(types::I64, fa);
+            let right = self.builder.ins().iconst(types::I64, fb);
+            let den = self.mul_checked(da, left);
+            return (left, right, den);
+        }
+        let g = self.runtime_gcd(da, db);
+        let left = self.builder.ins().sdiv(db, g);
+        let right = self.builder.ins().sdiv(da, g);
+        let den = self.mul_checked(da, left);
+        (left, right, den)
+    }
+
+    /// `gcd(a, b)` of two positive denominators by Euclid's loop; 1 when
+    /// either is not positive (after an overflow the record fails anyway).
+    fn runtime_gcd(&mut self, a: Value, b: Value) -> Value {
+        let one = self.builder.ins().iconst(types::I64, 1);
+        let a_ok = self
+            .builder
+            .ins()
+            .icmp_imm_s(IntCC::SignedGreaterThan, a, 0);
+        let b_ok = self
+            .builder
+            .ins()
+            .icmp_imm_s(IntCC::SignedGreaterThan, b, 0);
+        let ok = self.builder.ins().band(a_ok, b_ok);
+        let a = self.builder.ins().select(ok, a, one);
+        let b = self.builder.ins().select(ok, b, one);
+        let header = self.builder.create_block();
+        let body = self.builder.create_block();
+        let done = self.builder.create_block();
+        self.builder.append_block_param(header, types::I64);
+        self.builder.append_block_param(header, types::I64);
+        self.builder.append_block_param(done, types::I64);
+        self.builder.ins().jump(header, &[a.into(), b.into()]);
+        self.builder.switch_to_block(header);
+        let (x, y) = match self.builder.block_params(header) {
+            [x, y] => (*x, *y),
+            _ => return one,
+        };
+        let more = self.builder.ins().icmp_imm_s(IntCC::NotEqual, y, 0);
+        self.builder.ins().brif(more, body, &[], done, &[x.into()]);
+        self.builder.seal_block(body);
+        self.builder.switch_to_block(body);
+        let rest = self.builder.ins().urem(x, y);
+        self.builder.ins().jump(header, &[y.into(), rest.into()]);
+        self.builder.seal_block(header);
+        self.builder.seal_block(done);
+        self.builder.switch_to_block(done);
+        match self.builder.block_params(done) {
+            [g] => *g,
+            _ => one,
+        }
     }
 
     /// `a / b`, and `a / p %` (`a * 100 / p`, so `p` with two more decimals).
@@ -238,4 +307,12 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
         let bump = self.builder.ins().select(away, unit, zero);
         self.builder.ins().iadd(q, bump)
     }
+}
+
+/// Greatest common divisor of two positive constants.
+fn gcd(mut a: i64, mut b: i64) -> i64 {
+    while b != 0 {
+        (a, b) = (b, a % b);
+    }
+    a
 }
