@@ -12,6 +12,8 @@
 
 mod calendar;
 mod parse;
+#[cfg(test)]
+mod tests;
 
 use std::io::{self, Write};
 
