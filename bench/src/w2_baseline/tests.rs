@@ -278,13 +278,27 @@ fn violations_are_strict() {
         ("2026-03-03T06:00", "2026-03-03T22:40", "overtime"),
         ("2026-03-04T06:00", "2026-03-04T22:40", "overtime"),
     ];
+    // Mon 2 March 06-07 is qualified ("to 07:00 Monday"), and 22:00-22:40
+    // each day (night): 60 + 3 * 40 = 180 min; simple 2820 min = 47 h.
+    // 47 * 30000 / 94 + 3 * 30000 / 72 = 15000 + 1250 = 16250.00.
     let o = evaluate(&record("2026-03-01", "30000.00", "100.00", "100.00", &days));
     assert!(!o.overtime_month_violation && !o.overtime_year_violation);
+    assert_eq!(
+        (o.overtime_simple_hours, o.overtime_qualified_hours),
+        (4_700, 300)
+    );
+    assert_eq!(o.overtime_pay, 1_625_000);
     // One more minute: 3001 min > 3000, and 100 + 50.0166.. > 150.
     let mut more = days.to_vec();
     more.push(("2026-03-05T08:00", "2026-03-05T08:01", "overtime"));
+    // 2821 simple min = 47.0166.. h -> 47.02; 2821 / 60 * 30000 / 94
+    // = 15005.3191.., + 1250 = 16255.3191.. -> 16255.32.
     let o = evaluate(&record("2026-03-01", "30000.00", "100.00", "100.00", &more));
     assert!(o.overtime_month_violation && o.overtime_year_violation);
+    assert_eq!(
+        (o.overtime_simple_hours, o.overtime_pay),
+        (4_702, 1_625_532)
+    );
     // ytd one hundredth higher: 100.01 + 50 > 150, the month still not above 50.
     let o = evaluate(&record("2026-03-01", "30000.00", "100.00", "100.01", &days));
     assert!(!o.overtime_month_violation && o.overtime_year_violation);
