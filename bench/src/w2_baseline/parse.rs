@@ -11,7 +11,10 @@ use std::borrow::Cow;
 use std::fmt;
 
 use chrono::NaiveDate;
-use serde::Deserialize;
+use std::marker::PhantomData;
+
+use serde::de::{self, IgnoredAny, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
 
 use super::calendar::{FIRST_YEAR, LAST_YEAR, MINUTES_PER_DAY, civil_date, day_number};
@@ -32,13 +35,64 @@ struct JsonRecord<'a> {
     shifts: Vec<JsonShift<'a>>,
 }
 
-#[derive(Deserialize)]
 struct JsonShift<'a> {
-    #[serde(borrow)]
     start: Cow<'a, str>,
-    #[serde(borrow)]
     end: Cow<'a, str>,
     kind: JsonKind,
+}
+
+/// A string, borrowed from the line unless it has escapes.
+#[derive(Deserialize)]
+struct Text<'a>(#[serde(borrow)] Cow<'a, str>);
+
+#[derive(Deserialize)]
+#[serde(field_identifier, rename_all = "lowercase")]
+enum ShiftField {
+    Start,
+    End,
+    Kind,
+    #[serde(other)]
+    Other,
+}
+
+// By hand rather than derived: a derived struct also accepts a JSON array
+// of its fields in order, which is not a W2 shift (the reference refuses it).
+impl<'de: 'a, 'a> Deserialize<'de> for JsonShift<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(ShiftVisitor(PhantomData))
+    }
+}
+
+struct ShiftVisitor<'a>(PhantomData<&'a ()>);
+
+impl<'de: 'a, 'a> Visitor<'de> for ShiftVisitor<'a> {
+    type Value = JsonShift<'a>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "a shift object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let (mut start, mut end, mut kind) = (None, None, None);
+        while let Some(field) = map.next_key()? {
+            match field {
+                ShiftField::Start if start.is_none() => start = Some(map.next_value::<Text>()?.0),
+                ShiftField::End if end.is_none() => end = Some(map.next_value::<Text>()?.0),
+                ShiftField::Kind if kind.is_none() => kind = Some(map.next_value()?),
+                ShiftField::Start => return Err(de::Error::duplicate_field("start")),
+                ShiftField::End => return Err(de::Error::duplicate_field("end")),
+                ShiftField::Kind => return Err(de::Error::duplicate_field("kind")),
+                ShiftField::Other => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(JsonShift {
+            start: start.ok_or_else(|| de::Error::missing_field("start"))?,
+            end: end.ok_or_else(|| de::Error::missing_field("end"))?,
+            kind: kind.ok_or_else(|| de::Error::missing_field("kind"))?,
+        })
+    }
 }
 
 #[derive(Deserialize)]
@@ -128,6 +182,10 @@ const HUNDREDTHS_LIMIT: i64 = 1_000_000_000_000_000;
 
 /// One JSON line (without its line end) into a record.
 pub fn parse_record(line: &str) -> Result<Record, ParseError> {
+    // A derived struct also accepts an array of its fields in order.
+    if !line.trim_start().starts_with('{') {
+        return Err(ParseError::Json("expected a JSON object".to_string()));
+    }
     let json: JsonRecord<'_> =
         serde_json::from_str(line).map_err(|e| ParseError::Json(e.to_string()))?;
     let (year, month, day) = parse_date(&json.period).ok_or_else(|| ParseError::BadTime {

@@ -502,6 +502,21 @@ fn malformed_lines_are_refused() {
             &shift("2026-03-02T08:00", "2026-03-02T09:00").replace("ordinary", "Ordinary"),
         ),
         &format!("{} x", line("1.00", "")),
+        // Arrays in place of objects (serde would take them as structs).
+        r#"[1, "2026-03-01", 1.00, 100.00, 0.00, []]"#,
+        &line(
+            "1.00",
+            r#"["2026-03-02T08:00", "2026-03-02T09:00", "ordinary"]"#,
+        ),
+        &line(
+            "1.00",
+            &shift("2026-03-02T08:00", "2026-03-02T09:00")
+                .replace("}", r#", "end": "2026-03-02T10:00"}"#),
+        ),
+        &line(
+            "1.00",
+            r#"{"start": "2026-03-02T08:00", "kind": "ordinary"}"#,
+        ),
     ] {
         assert!(matches!(refused(bad), Some(ParseError::Json(_))), "{bad}");
     }
