@@ -135,12 +135,18 @@ fn evaluate_with(record: &Record, table: &YearTable) -> Output {
     // fte = salary * 100 / rate SEK = 10_000 * salary_cents / rate_hundredths öre.
     // Overtime: simple/60 * fte/94 + qualified/60 * fte/72, and 60 * 94 = 5640,
     // 60 * 72 = 4320, lcm = 203_040 = 5640 * 36 = 4320 * 47.
+    // Within the parser's bounds the products stay far below i128::MAX;
+    // beyond them they saturate rather than wrap.
+    let fte_numerator = salary.saturating_mul(10_000);
     let overtime_pay = round_div(
-        10_000 * salary * (36 * i128::from(simple) + 47 * i128::from(minutes.qualified)),
-        203_040 * rate,
+        fte_numerator.saturating_mul(36 * i128::from(simple) + 47 * i128::from(minutes.qualified)),
+        rate.saturating_mul(203_040),
     );
     // Mertid: mertid/60 * fte/142, 60 * 142 = 8520.
-    let mertid_pay = round_div(10_000 * salary * i128::from(minutes.mertid), 8_520 * rate);
+    let mertid_pay = round_div(
+        fte_numerator.saturating_mul(i128::from(minutes.mertid)),
+        rate.saturating_mul(8_520),
+    );
     Output {
         id: record.id,
         ob_enkel_hours: hours(enkel),
@@ -217,10 +223,13 @@ fn hours(minutes: i64) -> i64 {
     round_div(i128::from(minutes) * 5, 3)
 }
 
-/// `numerator / denominator` (denominator > 0) rounded half away from zero;
-/// a value beyond `i64` (only for records outside the parser's bounds)
-/// saturates.
+/// `numerator / denominator` rounded half away from zero. Only records
+/// outside the parser's bounds reach the edges: a value beyond `i64`
+/// saturates, and a denominator that is not positive (a rate of zero) gives 0.
 fn round_div(numerator: i128, denominator: i128) -> i64 {
+    if denominator <= 0 {
+        return 0;
+    }
     let quotient = numerator / denominator;
     let remainder = numerator % denominator;
     let rounded = if 2 * remainder.abs() >= denominator {
