@@ -3,11 +3,12 @@
 //! day from 1900-01-01 to 2100-12-31 goes through the Avtal rules in the
 //! reference interpreter and through this file's own calendar, which has
 //! its own computus (Knuth's epact algorithm, not the Meeus–Jones–Butcher
-//! one the stdlib uses). The module's `example` blocks run here too.
+//! one the stdlib uses). The module's `example` blocks run here too, and
+//! so do those of its section in docs/stdlib.md.
 //!
 //! This file does not test the language's builtins one by one, nor the
-//! `classes` windows built on the calendar; the timing it prints
-//! (`--nocapture`) is a measurement, not an assertion.
+//! `classes` windows beyond the one example in the docs; the timing it
+//! prints (`--nocapture`) is a measurement, not an assertion.
 
 #![allow(
     clippy::unwrap_used,
@@ -292,6 +293,52 @@ fn the_modules_examples_pass() {
         );
     }
     assert!(n_examples >= 10, "{n_examples} examples");
+}
+
+/// The ```` ```avtal ```` blocks of the module's section in docs/stdlib.md
+/// check and their examples hold, so the documentation stays true.
+#[test]
+fn the_examples_in_docs_stdlib_md_pass() {
+    const DOCS: &str = include_str!("../../docs/stdlib.md");
+    let section = DOCS
+        .split("\n## ")
+        .find(|s| s.starts_with("kalender.sverige\n"))
+        .expect("a `## kalender.sverige` section in docs/stdlib.md");
+    let blocks: Vec<&str> = section
+        .split("```avtal\n")
+        .skip(1)
+        .filter_map(|rest| rest.split("```").next())
+        .collect();
+    assert!(blocks.len() >= 2, "{} avtal blocks", blocks.len());
+    for (index, block) in blocks.iter().enumerate() {
+        let mut sources = Sources::new();
+        stdlib::add_to(&mut sources);
+        let file = sources.add(format!("docs/stdlib.md block {}", index + 1), *block);
+        let compilation = compile(&sources);
+        assert!(
+            compilation.diagnostics.is_empty(),
+            "block {}: {:#?}",
+            index + 1,
+            compilation.diagnostics
+        );
+        let program = &compilation.program;
+        let interpreter = Interpreter::new(program);
+        let mut n_examples = 0;
+        for (example_index, example) in program.examples.iter().enumerate() {
+            if example.span.file != file {
+                continue;
+            }
+            n_examples += 1;
+            assert_eq!(
+                interpreter.run_example(example_index),
+                ExampleOutcome::Passed,
+                "block {}, example \"{}\"",
+                index + 1,
+                example.title
+            );
+        }
+        assert!(n_examples > 0, "block {} has no example", index + 1);
+    }
 }
 
 #[test]
