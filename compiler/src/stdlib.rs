@@ -72,6 +72,11 @@ pub const MODULES: &[(&str, &str, &str)] = &[
         "<stdlib>/staten/villkorsavtal/semester.avtal",
         include_str!("../../stdlib/staten/villkorsavtal/semester.avtal"),
     ),
+    (
+        "staten.villkorsavtal.tidsersattning",
+        "<stdlib>/staten/villkorsavtal/tidsersattning.avtal",
+        include_str!("../../stdlib/staten/villkorsavtal/tidsersattning.avtal"),
+    ),
 ];
 
 /// Add every stdlib module to `sources`.
