@@ -263,7 +263,7 @@ pub enum DaySelector {
 }
 
 /// How many days after its anchor a span's `on next` day may lie: a
-/// selector that selects none of them is an evaluation error (E0809).
+/// selector that selects none of them is an evaluation error (E0508).
 pub const MAX_SPAN_DAYS: i64 = 14;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

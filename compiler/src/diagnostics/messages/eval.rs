@@ -156,11 +156,11 @@ pub fn headline(error: &EvalError) -> String {
         EvalError::NoNextDay {
             selector, anchor, ..
         } => format!(
-            "no day within {} days after {anchor} is `{selector}`",
+            "no `{selector}` day within {} days after this span starts on {anchor}",
             crate::ir::MAX_SPAN_DAYS
         ),
         EvalError::ReversedInterval { start, end, .. } => {
-            format!("the interval ends at {end}, before it starts at {start}")
+            format!("the interval {start} to {end} ends before it starts")
         }
         EvalError::Internal { what, .. } => format!("internal error in the interpreter: {what}"),
     }
@@ -205,11 +205,14 @@ pub fn help(error: &EvalError) -> Option<String> {
         EvalError::TooDeep { .. } => "split the expression into smaller rules, or report a \
                                       recursion the checker missed"
             .to_string(),
-        EvalError::NoNextDay { .. } => "a span ends on the first later day its rule selects;                                         check the rule, or end the span at a time instead"
+        EvalError::NoNextDay { selector, .. } => format!(
+            "a span ends on the first later day its `on next` rule selects, at most {} days \
+             after it starts; check `{selector}`, or end the span at a time without `on next`",
+            crate::ir::MAX_SPAN_DAYS
+        ),
+        EvalError::ReversedInterval { .. } => "check the order of the two timestamps and the \
+                                               data; a shift past midnight ends on the next date"
             .to_string(),
-        EvalError::ReversedInterval { .. } => {
-            "check the data: a shift's end must not come before its start".to_string()
-        }
         EvalError::Internal { .. } => {
             "this is a bug in the Avtal checker; please report it with the source".to_string()
         }
