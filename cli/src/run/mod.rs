@@ -82,7 +82,7 @@ pub fn run(args: &RunArgs) -> Result<Status, Failure> {
     crate::safe_file::check_run_paths(args, &loaded.sources)?;
     let mut prepared = PreparedEntry::prepare(&compilation.program, &entry, args.engine.into());
     // A payroll run of millions of rows should know why it is slow.
-    if let Some(why) = prepared.not_compiled().filter(|_| !args.quiet) {
+    if let Some(why) = prepared.interpreted_because().filter(|_| !args.quiet) {
         eprintln!(
             "note: entry point `{}` cannot be compiled to native code ({why}); \
              the interpreter evaluates every row (the same results, more slowly)",
