@@ -47,7 +47,8 @@ Case files (--cases FILE --entry NAME):
   rows, branches and conditions it depends on, as `avtal explain` shows
   them); a case whose input cannot be read or whose evaluation fails is a
   failed case, shown with the evaluation up to the error. An `expected.*` column for a field the output does not have is an
-  error. The last line is `test result: N passed, M failed`; the exit code
+  error. An input with a list of records is read from CSV in long form,
+  as by `avtal run`; its expected cells repeat on each row of a case. The last line is `test result: N passed, M failed`; the exit code
   is 1 when a case failed, else 0.";
 
 const PREFIX: &str = "expected.";

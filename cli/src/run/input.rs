@@ -51,6 +51,9 @@ pub(crate) fn max_row_bytes() -> usize {
 pub struct Row {
     pub number: u64,
     pub line: u64,
+    /// The record's last data row: `number` but for a long-form record of
+    /// several rows.
+    pub last: u64,
     pub value: Result<Value, Vec<RowError>>,
 }
 
@@ -363,6 +366,18 @@ impl CsvRows {
             .map(|(name, _, column)| (name.clone(), *column))
     }
 
+    /// Long form: the last data row of the record last read (a row that
+    /// could not be read counts as its).
+    fn last_row_of_group(&self) -> Option<u64> {
+        let group = self.long.as_ref()?.last.as_ref()?;
+        let rows = group.rows.iter().map(|(_, place)| place.number);
+        let errors = group
+            .errors
+            .iter()
+            .filter_map(|e| e.row.map(|at| at.number));
+        rows.chain(errors).max()
+    }
+
     /// The cells of the row last read (in long form, the first row of the
     /// record last read; empty when it had none).
     pub(crate) fn cells(&self) -> &csv::ByteRecord {
@@ -378,10 +393,14 @@ impl CsvRows {
 
     pub(crate) fn next_row(&mut self, path: &Path) -> Result<Option<Row>, Failure> {
         if self.long.is_some() {
-            return Ok(self.next_group(path)?.map(|(place, value)| Row {
-                number: place.number,
-                line: place.line,
-                value,
+            return Ok(self.next_group(path)?.map(|(place, value)| {
+                let last = self.last_row_of_group().unwrap_or(place.number);
+                Row {
+                    number: place.number,
+                    line: place.line,
+                    last,
+                    value,
+                }
             }));
         }
         if !self.read(path)? {
@@ -394,6 +413,7 @@ impl CsvRows {
         Ok(Some(Row {
             number: self.row,
             line: self.line(),
+            last: self.row,
             value,
         }))
     }
@@ -715,6 +735,7 @@ impl JsonRows {
                 return Ok(Some(Row {
                     number: self.row,
                     line: self.line,
+                    last: self.row,
                     value: Err(vec![RowError::new("", message)]),
                 }));
             }
@@ -739,6 +760,7 @@ impl JsonRows {
             return Ok(Some(Row {
                 number: self.row,
                 line: self.line,
+                last: self.row,
                 value,
             }));
         }

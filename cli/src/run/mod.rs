@@ -41,6 +41,16 @@ Input:
   decimals than the type keeps. Dates are 2026-01-31. Booleans are
   true/false (any case) or 1/0. Enum values are variant names, exactly.
   In JSON, decimals may be strings (\"30000.00\") or numbers (read exactly).
+  Times are 19:00, timestamps 2026-06-05T18:30.
+
+Lists of records (an input field such as shifts: List<Shift>):
+  In JSON Lines an array of objects, [] for none. In CSV long form: one
+  row per element, the record's own columns repeated; consecutive rows
+  with the same first column (the key) are one record. Element field
+  `start` of list `shifts` is the column shifts_start or shift_start. A
+  record without elements is one row with blank element cells. A changed
+  record column (E0608), a key whose rows came earlier (E0609) and a bad
+  element cell fail their record, at their row; errors name that row.
 
 Output:
   The entry point's result record, one row per good input row, in input
