@@ -133,14 +133,17 @@ impl Input {
     ) -> Result<Option<RowPlace>, Failure> {
         match &mut self.rows {
             Rows::Csv(rows) if rows.long.is_some() => {
-                let Some((place, value)) = rows.next_group(&self.path)? else {
+                let Some(row) = rows.next_group(&self.path)? else {
                     return Ok(None);
                 };
-                match value {
+                match row.value {
                     Ok(value) => codec.push_value(batch, value),
                     Err(errors) => codec.push_unreadable(batch, errors),
                 }
-                Ok(Some(place))
+                Ok(Some(RowPlace {
+                    number: row.number,
+                    line: row.line,
+                }))
             }
             Rows::Csv(rows) => {
                 if !rows.read(&self.path)? {
@@ -195,7 +198,7 @@ pub struct CsvRows {
     header_len: usize,
     row: u64,
     /// Set when the input record has a list field: rows are grouped.
-    long: Option<LongForm>,
+    long: Option<Box<LongForm>>,
 }
 
 /// How the rows of a long-form file become records (`groups.rs`).
@@ -319,13 +322,13 @@ impl CsvRows {
                         .map(|(column, _)| column),
                 )
                 .collect();
-            LongForm {
+            Box::new(LongForm {
                 list: *list,
                 elements: elements.clone(),
                 grouper: Grouper::new(header.clone(), compared),
                 last: None,
                 at_end: false,
-            }
+            })
         });
         // Columns whose cells can never hold a line break: every input
         // field's but text's.
@@ -393,15 +396,7 @@ impl CsvRows {
 
     pub(crate) fn next_row(&mut self, path: &Path) -> Result<Option<Row>, Failure> {
         if self.long.is_some() {
-            return Ok(self.next_group(path)?.map(|(place, value)| {
-                let last = self.last_row_of_group().unwrap_or(place.number);
-                Row {
-                    number: place.number,
-                    line: place.line,
-                    last,
-                    value,
-                }
-            }));
+            return self.next_group(path);
         }
         if !self.read(path)? {
             return Ok(None);
@@ -478,12 +473,9 @@ impl CsvRows {
 }
 
 impl CsvRows {
-    /// Long form: the next record, read from its group of rows, with its
-    /// place (its first row); `None` at the end.
-    fn next_group(
-        &mut self,
-        path: &Path,
-    ) -> Result<Option<(RowPlace, Result<Value, Vec<RowError>>)>, Failure> {
+    /// Long form: the next record, read from its group of rows, at its
+    /// first row; `None` at the end.
+    fn next_group(&mut self, path: &Path) -> Result<Option<Row>, Failure> {
         if let Some(long) = &mut self.long
             && let Some(group) = long.last.take()
         {
@@ -497,7 +489,12 @@ impl CsvRows {
                 let value = group_value(&self.fields, long, &group);
                 let place = group.place;
                 long.last = Some(group);
-                return Ok(Some((place, value)));
+                return Ok(Some(Row {
+                    number: place.number,
+                    line: place.line,
+                    last: self.last_row_of_group().unwrap_or(place.number),
+                    value,
+                }));
             }
             if long.at_end {
                 return Ok(None);

@@ -4,9 +4,12 @@
 use super::*;
 use avtal_compiler::diagnostics::Code;
 
+/// Per group: its place, its rows, and its errors (row, field, code).
+type Grouped = Vec<(u64, Vec<u64>, Vec<(u64, String, Code)>)>;
+
 /// Rows `id,salary,shift` as text; `!` makes a row that cannot be read,
 /// with the cells after it read before it broke (`!7` knows its key).
-fn group(rows: &[&str]) -> Vec<(u64, Vec<u64>, Vec<(u64, String, Code)>)> {
+fn group(rows: &[&str]) -> Grouped {
     let header = ["id", "salary", "shift"].map(String::from).to_vec();
     let mut grouper = Grouper::new(header, vec![0, 1]);
     let mut out = Vec::new();
