@@ -29,7 +29,10 @@ pub(super) fn collect(trace: &Trace, reached: &mut HashSet<Point>) {
                 period: Some(period),
                 ..
             } => Point::Period(*param, *period),
-            TraceEvent::Exit { .. } | TraceEvent::Row { .. } | TraceEvent::Param { .. } => {
+            TraceEvent::Exit { .. }
+            | TraceEvent::Row { .. }
+            | TraceEvent::Param { .. }
+            | TraceEvent::Classify(_) => {
                 continue;
             }
         };
