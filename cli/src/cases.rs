@@ -17,7 +17,6 @@ use std::fmt::Write as _;
 use std::fs::File;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use std::cell::RefCell;
 
@@ -29,8 +28,7 @@ use avtal_compiler::ir::Program;
 use avtal_engine::{Engine, PreparedEntry};
 use serde_json::value::RawValue;
 
-use crate::run::input::records::{Next, Splitter};
-use crate::run::input::{max_row_bytes, problem_message};
+use crate::run::input::CsvRows;
 use crate::term::{Failure, display_path};
 use crate::{Status, TestArgs, loader};
 
@@ -49,7 +47,8 @@ Case files (--cases FILE --entry NAME):
   rows, branches and conditions it depends on, as `avtal explain` shows
   them); a case whose input cannot be read or whose evaluation fails is a
   failed case, shown with the evaluation up to the error. An `expected.*` column for a field the output does not have is an
-  error. The last line is `test result: N passed, M failed`; the exit code
+  error. An input with a list of records is read from CSV in long form,
+  as by `avtal run`; its expected cells repeat on each row of a case. The last line is `test result: N passed, M failed`; the exit code
   is 1 when a case failed, else 0.";
 
 const PREFIX: &str = "expected.";
@@ -299,107 +298,56 @@ fn check_csv(
     input: &DataType,
     tally: &mut Tally,
 ) -> Result<(), Failure> {
-    // `avtal run`'s splitter: a stray quote costs its case, not the
-    // cases after it.
-    let limit = max_row_bytes();
-    let mut reader = Splitter::new(Box::new(file), limit);
-    let mut bytes = csv::ByteRecord::new();
-    let read_failure = |e: std::io::Error| Failure::read(path, &e);
-    if let Next::Bad { problem, .. } = reader.next(&mut bytes).map_err(read_failure)? {
-        let message = problem_message(&problem, &[], limit);
-        return Err(Failure::new(format!(
-            "cannot read the header of {}: {}",
-            display_path(path),
-            message.message
-        )));
-    }
-    let header: Vec<String> = bytes
-        .iter()
-        .map(|cell| String::from_utf8_lossy(cell).trim().to_string())
-        .collect();
-    let record_fields = input.record_fields().unwrap_or(&[]);
-    let mut inputs: Vec<(String, DataType, usize)> = Vec::new();
-    let mut missing = Vec::new();
-    for (name, ty) in record_fields {
-        let mut columns = header.iter().enumerate().filter(|(_, h)| *h == name);
-        match (columns.next(), columns.next()) {
-            (Some(_), Some(_)) => return Err(msg::duplicate_column(name).into()),
-            (Some((index, _)), None) => inputs.push((name.clone(), ty.clone(), index)),
-            (None, _) => missing.push(name.clone()),
-        }
-    }
-    if !missing.is_empty() {
-        let record_name = match input.expected() {
-            avtal_compiler::data::Expected::Record(name) => name,
-            _ => "the input".to_string(),
-        };
-        return Err(msg::missing_columns(&record_name, &missing, &header).into());
-    }
+    // `avtal run`'s reader: a stray quote costs its case, not the cases
+    // after it, and a record with a list is read from long-form rows,
+    // whose expected columns repeat like the record's own.
+    let mut rows = CsvRows::new(path, Box::new(file), input, |name| name.starts_with(PREFIX))?;
+    let header = rows.header().to_vec();
     let mut checks: Vec<(usize, usize)> = Vec::new();
     for (column, name) in header.iter().enumerate() {
         if let Some(field) = name.strip_prefix(PREFIX) {
             checks.push((column, checker.field(field)?));
         }
     }
-    reader.set_header(
-        header.len(),
-        inputs
-            .iter()
-            .filter(|(_, ty, _)| !matches!(ty.kind(), avtal_compiler::data::Kind::Text))
-            .map(|(_, _, column)| *column)
-            .collect(),
-    );
-    let mut number = 0u64;
-    loop {
-        let (line, problem) = match reader.next(&mut bytes).map_err(read_failure)? {
-            Next::End => break,
-            Next::Record { line } => (line, None),
-            Next::Bad { line, problem } => (line, Some(problem)),
-        };
-        number += 1;
-        if let Some(problem) = problem {
-            let error = problem_message(&problem, &header, limit).message;
-            checker.check(number, line, Err(vec![error]), Vec::new(), "", tally);
-            continue;
-        }
-        let record = match csv::StringRecord::from_byte_record(bytes.clone()) {
-            Ok(record) => record,
-            Err(_) => {
-                let error = msg::not_utf8().message;
-                checker.check(number, line, Err(vec![error]), Vec::new(), "", tally);
-                continue;
-            }
-        };
-        let cells: Vec<String> = inputs
-            .iter()
-            .map(|(name, _, column)| format!("{name}={}", record.get(*column).unwrap_or("")))
-            .collect();
-        let shown = cells.join(", ");
-        if record.len() != header.len() {
-            let error = msg::cell_count(header.len(), record.len()).message;
-            checker.check(number, line, Err(vec![error]), Vec::new(), &shown, tally);
-            continue;
-        }
-        let mut values = Vec::with_capacity(inputs.len());
-        let mut errors = Vec::new();
-        for (name, ty, column) in &inputs {
-            match ty.parse_text(record.get(*column).unwrap_or("")) {
-                Ok(value) => values.push(value),
-                Err(error) => errors.push(format!("{name}: {}", msg::cell(&error).message)),
-            }
-        }
-        let value = if errors.is_empty() {
-            Ok(Value::Record(values.into_iter().collect::<Arc<[Value]>>()))
+    let shown_columns: Vec<(String, usize)> = rows.input_columns().collect();
+    while let Some(row) = rows.next_row(path)? {
+        let cells = rows.cells();
+        let text = |column: usize| String::from_utf8_lossy(cells.get(column).unwrap_or_default());
+        // A row that could not be split into cells has none to show.
+        let shown = if cells.len() == header.len() {
+            shown_columns
+                .iter()
+                .map(|(name, column)| format!("{name}={}", text(*column)))
+                .collect::<Vec<_>>()
+                .join(", ")
         } else {
-            Err(errors)
+            String::new()
         };
-        let expected = checks
-            .iter()
-            .filter_map(|(column, field)| {
-                expected_cell(checker, *field, record.get(*column).unwrap_or(""))
-            })
-            .collect();
-        checker.check(number, line, value, expected, &shown, tally);
+        let value = row.value.map_err(|errors| {
+            errors
+                .iter()
+                .map(|error| {
+                    let place = match error.row {
+                        Some(at) if at.number != row.number => format!(" (row {})", at.number),
+                        _ => String::new(),
+                    };
+                    if error.field.is_empty() {
+                        format!("{}{place}", error.message.message)
+                    } else {
+                        format!("{}{place}: {}", error.field, error.message.message)
+                    }
+                })
+                .collect()
+        });
+        let expected = if value.is_ok() {
+            checks
+                .iter()
+                .filter_map(|(column, field)| expected_cell(checker, *field, &text(*column)))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        checker.check(row.number, row.line, value, expected, &shown, tally);
     }
     Ok(())
 }

@@ -132,8 +132,9 @@ fn read_row(args: &ExplainArgs, path: &Path, row: u64, input: &DataType) -> Resu
     let mut rows = Input::open(path, format, input)?;
     let mut count = 0;
     while let Some(next) = rows.next_row()? {
-        count = next.number;
-        if next.number != row {
+        count = next.last;
+        // A long-form record of several rows is explained for any of them.
+        if !(next.number..=next.last).contains(&row) {
             continue;
         }
         return next

@@ -263,6 +263,39 @@ pub fn read_fields<'a>(
     }
 }
 
+/// A record whose field `list` is a list of records, from the cells of its
+/// other fields (as [`read_fields`] takes them, the list field left out)
+/// and its elements, each read by [`read_fields`] from a row of its own:
+/// the record path of long-form CSV. Every problem is returned, the
+/// record's own and each element's.
+pub fn read_with_list<'a>(
+    cells: impl Iterator<Item = (&'a str, &'a DataType, &'a [u8])>,
+    list: usize,
+    elements: impl IntoIterator<Item = Result<Value, Vec<FieldError>>>,
+) -> Result<Value, Vec<FieldError>> {
+    let own = read_fields(cells);
+    let mut items = Vec::new();
+    let mut errors = match &own {
+        Ok(_) => Vec::new(),
+        Err(errors) => errors.clone(),
+    };
+    for element in elements {
+        match element {
+            Ok(value) => items.push(value),
+            Err(element_errors) => errors.extend(element_errors),
+        }
+    }
+    match own {
+        Ok(Value::Record(fields)) if errors.is_empty() => {
+            let mut fields = fields.to_vec();
+            let at = list.min(fields.len());
+            fields.insert(at, Value::List(items.into()));
+            Ok(Value::Record(fields.into()))
+        }
+        _ => Err(errors),
+    }
+}
+
 /// Encode `value` at the end of `slots`, or keep it for the interpreter
 /// when the layout cannot hold it (a number beyond 64 bits, say).
 fn encode_into(

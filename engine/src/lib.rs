@@ -66,8 +66,8 @@ use avtal_compiler::ir::{EntryPoint, Program};
 use avtal_compiler::types::Type;
 
 pub use examples::with_example_entries;
-pub use input::{InputBatch, InputCodec, read_fields};
-pub use results::{Computed, FieldError, Results, RowFailure};
+pub use input::{InputBatch, InputCodec, read_fields, read_with_list};
+pub use results::{Computed, FieldError, Results, RowFailure, RowPlace};
 
 use input::{LayoutCodec, Pending};
 use results::{Answer, OutputCodec};
@@ -182,6 +182,25 @@ impl<'p> PreparedEntry<'p> {
     /// Why the JIT did not compile the entry point, when it did not.
     pub fn not_compiled(&self) -> Option<&CodegenError> {
         self.not_compiled.as_ref()
+    }
+
+    /// Why every record goes to the interpreter under `Engine::Jit`, in
+    /// words for a note to the user; `None` when the entry is compiled.
+    /// A list of records in the input (a month's shifts) is named as
+    /// such: the compiled layout has no place for one yet.
+    pub fn interpreted_because(&self) -> Option<String> {
+        let why = self.not_compiled.as_ref()?;
+        let list = self.input.record_fields().and_then(|fields| {
+            fields
+                .iter()
+                .find(|(_, ty)| matches!(ty.kind(), avtal_compiler::data::Kind::List(_)))
+        });
+        Some(match list {
+            Some((name, _)) => format!(
+                "input field `{name}` is a list of records, which compiled code does not read yet"
+            ),
+            None => why.to_string(),
+        })
     }
 
     /// A codec that reads records into batches this entry evaluates

@@ -10,11 +10,22 @@ use avtal_compiler::diagnostics::messages::data::DataMessage;
 use avtal_compiler::eval::{EvalError, Value};
 use avtal_compiler::source::Sources;
 
+/// Where a record is in its input: its data row (from 1, the CSV header
+/// not counted) and the file line that row starts on (from 1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RowPlace {
+    pub number: u64,
+    pub line: u64,
+}
+
 /// One problem in one row: the field (`""` for the whole row) and what.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {
     pub field: String,
     pub message: DataMessage,
+    /// The row of the problem when the record spans several rows (long-form
+    /// CSV) and it is not the record's first; `None`: the record's own row.
+    pub row: Option<RowPlace>,
 }
 
 impl FieldError {
@@ -22,7 +33,14 @@ impl FieldError {
         FieldError {
             field: field.to_string(),
             message,
+            row: None,
         }
+    }
+
+    /// The same problem, placed on `row` of a record of several rows.
+    pub fn at(mut self, row: RowPlace) -> FieldError {
+        self.row = Some(row);
+        self
     }
 }
 

@@ -264,3 +264,111 @@ example "errs" {
         avtal_compiler::diagnostics::Code::DivisionByZero
     );
 }
+
+/// An entry point whose input holds a list of records (long-form CSV's
+/// and JSON Lines' shape).
+const SHIFTS: &str = r#"
+module s
+
+enum Slag { ordinary, overtime }
+
+record Pass {
+  start: Timestamp
+  end: Timestamp
+  kind: Slag
+}
+
+record In {
+  id: Int
+  shifts: List<Pass>
+  lön: Money
+}
+
+record Out {
+  antal: Int
+  timmar: Hours
+}
+
+evaluate Räkna(x: In) -> Out {
+  Out {
+    antal: count(x.shifts)
+    timmar: round(sum(p.end - p.start for p in x.shifts), 0.01 h)
+  }
+}
+"#;
+
+#[test]
+fn a_record_with_a_list_is_read_element_by_element_and_interpreted() {
+    let program = program(SHIFTS);
+    let entry = program.entries[0];
+    let prepared = PreparedEntry::prepare(&program, &entry, Engine::Jit);
+    assert!(!prepared.is_native());
+    assert_eq!(
+        prepared.interpreted_because().unwrap(),
+        "input field `shifts` is a list of records, which compiled code does not read yet"
+    );
+    let fields = prepared.input_type().record_fields().unwrap().to_vec();
+    let element = match fields[1].1.kind() {
+        avtal_compiler::data::Kind::List(element) => element.record_fields().unwrap().to_vec(),
+        other => panic!("{other:?}"),
+    };
+    let row = |cells: [&'static str; 3]| {
+        read_fields(
+            element
+                .iter()
+                .zip(cells)
+                .map(|((name, ty), cell)| (name.as_str(), ty, cell.as_bytes())),
+        )
+    };
+    let own = [
+        ("id", &fields[0].1, "7".as_bytes()),
+        ("lön", &fields[2].1, b"30000"),
+    ];
+    let value = read_with_list(
+        own.into_iter(),
+        1,
+        [
+            row(["2026-06-05T18:30", "2026-06-06T01:15", "ordinary"]),
+            row(["2026-06-07T08:00", "2026-06-07T09:30", "overtime"]),
+        ],
+    )
+    .unwrap();
+    let mut prepared = prepared;
+    let output = prepared.output_type().record_fields().unwrap().to_vec();
+    let cells = |value: &Value| -> Vec<String> {
+        let Value::Record(values) = value else {
+            panic!("{value:?}")
+        };
+        output
+            .iter()
+            .zip(values.iter())
+            .map(|((_, ty), value)| {
+                let mut cell = String::new();
+                ty.write_cell(value, &mut cell).unwrap();
+                cell
+            })
+            .collect()
+    };
+    let result = prepared.evaluate_value(&value).unwrap();
+    assert_eq!(cells(&result), ["2", "8.25"]);
+
+    // No elements is an empty list; a bad element cell is an error of
+    // the record, named by its field, with the record's own.
+    let empty = read_with_list(own.into_iter(), 1, []).unwrap();
+    assert_eq!(
+        cells(&prepared.evaluate_value(&empty).unwrap()),
+        ["0", "0.00"]
+    );
+    let bad_own = [
+        ("id", &fields[0].1, "x".as_bytes()),
+        ("lön", &fields[2].1, b"30000"),
+    ];
+    let errors = read_with_list(
+        bad_own.into_iter(),
+        1,
+        [row(["2026-06-05T25:30", "2026-06-06T01:15", "ordinary"])],
+    )
+    .unwrap_err();
+    let named: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+    assert_eq!(named, ["id", "start"]);
+}

@@ -13,6 +13,7 @@
 //! cells, and reading goes on with the next row. A JSON line over the limit
 //! is a bad row too, skipped without being kept in memory.
 
+pub(crate) mod groups;
 pub(crate) mod records;
 
 use std::fs::File;
@@ -20,7 +21,7 @@ use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use avtal_compiler::data::DataType;
+use avtal_compiler::data::{DataType, Kind};
 use avtal_compiler::diagnostics::messages::data as msg;
 use avtal_compiler::eval::Value;
 
@@ -31,6 +32,7 @@ use super::report::RowError;
 use crate::DataFormat;
 use crate::safe_file::{self, ROWS_READ};
 use crate::term::{Failure, display_path};
+use groups::{Group, Grouper};
 use records::{Next, Problem, QuoteEnd, Splitter};
 
 /// The longest row or line read, in bytes (`--max-row-bytes`).
@@ -49,6 +51,9 @@ pub(crate) fn max_row_bytes() -> usize {
 pub struct Row {
     pub number: u64,
     pub line: u64,
+    /// The record's last data row: `number` but for a long-form record of
+    /// several rows.
+    pub last: u64,
     pub value: Result<Value, Vec<RowError>>,
 }
 
@@ -78,7 +83,7 @@ impl Input {
             (Box::new(file), size)
         };
         let rows = match format {
-            DataFormat::Csv => Rows::Csv(CsvRows::new(path, reader, record)?),
+            DataFormat::Csv => Rows::Csv(CsvRows::new(path, reader, record, |_| false)?),
             DataFormat::Jsonl => Rows::Jsonl(JsonRows {
                 reader: BufReader::with_capacity(BUFFER, reader),
                 record: record.clone(),
@@ -127,6 +132,19 @@ impl Input {
         batch: &mut InputBatch,
     ) -> Result<Option<RowPlace>, Failure> {
         match &mut self.rows {
+            Rows::Csv(rows) if rows.long.is_some() => {
+                let Some(row) = rows.next_group(&self.path)? else {
+                    return Ok(None);
+                };
+                match row.value {
+                    Ok(value) => codec.push_value(batch, value),
+                    Err(errors) => codec.push_unreadable(batch, errors),
+                }
+                Ok(Some(RowPlace {
+                    number: row.number,
+                    line: row.line,
+                }))
+            }
             Rows::Csv(rows) => {
                 if !rows.read(&self.path)? {
                     return Ok(None);
@@ -179,13 +197,33 @@ pub struct CsvRows {
     fields: Vec<(String, DataType, usize)>,
     header_len: usize,
     row: u64,
+    /// Set when the input record has a list field: rows are grouped.
+    long: Option<Box<LongForm>>,
+}
+
+/// How the rows of a long-form file become records (`groups.rs`).
+struct LongForm {
+    /// The list field's index in the input record.
+    list: usize,
+    /// For each field of the list's elements: its column's name, its type
+    /// and the column's index.
+    elements: Vec<(String, DataType, usize)>,
+    grouper: Grouper,
+    /// The group last handed out, kept for its cells until the next one.
+    last: Option<Group>,
+    at_end: bool,
 }
 
 impl CsvRows {
-    fn new(
+    /// Read the header of a CSV file of `record`s. For a record with a
+    /// list field the file is in long form (`groups.rs`); besides the
+    /// record's own columns, those whose name `is_record_column` accepts
+    /// (`avtal test --cases`' expected columns) must repeat within a record.
+    pub(crate) fn new(
         path: &Path,
         reader: Box<dyn Read + Send>,
         record: &DataType,
+        is_record_column: impl Fn(&str) -> bool,
     ) -> Result<CsvRows, Failure> {
         let limit = max_row_bytes();
         let mut reader = Splitter::new(reader, limit);
@@ -210,9 +248,45 @@ impl CsvRows {
             .map(|cell| String::from_utf8_lossy(cell).trim().to_string())
             .collect();
         let record_fields = record.record_fields().unwrap_or(&[]);
+        let lists: Vec<(usize, &str, &DataType)> = record_fields
+            .iter()
+            .enumerate()
+            .filter_map(|(index, (name, ty))| match ty.kind() {
+                Kind::List(element) => Some((index, name.as_str(), &**element)),
+                _ => None,
+            })
+            .collect();
+        if let [(_, first, _), (_, second, _), ..] = lists.as_slice() {
+            return Err(msg::long_form_lists(first, second).into());
+        }
         let mut fields = Vec::with_capacity(record_fields.len());
         let mut missing = Vec::new();
+        let mut elements = Vec::new();
+        if let Some((_, list_name, element)) = lists.first() {
+            let Some(element_fields) = element.record_fields() else {
+                return Err(msg::field_not_in_csv(list_name, &element.expected()).into());
+            };
+            for (name, ty) in element_fields {
+                let names = element_columns(list_name, name);
+                let mut columns = header.iter().enumerate().filter(|(_, h)| names.contains(h));
+                match (columns.next(), columns.next()) {
+                    (Some(_), Some((_, second))) => {
+                        return Err(msg::duplicate_column(second).into());
+                    }
+                    (Some((index, column)), None) if ty.is_scalar() => {
+                        elements.push((column.clone(), ty.clone(), index));
+                    }
+                    (Some(_), None) => {
+                        return Err(msg::field_not_in_csv(name, &ty.expected()).into());
+                    }
+                    (None, _) => missing.push(names.last().cloned().unwrap_or_default()),
+                }
+            }
+        }
         for (name, ty) in record_fields {
+            if matches!(ty.kind(), Kind::List(_)) {
+                continue;
+            }
             let mut columns = header.iter().enumerate().filter(|(_, h)| *h == name);
             match (columns.next(), columns.next()) {
                 (Some(_), Some(_)) => return Err(msg::duplicate_column(name).into()),
@@ -232,13 +306,38 @@ impl CsvRows {
             };
             return Err(msg::missing_columns(&record_name, &missing, &header).into());
         }
+        // In long form the first column is the key: a record's own.
+        if elements.iter().any(|(_, _, column)| *column == 0) {
+            return Err(msg::long_form_key(header.first().map_or("", String::as_str)).into());
+        }
+        let long = lists.first().map(|(list, _, _)| {
+            let compared = fields
+                .iter()
+                .map(|(_, _, column)| *column)
+                .chain(
+                    header
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, name)| is_record_column(name))
+                        .map(|(column, _)| column),
+                )
+                .collect();
+            Box::new(LongForm {
+                list: *list,
+                elements: elements.clone(),
+                grouper: Grouper::new(header.clone(), compared),
+                last: None,
+                at_end: false,
+            })
+        });
         // Columns whose cells can never hold a line break: every input
         // field's but text's.
         reader.set_header(
             header.len(),
             fields
                 .iter()
-                .filter(|(_, ty, _)| !matches!(ty.kind(), avtal_compiler::data::Kind::Text))
+                .chain(&elements)
+                .filter(|(_, ty, _)| !matches!(ty.kind(), Kind::Text))
                 .map(|(_, _, column)| *column)
                 .collect(),
         );
@@ -251,10 +350,54 @@ impl CsvRows {
             fields,
             header_len: header.len(),
             row: 0,
+            long,
         })
     }
 
-    fn next_row(&mut self, path: &Path) -> Result<Option<Row>, Failure> {
+    /// The header's column names.
+    pub(crate) fn header(&self) -> &[String] {
+        &self.header
+    }
+
+    /// The input record's columns (name, index), its list's elements'
+    /// last, for showing a row.
+    pub(crate) fn input_columns(&self) -> impl Iterator<Item = (String, usize)> + '_ {
+        let elements = self.long.iter().flat_map(|long| &long.elements);
+        self.fields
+            .iter()
+            .chain(elements)
+            .map(|(name, _, column)| (name.clone(), *column))
+    }
+
+    /// Long form: the last data row of the record last read (a row that
+    /// could not be read counts as its).
+    fn last_row_of_group(&self) -> Option<u64> {
+        let group = self.long.as_ref()?.last.as_ref()?;
+        let rows = group.rows.iter().map(|(_, place)| place.number);
+        let errors = group
+            .errors
+            .iter()
+            .filter_map(|e| e.row.map(|at| at.number));
+        rows.chain(errors).max()
+    }
+
+    /// The cells of the row last read (in long form, the first row of the
+    /// record last read; empty when it had none).
+    pub(crate) fn cells(&self) -> &csv::ByteRecord {
+        match &self.long {
+            Some(long) => long
+                .last
+                .as_ref()
+                .and_then(|group| group.rows.first())
+                .map_or(&self.record, |(first, _)| first),
+            None => &self.record,
+        }
+    }
+
+    pub(crate) fn next_row(&mut self, path: &Path) -> Result<Option<Row>, Failure> {
+        if self.long.is_some() {
+            return self.next_group(path);
+        }
         if !self.read(path)? {
             return Ok(None);
         }
@@ -265,6 +408,7 @@ impl CsvRows {
         Ok(Some(Row {
             number: self.row,
             line: self.line(),
+            last: self.row,
             value,
         }))
     }
@@ -326,6 +470,115 @@ impl CsvRows {
             )
         }))
     }
+}
+
+impl CsvRows {
+    /// Long form: the next record, read from its group of rows, at its
+    /// first row; `None` at the end.
+    fn next_group(&mut self, path: &Path) -> Result<Option<Row>, Failure> {
+        if let Some(long) = &mut self.long
+            && let Some(group) = long.last.take()
+        {
+            long.grouper.recycle(group);
+        }
+        loop {
+            let Some(long) = &mut self.long else {
+                return Ok(None);
+            };
+            if let Some(group) = long.grouper.pop() {
+                let value = group_value(&self.fields, long, &group);
+                let place = group.place;
+                long.last = Some(group);
+                return Ok(Some(Row {
+                    number: place.number,
+                    line: place.line,
+                    last: self.last_row_of_group().unwrap_or(place.number),
+                    value,
+                }));
+            }
+            if long.at_end {
+                return Ok(None);
+            }
+            if !self.read(path)? {
+                if let Some(long) = &mut self.long {
+                    long.grouper.finish();
+                    long.at_end = true;
+                }
+                continue;
+            }
+            let place = RowPlace {
+                number: self.row,
+                line: self.line,
+            };
+            let problem = self.cell_count_error();
+            if let Some(long) = &mut self.long {
+                match problem {
+                    Some(error) => long.grouper.push_unreadable(&self.record, place, error),
+                    None => long.grouper.push_row(&self.record, place),
+                }
+            }
+        }
+    }
+}
+
+/// The record of a long-form group: its own fields from its first row,
+/// one list element per row (none for a lone row whose element cells are
+/// all blank), every problem of the group and its cells at its row.
+fn group_value(
+    fields: &[(String, DataType, usize)],
+    long: &LongForm,
+    group: &Group,
+) -> Result<Value, Vec<RowError>> {
+    let Some((first, _)) = group.rows.first() else {
+        return Err(group.errors.clone());
+    };
+    let blank = |record: &csv::ByteRecord| {
+        long.elements.iter().all(|(_, _, column)| {
+            record
+                .get(*column)
+                .unwrap_or_default()
+                .iter()
+                .all(u8::is_ascii_whitespace)
+        })
+    };
+    let no_elements = group.rows.len() == 1 && blank(first);
+    let elements = group
+        .rows
+        .iter()
+        .filter(|_| !no_elements)
+        .map(|(record, place)| {
+            avtal_engine::read_fields(long.elements.iter().map(|(name, ty, column)| {
+                (name.as_str(), ty, record.get(*column).unwrap_or_default())
+            }))
+            .map_err(|errors| errors.into_iter().map(|e| e.at(*place)).collect())
+        });
+    let read = avtal_engine::read_with_list(
+        fields
+            .iter()
+            .map(|(name, ty, column)| (name.as_str(), ty, first.get(*column).unwrap_or_default())),
+        long.list,
+        elements,
+    );
+    if group.errors.is_empty() {
+        return read;
+    }
+    let mut errors = group.errors.clone();
+    errors.extend(read.err().unwrap_or_default());
+    // In row order; a record's own problems (at its first row) first.
+    errors.sort_by_key(|error| error.row.map_or(group.place.number, |at| at.number));
+    Err(errors)
+}
+
+/// The columns that may hold field `field` of the elements of list
+/// `list`: `list_field`, and `item_field` when the list's name is `item`
+/// with an `s` (`shifts` → `shifts_start` or `shift_start`). The last is
+/// the one named when both are missing.
+fn element_columns(list: &str, field: &str) -> Vec<String> {
+    let mut names = vec![format!("{list}_{field}")];
+    if let Some(singular) = list.strip_suffix('s').filter(|s| !s.is_empty()) {
+        names.push(format!("{singular}_{field}"));
+    }
+    names
 }
 
 /// The row error of a row that could not be split into cells.
@@ -479,6 +732,7 @@ impl JsonRows {
                 return Ok(Some(Row {
                     number: self.row,
                     line: self.line,
+                    last: self.row,
                     value: Err(vec![RowError::new("", message)]),
                 }));
             }
@@ -503,6 +757,7 @@ impl JsonRows {
             return Ok(Some(Row {
                 number: self.row,
                 line: self.line,
+                last: self.row,
                 value,
             }));
         }

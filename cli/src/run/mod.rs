@@ -41,6 +41,16 @@ Input:
   decimals than the type keeps. Dates are 2026-01-31. Booleans are
   true/false (any case) or 1/0. Enum values are variant names, exactly.
   In JSON, decimals may be strings (\"30000.00\") or numbers (read exactly).
+  Times are 19:00, timestamps 2026-06-05T18:30.
+
+Lists of records (an input field such as shifts: List<Shift>):
+  In JSON Lines an array of objects, [] for none. In CSV long form: one
+  row per element, the record's own columns repeated; consecutive rows
+  with the same first column (the key) are one record. Element field
+  `start` of list `shifts` is the column shifts_start or shift_start. A
+  record without elements is one row with blank element cells. A changed
+  record column (E0608), a key whose rows came earlier (E0609) and a bad
+  element cell fail their record, at their row; errors name that row.
 
 Output:
   The entry point's result record, one row per good input row, in input
@@ -82,7 +92,7 @@ pub fn run(args: &RunArgs) -> Result<Status, Failure> {
     crate::safe_file::check_run_paths(args, &loaded.sources)?;
     let mut prepared = PreparedEntry::prepare(&compilation.program, &entry, args.engine.into());
     // A payroll run of millions of rows should know why it is slow.
-    if let Some(why) = prepared.not_compiled().filter(|_| !args.quiet) {
+    if let Some(why) = prepared.interpreted_because().filter(|_| !args.quiet) {
         eprintln!(
             "note: entry point `{}` cannot be compiled to native code ({why}); \
              the interpreter evaluates every row (the same results, more slowly)",

@@ -25,11 +25,8 @@ pub struct ReadBatch {
     pub position: u64,
 }
 
-#[derive(Debug, Clone, Copy)]
-pub struct RowPlace {
-    pub number: u64,
-    pub line: u64,
-}
+/// A record's place in the input: its first data row and that row's line.
+pub use avtal_engine::RowPlace;
 
 /// The reading side: batches arrive on [`Rows::next`] in input order;
 /// [`Rows::recycle`] hands a batch's buffers back.

@@ -60,13 +60,23 @@ impl ErrorReport {
         })
     }
 
-    /// Record the problems of one row.
-    pub fn add_row(&mut self, row: u64, line: u64, errors: Vec<RowError>) -> Result<(), Failure> {
+    /// Record the problems of one row (one record: a record of several
+    /// long-form rows is at its first row, and a problem in a later row
+    /// names that row).
+    pub fn add_row(
+        &mut self,
+        record_row: u64,
+        record_line: u64,
+        errors: Vec<RowError>,
+    ) -> Result<(), Failure> {
         self.failed_rows += 1;
         safe_file::bump(&ROWS_FAILED);
         let count = errors.len();
         let room = SHOWN.saturating_sub(self.shown.len());
         for (index, error) in errors.into_iter().enumerate() {
+            let (row, line) = error
+                .row
+                .map_or((record_row, record_line), |at| (at.number, at.line));
             self.errors += 1;
             if let Some((path, writer)) = &mut self.file {
                 let row_text = row.to_string();
@@ -86,7 +96,7 @@ impl ErrorReport {
         let shown_here = count.min(SHOWN_PER_ROW.min(room));
         if room > 0 && count > shown_here {
             self.shown.push(Shown::More {
-                row,
+                row: record_row,
                 count: count - shown_here,
             });
         }

@@ -200,48 +200,78 @@ impl Checker<'_> {
         }
     }
 
-    /// Whether every field of record `id` can be a data column.
+    /// Whether every field of record `id` can be a data column. An input
+    /// record may also hold lists of records of data columns (a month's
+    /// shifts); an output record holds data columns only.
     fn data_record(&mut self, id: crate::types::RecordId, span: Span, role: &str) -> bool {
         let Some(info) = self.program.record(id).cloned() else {
             return false;
         };
+        let input = role == "input";
+        let help = if input {
+            "an input record holds data columns (numbers, rates, dates, times, timestamps, \
+             booleans, text, enums) and lists of records of data columns, one level deep; \
+             compute other lists and records inside"
+        } else {
+            "an output record holds data columns only (numbers, rates, dates, times, \
+             timestamps, booleans, text, enums); compute lists and records inside"
+        };
         let mut ok = true;
         for field in &info.fields {
-            let scalar = matches!(
-                field.ty,
-                Type::Int
-                    | Type::Decimal
-                    | Type::Money
-                    | Type::Percent
-                    | Type::Hours
-                    | Type::Rate
-                    | Type::Days
-                    | Type::Months
-                    | Type::Date
-                    | Type::Time
-                    | Type::Timestamp
-                    | Type::Bool
-                    | Type::Text
-                    | Type::Enum(_)
-                    | Type::Error
-            );
-            if !scalar {
-                let type_name = self.program.type_name(&field.ty);
-                self.error(
-                    msg::invalid_entry(
-                        span,
-                        &format!(
-                            "{role} field `{}` has type `{type_name}`, which is not a data column",
-                            field.name
-                        ),
-                        "entry-point records hold numbers, dates, booleans, text and enums; compute lists and records inside",
-                    )
-                    .with_related(field.span, "field declared here"),
-                );
+            let problem = match &field.ty {
+                ty if is_data_column(ty) => None,
+                Type::List(element) if input => self.bad_list_element(&field.name, element),
+                ty => Some((
+                    format!(
+                        "{role} field `{}` has type `{}`, which is not a data column",
+                        field.name,
+                        self.program.type_name(ty)
+                    ),
+                    None,
+                )),
+            };
+            if let Some((reason, element_field)) = problem {
+                let mut diagnostic = msg::invalid_entry(span, &reason, help)
+                    .with_related(field.span, "field declared here");
+                if let Some(element_span) = element_field {
+                    diagnostic =
+                        diagnostic.with_related(element_span, "element field declared here");
+                }
+                self.error(diagnostic);
                 ok = false;
             }
         }
         ok
+    }
+
+    /// Why a list of `element` cannot be input field `name` (its reason,
+    /// and the element field at fault), or `None` when it can: a list of
+    /// records whose fields are all data columns (no list in a list).
+    fn bad_list_element(&self, name: &str, element: &Type) -> Option<(String, Option<Span>)> {
+        let record = match element {
+            Type::Error => return None,
+            Type::Record(id) => self.program.record(*id)?,
+            other => {
+                return Some((
+                    format!(
+                        "input field `{name}` is a list of `{}`; a list input holds records",
+                        self.program.type_name(other)
+                    ),
+                    None,
+                ));
+            }
+        };
+        let bad = record.fields.iter().find(|f| !is_data_column(&f.ty))?;
+        Some((
+            format!(
+                "input field `{name}` is a list of `{}`, whose field `{}` has type `{}`, which is \
+                 not a data column",
+                record.name,
+                bad.name,
+                self.program.type_name(&bad.ty)
+            ),
+            Some(bad.span),
+        ))
     }
 
     pub(super) fn check_examples(&mut self) {
@@ -279,4 +309,26 @@ impl Checker<'_> {
             }
         }
     }
+}
+
+/// A type that fits one data cell: a column of an entry point's record.
+fn is_data_column(ty: &Type) -> bool {
+    matches!(
+        ty,
+        Type::Int
+            | Type::Decimal
+            | Type::Money
+            | Type::Percent
+            | Type::Hours
+            | Type::Rate
+            | Type::Days
+            | Type::Months
+            | Type::Date
+            | Type::Time
+            | Type::Timestamp
+            | Type::Bool
+            | Type::Text
+            | Type::Enum(_)
+            | Type::Error
+    )
 }

@@ -52,6 +52,7 @@ use crate::types::Type;
 
 pub use format::write_json_string;
 pub use numbers::parse_decimal;
+pub(crate) use problems::shorten;
 pub use problems::{CellError, Expected, Found, Hint, Problem};
 
 /// A type resolved for reading and writing data: enum variant names and

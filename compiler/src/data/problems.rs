@@ -119,7 +119,7 @@ pub enum Found {
 const SHOW_CHARS: usize = 40;
 
 /// `text` cut after [`SHOW_CHARS`] characters, with an ellipsis.
-pub(super) fn shorten(text: &str) -> String {
+pub(crate) fn shorten(text: &str) -> String {
     match text.char_indices().nth(SHOW_CHARS) {
         Some((cut, _)) => format!("{}…", text.get(..cut).unwrap_or(text)),
         None => text.to_string(),

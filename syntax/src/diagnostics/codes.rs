@@ -93,6 +93,8 @@ codes! {
     UnknownEntry = "E0605", Error, "no `evaluate` entry point of that name";
     UnknownCaseField = "E0606", Error, "a case given on the command line names a field its record does not have";
     NoSuchRow = "E0607", Error, "a row number beyond the rows of the input";
+    GroupDisagrees = "E0608", Error, "rows of one long-form CSV record disagree on a column of the record";
+    GroupSplit = "E0609", Error, "the rows of one long-form CSV record are not consecutive";
     // Avtal itself (E09xx)
     Internal = "E0901", Error, "an internal error of Avtal: a bug, never a problem of the input";
 }

@@ -32,7 +32,8 @@ pub enum Next {
     Record {
         line: u64,
     },
-    /// A row that could not be split into cells (the record is empty).
+    /// A row that could not be split into cells: the record holds the
+    /// cells before the quote that broke it (none for a row too long).
     Bad {
         line: u64,
         problem: Problem,
@@ -457,11 +458,12 @@ impl Splitter {
         multiline: Option<Quote>,
         why: QuoteEnd,
     ) -> Next {
-        record.clear();
         self.cell.clear();
         // The first quote spanning lines opened on the row's first line
-        // (no line break came before it), so it is the one reported.
+        // (no line break came before it), so it is the one reported; the
+        // cells before it are whole (long form reads the key from them).
         let open = multiline.unwrap_or(open);
+        record.truncate(open.column.saturating_sub(1));
         if multiline.is_some() {
             let mut replay = std::mem::take(&mut self.replay);
             replay.extend_from_slice(self.buffer.get(self.start..self.end).unwrap_or_default());

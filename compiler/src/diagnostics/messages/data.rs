@@ -366,3 +366,68 @@ pub fn no_such_row(row: u64, rows: u64) -> DataMessage {
     DataMessage::new(Code::NoSuchRow, format!("there is no row {row}: {counted}"))
         .help("rows count from 1, the CSV header not included, as `avtal run` numbers them")
 }
+
+/// Long-form CSV: a record has two list fields, and the rows can hold one.
+pub fn long_form_lists(first: &str, second: &str) -> DataMessage {
+    DataMessage::new(
+        Code::BadCell,
+        format!(
+            "the fields `{first}` and `{second}` are both lists, and a long-form CSV file holds one list"
+        ),
+    )
+    .help("use JSON Lines input (`.jsonl`) for records with several lists")
+}
+
+/// Long-form CSV: the first column, the key, is a column of the elements.
+pub fn long_form_key(column: &str) -> DataMessage {
+    DataMessage::new(
+        Code::MalformedRow,
+        format!(
+            "the first column `{column}` is a column of the list's elements; in long form the first \
+             column is the record's key"
+        ),
+    )
+    .help("put a column of the record that tells records apart (such as `id`) first")
+}
+
+/// Long-form CSV (E0608): a later row of a record repeats one of the
+/// record's own columns with another text than its first row.
+pub fn group_disagrees(
+    column: &str,
+    here: &str,
+    first: &str,
+    first_row: u64,
+    key_column: &str,
+    key: &str,
+) -> DataMessage {
+    DataMessage::new(
+        Code::GroupDisagrees,
+        format!(
+            "`{column}` is \"{here}\" here but \"{first}\" on row {first_row}, the first row of the \
+             record with `{key_column}` {key}",
+            here = crate::data::shorten(here),
+            first = crate::data::shorten(first),
+            key = crate::data::shorten(key),
+        ),
+    )
+    .help(
+        "each row of a record repeats the record's own columns exactly; only the columns of the \
+         list's elements change from row to row",
+    )
+}
+
+/// Long-form CSV (E0609): a key whose record was read from earlier rows.
+pub fn group_split(key_column: &str, key: &str) -> DataMessage {
+    DataMessage::new(
+        Code::GroupSplit,
+        format!(
+            "the record with `{key_column}` {} was read from earlier rows; the rows of one record must \
+             be consecutive",
+            crate::data::shorten(key)
+        ),
+    )
+    .help(format!(
+        "sort the file by `{key_column}`, or bring each record's rows together (the earlier rows \
+         were read as the whole record)"
+    ))
+}
