@@ -36,6 +36,7 @@ mod layout;
 mod lists;
 mod numeric;
 mod object;
+mod object_checks;
 mod object_texts;
 mod ratio;
 mod seq;
