@@ -108,6 +108,11 @@ fn c_string(text: &str) -> String {
     out
 }
 
+/// A day number as `YYYY-MM-DD` (a sign before other years).
+fn date_text(day: i64) -> String {
+    avtal_compiler::clock::date_of_day(day).map_or_else(String::new, |d| d.to_string())
+}
+
 /// The common part, guarded separately so headers of several libraries
 /// can be included together.
 fn common_part(out: &mut String) {
@@ -164,7 +169,7 @@ static inline const char *avtal_strerror(int32_t code) {{
 }}
 
 /* Dates are day numbers: 0001-01-01 is 1 (chrono's num_days_from_ce);
- * valid from AVTAL_MIN_DAY (-262144-01-01) to AVTAL_MAX_DAY (262143-12-31). */
+ * valid from AVTAL_MIN_DAY ({first_date}) to AVTAL_MAX_DAY ({last_date}). */
 #define AVTAL_MIN_DAY ({min_day}LL)
 #define AVTAL_MAX_DAY ({max_day}LL)
 
@@ -213,6 +218,8 @@ static inline void avtal_civil(int64_t day_number, int64_t *year, int64_t *month
         foff = error_struct::FIELD_NAME,
         min_day = min_day(),
         max_day = max_day(),
+        first_date = date_text(min_day()),
+        last_date = date_text(max_day()),
     );
 }
 
@@ -271,7 +278,7 @@ fn record_struct(
                 let len = length_member(field);
                 writeln!(
                     out,
-                    "    const struct {element} *{field}; /* {about}: {}: {len} elements, read during the call only; NULL when {len} is 0 */\n    \
+                    "    const struct {element} *{field}; /* {about}: {}: {len} elements, read during the call only; may be NULL when {len} is 0 */\n    \
                      int64_t {len}; /* the number of elements of {field}: 0 or more */",
                     type_text(program, &slot.ty)
                 )
