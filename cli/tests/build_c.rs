@@ -11,8 +11,11 @@
 //! - a differential test over generated records of every example entry
 //!   point that compiles natively, through `cli/tests/c/generic_driver.c`
 //!   (dlopen): the interpreter's value or error, the JIT's status and the
-//!   library's code must agree on every record. `AVTAL_AOT_CASES=N` sets
+//!   library's code must agree on every record, and the same over
+//!   generated shifts of the JIT's clock agreement (timestamps, times,
+//!   classes of time, rates, reversed intervals). `AVTAL_AOT_CASES=N` sets
 //!   the number of generated records per entry point (default 3000).
+//!   List inputs have their own file, `build_c_lists.rs`.
 
 #![allow(
     clippy::unwrap_used,
@@ -561,14 +564,21 @@ fn word_strategy(program: &Program, ty: &Type, encoding: Encoding) -> BoxedStrat
     match encoding {
         // No entry point of these tests takes a list (build_c_lists.rs).
         Encoding::List => Just(0i64).boxed(),
-        // Minutes of the day, and minutes of 2020–2030 with a few beyond,
-        // all on the calendar (the library refuses the others: code 14).
+        // Minutes of the day; minutes of 2020–2030, and of the turns of
+        // 2000 and 2100, where the compiled classes leave their table of
+        // days. Not the whole calendar: a shift between two random minutes
+        // of it spans a hundred thousand years, which both engines walk a
+        // day at a time.
         Encoding::Time => (0i64..1440).boxed(),
-        Encoding::Timestamp => prop_oneof![
-            9 => 1_061_890_560i64..1_067_676_480,
-            1 => ((calendar::min_day() - 1) * 1440)..(calendar::max_day() * 1440),
-        ]
-        .boxed(),
+        Encoding::Timestamp => {
+            let minute = |y, m, d| (day(y, m, d) - 1) * 1440;
+            prop_oneof![
+                8 => minute(2020, 1, 1)..minute(2031, 1, 1),
+                1 => minute(1999, 12, 1)..minute(2000, 2, 1),
+                1 => minute(2099, 12, 1)..minute(2100, 2, 1),
+            ]
+            .boxed()
+        }
         Encoding::Number { scale } => {
             let unit = 10i64.pow(scale);
             prop_oneof![
@@ -665,6 +675,20 @@ fn differential_with(
     extra: &str,
     n: usize,
 ) -> (String, usize, usize) {
+    differential_over(file, library, entry_name, extra, |program, id| {
+        generated_records(program, id, n)
+    })
+}
+
+/// Interpreter, JIT and library over the records `records` makes for
+/// `entry_name`; as [`differential_with`].
+fn differential_over(
+    file: &str,
+    library: &str,
+    entry_name: &str,
+    extra: &str,
+    records: impl FnOnce(&Program, FuncId) -> Vec<Vec<Cell>>,
+) -> (String, usize, usize) {
     let dir = scratch(&format!(
         "build_c_diff_{library}_{}",
         c_identifier(entry_name)
@@ -686,7 +710,7 @@ fn differential_with(
     };
     let id = entry(&program, entry_name);
     let (input, output) = layouts(&program, id);
-    let records = generated_records(&program, id, n);
+    let records = records(&program, id);
     let records_path = dir.join("records.txt");
     write_records(&records_path, &records);
     let lib = dir.join(format!("lib{library}.so"));
@@ -784,6 +808,56 @@ fn differential_lonekorning_generated_records() {
         "lonekorning",
         "Lönekörning",
         "",
+    );
+}
+
+/// Times, timestamps and classes of time (the JIT's own test agreement):
+/// shifts over weekends, Christmas and midnight, reversed ones (E0509),
+/// rates, `days_of`, from C as from the interpreter.
+#[test]
+fn differential_clock_generated_records() {
+    if !have_cc() {
+        return;
+    }
+    // Pass { start, slut, lön }: shifts of minutes to days, some
+    // reversed or empty, starting anywhere in 2020–2030 or at the turns
+    // of 2000 and 2100, where the compiled classes leave their table.
+    let shifts = |program: &Program, id: FuncId| {
+        let (input, _) = layouts(program, id);
+        assert_eq!(input.fields.len(), 3);
+        let lön = word_strategy(program, &input.fields[2].ty, input.fields[2].encoding);
+        let start = word_strategy(program, &input.fields[0].ty, input.fields[0].encoding);
+        let length = prop_oneof![
+            1 => -600i64..0,
+            1 => Just(0i64),
+            16 => 30i64..14 * 60,
+            2 => 1440i64..3 * 1440,
+        ];
+        let mut runner = TestRunner::new(Config::default());
+        (0..cases())
+            .map(|_| {
+                let start = start.new_tree(&mut runner).unwrap().current();
+                let length = length.new_tree(&mut runner).unwrap().current();
+                let lön = lön.new_tree(&mut runner).unwrap().current();
+                vec![
+                    Cell::Word(start),
+                    Cell::Word(start + length),
+                    Cell::Word(lön),
+                ]
+            })
+            .collect()
+    };
+    let (lines, computed, total) = differential_over(
+        "engine/src/codegen/testdata/clock.avtal",
+        "clock",
+        "utfall",
+        "",
+        shifts,
+    );
+    assert!(computed > total / 2, "only {computed} of {total} computed");
+    assert!(
+        lines.lines().any(|l| l.starts_with("8 E0509")),
+        "no reversed shift"
     );
 }
 
