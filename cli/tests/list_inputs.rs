@@ -228,3 +228,52 @@ fn avtal_test_cases_reads_long_form_cases() {
     assert_eq!(run.code, 0, "{}", run.stdout);
     assert_eq!(run.stdout, "test result: 2 passed, 0 failed\n");
 }
+
+#[test]
+fn a_long_form_header_that_cannot_be_grouped_stops_the_run() {
+    let dir = scratch("list_inputs_setup");
+    let program = |fields: &str| {
+        format!(
+            "module x\nenum Kind {{ a, b }}\nrecord Shift {{ start: Timestamp, kind: Kind }}\n\
+             record R {{ {fields} }}\nrecord O {{ n: Int }}\n\
+             evaluate E(r: R) -> O {{ O {{ n: count(r.shifts) }} }}\n"
+        )
+    };
+    let cases = [
+        (
+            "id: Int, shifts: List<Shift>",
+            "shift_start,id,shift_kind\n",
+            "error[E0604]: the first column `shift_start` is a column of the list's elements; \
+             in long form the first column is the record's key\n",
+        ),
+        (
+            "id: Int, shifts: List<Shift>",
+            "id,shift_start,shifts_start,shift_kind\n",
+            "error[E0604]: the header names the column `shifts_start` twice\n",
+        ),
+        (
+            "id: Int, shifts: List<Shift>",
+            "id,shift_kind\n",
+            "error[E0602]: the input has no column `shift_start` for `R`\n",
+        ),
+        (
+            "id: Int, shift_start: Timestamp, shifts: List<Shift>",
+            "id,shift_start,shift_kind\n",
+            "error[E0604]: the column `shift_start` would be read both as the record's field \
+             `shift_start` and as a field of the elements of `shifts`\n",
+        ),
+        (
+            "id: Int, shifts: List<Shift>, breaks: List<Shift>",
+            "id,shift_start,shift_kind,break_start,break_kind\n",
+            "error[E0601]: the fields `shifts` and `breaks` are both lists, and a long-form CSV \
+             file holds one list\n",
+        ),
+    ];
+    for (fields, header, error) in cases {
+        write(&dir, "x.avtal", &program(fields));
+        write(&dir, "in.csv", header);
+        let run = avtal(&dir, &["run", "x.avtal", "--input", "in.csv", "--quiet"]);
+        assert_eq!(run.code, 1, "{header}: {}", run.stderr);
+        assert!(run.stderr.starts_with(error), "{header}: {}", run.stderr);
+    }
+}

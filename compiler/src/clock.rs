@@ -25,17 +25,26 @@ pub fn parse_time(text: &str) -> Option<NaiveTime> {
     NaiveTime::from_hms_opt(hours, minutes, 0)
 }
 
-/// `YYYY-MM-DDTHH:MM`; also `YYYY-MM-DD HH:MM` in data.
+/// `YYYY-MM-DDTHH:MM`; also `YYYY-MM-DD HH:MM` in data. Read by hand,
+/// byte by byte: a month of shifts has dozens of timestamps per record,
+/// and chrono's format parser was a tenth of a W2 run.
 pub fn parse_timestamp(text: &str) -> Option<NaiveDateTime> {
-    let (date, time) = text.split_once(['T', ' '])?;
-    if date.len() != 10 {
+    let b = text.as_bytes();
+    if b.len() != 16 || b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') {
         return None;
     }
-    if time.len() != 5 {
+    if !matches!(b.get(10), Some(b'T' | b' ')) || b.get(13) != Some(&b':') {
         return None;
     }
-    let date = NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?;
-    Some(date.and_time(parse_time(time)?))
+    let number = |from: usize, to: usize| -> Option<u32> {
+        b.get(from..to)?.iter().try_fold(0u32, |acc, c| {
+            c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+        })
+    };
+    let year = i32::try_from(number(0, 4)?).ok()?;
+    let date = NaiveDate::from_ymd_opt(year, number(5, 7)?, number(8, 10)?)?;
+    let time = NaiveTime::from_hms_opt(number(11, 13)?, number(14, 16)?, 0)?;
+    Some(date.and_time(time))
 }
 
 pub fn format_time(time: NaiveTime) -> String {

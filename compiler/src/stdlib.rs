@@ -8,6 +8,11 @@ use crate::source::Sources;
 /// (module path, file name, source text)
 pub const MODULES: &[(&str, &str, &str)] = &[
     (
+        "kalender.sverige",
+        "<stdlib>/kalender/sverige.avtal",
+        include_str!("../../stdlib/kalender/sverige.avtal"),
+    ),
+    (
         "lag.las",
         "<stdlib>/lag/las.avtal",
         include_str!("../../stdlib/lag/las.avtal"),
@@ -66,6 +71,11 @@ pub const MODULES: &[(&str, &str, &str)] = &[
         "staten.villkorsavtal.semester",
         "<stdlib>/staten/villkorsavtal/semester.avtal",
         include_str!("../../stdlib/staten/villkorsavtal/semester.avtal"),
+    ),
+    (
+        "staten.villkorsavtal.tidsersattning",
+        "<stdlib>/staten/villkorsavtal/tidsersattning.avtal",
+        include_str!("../../stdlib/staten/villkorsavtal/tidsersattning.avtal"),
     ),
 ];
 

@@ -153,6 +153,15 @@ impl Results {
         self.answers.is_empty()
     }
 
+    /// How many answers the compiled code computed itself (the others
+    /// came from the interpreter, or are failures).
+    pub fn computed_natively(&self) -> usize {
+        self.answers
+            .iter()
+            .filter(|a| matches!(a, Answer::Slots(_)))
+            .count()
+    }
+
     /// The answer for record `index`.
     pub fn get(&self, index: usize) -> Option<Result<Computed<'_>, &RowFailure>> {
         Some(match self.answers.get(index)? {

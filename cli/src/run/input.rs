@@ -306,6 +306,14 @@ impl CsvRows {
             };
             return Err(msg::missing_columns(&record_name, &missing, &header).into());
         }
+        // A column is the record's or an element's, never both.
+        if let Some((name, _, _)) = elements
+            .iter()
+            .find(|(_, _, column)| fields.iter().any(|(_, _, own)| own == column))
+        {
+            let list = lists.first().map_or("", |(_, list, _)| *list);
+            return Err(msg::long_form_column_twice(name, list).into());
+        }
         // In long form the first column is the key: a record's own.
         if elements.iter().any(|(_, _, column)| *column == 0) {
             return Err(msg::long_form_key(header.first().map_or("", String::as_str)).into());

@@ -1,5 +1,6 @@
 //! Completion: names in scope, record fields after `.`, enum variants,
-//! keywords, builtins and snippets for the item forms.
+//! the classes of a `classes` item after its name and `.`, keywords,
+//! builtins and snippets for the item forms.
 //!
 //! Works on a program that may not parse: the word before the cursor and
 //! the name before a `.` are read from the text, and their meaning is looked
@@ -59,6 +60,10 @@ const SNIPPETS: &[(&str, &str)] = &[
         "table ${1:name}(${2:a}: ${3:Int}) -> ${4:Int} {\n  | ${5:_} => ${0:0}\n}",
     ),
     ("example", "example \"${1:title}\" {\n  ${0:true}\n}"),
+    (
+        "classes",
+        "classes ${1:ob} {\n  ${2:kväll} {\n    from ${3:19:00} on ${4:every day} to ${0:22:00}\n  }\n}",
+    ),
 ];
 
 fn is_word_char(c: char) -> bool {
@@ -89,7 +94,8 @@ pub fn completions(
     general_completions(compilation, file, u32::try_from(offset).unwrap_or(u32::MAX))
 }
 
-/// After `object.`: variants of an enum, fields of a record value.
+/// After `object.`: variants of an enum, classes of a `classes` item,
+/// fields of a record value.
 fn member_completions(
     sources: &Sources,
     compilation: &Compilation,
@@ -115,6 +121,25 @@ fn member_completions(
             .variants
             .iter()
             .map(|v| item(v, CompletionKind::Variant, Some(info.name.clone())))
+            .collect();
+    }
+    // `Classes.` lists the classes, each with its windows.
+    if let Some(symbol) = compilation.symbols.symbols.iter().find(|s| s.name == name)
+        && let ItemRef::Classes(id) = symbol.item
+        && let Some(info) = program.classes_info(id)
+    {
+        return info
+            .classes
+            .iter()
+            .map(|class| {
+                let windows: Vec<String> =
+                    class.spans.iter().map(|s| program.window_text(s)).collect();
+                item(
+                    &class.name,
+                    CompletionKind::Variant,
+                    Some(windows.join("; ")),
+                )
+            })
             .collect();
     }
     // The type the checker gave the expression ending just before the dot,

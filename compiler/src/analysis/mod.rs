@@ -84,7 +84,7 @@ impl Index {
         index
     }
 
-    /// Field and variant names at their definitions.
+    /// Field, variant and class names at their definitions.
     fn add_members(&mut self, compilation: &Compilation, item: &ast::Item) {
         let Some(name) = item.name() else { return };
         let Some(item_ref) = item_at(compilation, name.span) else {
@@ -105,6 +105,18 @@ impl Index {
                         variant.name.span,
                         Target::Ref(RefTarget::Variant(id, index)),
                     ));
+                }
+            }
+            // The checker skips a class defined twice, so classes are
+            // matched by name span, not by position.
+            (ast::Item::Classes(_), ItemRef::Classes(id)) => {
+                let Some(info) = compilation.program.classes_info(id) else {
+                    return;
+                };
+                for (i, class) in info.classes.iter().enumerate() {
+                    let index = u32::try_from(i).unwrap_or(u32::MAX);
+                    self.occurrences
+                        .push((class.span, Target::Ref(RefTarget::Class(id, index))));
                 }
             }
             _ => {}
@@ -170,6 +182,7 @@ fn is_member_definition(compilation: &Compilation, span: Span) -> bool {
         m.items.iter().any(|item| match item {
             ast::Item::Record(r) => r.fields.iter().any(|f| f.name.span == span),
             ast::Item::Enum(e) => e.variants.iter().any(|v| v.name.span == span),
+            ast::Item::Classes(c) => c.classes.iter().any(|class| class.name.span == span),
             _ => false,
         })
     })
@@ -216,6 +229,7 @@ pub const KEYWORDS: &[&str] = &[
     "table",
     "condition",
     "limit",
+    "classes",
     "example",
     "evaluate",
     "source",
@@ -458,28 +472,13 @@ pub fn hover(
             doc = info.meta.doc.clone();
             source = info.meta.source.clone();
             let ranked = if info.ranked { " ranked" } else { "" };
-            let mut text = format!(
-                "classes {}{ranked} {{
-",
-                info.name
-            );
+            let mut text = format!("classes {}{ranked} {{\n", info.name);
             for class in &info.classes {
-                text.push_str(&format!(
-                    "  {} {{
-",
-                    class.name
-                ));
+                text.push_str(&format!("  {} {{\n", class.name));
                 for span in &class.spans {
-                    text.push_str(&format!(
-                        "    {}
-",
-                        program.window_text(span)
-                    ));
+                    text.push_str(&format!("    {}\n", program.window_text(span)));
                 }
-                text.push_str(
-                    "  }
-",
-                );
+                text.push_str("  }\n");
             }
             text.push('}');
             text
@@ -488,35 +487,20 @@ pub fn hover(
             let info = program.classes_info(id)?;
             let class_info = info.classes.get(class as usize)?;
             doc = class_info.doc.clone();
-            let rank = if info.ranked {
-                format!(
-                    "
-
-Rank {} of {} in `{}`: a minute in several windows goes to the first class listed.",
+            if info.ranked {
+                extra.push_str(&format!(
+                    "\n\nRank {} of {} in `{}`: a minute in several windows goes to the first class listed.",
                     class + 1,
                     info.classes.len(),
                     info.name
-                )
-            } else {
-                String::new()
-            };
-            extra.push_str(&rank);
-            let spans: Vec<String> = class_info
-                .spans
-                .iter()
-                .map(|s| format!("  {}", program.window_text(s)))
-                .collect();
-            format!(
-                "class {}.{} {{
-{}
-}}",
-                info.name,
-                class_info.name,
-                spans.join(
-                    "
-"
-                )
-            )
+                ));
+            }
+            let mut text = format!("class {}.{} {{\n", info.name, class_info.name);
+            for span in &class_info.spans {
+                text.push_str(&format!("  {}\n", program.window_text(span)));
+            }
+            text.push('}');
+            text
         }
     };
     out.push_str("```avtal\n");
@@ -566,6 +550,7 @@ fn unit_suffix(ty: &crate::types::Type) -> &'static str {
         Type::Money => " SEK",
         Type::Percent => " %",
         Type::Hours => " h",
+        Type::Rate => " SEK/h",
         Type::Days => " days",
         Type::Months => " months",
         _ => "",

@@ -10,7 +10,7 @@ use super::literals::check_literal;
 use super::scope::Lookup;
 use super::{Checker, ItemRef, RefTarget};
 use crate::diagnostics::messages::check as msg;
-use crate::ir::{ClassesId, Const, DaySelector, WindowSpan};
+use crate::ir::{ClassesId, Const, DaySelector, FunctionKind, WindowSpan};
 use crate::syntax::ast;
 use crate::types::Type;
 
@@ -99,20 +99,30 @@ impl Checker<'_> {
                     .iter()
                     .map(|(_, ty)| self.program.type_name(ty))
                     .collect();
+                let kind = match function.kind {
+                    FunctionKind::Rule => "a rule",
+                    FunctionKind::Table => "a table",
+                    FunctionKind::Condition => "a condition",
+                    FunctionKind::Limit => "a limit",
+                    FunctionKind::Evaluate => "an entry point",
+                };
                 let found = format!(
-                    "a rule `({}) -> {}`",
+                    "{kind} `({}) -> {}`",
                     params.join(", "),
                     self.program.type_name(&function.ret)
                 );
                 self.error(msg::invalid_day_selector(ident.span, &ident.name, &found));
                 None
             }
-            Lookup::Found(_) => {
-                self.error(msg::invalid_day_selector(
-                    ident.span,
-                    &ident.name,
-                    "not a rule",
-                ));
+            Lookup::Found(other) => {
+                let found = match other {
+                    ItemRef::Param(_) => "a param",
+                    ItemRef::Record(_) => "a record type",
+                    ItemRef::Enum(_) => "an enum type",
+                    ItemRef::Classes(_) => "a `classes` item",
+                    ItemRef::Func(_) => "a rule",
+                };
+                self.error(msg::invalid_day_selector(ident.span, &ident.name, found));
                 None
             }
             Lookup::Ambiguous(paths) => {

@@ -398,6 +398,7 @@ impl Checker<'_> {
         right: &ast::Expr,
         span: Span,
     ) -> Expr {
+        let texts = (short_text(left), short_text(right));
         let left = self.expr(left, None);
         // The left side's type lets `r.avdelning == II` find its enum.
         let hint = match &left.ty {
@@ -423,12 +424,17 @@ impl Checker<'_> {
                 )
             }
             Err(e) if e.needs_rate => {
-                let verb = if op.symbol() == "/" {
-                    "divide"
+                let (money, hours) = if left.ty == Type::Money {
+                    (texts.0, texts.1)
                 } else {
-                    "multiply"
+                    (texts.1, texts.0)
                 };
-                self.error(msg::hours_times_money(span, verb));
+                self.error(msg::hours_times_money(
+                    span,
+                    op.symbol() == "/",
+                    money.as_deref(),
+                    hours.as_deref(),
+                ));
                 error_expr(span)
             }
             Err(e) => {
@@ -590,5 +596,17 @@ impl Checker<'_> {
             );
         }
         body
+    }
+}
+
+/// An operand as the drafter wrote it, when it is a name or a field
+/// (`timmar`, `a.lön`), for help lines that show the fix in their words.
+fn short_text(expr: &ast::Expr) -> Option<String> {
+    match &expr.kind {
+        ast::ExprKind::Name(ident) => Some(ident.name.clone()),
+        ast::ExprKind::Field(object, field) => {
+            short_text(object).map(|object| format!("{object}.{}", field.name))
+        }
+        _ => None,
     }
 }

@@ -50,13 +50,7 @@ pub(super) fn check_literal(literal: &Literal, span: Span) -> Result<CheckedLite
                 ty: Type::Time,
                 scale: 0,
             })
-            .ok_or_else(|| {
-                msg::invalid_clock(
-                    span,
-                    &format!("`{text}` is not a time of day"),
-                    "write a time from `00:00` to `23:59`; the end of a day is `00:00` of the next",
-                )
-            }),
+            .ok_or_else(|| msg::invalid_time(span, text)),
         Literal::Timestamp(text) => crate::clock::parse_timestamp(text)
             .map(|t| CheckedLiteral {
                 value: Const::Timestamp(t),
@@ -64,13 +58,27 @@ pub(super) fn check_literal(literal: &Literal, span: Span) -> Result<CheckedLite
                 scale: 0,
             })
             .ok_or_else(|| {
-                msg::invalid_clock(
-                    span,
-                    &format!("`{text}` is not a timestamp"),
-                    "write a real date and a time from 00:00 to 23:59, like `2026-06-05T18:30`",
-                )
+                let (part, fault) = timestamp_fault(text);
+                msg::invalid_timestamp(span, text, part, fault)
             }),
         Literal::Number { text, unit } => number(text, *unit, span),
+    }
+}
+
+/// Which part of a timestamp literal the grammar accepted but the clock
+/// or calendar does not: `2026-6-5T10:00`, `2026-02-30T10:00`,
+/// `2026-06-05T24:30`, `2026-06-05T7:05`.
+fn timestamp_fault(text: &str) -> (&str, msg::TimestampFault) {
+    use msg::TimestampFault;
+    let (date, time) = text.split_once('T').unwrap_or((text, ""));
+    if date.len() != 10 {
+        (date, TimestampFault::DateForm)
+    } else if parse_date(date).is_none() {
+        (date, TimestampFault::Date)
+    } else if crate::clock::parse_time(time).is_some() {
+        (time, TimestampFault::TimeForm)
+    } else {
+        (time, TimestampFault::Time)
     }
 }
 

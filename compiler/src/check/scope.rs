@@ -298,6 +298,21 @@ fn unit_help(found: &Type, expected: &Type) -> Option<String> {
         (Type::Decimal, Type::Int) => {
             Some("round it to a whole number: `round(x, 1, down)`".into())
         }
+        (Type::Int | Type::Decimal, Type::Rate) => Some("write a rate: `62 SEK/h`".into()),
+        (Type::Rate, Type::Money) => Some(
+            "money per hour is a `Rate`; multiply it by `Hours` to get `Money`, or declare \
+             the type `Rate`"
+                .into(),
+        ),
+        (Type::Money, Type::Rate) => Some(
+            "a rate is money per hour: divide the amount by hours (`lön / 94 h`), or write one: \
+             `62 SEK/h`"
+                .into(),
+        ),
+        (Type::Date, Type::Timestamp) => {
+            Some("give the time of day too: `timestamp(d, 07:00)` or `2026-06-05T07:00`".into())
+        }
+        (Type::Timestamp, Type::Date) => Some("take its date: `date_of(t)`".into()),
         _ => None,
     }
 }

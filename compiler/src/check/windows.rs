@@ -102,21 +102,20 @@ fn overlap(
         let Ok(Some((minute, a, b))) = windows::first_overlap(classes, lo, hi, oracle) else {
             continue;
         };
-        let name = |i: usize| {
+        let class = |i: usize| {
             classes
                 .classes
                 .get(i)
-                .map(|c| c.name.clone())
-                .unwrap_or_default()
+                .map(|c| (c.name.as_str(), c.span))
+                .unwrap_or(("?", classes.span))
         };
         let at = clock::timestamp_of_minutes(minute)
-            .map(clock::format_timestamp)
+            .map(|t| format!("{}, a {}", clock::format_timestamp(t), t.format("%A")))
             .unwrap_or_default();
         return Some(msg::overlapping_classes(
-            classes.span,
             &classes.name,
-            &name(a),
-            &name(b),
+            class(a),
+            class(b),
             &at,
         ));
     }

@@ -38,7 +38,7 @@ pub fn day_of(minute: i64) -> i64 {
 /// The minutes `[start, end)` of `span` anchored on `anchor`, when its
 /// selector selects that day. An `on next` day is searched for at most
 /// `MAX_SPAN_DAYS` days: where none is selected, the span ends on the
-/// last of them (the checker reports such spans, E0508), so a span never
+/// last of them (the checker reports such spans, E0405), so a span never
 /// lasts longer and evaluation never fails here.
 pub fn span_at<O: Oracle>(
     span: &WindowSpan,

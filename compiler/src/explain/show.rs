@@ -24,6 +24,7 @@ fn unit(ty: &Type) -> Option<&'static str> {
         Type::Money => Some("SEK"),
         Type::Percent => Some("%"),
         Type::Hours => Some("h"),
+        Type::Rate => Some("SEK/h"),
         Type::Days => Some("days"),
         Type::Months => Some("months"),
         _ => None,

@@ -18,7 +18,10 @@
 //! - trailing whitespace goes, line ends become `\n`, runs of blank lines
 //!   become one, blank lines at the start and end go, and one blank line
 //!   separates top-level items (consecutive `use` lines stay together);
-//! - spacing inside a line is kept (drafters align table columns by hand).
+//! - spacing inside a line is kept (drafters align table columns by hand);
+//! - a `classes` item is first laid out canonically (`classes.rs`): `ranked`
+//!   and `source` on the header line, a block per class, a line per span;
+//!   that pass moves line breaks between tokens, never a token or a comment.
 //!
 //! Safety net: a file with syntax errors is not formatted, and the result
 //! is parsed again and compared with the original AST with spans left out;
@@ -35,6 +38,8 @@
     reason = "tests state their expectations with unwrap and indexing"
 )]
 mod tests;
+
+mod classes;
 
 use crate::source::Sources;
 use crate::syntax;
@@ -76,6 +81,7 @@ const ITEM_KEYWORDS: &[&str] = &[
     "table",
     "condition",
     "limit",
+    "classes",
     "example",
     "evaluate",
 ];
@@ -145,6 +151,43 @@ fn scan_line(line: &str) -> (usize, Vec<bool>) {
     (leading_closers, later)
 }
 
+/// The lines of `text`, with every top-level `classes` item in its
+/// canonical layout (see `classes.rs`); other lines as they are.
+fn lines_with_classes_laid_out(text: &str) -> Vec<String> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = Vec::with_capacity(lines.len());
+    let mut depth = 0usize;
+    let mut index = 0;
+    while let Some(raw) = lines.get(index) {
+        let line = raw.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+        if depth == 0
+            && starts_with_word(line, "classes")
+            && let Some(end) = classes::item_end(&lines, index)
+        {
+            let mut item = line.to_string();
+            for more in lines.get(index + 1..=end).unwrap_or(&[]) {
+                item.push('\n');
+                item.push_str(more);
+            }
+            out.extend(classes::layout(&item));
+            index = end + 1;
+            continue;
+        }
+        let (closers, later) = scan_line(line);
+        depth = depth.saturating_sub(closers);
+        for opens in later {
+            depth = if opens {
+                depth + 1
+            } else {
+                depth.saturating_sub(1)
+            };
+        }
+        out.push((*raw).to_string());
+        index += 1;
+    }
+    out
+}
+
 /// Format without the safety net (whitespace changes only).
 pub fn format_text(text: &str) -> String {
     let mut out: Vec<String> = Vec::new();
@@ -158,7 +201,7 @@ pub fn format_text(text: &str) -> String {
     // line (the item after it belongs to it: no blank line between).
     let mut after_top_comment = false;
     let mut previous_was_header = false;
-    for raw in text.lines() {
+    for raw in &lines_with_classes_laid_out(text) {
         let line = raw.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
         if line.is_empty() {
             pending_blank = !out.is_empty();

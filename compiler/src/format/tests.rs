@@ -148,3 +148,60 @@ proptest::proptest! {
         proptest::prop_assert_eq!(format_text(&formatted), formatted.clone());
     }
 }
+
+/// The number of top-level items of a text that parses.
+fn item_count(text: &str) -> usize {
+    let mut sources = Sources::new();
+    let file = sources.add("<format>", text);
+    let (module, diagnostics) = syntax::parse(&sources, file);
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    module.items.len()
+}
+
+/// A `classes` item comes out in its house layout: `ranked` and `source`
+/// on the header line, a block per class, a line per span, doc comments
+/// and comments kept; and the item is still there (a `classes` line was
+/// once indented as if it continued the item above).
+#[test]
+fn classes_items_are_laid_out_one_span_per_line() {
+    let text = "rule fredag(d: Date) -> Bool = weekday(d) == 5\nrule måndag(d: Date) -> Bool = weekday(d) == 1\n   classes ob ranked\n  source \"Bilaga 3 § 4\" {\n/// Helg\nhelg { from 19:00 on fredag\n to 07:00 on next måndag   all day on fredag }\n\n\n  natt {   from 22:00 on every day to 06:00 // natt\n  // kväll nedan\n} kväll{from 19:00 on every day to 22:00}}   // slut\nparam belopp: Rate {\n  from 2026-01-01 = 62 SEK/h\n}\n";
+    let expected = "rule fredag(d: Date) -> Bool = weekday(d) == 5\n\nrule måndag(d: Date) -> Bool = weekday(d) == 1\n\nclasses ob ranked source \"Bilaga 3 § 4\" {\n  /// Helg\n  helg {\n    from 19:00 on fredag to 07:00 on next måndag\n    all day on fredag\n  }\n\n  natt {\n    from 22:00 on every day to 06:00 // natt\n    // kväll nedan\n  }\n  kväll {\n    from 19:00 on every day to 22:00\n  }\n}   // slut\n\nparam belopp: Rate {\n  from 2026-01-01 = 62 SEK/h\n}\n";
+    let formatted = format_source(text).unwrap();
+    assert_eq!(formatted, expected);
+    assert_eq!(format_source(&formatted).unwrap(), expected);
+    assert_eq!(item_count(&formatted), 4);
+    assert_eq!(ast_without_spans(&formatted).0, ast_without_spans(text).0);
+}
+
+/// An unranked item without `source` or docs, and a class with no spans.
+#[test]
+fn classes_without_header_words_or_spans() {
+    let text = "classes tider {\n  tom { }\n  dag { all day on every day }\n}\n";
+    let expected = "classes tider {\n  tom {\n  }\n  dag {\n    all day on every day\n  }\n}\n";
+    assert_eq!(format_source(text).unwrap(), expected);
+    assert_eq!(format_text(expected), expected);
+}
+
+/// An item that does not close is left to the line pass, and the file is
+/// refused for its syntax error.
+#[test]
+fn an_unclosed_classes_item_is_not_laid_out() {
+    let text = "classes ob {\n  helg { from 19:00 on every day to 22:00 }\n";
+    assert_eq!(
+        format_text(text),
+        "classes ob {\n  helg { from 19:00 on every day to 22:00 }\n"
+    );
+    assert!(matches!(
+        format_source(text),
+        Err(FormatError::SyntaxErrors { .. })
+    ));
+}
+
+/// Clock literals and rates are tokens the formatter never touches.
+#[test]
+fn clock_literals_and_rates_keep_their_text() {
+    let text = "rule r(lön: Money) -> Rate\n= lön / 94 h\n\nexample \"klocka\" {\ntime_of(2026-06-05T18:30) == 18:30\n   timestamp(2026-06-05, 7:05) < 2026-06-05T07:06\n  62 kr/h * 2 h == 124 SEK\n  2026-06-06T01:15 - 2026-06-05T18:30 == 6.75 h\n}\n";
+    let expected = "rule r(lön: Money) -> Rate\n= lön / 94 h\n\nexample \"klocka\" {\n  time_of(2026-06-05T18:30) == 18:30\n  timestamp(2026-06-05, 7:05) < 2026-06-05T07:06\n  62 kr/h * 2 h == 124 SEK\n  2026-06-06T01:15 - 2026-06-05T18:30 == 6.75 h\n}\n";
+    assert_eq!(format_source(text).unwrap(), expected);
+    assert_eq!(format_source(expected).unwrap(), expected);
+}

@@ -192,7 +192,20 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
         self.builder.ins().jump(body, &[]);
         self.builder.seal_block(body);
         self.builder.switch_to_block(body);
-        let profile = self.day_profile(classes, info, &segments, day)?;
+        let profile = match self.profiles.get(classes.0 as usize).copied().flatten() {
+            Some(function) => {
+                let call = self.builder.ins().call(function, &[day]);
+                let result = self
+                    .builder
+                    .inst_results(call)
+                    .first()
+                    .copied()
+                    .ok_or(CodegenError::Internal("a profile call without its result"))?;
+                self.fail_with_negative_status(result);
+                result
+            }
+            None => self.day_profile(classes, info, &segments, day)?,
+        };
         let day_lo = self.day_start(day);
         let mut total = total;
         let mask = (1i64 << segments.bits) - 1;
@@ -236,6 +249,39 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
             [t] => Ok(*t),
             _ => Err(CodegenError::Internal("a loop without its result")),
         }
+    }
+
+    /// The profile of `day` for `classes` item `index` (in its profile
+    /// function).
+    pub(super) fn profile_of(&mut self, index: usize, day: Value) -> Result<Value> {
+        let program = self.program;
+        let info = program
+            .classes
+            .get(index)
+            .ok_or(CodegenError::Internal("a classes item that does not exist"))?;
+        let segments = Segments::of(info)?;
+        let id = ClassesId(u32::try_from(index).unwrap_or(u32::MAX));
+        self.day_profile(id, info, &segments, day)
+    }
+
+    /// After a profile call: a negative result is a failed day rule's
+    /// status, which this record returns.
+    fn fail_with_negative_status(&mut self, result: Value) {
+        let failed = self
+            .builder
+            .ins()
+            .icmp_imm_s(IntCC::SignedLessThan, result, 0);
+        let exit = self.builder.create_block();
+        let go_on = self.builder.create_block();
+        self.builder.set_cold_block(exit);
+        self.builder.ins().brif(failed, exit, &[], go_on, &[]);
+        self.builder.seal_block(exit);
+        self.builder.switch_to_block(exit);
+        let status = self.builder.ins().ineg(result);
+        let status = self.builder.ins().ireduce(types::I8, status);
+        self.builder.ins().return_(&[status]);
+        self.builder.seal_block(go_on);
+        self.builder.switch_to_block(go_on);
     }
 
     /// First minute of day `day`.

@@ -173,6 +173,18 @@ pub(super) fn host_isa(pic: bool) -> Result<OwnedTargetIsa, CodegenError> {
         .set("is_pic", if pic { "true" } else { "false" })
         .map_err(cranelift)?;
     flags.set("opt_level", "speed").map_err(cranelift)?;
+    // The IR verifier re-checks every function the translator built: a
+    // tenth of W2's compile time. Tests and debug builds keep it.
+    flags
+        .set(
+            "enable_verifier",
+            if cfg!(debug_assertions) {
+                "true"
+            } else {
+                "false"
+            },
+        )
+        .map_err(cranelift)?;
     cranelift_native::builder()
         .map_err(|e| CodegenError::Cranelift(e.to_string()))?
         .finish(settings::Flags::new(flags))
@@ -204,7 +216,24 @@ pub(super) fn build<M: Module>(
     context.func.name = UserFuncName::user(0, id.as_u32());
     // One table of day profiles per `classes` item, zeroed (`classes.rs`).
     let mut class_tables = Vec::with_capacity(program.classes.len());
+    let mut table_ids = Vec::with_capacity(program.classes.len());
+    let mut profiles = Vec::with_capacity(program.classes.len());
+    let mut profile_ids = Vec::with_capacity(program.classes.len());
+    let mut profile_signature = module.make_signature();
+    profile_signature.params.push(AbiParam::new(types::I64));
+    profile_signature.returns.push(AbiParam::new(types::I64));
     for index in 0..program.classes.len() {
+        let profile = module
+            .declare_function(
+                &format!("{name}.profile{index}"),
+                Linkage::Local,
+                &profile_signature,
+            )
+            .map_err(cranelift)?;
+        profiles.push(Some(
+            module.declare_func_in_func(profile, &mut context.func),
+        ));
+        profile_ids.push(profile);
         let data = module
             .declare_data(
                 &format!("{name}.classes{index}"),
@@ -218,6 +247,7 @@ pub(super) fn build<M: Module>(
         description.set_align(8);
         module.define_data(data, &description).map_err(cranelift)?;
         class_tables.push(Some(module.declare_data_in_func(data, &mut context.func)));
+        table_ids.push(data);
     }
     let mut builder_context = FunctionBuilderContext::new();
     let output_texts;
@@ -241,6 +271,8 @@ pub(super) fn build<M: Module>(
             class_tables,
             pointer_type: pointer,
             seqs: Vec::new(),
+            profiles,
+            exits_negated: false,
         };
         let record = translator.load_record(input, input_ptr);
         let mut frame = vec![None; (function.n_locals as usize).max(1)];
@@ -267,7 +299,74 @@ pub(super) fn build<M: Module>(
         }
     }
     module.clear_context(&mut context);
+    for (index, (profile, table)) in profile_ids.into_iter().zip(table_ids).enumerate() {
+        build_profile(module, program, index, profile, table, &profile_signature)?;
+    }
     Ok((id, output_texts))
+}
+
+/// Define the function that computes (or looks up) a day's profile of
+/// `classes` item `index`: `profile = f(day)`, a negative status when a day
+/// rule failed (`classes.rs`). One per item, so that each call site of
+/// `hours_in` is a call rather than a copy of the day rules.
+fn build_profile<M: Module>(
+    module: &mut M,
+    program: &Program,
+    index: usize,
+    id: cranelift_module::FuncId,
+    table: cranelift_module::DataId,
+    signature: &cranelift_codegen::ir::Signature,
+) -> Result<(), CodegenError> {
+    let mut context = module.make_context();
+    context.func.signature = signature.clone();
+    context.func.name = UserFuncName::user(1, id.as_u32());
+    let mut class_tables = vec![None; program.classes.len()];
+    if let Some(slot) = class_tables.get_mut(index) {
+        *slot = Some(module.declare_data_in_func(table, &mut context.func));
+    }
+    let mut builder_context = FunctionBuilderContext::new();
+    {
+        let mut builder = FunctionBuilder::new(&mut context.func, &mut builder_context);
+        let entry = builder.create_block();
+        builder.append_block_params_for_function_params(entry);
+        builder.switch_to_block(entry);
+        builder.seal_block(entry);
+        let day = match builder.block_params(entry) {
+            [d] => *d,
+            _ => return Err(CodegenError::Internal("the profile function's parameter")),
+        };
+        let mut translator = FunctionTranslator {
+            program,
+            builder,
+            exits: Vec::new(),
+            frames: Vec::new(),
+            depth: 1,
+            output_texts: Vec::new(),
+            class_tables,
+            pointer_type: module.target_config().pointer_type(),
+            seqs: Vec::new(),
+            profiles: vec![None; program.classes.len()],
+            exits_negated: true,
+        };
+        let profile = match translator.profile_of(index, day) {
+            Ok(profile) => profile,
+            // An item the compiled code cannot classify (too many
+            // segments, a day rule it cannot translate): every call
+            // leaves the fixed point, and the interpreter answers.
+            Err(_) => translator
+                .builder
+                .ins()
+                .iconst(types::I64, -(super::NativeStatus::Range as i64)),
+        };
+        translator.builder.ins().return_(&[profile]);
+        translator.finish_exits();
+        translator.builder.finalize(module.target_config());
+    }
+    module
+        .define_function(id, &mut context)
+        .map_err(cranelift)?;
+    module.clear_context(&mut context);
+    Ok(())
 }
 
 /// Put a record value into its layout, the elements of its lists into

@@ -163,6 +163,9 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
     /// Comparisons: numbers by exact value, dates by day, bools and
     /// variants by index (`false < true`).
     pub(super) fn translate_compare(&mut self, op: BinOp, a: Val, b: Val) -> Result<Val> {
+        if matches!(a, Val::Ratio { .. }) || matches!(b, Val::Ratio { .. }) {
+            return self.translate_ratio_compare(op, a, b);
+        }
         let (a, b) = (self.plain(a), self.plain(b));
         let (x, y) = match (a, b) {
             (a @ Val::Num { .. }, b @ Val::Num { .. }) => {

@@ -160,6 +160,28 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
         }
     }
 
+    /// A comparison where a side is a fraction: the cross products at a
+    /// common scale (denominators are positive, so the order is kept).
+    pub(super) fn translate_ratio_compare(&mut self, op: BinOp, a: Val, b: Val) -> Result<Val> {
+        let (na, da, sa) = self.parts(a)?;
+        let (nb, db, sb) = self.parts(b)?;
+        let scale = sa.max(sb);
+        let na = self.raise(na, scale - sa)?;
+        let nb = self.raise(nb, scale - sb)?;
+        let (left_factor, right_factor, _) = self.common_denominator(da, db);
+        let left = self.mul_checked(na, left_factor);
+        let right = self.mul_checked(nb, right_factor);
+        let cc = match op {
+            BinOp::Eq => IntCC::Equal,
+            BinOp::Ne => IntCC::NotEqual,
+            BinOp::Lt => IntCC::SignedLessThan,
+            BinOp::Le => IntCC::SignedLessThanOrEqual,
+            BinOp::Gt => IntCC::SignedGreaterThan,
+            _ => IntCC::SignedGreaterThanOrEqual,
+        };
+        Ok(Val::Bool(self.builder.ins().icmp(cc, left, right)))
+    }
+
     /// `a / b`, and `a / p %` (`a * 100 / p`, so `p` with two more decimals).
     pub(super) fn translate_divide(&mut self, op: BinOp, a: Val, b: Val) -> Result<Val> {
         let (na, da, sa) = self.parts(a)?;

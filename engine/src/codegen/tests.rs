@@ -776,3 +776,27 @@ fn clock_and_classes_identical() {
     // Every record but the reversed ones.
     assert!(share > 0.85, "{share}");
 }
+
+/// Workload W2 (`examples/w2_time_report.avtal`) over its bundled
+/// population: a month of shifts per record, against the calendar. The
+/// entry compiles, both engines agree on every record, and the compiled
+/// code computes them all itself (issue 14: nothing falls back).
+#[test]
+fn w2_compiles_and_computes_natively() {
+    let compilation = testdata(
+        "w2_time_report.avtal",
+        include_str!("../../../examples/w2_time_report.avtal"),
+    );
+    let program = &compilation.program;
+    let (entry, _) = program.entry_points().next().unwrap();
+    let compiled = CompiledEntry::compile(program, entry).unwrap();
+    let ty = input_type(program, entry);
+    let records: Vec<Value> = include_str!("../../../examples/w2_time_reports.jsonl")
+        .lines()
+        .map(|line| ty.parse_json_text(line).unwrap())
+        .collect();
+    assert!(differential_records(program, entry, &records, "w2"));
+    let share = native_share_of(&compiled, &records);
+    eprintln!("w2: {share:.3} of the records computed natively");
+    assert!(share == 1.0, "{share}");
+}

@@ -103,6 +103,12 @@ pub(super) struct FunctionTranslator<'a, 'b> {
     pub(super) pointer_type: types::Type,
     /// The run-time lists met so far (`Val::Seq`).
     pub(super) seqs: Vec<super::seq::SeqDef<'a>>,
+    /// Per `classes` item, the module's function computing a day's
+    /// profile (`classes.rs`); `None` inside those functions themselves.
+    pub(super) profiles: Vec<Option<cranelift_codegen::ir::FuncRef>>,
+    /// True in a profile function: an exit returns the negated status as
+    /// an `I64` instead of the status byte.
+    pub(super) exits_negated: bool,
 }
 
 pub(super) type Result<T> = std::result::Result<T, CodegenError>;
@@ -273,7 +279,11 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
         for (why, block) in std::mem::take(&mut self.exits) {
             self.builder.switch_to_block(block);
             self.builder.seal_block(block);
-            let code = self.builder.ins().iconst(types::I8, why as i64);
+            let code = if self.exits_negated {
+                self.builder.ins().iconst(types::I64, -(why as i64))
+            } else {
+                self.builder.ins().iconst(types::I8, why as i64)
+            };
             self.builder.ins().return_(&[code]);
         }
     }

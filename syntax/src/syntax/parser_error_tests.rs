@@ -234,7 +234,7 @@ fn common_mistakes_have_their_own_wording() {
         ),
         (
             "rule r() -> Int = 1\n/// stray\n",
-            "a doc comment `///` must stand right before an item, a record field or an enum variant",
+            "a doc comment `///` must stand right before an item, a record field, an enum variant or a class",
             None,
         ),
         (

@@ -404,33 +404,102 @@ pub fn invalid_literal(span: Span, what: &str, help: &str) -> Diagnostic {
     Diagnostic::new(Code::InvalidLiteral, span, what.to_string()).with_help(help.to_string())
 }
 
-/// `25:00`, `2026-06-05T24:30`: a clock literal off the clock or calendar.
-pub fn invalid_clock(span: Span, what: &str, help: &str) -> Diagnostic {
-    Diagnostic::new(Code::InvalidClock, span, what.to_string()).with_help(help.to_string())
+/// `25:00`: a time literal off the clock.
+pub fn invalid_time(span: Span, text: &str) -> Diagnostic {
+    Diagnostic::new(
+        Code::InvalidClock,
+        span,
+        format!("`{text}` is not a time of day"),
+    )
+    .with_help(TIME_HELP)
 }
 
-/// `Money * Hours` (or `Hours * Money`, `Money / Rate` mixed up): pay by
-/// the hour needs a rate.
-pub fn hours_times_money(span: Span, op: &str) -> Diagnostic {
+const TIME_HELP: &str =
+    "a time runs from `00:00` to `23:59`; the end of a day is `00:00` of the next";
+
+/// What is wrong with a timestamp literal: its date or its time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimestampFault {
+    /// The date is not `YYYY-MM-DD` with two-digit month and day.
+    DateForm,
+    /// The date is not in the calendar.
+    Date,
+    /// The time is a time of day, but without two digits for the hour.
+    TimeForm,
+    /// The time is not `HH:MM` from `00:00` to `23:59`.
+    Time,
+}
+
+/// `2026-06-05T24:30`, `2026-02-30T10:00`: a timestamp literal whose
+/// date or time does not exist; `part` is the faulty part as written.
+pub fn invalid_timestamp(span: Span, text: &str, part: &str, fault: TimestampFault) -> Diagnostic {
+    let (what, help) = match fault {
+        TimestampFault::DateForm => (
+            format!("`{part}` is not written YYYY-MM-DD"),
+            "write two digits for month and day: `2026-06-05T18:30`",
+        ),
+        TimestampFault::Date => (
+            format!("`{part}` is not a date in the calendar"),
+            "write a real date, like `2026-02-28T18:30`",
+        ),
+        TimestampFault::TimeForm => (
+            format!("`{part}` needs two digits for the hour"),
+            "write the time as HH:MM: `2026-06-05T07:05`",
+        ),
+        TimestampFault::Time => (format!("`{part}` is not a time of day"), TIME_HELP),
+    };
+    Diagnostic::new(
+        Code::InvalidClock,
+        span,
+        format!("`{text}` is not a timestamp: {what}"),
+    )
+    .with_help(help)
+}
+
+/// `Money * Hours`, `Hours * Money` or `Hours / Money`: pay by the hour
+/// needs a rate. `money` and `hours` are the operands as written, when
+/// they are short names (else placeholders).
+pub fn hours_times_money(
+    span: Span,
+    division: bool,
+    money: Option<&str>,
+    hours: Option<&str>,
+) -> Diagnostic {
+    let money = money.unwrap_or("belopp");
+    let hours = hours.unwrap_or("timmar");
+    if division {
+        return Diagnostic::new(
+            Code::HoursTimesMoney,
+            span,
+            "cannot divide `Hours` by `Money`",
+        )
+        .with_label("hours per krona is not a unit")
+        .with_help(format!(
+            "money divided by a rate is hours: `{money} / 62 SEK/h`; \
+             money divided by hours is a rate: `{money} / {hours}`"
+        ));
+    }
     Diagnostic::new(
         Code::HoursTimesMoney,
         span,
-        format!("cannot {op} `Money` and `Hours`"),
+        "cannot multiply `Money` and `Hours`",
     )
     .with_label("money per hour is a `Rate`")
-    .with_help(
-        "make a rate and multiply it by the hours: `salary / 94 h * hours`, \
-         or `62 SEK/h * hours`; for a plain number of hours write `hours / 1 h`",
-    )
+    .with_help(format!(
+        "multiply a rate by the hours: `{money} / 94 h * {hours}` (a rate from pay \
+         for 94 hours), or `62 SEK/h * {hours}`"
+    ))
 }
 
-/// A span's day selector that is not a `(Date) -> Bool` rule.
+/// A span's day selector that is not a `(Date) -> Bool` rule; `found`
+/// says what it is (`a param`, `a rule \`(Date) -> Int\``).
 pub fn invalid_day_selector(span: Span, name: &str, found: &str) -> Diagnostic {
     Diagnostic::new(
         Code::InvalidDaySelector,
         span,
         format!("`{name}` cannot select days: it is {found}"),
     )
+    .with_label("not a rule `(Date) -> Bool`")
     .with_help("name a rule that takes one `Date` and returns `Bool`, or write `every day`")
 }
 
@@ -439,29 +508,38 @@ pub fn empty_window(span: Span, selector: &str, first: i32, last: i32) -> Diagno
     Diagnostic::new(
         Code::EmptyWindow,
         span,
-        format!(
-            "this span never holds a minute: `{selector}` selects no day from {first} to {last}"
-        ),
+        format!("this span never holds a minute: `{selector}` selects no day"),
     )
-    .with_help("check the rule's test; a span needs days it starts on (and days it ends on)")
+    .with_label(format!(
+        "`{selector}` is false on every day from {first} to {last}"
+    ))
+    .with_help(format!(
+        "check the test in `{selector}`; a span needs a day to start on, and with \
+         `on next` a day to end on"
+    ))
 }
 
-/// Two classes of an unranked `classes` item share a minute.
+/// Two classes of an unranked `classes` item share a minute: `first`
+/// and `second` are the classes (names and spans) in the order listed,
+/// `minute` the first shared one in words.
 pub fn overlapping_classes(
-    span: Span,
     classes: &str,
-    first: &str,
-    second: &str,
+    first: (&str, Span),
+    second: (&str, Span),
     minute: &str,
 ) -> Diagnostic {
+    let (first, first_span) = first;
+    let (second, second_span) = second;
     Diagnostic::new(
         Code::OverlappingClasses,
-        span,
-        format!("classes `{first}` and `{second}` of `{classes}` overlap, at {minute} for one"),
+        second_span,
+        format!("classes `{first}` and `{second}` of `{classes}` overlap"),
     )
-    .with_label("the clause does not say which class wins")
+    .with_label(format!("`{second}` and `{first}` both hold {minute}"))
+    .with_related(first_span, format!("`{first}` is listed here"))
     .with_help(format!(
-        "write `classes {classes} ranked {{`, so the class listed first wins, or narrow the windows"
+        "write `classes {classes} ranked {{` so that the class listed first wins, \
+         or narrow the windows so that no minute is in both"
     ))
 }
 

@@ -378,6 +378,22 @@ pub fn long_form_lists(first: &str, second: &str) -> DataMessage {
     .help("use JSON Lines input (`.jsonl`) for records with several lists")
 }
 
+/// Long-form CSV: a column that both a field of the record and a field of
+/// the list's elements would read.
+pub fn long_form_column_twice(column: &str, list: &str) -> DataMessage {
+    DataMessage::new(
+        Code::MalformedRow,
+        format!(
+            "the column `{column}` would be read both as the record's field `{column}` and as a \
+             field of the elements of `{list}`"
+        ),
+    )
+    .help(format!(
+        "rename the record's field or the element's field, so that each column has one meaning; \
+         element columns are named `{list}_FIELD` (or without the list's final `s`)"
+    ))
+}
+
 /// Long-form CSV: the first column, the key, is a column of the elements.
 pub fn long_form_key(column: &str) -> DataMessage {
     DataMessage::new(

@@ -153,7 +153,7 @@ pub fn headline(error: &EvalError) -> String {
             format!("evaluation nested more than {limit} levels deep")
         }
         EvalError::ReversedInterval { start, end, .. } => {
-            format!("the interval ends at {end}, before it starts at {start}")
+            format!("the interval {start} to {end} ends before it starts")
         }
         EvalError::Internal { what, .. } => format!("internal error in the interpreter: {what}"),
     }
@@ -198,9 +198,9 @@ pub fn help(error: &EvalError) -> Option<String> {
         EvalError::TooDeep { .. } => "split the expression into smaller rules, or report a \
                                       recursion the checker missed"
             .to_string(),
-        EvalError::ReversedInterval { .. } => {
-            "check the data: a shift's end must not come before its start".to_string()
-        }
+        EvalError::ReversedInterval { .. } => "check the order of the two timestamps and the \
+                                               data; a shift past midnight ends on the next date"
+            .to_string(),
         EvalError::Internal { .. } => {
             "this is a bug in the Avtal checker; please report it with the source".to_string()
         }

@@ -115,7 +115,7 @@ pub fn unclosed_note(open: char) -> String {
 pub fn expected_item(span: Span, found: &str) -> Diagnostic {
     Diagnostic::new(Code::Syntax, span, format!("expected an item, found {found}"))
         .with_help(
-            "items start with `rule`, `param`, `record`, `enum`, `table`, `condition`, `limit`, `evaluate` or `example`; comments start with `//`",
+            "items start with `rule`, `param`, `record`, `enum`, `table`, `condition`, `limit`, `classes`, `evaluate` or `example`; comments start with `//`",
         )
 }
 
@@ -170,7 +170,7 @@ pub fn misplaced_doc_comment(span: Span) -> Diagnostic {
     Diagnostic::new(
         Code::Syntax,
         span,
-        "a doc comment `///` must stand right before an item, a record field or an enum variant",
+        "a doc comment `///` must stand right before an item, a record field, an enum variant or a class",
     )
     .with_help("use `//` for an ordinary comment")
 }

@@ -1,0 +1,263 @@
+//! `w2-bench POPULATION.jsonl [--rounds N]`: workload W2 timed side by
+//! side in one run, so that the ratios hold on a noisy machine.
+//!
+//! Measured, compute only (records read beforehand): the compiled
+//! evaluator through the engine boundary (as `avtal run` uses it), the
+//! reference interpreter, and the hand-written Rust W2
+//! (`avtal_bench::w2_baseline`: integer minutes, a cached per-year
+//! calendar, every output stored). Then `avtal run` end to end, JSON Lines
+//! in and CSV out (the binary next to this one). Every engine's outputs are
+//! compared with the baseline's, CSV line for CSV line, before anything is
+//! timed; a record the compiled code sends to the interpreter is counted.
+//!
+//! `python3 bench/w2/gen_time_reports.py 100000 -o w2.jsonl`, then
+//! `cargo run --release -p avtal-bench --bin w2-bench -- w2.jsonl`.
+
+use std::path::PathBuf;
+use std::process::{Command, ExitCode, Stdio};
+use std::time::{Duration, Instant};
+
+use avtal_bench::w2_baseline;
+use avtal_compiler::data::DataType;
+use avtal_compiler::eval::{Interpreter, Value};
+use avtal_compiler::source::Sources;
+use avtal_engine::{Engine, PreparedEntry, Results};
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some(path) = args.iter().find(|a| !a.starts_with("--")) else {
+        eprintln!("usage: w2-bench POPULATION.jsonl [--rounds N]");
+        return ExitCode::from(1);
+    };
+    let rounds: usize = args
+        .iter()
+        .position(|a| a == "--rounds")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(3);
+    match run(path, rounds) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn best_of(rounds: usize, mut f: impl FnMut() -> Result<(), String>) -> Result<Duration, String> {
+    let mut best = Duration::MAX;
+    for _ in 0..rounds.max(1) {
+        let start = Instant::now();
+        f()?;
+        best = best.min(start.elapsed());
+    }
+    Ok(best)
+}
+
+fn run(path: &str, rounds: usize) -> Result<(), String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    let n = lines.len();
+    println!("W2 over {n} records from {path}, best of {rounds} rounds\n");
+
+    // The hand-written baseline's records and outputs: the reference here.
+    let records: Vec<w2_baseline::Record> = lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| w2_baseline::parse_record(l).map_err(|e| format!("line {}: {e:?}", i + 1)))
+        .collect::<Result<_, _>>()?;
+    let expected: Vec<String> = records
+        .iter()
+        .map(|r| csv_row(&w2_baseline::evaluate(r)))
+        .collect::<Result<_, _>>()?;
+
+    let start = Instant::now();
+    let mut sources = Sources::new();
+    avtal_compiler::stdlib::add_to(&mut sources);
+    let source_path =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../examples/w2_time_report.avtal");
+    let source = std::fs::read_to_string(&source_path)
+        .map_err(|e| format!("cannot read {}: {e}", source_path.display()))?;
+    sources.add("w2_time_report.avtal", &source);
+    let compilation = avtal_compiler::compile(&sources);
+    if compilation.has_errors() {
+        return Err("the W2 example does not check".into());
+    }
+    let program = &compilation.program;
+    let entry = program.entries.first().ok_or("W2 has no entry point")?;
+    println!(
+        "parse + check of W2 and the stdlib: {:.0} ms",
+        ms(start.elapsed())
+    );
+    let input = DataType::new(program, &Type::Record(entry.input));
+    let values: Vec<Value> = lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            input
+                .parse_json_text(l)
+                .map_err(|e| format!("line {}: {e:?}", i + 1))
+        })
+        .collect::<Result<_, _>>()?;
+
+    let start = Instant::now();
+    let mut prepared = PreparedEntry::prepare(program, entry, Engine::Jit);
+    if let Some(why) = prepared.not_compiled() {
+        return Err(format!("W2 does not compile: {why}"));
+    }
+    println!("JIT compile of W2: {:.0} ms", ms(start.elapsed()));
+    let codec = prepared.input_codec();
+    let mut batch = codec.new_batch();
+    for value in &values {
+        codec.push_value(&mut batch, value.clone());
+    }
+    let mut results = Results::default();
+    prepared.evaluate(&batch, &mut results);
+    for (i, want) in expected.iter().enumerate() {
+        let got = match results.get(i) {
+            Some(Ok(computed)) => computed.to_value(),
+            other => return Err(format!("record {}: {other:?}", i + 1)),
+        };
+        let line = format_output(program, entry, &got);
+        if line != *want {
+            return Err(format!(
+                "record {}: compiled {line}, baseline {want}",
+                i + 1
+            ));
+        }
+    }
+    println!(
+        "records the compiled code sent to the interpreter: {}\n",
+        n - results.computed_natively()
+    );
+
+    let interpreter = Interpreter::new(program);
+    for (i, (value, want)) in values.iter().zip(&expected).enumerate().take(2000) {
+        let got = interpreter
+            .call(entry.function, std::slice::from_ref(value))
+            .map_err(|e| format!("record {}: {e}", i + 1))?;
+        if format_output(program, entry, &got) != *want {
+            return Err(format!("record {}: the interpreter differs", i + 1));
+        }
+    }
+
+    let jit = best_of(rounds, || {
+        prepared.evaluate(&batch, &mut results);
+        Ok(())
+    })?;
+    let interp_n = n.min(20_000);
+    let interp = best_of(1, || {
+        for value in values.iter().take(interp_n) {
+            interpreter
+                .call(entry.function, std::slice::from_ref(value))
+                .map_err(|e| e.to_string())?;
+        }
+        Ok(())
+    })?;
+    let interp = interp.mul_f64(n as f64 / interp_n as f64);
+    let mut sink = 0i64;
+    let baseline = best_of(rounds, || {
+        for record in &records {
+            sink = sink.wrapping_add(w2_baseline::evaluate(record).ob_pay);
+        }
+        Ok(())
+    })?;
+    std::hint::black_box(sink);
+
+    println!("{:<44} {:>10} {:>14}", "compute only", "time", "records/s");
+    for (name, time) in [
+        ("Avtal JIT (engine boundary)", jit),
+        ("Avtal interpreter (extrapolated)", interp),
+        ("hand-written Rust, integer minutes", baseline),
+    ] {
+        println!(
+            "{name:<44} {:>8.1} ms {:>14.0}",
+            ms(time),
+            n as f64 / time.as_secs_f64()
+        );
+    }
+    println!(
+        "\nJIT vs interpreter: {:.1}×; JIT vs hand-written Rust: {:.2}× the time",
+        interp.as_secs_f64() / jit.as_secs_f64(),
+        jit.as_secs_f64() / baseline.as_secs_f64()
+    );
+
+    match avtal_binary() {
+        Some(binary) => {
+            let end_to_end = best_of(rounds, || run_binary(&binary, path))?;
+            println!(
+                "\navtal run, JSON Lines → CSV, end to end (compile included): {:.0} ms, {:.0} records/s",
+                ms(end_to_end),
+                n as f64 / end_to_end.as_secs_f64()
+            );
+        }
+        None => println!(
+            "\n(no avtal binary next to this one: build avtal-cli in release to time `avtal run`)"
+        ),
+    }
+    Ok(())
+}
+
+use avtal_compiler::types::Type;
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn csv_row(output: &w2_baseline::Output) -> Result<String, String> {
+    let mut bytes = Vec::new();
+    w2_baseline::write_csv_row(&mut bytes, output).map_err(|e| e.to_string())?;
+    String::from_utf8(bytes)
+        .map(|s| s.trim_end().to_string())
+        .map_err(|e| e.to_string())
+}
+
+/// An output record as `avtal run` writes it, fields in order.
+fn format_output(
+    program: &avtal_compiler::ir::Program,
+    entry: &avtal_compiler::ir::EntryPoint,
+    value: &Value,
+) -> String {
+    let ty = DataType::new(program, &Type::Record(entry.output));
+    let (Some(fields), Value::Record(values)) = (ty.record_fields(), value) else {
+        return String::new();
+    };
+    let mut cells = Vec::with_capacity(fields.len());
+    for ((_, field_ty), value) in fields.iter().zip(values.iter()) {
+        let mut cell = String::new();
+        if field_ty.write_cell(value, &mut cell).is_err() {
+            cell = format!("{value:?}");
+        }
+        cells.push(cell);
+    }
+    cells.join(",")
+}
+
+fn avtal_binary() -> Option<PathBuf> {
+    let me = std::env::current_exe().ok()?;
+    let candidate = me.parent()?.join("avtal");
+    candidate.exists().then_some(candidate)
+}
+
+fn run_binary(binary: &PathBuf, population: &str) -> Result<(), String> {
+    let out = std::env::temp_dir().join("avtal-w2-bench-out.csv");
+    let status = Command::new(binary)
+        .current_dir(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".."))
+        .args([
+            "run",
+            "examples/w2_time_report.avtal",
+            "--input",
+            population,
+            "--output",
+        ])
+        .arg(&out)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .map_err(|e| format!("cannot start {}: {e}", binary.display()))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("avtal run failed: {status}"))
+    }
+}
