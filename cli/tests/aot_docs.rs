@@ -173,7 +173,9 @@ fn day_numbers_are_ordinals() {
 /// first, or the first that contains `marker`.
 fn block_in(doc: &str, heading: &str, language: &str, marker: &str) -> String {
     let start = doc.find(heading).expect("the section") + heading.len();
-    let end = doc[start..].find("\n## ").map_or(doc.len(), |at| at + start);
+    let end = doc[start..]
+        .find("\n## ")
+        .map_or(doc.len(), |at| at + start);
     let section = &doc[start..end];
     let fence = format!("```{language}\n");
     let mut rest = section;
@@ -201,7 +203,11 @@ fn the_list_example_compiles_and_prints_what_the_page_says() {
     let heading = "## Lists and timestamps";
     assert!(doc.contains("this agreement, saved as `month.avtal`"));
     let dir = scratch("aot_docs_lists");
-    let agreement = common::write(&dir, "month.avtal", &block_in(&doc, heading, "avtal", "evaluate"));
+    let agreement = common::write(
+        &dir,
+        "month.avtal",
+        &block_in(&doc, heading, "avtal", "evaluate"),
+    );
     let example = block_in(&doc, heading, "c", "int main");
     let output = compile_and_run_with(
         &dir,
