@@ -43,7 +43,12 @@ The tree:
   param read (the date it was looked up at, the `from` date of the value
   in force), every table row tested (and the cell that rejected it), every
   `if` and `match` branch taken and every `requires` tested, with the
-  reason of those that failed. --format json prints the same as JSON,
+  reason of those that failed; for `hours_in`, `hours_on` and `in_class`
+  the interval, the minutes of each class in it with the span that put
+  them there, and the param amount the hours are multiplied by. The text
+  folds repeated steps: the calls of one comprehension are one step with
+  a line per interval, and four or more calls of one rule from one place
+  show the first and summarise the rest. --format json prints every step,
   schema \"avtal.explain/1\" (docs/explain.md).
 
 Exit codes:

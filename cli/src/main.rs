@@ -111,7 +111,8 @@ pub struct TestArgs {
     #[arg(long, value_name = "NAME", requires = "cases")]
     pub entry: Option<String>,
     /// After the examples, report which branches, match arms, table rows,
-    /// requirements and param periods they reach, and list what none reaches.
+    /// requirements, param periods, classes and spans they reach, and list
+    /// what none reaches.
     #[arg(long, conflicts_with = "cases")]
     pub coverage: bool,
     /// With --coverage: `text`, or `json` (schema avtal.coverage/1, alone on stdout).

@@ -118,3 +118,127 @@ fn format_needs_coverage() {
     run.expect_code(1);
     assert!(run.stderr.contains("--coverage"), "{}", run.stderr);
 }
+
+/// A `classes` item: its classes and spans are points, a span with the
+/// place of its line. No example measures Christmas.
+#[test]
+fn classes_and_spans_are_points() {
+    let dir = scratch("coverage_classes");
+    write(
+        &dir,
+        "fönster.avtal",
+        r#"module prov.fönster
+
+rule fredag(d: Date) -> Bool = weekday(d) == 5
+rule måndag(d: Date) -> Bool = weekday(d) == 1
+rule juldag(d: Date) -> Bool = month(d) == 12 and day(d) == 25
+
+classes ob ranked {
+  helg {
+    from 19:00 on fredag to 07:00 on next måndag
+    all day on juldag
+  }
+}
+
+example "helg" {
+  hours_in(2026-06-05T18:00, 2026-06-05T20:00, ob.helg) == 1 h
+}
+"#,
+    );
+    let run = avtal(&dir, &["test", "--coverage", "fönster.avtal"]);
+    run.expect_code(0);
+    assert!(
+        run.stdout.contains(
+            "classes ob  [fönster.avtal:7:9]  2 of 3\n  \
+             reached      class helg  [fönster.avtal:8:3]\n  \
+             reached      helg: from 19:00 on fredag to 07:00 on next måndag  [fönster.avtal:9:5]\n  \
+             NOT REACHED  helg: all day on juldag  [fönster.avtal:10:5]\n"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains(
+            "not reached by any example:\n  \
+             fönster.avtal:10:5  classes ob: helg: all day on juldag\n\n"
+        ),
+        "{}",
+        run.stdout
+    );
+    // The three day rules, called by the classification, and the spans.
+    assert!(
+        run.stdout
+            .contains("coverage: 5 of 6 points reached (83.3 %)\n"),
+        "{}",
+        run.stdout
+    );
+}
+
+/// The OB and overtime windows of the state's time supplements, covered
+/// by the module's own examples: they test every OB class, but neither
+/// the eves before big and qualified holidays nor any overtime minute in
+/// `övertid.kvalificerad` (the one `övertid` example asks about a minute
+/// outside it).
+#[test]
+fn the_stdlib_windows_of_w2() {
+    let root = common::workspace();
+    let run = avtal(
+        &root,
+        &[
+            "test",
+            "--coverage",
+            "--format",
+            "json",
+            "stdlib/staten/villkorsavtal/tidsersattning.avtal",
+        ],
+    );
+    run.expect_code(0);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let items = json["items"].as_array().unwrap();
+    let item = |kind: &str, name: &str| {
+        items
+            .iter()
+            .find(|i| i["kind"] == kind && i["name"] == name)
+            .unwrap_or_else(|| panic!("no {kind} {name}"))
+    };
+    let not_reached = |item: &serde_json::Value| -> Vec<String> {
+        item["points"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|p| p["reached"] == false)
+            .map(|p| {
+                format!(
+                    "{} {}",
+                    p["location"].as_str().unwrap(),
+                    p["label"].as_str().unwrap()
+                )
+            })
+            .collect()
+    };
+    let file = "stdlib/staten/villkorsavtal/tidsersattning.avtal";
+    assert_eq!(
+        not_reached(item("classes", "ob")),
+        [
+            format!(
+                "{file}:80:5 storhelg: from 19:00 on dag_före_storhelgsafton to 07:00 on next vardag"
+            ),
+            format!(
+                "{file}:85:5 kvalificerad: from 19:00 on dag_före_kvalificerad_helgdag to 07:00 on next vardag"
+            ),
+        ]
+    );
+    assert_eq!(
+        item("classes", "ob")["points"].as_array().unwrap().len(),
+        10
+    );
+    assert_eq!(not_reached(item("classes", "övertid")).len(), 5);
+    // Day rules are reached through the windows that ask them.
+    for rule in [
+        "skärtorsdag",
+        "dagen_efter_annandag_påsk",
+        "dag_före_storhelgsafton",
+    ] {
+        assert!(not_reached(item("rule", rule)).is_empty(), "{rule}");
+    }
+}

@@ -524,3 +524,151 @@ fn an_empty_population_is_no_change() {
         Decimal::ZERO
     );
 }
+
+const W2: &str = "examples/w2_time_report.avtal";
+const W2_POPULATION: &str = "examples/w2_time_reports.jsonl";
+
+/// The W2 records and a rule that says, per record, what 3.00 SEK/h more
+/// for `ob.kvalificerad` from 2027-04-01 costs: its hours on each day from
+/// then, at 3.00 SEK/h. A multiple of 0.05 SEK (a minute is 0.05 SEK), so
+/// W2's rounding of `ob_pay` to öre cannot change it.
+const W2_RAISE: &str = r#"module prov.w2_höjning
+
+use staten.villkorsavtal.tidsersattning
+
+enum Kind { ordinary, overtime, mertid }
+
+record Shift {
+  start: Timestamp
+  end: Timestamp
+  kind: Kind
+}
+
+record TimeReport {
+  id: Int
+  period: Date
+  salary: Money
+  rate: Percent
+  overtime_ytd: Hours
+  shifts: List<Shift>
+}
+
+record Raise {
+  id: Int
+  cost: Money
+}
+
+evaluate Höjning(r: TimeReport) -> Raise {
+  Raise {
+    id: r.id
+    cost: round(sum([
+      sum([
+        if d >= 2027-04-01 { 3.00 SEK/h * hours_on(d, s.start, s.end, ob.kvalificerad) } else { 0 SEK }
+        for d in days_of(s.start, s.end)
+      ])
+      for s in filter(r.shifts, s => s.kind == ordinary)
+    ]), 0.01 SEK)
+  }
+}
+"#;
+
+/// `avtal diff` on W2 with kvalificerad OB raised from 62.00 to 65.00
+/// SEK/h from 2027-04-01, by a param in NEW's own file that hides the
+/// stdlib module's (a module's own items come first). Only `ob_pay`
+/// changes, each record by exactly 3.00 SEK/h times its kvalificerad
+/// hours on days from 2027-04-01, and `--set` on the stdlib param gives
+/// the same report.
+#[test]
+fn w2_raising_an_ob_amount_from_2027_04_01_costs_exactly_its_hours() {
+    let dir = scratch("diff_w2_raise");
+    let root = workspace();
+    let source = fs::read_to_string(root.join(W2)).unwrap();
+    let new = write(
+        &dir,
+        "w2_new.avtal",
+        &format!(
+            "{source}\n/// Kvalificerad OB höjd till 65 kr från 2027-04-01.\n\
+             param ob_kvalificerad: Rate {{\n  \
+             from 2026-01-01 = 60.00 SEK/h\n  \
+             from 2027-04-01 = 65.00 SEK/h\n}}\n"
+        ),
+    );
+    let changes = dir.join("changes.csv");
+    let report = json_report(
+        &root,
+        &[
+            W2,
+            path_str(&new),
+            "--input",
+            W2_POPULATION,
+            "--changes",
+            path_str(&changes),
+        ],
+        0,
+    );
+    for f in report["fields"].as_array().unwrap() {
+        let expected = if f["name"] == "ob_pay" { 115 } else { 0 };
+        assert_eq!(f["changed"], expected, "{}", f["name"]);
+    }
+    assert_totals_match(&report, &sum_changes(&changes));
+
+    // By hand, row 158: two ordinary shifts. Monday 2027-03-22 05:41 to
+    // 18:26 has 79 minutes of kvalificerad (the weekend ends at 07:00), at
+    // 60.00 SEK/h: 79.00. The night 2027-03-31T22:51 to 2027-04-01T04:06
+    // is all kvalificerad (22:00 to 06:00): 69 minutes on 2027-03-31 at
+    // 60.00 = 69.00, and 246 minutes on 2027-04-01 at 62.00 = 254.20. Old
+    // 402.20 SEK. New: the 246 minutes at 65.00 = 266.50, so 414.50 SEK,
+    // +12.30 (246 minutes at 3.00 SEK/h).
+    let text = fs::read_to_string(&changes).unwrap();
+    assert!(
+        text.contains("\n158,158,ob_pay,402.20,414.50,12.30\n"),
+        "{text}"
+    );
+
+    // Every record, against the cost computed on its own.
+    let raise = write(&dir, "w2_raise.avtal", W2_RAISE);
+    let population = root.join(W2_POPULATION);
+    let run = avtal(
+        &dir,
+        &[
+            "run",
+            path_str(&raise),
+            "--input",
+            path_str(&population),
+            "--output-format",
+            "csv",
+        ],
+    );
+    run.expect_code(0);
+    let mut costs: BTreeMap<String, Decimal> = BTreeMap::new();
+    for line in run.stdout.lines().skip(1) {
+        let (id, cost) = line.split_once(',').unwrap();
+        let cost = Decimal::from_str(cost).unwrap();
+        if !cost.is_zero() {
+            costs.insert(id.to_string(), cost);
+        }
+    }
+    let mut differences: BTreeMap<String, Decimal> = BTreeMap::new();
+    for line in text.lines().skip(1) {
+        let cells: Vec<&str> = line.split(',').collect();
+        differences.insert(cells[1].to_string(), Decimal::from_str(cells[5]).unwrap());
+    }
+    assert_eq!(differences, costs);
+    let total: Decimal = costs.values().sum();
+    assert_eq!(decimal(&field(&report, "ob_pay")["total_change"]), total);
+    assert_eq!(total, Decimal::new(1285485, 2));
+
+    let from_set = json_report(
+        &root,
+        &[
+            W2,
+            W2,
+            "--input",
+            W2_POPULATION,
+            "--set",
+            "staten.villkorsavtal.tidsersattning.ob_kvalificerad@2027-04-01=65.00 SEK/h",
+        ],
+        0,
+    );
+    assert_eq!(from_set["fields"], report["fields"]);
+}

@@ -245,3 +245,103 @@ fn a_w1_row_with_reserve_days() {
     }
     insta::assert_snapshot!(run.stdout);
 }
+
+/// Run `avtal explain` on row `row` of W2's population and check every
+/// output against the reference (`examples/w2_time_reports.expected.csv`).
+fn w2_row(row: usize, format: &str) -> String {
+    let root = common::workspace();
+    let row_text = row.to_string();
+    let run = avtal(
+        &root,
+        &[
+            "explain",
+            "examples/w2_time_report.avtal",
+            "--input",
+            "examples/w2_time_reports.jsonl",
+            "--row",
+            &row_text,
+            "--format",
+            format,
+        ],
+    );
+    run.expect_code(0);
+    assert_eq!(run.stderr, "");
+    if format == "text" {
+        let expected =
+            std::fs::read_to_string(root.join("examples/w2_time_reports.expected.csv")).unwrap();
+        let mut lines = expected.lines();
+        let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+        let reference: Vec<&str> = lines
+            .find(|l| l.starts_with(&format!("{row},")))
+            .unwrap()
+            .split(',')
+            .collect();
+        for (field, cell) in header.iter().zip(&reference).skip(1) {
+            assert!(
+                run.stdout.contains(&format!("\n  {field} = {cell}")),
+                "{field} {cell}\n{}",
+                run.stdout
+            );
+        }
+    }
+    run.stdout
+}
+
+/// W2 row 19 works a weekend: Friday 21:28 to Saturday 07:03, and Sunday
+/// 15:08 to Monday 14:23, whose weekend minutes end at 07:00; and a Monday
+/// night split between the evening and the night.
+#[test]
+fn a_w2_row_with_shifts_over_a_weekend() {
+    insta::assert_snapshot!(w2_row(19, "text"));
+}
+
+/// W2 row 158 has a night shift over 2027-04-01 00:00, when the OB
+/// amounts rise: its two days are paid 60.00 and 62.00 SEK/h.
+#[test]
+fn a_w2_row_with_a_shift_over_2027_04_01() {
+    let text = w2_row(158, "text");
+    assert!(text.contains("2027-03-31 22:51–24:00: kvalificerad 1 h 9 min × 60.00 SEK/h"));
+    assert!(text.contains("2027-04-01 00:00–04:06: kvalificerad 4 h 6 min × 62.00 SEK/h"));
+    insta::assert_snapshot!(text);
+}
+
+/// A month of 40 shifts stays a page of text, while the JSON keeps a
+/// step for every call: per ordinary shift three `hours_in` and three
+/// `hours_on` a day, per overtime shift one `hours_in`.
+#[test]
+fn forty_shifts_fold_in_the_text_and_not_in_the_json() {
+    let root = common::workspace();
+    let population = std::fs::read_to_string(root.join("examples/w2_time_reports.jsonl")).unwrap();
+    let record: serde_json::Value =
+        serde_json::from_str(population.lines().nth(167).unwrap()).unwrap();
+    let shifts = record["shifts"].as_array().unwrap();
+    assert_eq!(shifts.len(), 40);
+    let minute = |s: &serde_json::Value| s.as_str().unwrap().to_string();
+    let mut expected = 0;
+    for shift in shifts {
+        let (start, end) = (minute(&shift["start"]), minute(&shift["end"]));
+        match shift["kind"].as_str().unwrap() {
+            "ordinary" => {
+                // Days of [start, end): the end's date unless it is 00:00.
+                let days = if end[..10] == start[..10] || end.ends_with("T00:00") {
+                    1
+                } else {
+                    2
+                };
+                expected += 3 + 3 * days;
+            }
+            "overtime" => expected += 1,
+            _ => {}
+        }
+    }
+    let text = w2_row(168, "text");
+    assert!(text.lines().count() < 200, "{text}");
+    let json: serde_json::Value = serde_json::from_str(&w2_row(168, "json")).unwrap();
+    let classified = json["tree"]["children"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["kind"] == "classify")
+        .count();
+    assert_eq!(classified, expected);
+}

@@ -107,12 +107,16 @@ fn compile_and_run(text: &str) {
         );
     }
     if !compilation.has_errors() {
+        // The fuzzed file's examples: the stdlib's own are run by
+        // `avtal test --stdlib` and its tests, not once per fuzz case.
+        let examples: Vec<usize> = (0..compilation.program.examples.len())
+            .filter(|&i| compilation.program.examples[i].span.file == file)
+            .collect();
         let interpreter = Interpreter::new(&compilation.program);
-        for index in 0..compilation.program.examples.len() {
+        for &index in &examples {
             let _ = interpreter.run_example(index);
         }
         // The traced runs, the coverage points and their rendering too.
-        let examples: Vec<usize> = (0..compilation.program.examples.len()).collect();
         let coverage = coverage(&compilation.program, &[file], &examples);
         let _ = coverage.render_text();
         let _ = coverage.to_json();

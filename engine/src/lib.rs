@@ -186,21 +186,8 @@ impl<'p> PreparedEntry<'p> {
 
     /// Why every record goes to the interpreter under `Engine::Jit`, in
     /// words for a note to the user; `None` when the entry is compiled.
-    /// A list of records in the input (a month's shifts) is named as
-    /// such: the compiled layout has no place for one yet.
     pub fn interpreted_because(&self) -> Option<String> {
-        let why = self.not_compiled.as_ref()?;
-        let list = self.input.record_fields().and_then(|fields| {
-            fields
-                .iter()
-                .find(|(_, ty)| matches!(ty.kind(), avtal_compiler::data::Kind::List(_)))
-        });
-        Some(match list {
-            Some((name, _)) => format!(
-                "input field `{name}` is a list of records, which compiled code does not read yet"
-            ),
-            None => why.to_string(),
-        })
+        self.not_compiled.as_ref().map(ToString::to_string)
     }
 
     /// A codec that reads records into batches this entry evaluates

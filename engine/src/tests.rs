@@ -298,15 +298,12 @@ evaluate Räkna(x: In) -> Out {
 "#;
 
 #[test]
-fn a_record_with_a_list_is_read_element_by_element_and_interpreted() {
+fn a_record_with_a_list_is_read_element_by_element_and_compiled() {
     let program = program(SHIFTS);
     let entry = program.entries[0];
     let prepared = PreparedEntry::prepare(&program, &entry, Engine::Jit);
-    assert!(!prepared.is_native());
-    assert_eq!(
-        prepared.interpreted_because().unwrap(),
-        "input field `shifts` is a list of records, which compiled code does not read yet"
-    );
+    assert!(prepared.is_native(), "{:?}", prepared.interpreted_because());
+    assert_eq!(prepared.interpreted_because(), None);
     let fields = prepared.input_type().record_fields().unwrap().to_vec();
     let element = match fields[1].1.kind() {
         avtal_compiler::data::Kind::List(element) => element.record_fields().unwrap().to_vec(),

@@ -25,8 +25,13 @@ use crate::ir::{ClassesInfo, DaySelector, MAX_SPAN_DAYS, Program, WindowSpan};
 pub const FIRST_YEAR: i32 = 2020;
 pub const LAST_YEAR: i32 = 2039;
 
-pub(super) fn verify(program: &Program) -> Vec<Diagnostic> {
-    if program.classes.iter().all(|c| c.classes.is_empty()) {
+/// The diagnostics of the `classes` items `wanted` selects.
+pub fn verify(program: &Program, wanted: impl Fn(&ClassesInfo) -> bool) -> Vec<Diagnostic> {
+    if !program
+        .classes
+        .iter()
+        .any(|c| wanted(c) && !c.classes.is_empty())
+    {
         return Vec::new();
     }
     let interp = Interpreter::new(program);
@@ -39,7 +44,7 @@ pub(super) fn verify(program: &Program) -> Vec<Diagnostic> {
     };
     let (first, last) = (clock::day_number(first), clock::day_number(last));
     let mut found = Vec::new();
-    for classes in &program.classes {
+    for classes in program.classes.iter().filter(|c| wanted(c)) {
         let mut empty = false;
         for class in &classes.classes {
             for span in &class.spans {

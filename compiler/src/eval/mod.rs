@@ -115,7 +115,7 @@ use crate::source::Span;
 
 pub use calendar::{CalendarError, DateUnit};
 pub use number::{Number, NumberError};
-pub use trace::{Trace, TraceEvent};
+pub use trace::{Classification, Trace, TraceEvent};
 pub use value::{Value, compare, compare_const, format_value};
 
 /// An evaluation error: what went wrong and where, as data. The wording

@@ -5,16 +5,21 @@
 //! Day selectors of windows are rules; their answers are remembered by
 //! the interpreter for the life of the program (a rule's answer depends
 //! only on its date), so a month of shifts asks each rule once a day.
+//!
+//! Under a trace, `hours_in`, `hours_on` and `in_class` record the whole
+//! classification of their interval (`TraceEvent::Classify`); without
+//! one, they only count the minutes of the class asked.
 
 use chrono::{Datelike, NaiveDate};
 
 use super::functions::Machine;
 use super::number::Number;
+use super::trace::{Classification, TraceEvent};
 use super::windows::{self, Oracle};
 use super::{At, EvalError, Value};
 use crate::clock;
 use crate::diagnostics::messages::eval as msg;
-use crate::ir::{Builtin, ClassesId, ClassesInfo, DaySelector, Expr};
+use crate::ir::{Builtin, ClassesId, ClassesInfo, DaySelector, Expr, FuncId};
 use crate::source::Span;
 
 impl<'a, 'p> Machine<'a, 'p> {
@@ -43,7 +48,8 @@ impl<'a, 'p> Machine<'a, 'p> {
             }
             (Builtin::HoursIn, [Value::Timestamp(s), Value::Timestamp(e), Value::Class(c, k)]) => {
                 let (lo, hi) = self.interval(*s, *e, span)?;
-                self.class_hours(*c, *k, lo, hi, span)
+                let asked = Measured::new(builtin, *c, *k, span);
+                self.class_hours(asked, lo, hi)
             }
             (
                 Builtin::HoursOn,
@@ -55,14 +61,19 @@ impl<'a, 'p> Machine<'a, 'p> {
                 ],
             ) => {
                 let (lo, hi) = self.interval(*s, *e, span)?;
+                let asked = Measured {
+                    day: Some(*day),
+                    ..Measured::new(builtin, *c, *k, span)
+                };
                 let day = clock::day_number(*day);
                 let lo = lo.max(windows::day_start(day));
                 let hi = hi.min(windows::day_start(day + 1));
-                self.class_hours(*c, *k, lo, hi, span)
+                self.class_hours(asked, lo, hi)
             }
             (Builtin::InClass, [Value::Timestamp(t), Value::Class(c, k)]) => {
                 let minute = clock::timestamp_minutes(*t);
-                let minutes = self.class_minutes(*c, *k, minute, minute + 1, span)?;
+                let asked = Measured::new(builtin, *c, *k, span);
+                let minutes = self.class_minutes(asked, minute, minute + 1)?;
                 Ok(Value::Bool(minutes == 1))
             }
             (Builtin::DaysOf, [Value::Timestamp(s), Value::Timestamp(e)]) => {
@@ -102,37 +113,96 @@ impl<'a, 'p> Machine<'a, 'p> {
         ))
     }
 
-    fn class_hours(
-        &mut self,
-        classes: ClassesId,
-        class: u32,
-        lo: i64,
-        hi: i64,
-        span: Span,
-    ) -> Result<Value, EvalError> {
-        let minutes = self.class_minutes(classes, class, lo, hi, span)?;
+    fn class_hours(&mut self, asked: Measured, lo: i64, hi: i64) -> Result<Value, EvalError> {
+        let minutes = self.class_minutes(asked, lo, hi)?;
         Ok(Value::Number(
-            Number::from_fraction(i128::from(minutes), 60).at(span)?,
+            Number::from_fraction(i128::from(minutes), 60).at(asked.span)?,
         ))
     }
 
-    fn class_minutes(
-        &mut self,
-        classes: ClassesId,
-        class: u32,
-        lo: i64,
-        hi: i64,
-        span: Span,
-    ) -> Result<i64, EvalError> {
-        let program = self.program;
-        let info: &ClassesInfo = program.classes_info(classes).ok_or_else(|| {
-            msg::internal(span, "a class of a `classes` item that does not exist")
-        })?;
+    /// The minutes of `[lo, hi)` in the class asked.
+    fn class_minutes(&mut self, asked: Measured, lo: i64, hi: i64) -> Result<i64, EvalError> {
+        if self.trace.is_some() {
+            return self.class_minutes_traced(asked, lo, hi);
+        }
+        let info = self.classes_info(asked)?;
         let mut oracle = RuleOracle {
             machine: self,
-            span,
+            span: asked.span,
         };
-        windows::minutes_in(info, class as usize, lo, hi, &mut oracle)
+        windows::minutes_in(info, asked.class as usize, lo, hi, &mut oracle)
+    }
+
+    /// [`Machine::class_minutes`] that records the classification. Out of
+    /// line and cold like the other recorders, so the untraced path keeps
+    /// its small frame.
+    #[cold]
+    #[inline(never)]
+    fn class_minutes_traced(
+        &mut self,
+        asked: Measured,
+        lo: i64,
+        hi: i64,
+    ) -> Result<i64, EvalError> {
+        let info = self.classes_info(asked)?;
+        let mut oracle = Asking {
+            oracle: RuleOracle {
+                machine: self,
+                span: asked.span,
+            },
+            asked: Vec::new(),
+        };
+        let pieces = windows::classify(info, lo, hi, &mut oracle)?;
+        let selectors = oracle.asked;
+        let minutes = pieces
+            .iter()
+            .filter(|piece| piece.class() == Some(asked.class as usize))
+            .map(windows::Piece::minutes)
+            .sum();
+        self.record_event(TraceEvent::Classify(Box::new(Classification {
+            span: asked.span,
+            builtin: asked.builtin,
+            classes: asked.classes,
+            class: asked.class,
+            start: lo,
+            end: hi,
+            day: asked.day,
+            pieces,
+            selectors,
+        })));
+        Ok(minutes)
+    }
+
+    fn classes_info(&self, asked: Measured) -> Result<&'p ClassesInfo, EvalError> {
+        self.program.classes_info(asked.classes).ok_or_else(|| {
+            msg::internal(
+                asked.span,
+                "a class of a `classes` item that does not exist",
+            )
+        })
+    }
+}
+
+/// What a builtin measures against: the class asked, by whom, where.
+#[derive(Clone, Copy)]
+struct Measured {
+    builtin: Builtin,
+    classes: ClassesId,
+    class: u32,
+    /// The day of `hours_on`.
+    day: Option<NaiveDate>,
+    span: Span,
+}
+
+impl Measured {
+    fn new(builtin: Builtin, classes: ClassesId, class: u32, span: Span) -> Measured {
+        Measured {
+            builtin,
+            classes,
+            class,
+            day: None,
+            span,
+        }
     }
 }
 
@@ -199,5 +269,24 @@ impl Oracle for RuleOracle<'_, '_, '_> {
         };
         self.machine.interp.remember_day(func, day, answer);
         Ok(answer)
+    }
+}
+
+/// An oracle that also notes which day rules were asked, for the trace.
+struct Asking<O> {
+    oracle: O,
+    asked: Vec<FuncId>,
+}
+
+impl<O: Oracle> Oracle for Asking<O> {
+    type Error = O::Error;
+
+    fn selects(&mut self, selector: DaySelector, day: i64) -> Result<bool, O::Error> {
+        if let DaySelector::Rule(func) = selector
+            && !self.asked.contains(&func)
+        {
+            self.asked.push(func);
+        }
+        self.oracle.selects(selector, day)
     }
 }

@@ -5,8 +5,9 @@
 //! [`super::Interpreter::run_example_traced`], the interpreter appends a
 //! [`TraceEvent`] at every decision it makes: entering and leaving a
 //! function (with its arguments and its result or error), looking a param
-//! up, testing a table row, taking an `if` branch or a `match` arm, and
-//! testing a condition's requirement. Events come in evaluation order and
+//! up, testing a table row, taking an `if` branch or a `match` arm,
+//! testing a condition's requirement, and classifying an interval against
+//! a `classes` item (`hours_in`, `hours_on`, `in_class`). Events come in evaluation order and
 //! `Enter`/`Exit` always pair up, also when the evaluation fails, so the
 //! list is a flattened tree.
 //!
@@ -16,8 +17,9 @@
 
 use chrono::NaiveDate;
 
+use super::windows::Piece;
 use super::{EvalError, Value};
-use crate::ir::{FuncId, ParamId};
+use crate::ir::{Builtin, ClassesId, FuncId, ParamId};
 use crate::source::Span;
 use crate::types::Type;
 
@@ -86,4 +88,33 @@ pub enum TraceEvent {
         index: usize,
         passed: bool,
     },
+    /// `hours_in`, `hours_on` or `in_class` classified an interval (boxed:
+    /// it is the largest event and the rarest).
+    Classify(Box<Classification>),
+}
+
+/// What one `hours_in`, `hours_on` or `in_class` call decided.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Classification {
+    /// The builtin call.
+    pub span: Span,
+    pub builtin: Builtin,
+    /// The class asked for: class `class` of item `classes`.
+    pub classes: ClassesId,
+    pub class: u32,
+    /// The interval measured, `[start, end)` in minute numbers (`clock`):
+    /// for `hours_on` already cut to its day, for `in_class` the one
+    /// minute that starts at `t`. Empty (`end <= start`) when `hours_on`'s
+    /// day is outside the shift.
+    pub start: i64,
+    pub end: i64,
+    /// The day of `hours_on`; `None` for the others.
+    pub day: Option<NaiveDate>,
+    /// The whole classification of the interval, every class of the item
+    /// (not only the one asked) and the minutes no class holds, in order.
+    pub pieces: Vec<Piece>,
+    /// The day rules the classification asked about some day (whether the
+    /// interpreter called them now or remembered an earlier answer), in
+    /// the order first asked: coverage counts them as called.
+    pub selectors: Vec<FuncId>,
 }

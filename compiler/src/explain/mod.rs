@@ -10,14 +10,26 @@
 //! output field depends on. This module does no IO and never panics: an
 //! evaluation error is part of the explanation, with the tree up to it.
 
+mod classify;
 pub mod coverage;
 mod focus;
+mod fold;
 mod json;
 mod show;
 mod text;
+mod text_classify;
 mod tree;
 mod walk;
 
+#[cfg(test)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "tests state their expectations with unwrap and indexing"
+)]
+mod classify_tests;
 #[cfg(test)]
 #[allow(
     clippy::unwrap_used,
@@ -32,6 +44,7 @@ use crate::eval::{EvalError, Interpreter, Trace, Value};
 use crate::ir::{FuncId, Program};
 use crate::types::Type;
 
+pub use classify::{Amount, ClassMinutes, ClassPiece, Classified, SpanMinutes, WindowRef};
 pub use tree::{ErrorInfo, FailedCell, NamedValue, Node, Outcome, Step};
 
 /// The schema name and version of [`Explanation::to_json`].

@@ -3,12 +3,14 @@
 //! A [`Node`] is a call of a rule, table, condition, limit or entry point
 //! (with its arguments and value), or one decision made inside the call
 //! that encloses it: a param lookup, a table row tested, an `if` or
-//! `match` branch taken, a requirement tested. Nodes hold text, not
+//! `match` branch taken, a requirement tested, an interval classified
+//! (`classify.rs`). Nodes hold text, not
 //! values, so a tree outlives the program and prints without it. Calls
 //! nest as they were made; `Enter`/`Exit` events are the brackets.
 
 use serde::Serialize;
 
+use super::classify::{self, CallSites, Classified};
 use super::show::{cell_text, code, if_condition, location, match_scrutinee, value_text};
 use crate::eval::{EvalError, TraceEvent, Value};
 use crate::ir::{Body, FuncId, FunctionKind, ParamId, Program};
@@ -82,6 +84,9 @@ pub enum Step {
         reason: String,
         passed: bool,
     },
+    /// `hours_in`, `hours_on` or `in_class` classified an interval
+    /// against a `classes` item (`classify.rs`); boxed, as the largest.
+    Classify(Box<Classified>),
 }
 
 /// A parameter or field and its value, as text.
@@ -146,8 +151,14 @@ struct OpenCall {
 pub(super) fn build(program: &Program, events: &[TraceEvent]) -> Vec<Node> {
     let mut top: Vec<Node> = Vec::new();
     let mut open: Vec<OpenCall> = Vec::new();
+    // Built on the first classification only: most traces have none.
+    let mut sites: Option<CallSites> = None;
     for event in events {
         let node = match event {
+            TraceEvent::Classify(classification) => {
+                let sites = sites.get_or_insert_with(|| CallSites::new(program));
+                classify::node(program, classification, sites)
+            }
             TraceEvent::Enter {
                 func,
                 call_site,
@@ -174,6 +185,9 @@ pub(super) fn build(program: &Program, events: &[TraceEvent]) -> Vec<Node> {
             Some(parent) => parent.children.push(node),
             None => top.push(node),
         }
+    }
+    if sites.is_some() {
+        classify::attach_amounts(&mut top);
     }
     top
 }
@@ -276,7 +290,7 @@ fn decision_node(program: &Program, event: &TraceEvent, call: Option<&OpenCall>)
             index,
             passed,
         } => requirement_node(program, *func, *index, *passed),
-        TraceEvent::Enter { .. } | TraceEvent::Exit { .. } => None,
+        TraceEvent::Enter { .. } | TraceEvent::Exit { .. } | TraceEvent::Classify(_) => None,
     }
 }
 

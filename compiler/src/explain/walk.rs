@@ -28,7 +28,7 @@ pub(super) fn visit_body<'e>(function: &'e Function, f: &mut impl FnMut(&'e Expr
 }
 
 /// The direct subexpressions, in evaluation order.
-fn children(expr: &Expr) -> Vec<&Expr> {
+pub(super) fn children(expr: &Expr) -> Vec<&Expr> {
     match &expr.kind {
         ExprKind::Const(_) | ExprKind::Local(_) | ExprKind::Error => Vec::new(),
         ExprKind::Param { at, .. } => vec![at],

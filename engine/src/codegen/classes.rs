@@ -41,6 +41,15 @@ pub(super) const TABLE_FIRST_DAY: i64 = 730_120;
 /// Days in the profile table: 2000-01-01 to 2099-12-31.
 pub(super) const TABLE_DAYS: i64 = 36_525;
 
+/// What a profile lookup does when the day is not in the table yet.
+#[derive(Clone, Copy)]
+enum Miss<'a> {
+    /// Compute it here (in the item's profile function) and store it.
+    Compute(&'a ClassesInfo),
+    /// Call the item's profile function, which does.
+    Call(cranelift_codegen::ir::FuncRef),
+}
+
 /// How a `classes` item's days are cut and its profiles packed.
 pub(super) struct Segments {
     /// Start minute of each segment; the first is 0.
@@ -192,20 +201,13 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
         self.builder.ins().jump(body, &[]);
         self.builder.seal_block(body);
         self.builder.switch_to_block(body);
-        let profile = match self.profiles.get(classes.0 as usize).copied().flatten() {
-            Some(function) => {
-                let call = self.builder.ins().call(function, &[day]);
-                let result = self
-                    .builder
-                    .inst_results(call)
-                    .first()
-                    .copied()
-                    .ok_or(CodegenError::Internal("a profile call without its result"))?;
-                self.fail_with_negative_status(result);
-                result
-            }
-            None => self.day_profile(classes, info, &segments, day)?,
+        // The table is read here; only a day not yet in it calls the
+        // item's profile function (or, inside that function, computes).
+        let miss = match self.profiles.get(classes.0 as usize).copied().flatten() {
+            Some(function) => Miss::Call(function),
+            None => Miss::Compute(info),
         };
+        let profile = self.day_profile(classes, miss, &segments, day)?;
         let day_lo = self.day_start(day);
         let mut total = total;
         let mask = (1i64 << segments.bits) - 1;
@@ -261,7 +263,7 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
             .ok_or(CodegenError::Internal("a classes item that does not exist"))?;
         let segments = Segments::of(info)?;
         let id = ClassesId(u32::try_from(index).unwrap_or(u32::MAX));
-        self.day_profile(id, info, &segments, day)
+        self.day_profile(id, Miss::Compute(info), &segments, day)
     }
 
     /// After a profile call: a negative result is a failed day rule's
@@ -295,7 +297,7 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
     fn day_profile(
         &mut self,
         classes: ClassesId,
-        info: &'a ClassesInfo,
+        miss: Miss<'a>,
         segments: &Segments,
         day: Value,
     ) -> Result<Value> {
@@ -333,17 +335,34 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
             .brif(known, done, &[word.into()], compute, &[]);
         self.builder.seal_block(compute);
         self.builder.switch_to_block(compute);
-        let packed = self.compute_profile(info, segments, day)?;
-        // Stored plus one, so that 0 means "not computed yet".
-        let word = self.builder.ins().iadd_imm_s(packed, 1);
-        let store = self.builder.create_block();
-        self.builder
-            .ins()
-            .brif(in_table, store, &[], done, &[word.into()]);
-        self.builder.seal_block(store);
-        self.builder.switch_to_block(store);
-        self.builder.ins().atomic_store(flags, word, address);
-        self.builder.ins().jump(done, &[word.into()]);
+        match miss {
+            Miss::Compute(info) => {
+                let packed = self.compute_profile(info, segments, day)?;
+                // Stored plus one, so that 0 means "not computed yet".
+                let word = self.builder.ins().iadd_imm_s(packed, 1);
+                let store = self.builder.create_block();
+                self.builder
+                    .ins()
+                    .brif(in_table, store, &[], done, &[word.into()]);
+                self.builder.seal_block(store);
+                self.builder.switch_to_block(store);
+                self.builder.ins().atomic_store(flags, word, address);
+                self.builder.ins().jump(done, &[word.into()]);
+            }
+            Miss::Call(function) => {
+                // The function stores what it computes.
+                let call = self.builder.ins().call(function, &[day]);
+                let result = self
+                    .builder
+                    .inst_results(call)
+                    .first()
+                    .copied()
+                    .ok_or(CodegenError::Internal("a profile call without its result"))?;
+                self.fail_with_negative_status(result);
+                let word = self.builder.ins().iadd_imm_s(result, 1);
+                self.builder.ins().jump(done, &[word.into()]);
+            }
+        }
         self.builder.seal_block(done);
         self.builder.switch_to_block(done);
         let word = match self.builder.block_params(done) {

@@ -1,6 +1,7 @@
 //! Coverage of examples: which branches, match arms, table rows,
-//! requirements (each as held and as failed) and param periods the
-//! examples reach, per item, and what no example reaches.
+//! requirements (each as held and as failed), param periods, and classes
+//! and spans of `classes` items the examples reach, per item, and what no
+//! example reaches.
 //!
 //! [`coverage`] runs the chosen examples under a [`Trace`], keeps the set
 //! of [`Point`]s the traces touched (`reached.rs`), lists every point the
@@ -48,6 +49,11 @@ pub(crate) enum Point {
     Requirement(crate::ir::FuncId, usize, bool),
     /// A param was read in the period of its `from` line `usize`.
     Period(crate::ir::ParamId, usize),
+    /// A class of a `classes` item held a minute of an interval measured
+    /// by `hours_in`, `hours_on` or `in_class`.
+    Class(crate::ir::ClassesId, u32),
+    /// A span of a class put a minute in its class (class, span).
+    Span(crate::ir::ClassesId, u32, u32),
 }
 
 /// The coverage of a set of examples over the items of a set of files.
@@ -55,15 +61,16 @@ pub(crate) enum Point {
 pub struct Coverage {
     /// How many examples ran.
     pub examples: usize,
-    /// Rules, tables, conditions, limits, entry points and params, in
-    /// source order, each with its points.
+    /// Rules, tables, conditions, limits, entry points, params and
+    /// `classes` items, in source order, each with its points.
     pub items: Vec<CoveredItem>,
 }
 
 /// One item and what the examples reached in it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CoveredItem {
-    /// `rule`, `table`, `condition`, `limit`, `evaluate` or `param`.
+    /// `rule`, `table`, `condition`, `limit`, `evaluate`, `param` or
+    /// `classes`.
     pub kind: &'static str,
     pub name: String,
     pub location: String,
@@ -74,7 +81,8 @@ pub struct CoveredItem {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Target {
     /// `called`, `then`, `else`, `arm`, `default_arm`, `row`,
-    /// `requirement_held`, `requirement_failed` or `period`.
+    /// `requirement_held`, `requirement_failed`, `period`, `class` or
+    /// `span`.
     pub kind: &'static str,
     /// The point in the agreement's words (`if a.lön > 30000 SEK → else`).
     pub label: String,

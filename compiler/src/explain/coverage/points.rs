@@ -1,6 +1,7 @@
 //! Every point an item can reach: a function's call, each branch of each
 //! `if`, each arm of each `match`, each table row, each requirement held
-//! and failed; each `from` line of a param.
+//! and failed; each `from` line of a param; each class of a `classes`
+//! item and each span of a class.
 //!
 //! Items are those defined in the chosen files, in source order. Points
 //! start unreached; `coverage` marks them.
@@ -9,7 +10,9 @@ use super::{CoveredItem, Point, Target};
 use crate::explain::show::{code, const_text, if_condition, location, match_scrutinee};
 use crate::explain::tree::kind_name;
 use crate::explain::walk::visit_body;
-use crate::ir::{Body, ExprKind, FuncId, Function, ParamId, ParamInfo, Program};
+use crate::ir::{
+    Body, ClassesId, ClassesInfo, ExprKind, FuncId, Function, ParamId, ParamInfo, Program,
+};
 use crate::source::{FileId, Span};
 use crate::types::Type;
 
@@ -25,6 +28,12 @@ pub(super) fn items(program: &Program, files: &[FileId]) -> Vec<(Span, CoveredIt
         if files.contains(&param.span.file) {
             let id = ParamId(u32::try_from(index).unwrap_or(u32::MAX));
             items.push((param.span, param_item(program, id, param)));
+        }
+    }
+    for (index, classes) in program.classes.iter().enumerate() {
+        if files.contains(&classes.span.file) {
+            let id = ClassesId(u32::try_from(index).unwrap_or(u32::MAX));
+            items.push((classes.span, classes_item(program, id, classes)));
         }
     }
     items.sort_by_key(|(span, _)| (span.file, span.start));
@@ -206,4 +215,34 @@ fn from_line(program: &Program, name: Span, from: chrono::NaiveDate) -> Option<S
         start,
         name.start as usize + offset + needle.len(),
     ))
+}
+
+/// A `classes` item: each class, then each of its spans, in listing order.
+fn classes_item(program: &Program, id: ClassesId, classes: &ClassesInfo) -> CoveredItem {
+    let mut points = Vec::new();
+    for (class_idx, class) in classes.classes.iter().enumerate() {
+        let class_id = u32::try_from(class_idx).unwrap_or(u32::MAX);
+        points.push(target(
+            program,
+            "class",
+            format!("class {}", class.name),
+            class.span,
+            Point::Class(id, class_id),
+        ));
+        for (span_idx, span) in class.spans.iter().enumerate() {
+            points.push(target(
+                program,
+                "span",
+                format!("{}: {}", class.name, program.window_text(span)),
+                span.span,
+                Point::Span(id, class_id, u32::try_from(span_idx).unwrap_or(u32::MAX)),
+            ));
+        }
+    }
+    CoveredItem {
+        kind: "classes",
+        name: classes.name.clone(),
+        location: location(program, classes.span),
+        points,
+    }
 }

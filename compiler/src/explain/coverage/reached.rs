@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 
 use super::Point;
-use crate::eval::{Trace, TraceEvent};
+use crate::eval::{Classification, Trace, TraceEvent};
 
 /// Add every point `trace` reached to `reached`.
 pub(super) fn collect(trace: &Trace, reached: &mut HashSet<Point>) {
@@ -29,10 +29,34 @@ pub(super) fn collect(trace: &Trace, reached: &mut HashSet<Point>) {
                 period: Some(period),
                 ..
             } => Point::Period(*param, *period),
+            TraceEvent::Classify(classification) => {
+                classified(classification, reached);
+                continue;
+            }
             TraceEvent::Exit { .. } | TraceEvent::Row { .. } | TraceEvent::Param { .. } => {
                 continue;
             }
         };
         reached.insert(point);
+    }
+}
+
+/// A class is reached when it holds a minute of the interval, a span when
+/// it put a minute in its class (as a table row counts when it gives the
+/// result: a span outranked by another class, or by an earlier span of
+/// its own class, decided nothing). The day rules the classification
+/// asked were called, through the interpreter's memory of earlier days
+/// or not.
+fn classified(classification: &Classification, reached: &mut HashSet<Point>) {
+    for holder in classification.pieces.iter().filter_map(|p| p.held_by) {
+        reached.insert(Point::Class(classification.classes, holder.class));
+        reached.insert(Point::Span(
+            classification.classes,
+            holder.class,
+            holder.span,
+        ));
+    }
+    for func in &classification.selectors {
+        reached.insert(Point::Called(*func));
     }
 }

@@ -151,3 +151,110 @@ fn percentages_round_down_in_tenths() {
     assert_eq!(render::percent(0, 0), "100.0");
     assert_eq!(render::percent(0, 7), "0.0");
 }
+
+/// Classes and spans: one span no example reaches (Christmas), one class
+/// whose only measured minute is outranked (Friday evening is `helg`).
+const WINDOWS: &str = r#"module prov.fönster
+
+rule fredag(d: Date) -> Bool = weekday(d) == 5
+rule måndag(d: Date) -> Bool = weekday(d) == 1
+rule juldag(d: Date) -> Bool = month(d) == 12 and day(d) == 25
+
+classes ob ranked {
+  helg {
+    from 19:00 on fredag to 07:00 on next måndag
+    all day on juldag
+  }
+  natt {
+    from 22:00 on every day to 06:00
+  }
+  kväll {
+    from 19:00 on every day to 22:00
+  }
+}
+
+example "natt och helg" {
+  hours_in(2026-06-04T23:00, 2026-06-05T02:00, ob.natt) == 3 h
+  in_class(2026-06-06T12:00, ob.helg)
+  not in_class(2026-06-05T20:00, ob.kväll)
+}
+"#;
+
+fn run_windows() -> Coverage {
+    let mut sources = Sources::new();
+    let file = sources.add("fönster.avtal", WINDOWS);
+    let compilation = compile(&sources);
+    assert!(!compilation.has_errors(), "{:#?}", compilation.diagnostics);
+    coverage(&compilation.program, &[file], &[0])
+}
+
+#[test]
+fn classes_and_spans_count_when_they_hold_a_measured_minute() {
+    let coverage = run_windows();
+    let item = coverage
+        .items
+        .iter()
+        .find(|item| item.kind == "classes")
+        .unwrap();
+    assert_eq!(
+        (item.name.as_str(), item.location.as_str()),
+        ("ob", "fönster.avtal:7:9")
+    );
+    let points: Vec<(&str, &str, &str, bool)> = item
+        .points
+        .iter()
+        .map(|t| (t.kind, t.label.as_str(), t.location.as_str(), t.reached))
+        .collect();
+    assert_eq!(
+        points,
+        [
+            ("class", "class helg", "fönster.avtal:8:3", true),
+            (
+                "span",
+                "helg: from 19:00 on fredag to 07:00 on next måndag",
+                "fönster.avtal:9:5",
+                true
+            ),
+            (
+                "span",
+                "helg: all day on juldag",
+                "fönster.avtal:10:5",
+                false
+            ),
+            ("class", "class natt", "fönster.avtal:12:3", true),
+            (
+                "span",
+                "natt: from 22:00 on every day to 06:00",
+                "fönster.avtal:13:5",
+                true
+            ),
+            // Asked about, but its one minute was `helg`'s.
+            ("class", "class kväll", "fönster.avtal:15:3", false),
+            (
+                "span",
+                "kväll: from 19:00 on every day to 22:00",
+                "fönster.avtal:16:5",
+                false
+            ),
+        ]
+    );
+    // The day rules were called by the classification, not by name.
+    for item in coverage.items.iter().filter(|item| item.kind == "rule") {
+        assert!(item.points.iter().all(|t| t.reached), "{}", item.name);
+    }
+    let json = coverage.to_json();
+    let classes = json["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|item| item["kind"] == "classes")
+        .unwrap();
+    assert_eq!(classes["points"][2]["kind"], "span");
+    assert_eq!(classes["points"][2]["reached"], false);
+    assert_eq!(classes["points"][2]["location"], "fönster.avtal:10:5");
+    let text = coverage.render_text();
+    assert!(
+        text.contains("  fönster.avtal:10:5  classes ob: helg: all day on juldag\n"),
+        "{text}"
+    );
+}
