@@ -1176,8 +1176,9 @@ fn entry_points_that_do_not_compile_are_named() {
         stderr.contains("entry point `Jämför` cannot be compiled to native code: not compiled"),
         "{stderr}"
     );
-    // Every entry point of the examples with texts builds, warning-free.
-    for example in ["behorighet", "rd_rals_revision"] {
+    // Every entry point of the examples with texts or lists builds,
+    // warning-free.
+    for example in ["behorighet", "rd_rals_revision", "w2_time_report"] {
         let out = scratch(&format!("build_c_all_{example}"));
         let output = build_output(
             &workspace().join(format!("examples/{example}.avtal")),
