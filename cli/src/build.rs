@@ -4,8 +4,8 @@
 //!
 //! The compiler library makes the object file and the texts; this module
 //! writes them and links the library with the system's C compiler (`cc`,
-//! or `$CC`). Entry points the compiled code cannot hold (list or
-//! `Decimal` fields, constructs the JIT leaves to the interpreter) are
+//! or `$CC`). Entry points the compiled code cannot hold (`Decimal`
+//! fields, lists that are not lists of records of scalars, constructs the JIT leaves to the interpreter) are
 //! skipped with a warning when the user asked for all of them, and fail
 //! the build when named. Nothing in DIR changes unless every file was
 //! written (`safe_file`).
@@ -225,6 +225,12 @@ fn describe(source: &CNameSource) -> String {
             format!("the text accessor of field `{field}` of entry point `{entry}`")
         }
         CNameSource::Field { record, field } => format!("field `{field}` of `{record}`"),
+        CNameSource::ListLength { record, field } => {
+            format!("the length of list field `{field}` of `{record}`")
+        }
+        CNameSource::ListElement(record) => {
+            format!("record `{record}` (the struct of a list's elements)")
+        }
         CNameSource::Variant { enum_name, variant } => {
             format!("variant `{variant}` of enum `{enum_name}`")
         }
@@ -241,7 +247,7 @@ fn kind_word(kind: CNameKind) -> &'static str {
         CNameKind::Macro => "macro",
         CNameKind::Function => "function",
         CNameKind::Struct => "struct",
-        CNameKind::Member => "struct member",
+        CNameKind::Member | CNameKind::LengthMember => "struct member",
     }
 }
 
@@ -252,9 +258,10 @@ fn rename_help(source: &CNameSource) -> String {
         CNameSource::Entry(name) | CNameSource::TextAccessor { entry: name, .. } => format!(
             "rename entry point `{name}`, or build the entry points separately with --entry ({rule})"
         ),
-        CNameSource::Field { record, field } => {
+        CNameSource::Field { record, field } | CNameSource::ListLength { record, field } => {
             format!("rename field `{field}` of `{record}` ({rule})")
         }
+        CNameSource::ListElement(record) => format!("rename record `{record}` ({rule})"),
         CNameSource::Variant { enum_name, variant } => {
             format!("rename variant `{variant}` of enum `{enum_name}` ({rule})")
         }

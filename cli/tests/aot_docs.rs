@@ -1,9 +1,12 @@
-//! The C example of `docs/aot.md`, as a vendor would copy it: built
-//! against the W1 library with `-Werror`, run, and held to what the page
-//! says it prints; its money formatting also on negative amounts (the
-//! example once printed −10.50 SEK as `-10.-50`). The date column's
-//! conversions (Python's `toordinal`, Java's epoch day + 719163) are
-//! checked on the header's own `avtal_date`.
+//! The C examples of `docs/aot.md`, as a vendor would copy them: built
+//! against the W1 library, and against the page's own month-of-shifts
+//! agreement (section "Lists and timestamps"), with `-Werror`, run, and
+//! held to what the page says they print; the W1 example's money
+//! formatting also on negative amounts (the example once printed
+//! −10.50 SEK as `-10.-50`). The date column's conversions (Python's
+//! `toordinal`, Java's epoch day + 719163) and the timestamp column's
+//! example are checked on the header's own `avtal_date` and
+//! `avtal_timestamp`.
 
 #![allow(
     clippy::unwrap_used,
@@ -48,9 +51,23 @@ fn have_cc() -> bool {
 /// Build W1's library into `dir`, compile `main_source` (which includes
 /// `example.c`) against it, run it, and return its stdout.
 fn compile_and_run(dir: &Path, example: &str, main_source: &str) -> String {
+    let agreement = workspace().join("examples/w1_payroll_month.avtal");
+    compile_and_run_with(dir, &agreement, "w1_payroll_month", example, main_source)
+}
+
+/// Build the library of `agreement` (named `library`) into `dir`, compile
+/// `main_source` (which includes `example.c`) against it, run it, and
+/// return its stdout.
+fn compile_and_run_with(
+    dir: &Path,
+    agreement: &Path,
+    library: &str,
+    example: &str,
+    main_source: &str,
+) -> String {
     let build = Command::new(env!("CARGO_BIN_EXE_avtal"))
         .arg("build")
-        .arg(workspace().join("examples/w1_payroll_month.avtal"))
+        .arg(agreement)
         .arg("-o")
         .arg(dir)
         .output()
@@ -70,7 +87,7 @@ fn compile_and_run(dir: &Path, example: &str, main_source: &str) -> String {
         .arg(&exe)
         .arg(dir.join("main.c"))
         .arg(format!("-L{}", dir.display()))
-        .arg("-lw1_payroll_month")
+        .arg(format!("-l{library}"))
         .arg(format!("-Wl,-rpath,{}", dir.display()))
         .output()
         .unwrap();
@@ -150,4 +167,80 @@ fn day_numbers_are_ordinals() {
     let output = compile_and_run(&dir, &example_source(&doc), main);
     // date(2026, 6, 1).toordinal(), date(1970, 1, 1).toordinal(), date(1, 1, 1).toordinal()
     assert_eq!(output, "739768 719163 1\n");
+}
+
+/// The fenced block of `language` in the section headed `heading`: the
+/// first, or the first that contains `marker`.
+fn block_in(doc: &str, heading: &str, language: &str, marker: &str) -> String {
+    let start = doc.find(heading).expect("the section") + heading.len();
+    let end = doc[start..]
+        .find("\n## ")
+        .map_or(doc.len(), |at| at + start);
+    let section = &doc[start..end];
+    let fence = format!("```{language}\n");
+    let mut rest = section;
+    while let Some(at) = rest.find(&fence) {
+        let body = &rest[at + fence.len()..];
+        let close = body.find("```").expect("the block's end");
+        if body[..close].contains(marker) {
+            return body[..close].to_string();
+        }
+        rest = &body[close + 3..];
+    }
+    panic!("no {language} block with {marker:?} under {heading}");
+}
+
+/// The section "Lists and timestamps": its agreement, saved as the page
+/// says (`month.avtal`), built, and its C program, compiled and run,
+/// prints what the page says it prints.
+#[test]
+fn the_list_example_compiles_and_prints_what_the_page_says() {
+    if !have_cc() {
+        eprintln!("skipped: no `cc`");
+        return;
+    }
+    let doc = aot_md();
+    let heading = "## Lists and timestamps";
+    assert!(doc.contains("this agreement, saved as `month.avtal`"));
+    let dir = scratch("aot_docs_lists");
+    let agreement = common::write(
+        &dir,
+        "month.avtal",
+        &block_in(&doc, heading, "avtal", "evaluate"),
+    );
+    let example = block_in(&doc, heading, "c", "int main");
+    let output = compile_and_run_with(
+        &dir,
+        &agreement,
+        "month",
+        &example,
+        "#include \"example.c\"\n",
+    );
+    let section = &doc[doc.find(heading).unwrap()..];
+    let at = section.find("This prints `").expect("the promised output") + "This prints `".len();
+    let promised = &section[at..at + section[at..].find('`').unwrap()];
+    assert_eq!(output, format!("{promised}\n"));
+
+    // The structs the page shows are the header's, member for member.
+    let header = fs::read_to_string(dir.join("month.h")).unwrap();
+    for member in [
+        "const struct avtal_month_Shift *shifts;",
+        "int64_t shifts_len;",
+        "struct avtal_month_Shift {",
+        "int64_t start;",
+        "struct SummaryInput {",
+        "int64_t employee;",
+    ] {
+        assert!(header.contains(member), "{member} not in\n{header}");
+    }
+    // The page's timestamp example, on the header's helper.
+    assert!(doc.contains("| 2026-06-01T19:30 = `1065265650` |"));
+    let main = "#define main doc_main\n#include \"example.c\"\n#undef main\n\
+                int main(void) {\n\
+                  printf(\"%lld %lld\\n\", (long long)avtal_timestamp(avtal_date(2026, 6, 1), 19 * 60 + 30),\n\
+                         (long long)avtal_floor_div(1065265650, 1440) + 1);\n\
+                  return 0;\n\
+                }\n";
+    let output = compile_and_run_with(&dir, &agreement, "month", &example, main);
+    assert_eq!(output, "1065265650 739768\n");
 }

@@ -5,6 +5,8 @@
 //! sources and saying what to rename; a field named like a C keyword or a
 //! macro of the included headers or the compiler is escaped, and the
 //! header compiles with `cc -Werror` (C11 strict and GNU modes, and C++).
+//! A list input (issue 14) adds two kinds of names: the length member
+//! `<field>_len` and the elements' struct `avtal_<library>_<Record>`.
 
 #![allow(
     clippy::unwrap_used,
@@ -190,6 +192,113 @@ fn entry_points_and_fields_that_meet_the_headers_names_are_refused() {
             "the text accessor of field `b` of entry point `Lön` and entry point `Lon_b_text` both become the C function `avtal_Lon_b_text`",
         ],
     );
+}
+
+/// The names a list input adds: the length member `<field>_len`, which
+/// another field may also be, and the elements' struct
+/// `avtal_<library>_<Record>`, which another record may also become; and
+/// the header's `avtal_timestamp`.
+#[test]
+fn names_of_list_fields_that_meet_are_refused() {
+    let dir = scratch("build_c_names_lists");
+    let shift = "record Pass {\n  start: Timestamp\n  end: Timestamp\n}";
+    // A field named like a list's length member, after it or before it.
+    for (name, input) in [
+        ("len_after.avtal", "  pass: List<Pass>\n  pass_len: Int"),
+        ("len_before.avtal", "  pass_len: Int\n  pass: List<Pass>"),
+    ] {
+        let text = agreement(shift, input, "  n: Int", "Lön", "n: count(x.pass)");
+        refused(
+            &dir,
+            name,
+            &text,
+            &[
+                "the length of list field `pass` of `In` and field `pass_len` of `In` both become the C struct member `pass_len`",
+                "help: rename field `pass_len` of `In`",
+            ],
+        );
+    }
+    // `pass_len` after transliteration (`päss_len`) meets it too.
+    let text = agreement(
+        shift,
+        "  pass: List<Pass>\n  päss_len: Int",
+        "  n: Int",
+        "Lön",
+        "n: count(x.pass)",
+    );
+    refused(
+        &dir,
+        "len_translit.avtal",
+        &text,
+        &["field `päss_len` of `In` both become the C struct member `pass_len`"],
+    );
+    // Two records whose elements' structs have one name.
+    let two = "record Pass {\n  start: Timestamp\n}\n\nrecord Päss {\n  end: Timestamp\n}";
+    let text = agreement(
+        two,
+        "  a: List<Pass>\n  b: List<Päss>",
+        "  n: Int",
+        "Lön",
+        "n: count(x.a) + count(x.b)",
+    );
+    refused(
+        &dir,
+        "elements.avtal",
+        &text,
+        &[
+            "record `Pass` (the struct of a list's elements) and record `Päss` (the struct of a list's elements) both become the C struct `avtal_elements_Pass`",
+            "help: rename record `Päss`",
+        ],
+    );
+    // A field of an element named like a macro of the header.
+    let text = agreement(
+        "record Pass {\n  AVTAL_OK: Int\n}",
+        "  pass: List<Pass>",
+        "  n: Int",
+        "Lön",
+        "n: count(x.pass)",
+    );
+    refused(
+        &dir,
+        "element_member.avtal",
+        &text,
+        &[
+            "field `AVTAL_OK` of `Pass` becomes the C struct member `AVTAL_OK`, which the header defines as a macro",
+        ],
+    );
+    // The header's timestamp helper.
+    let text = agreement("", "  n: Int", "  n: Int", "timestamp", "n: x.n");
+    refused(
+        &dir,
+        "timestamp_entry.avtal",
+        &text,
+        &["and entry point `timestamp` both become the C function `avtal_timestamp`"],
+    );
+    // One record in two lists and two entry points: one struct, built.
+    let text = format!(
+        "module delad\n\n{shift}\n\nrecord In {{\n  a: List<Pass>\n  b: List<Pass>\n}}\n\n\
+         record Ut {{\n  n: Int\n}}\n\n\
+         evaluate A(x: In) -> Ut {{\n  Ut {{ n: count(x.a) }}\n}}\n\n\
+         evaluate B(x: In) -> Ut {{\n  Ut {{ n: count(x.b) }}\n}}\n"
+    );
+    let file = common::write(&dir, "delad.avtal", &text);
+    let output = avtal_build(&file, &dir);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let header = fs::read_to_string(dir.join("delad.h")).unwrap();
+    assert_eq!(
+        header.matches("struct avtal_delad_Pass {").count(),
+        1,
+        "{header}"
+    );
+    assert!(
+        header.contains("const struct avtal_delad_Pass *a;"),
+        "{header}"
+    );
+    assert!(header.contains("int64_t b_len;"), "{header}");
 }
 
 /// Fields named like C and C++ keywords, the macros and types of

@@ -4,20 +4,28 @@
  *
  *   generic_driver LIB SYMBOL IN_KINDS OUT_KINDS IN [ACCESSOR...]
  *
- * IN_KINDS and OUT_KINDS have one letter per slot: `i` for an int64_t,
- * `t` for a text. In IN, an int64 slot is a decimal integer and a text
- * is its UTF-8 bytes in hex ("-" for the empty text), passed to the
- * library as a `const char *`. Each `t` of OUT_KINDS takes the next
- * ACCESSOR, the symbol of that field's text accessor.
+ * IN_KINDS and OUT_KINDS have one letter per field: `i` for an int64_t,
+ * `t` for a text, and in IN_KINDS `l<k>` for a list of elements of k
+ * int64 slots each (two slots: the pointer, the length). In IN, an int64
+ * slot is a decimal integer, a text is its UTF-8 bytes in hex ("-" for
+ * the empty text), passed to the library as a `const char *`, and a list
+ * is its length n, then its n * k slots. Each list lies at the very end of
+ * its own mapping, against a page the process may not read, so a read
+ * past its last element crashes the driver; an empty list is NULL.
+ * Each `t` of OUT_KINDS takes the next ACCESSOR, the symbol of that
+ * field's text accessor.
  *
  * Prints one line per record: "0 <one token per output slot>" (a text in
  * hex, "-" when empty) or "<code> <diagnostic> <field index> <field name>"
  * ("-" for an empty text). */
+#define _DEFAULT_SOURCE
 #include <dlfcn.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 /* As in every generated header (ABI version 1). */
 struct AvtalError {
@@ -29,15 +37,60 @@ struct AvtalError {
 };
 _Static_assert(sizeof(struct AvtalError) == 80, "struct AvtalError layout");
 
-/* One 8-byte slot: an int64_t, a text pointer (input) or a piece mask. */
+/* One 8-byte slot: an int64_t, a text pointer (input), a list's pointer
+ * or a piece mask. */
 union slot {
     int64_t word;
     const char *text;
+    const int64_t *list;
 };
 _Static_assert(sizeof(union slot) == 8, "slots are 8 bytes");
 
 typedef int32_t (*entry_fn)(const union slot *in, union slot *out, struct AvtalError *err);
 typedef size_t (*text_fn)(const union slot *out, const union slot *in, char *buf, size_t cap);
+
+/* One field of the input: its kind, its first slot, and for a list the
+ * slots of an element and the mapping that holds its elements. */
+struct field {
+    char kind;
+    size_t slot;
+    size_t element_slots;
+    void *map;
+    size_t map_len;
+};
+
+/* `words` int64s that end where an unreadable page begins. */
+static int64_t *guarded_words(struct field *f, size_t words) {
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    size_t bytes = words * sizeof(int64_t);
+    size_t span = (bytes + page - 1) / page * page;
+    f->map_len = span + page;
+    f->map = mmap(NULL, f->map_len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (f->map == MAP_FAILED || mprotect((char *)f->map + span, page, PROT_NONE) != 0) {
+        perror("mmap");
+        exit(2);
+    }
+    return (int64_t *)((char *)f->map + span - bytes);
+}
+
+/* The fields of IN_KINDS; their number in *n, their slots in *slots. */
+static struct field *parse_kinds(const char *kinds, size_t *n, size_t *slots) {
+    struct field *fields = calloc(strlen(kinds) + 1, sizeof *fields);
+    *n = 0;
+    *slots = 0;
+    for (const char *k = kinds; *k;) {
+        struct field *f = &fields[(*n)++];
+        f->kind = *k++;
+        f->slot = *slots;
+        if (f->kind == 'l') {
+            f->element_slots = (size_t)strtoul(k, (char **)&k, 10);
+            *slots += 2;
+        } else {
+            *slots += 1;
+        }
+    }
+    return fields;
+}
 
 static int hex_value(char c) {
     if (c >= '0' && c <= '9') return c - '0';
@@ -103,8 +156,9 @@ int main(int argc, char **argv) {
         fprintf(stderr, "%s\n", dlerror());
         return 2;
     }
-    const char *in_kinds = argv[3], *out_kinds = argv[4];
-    size_t n_in = strlen(in_kinds), n_out = strlen(out_kinds);
+    const char *out_kinds = argv[4];
+    size_t n_fields, n_in, n_out = strlen(out_kinds);
+    struct field *fields = parse_kinds(argv[3], &n_fields, &n_in);
     text_fn *texts = calloc(n_out + 1, sizeof *texts);
     int next_accessor = 6;
     for (size_t i = 0; i < n_out; i++) {
@@ -129,20 +183,38 @@ int main(int argc, char **argv) {
     char token[4096];
     for (;;) {
         size_t got = 0;
-        for (size_t i = 0; i < n_in; i++) {
+        for (size_t i = 0; i < n_fields; i++) {
+            struct field *field = &fields[i];
             if (fscanf(f, "%4095s", token) != 1) break;
-            if (in_kinds[i] == 't') {
-                in[i].text = from_hex(token);
-                if (!in[i].text) {
+            if (field->kind == 't') {
+                in[field->slot].text = from_hex(token);
+                if (!in[field->slot].text) {
                     fprintf(stderr, "bad text token %s\n", token);
                     return 2;
                 }
+            } else if (field->kind == 'l') {
+                long long n = strtoll(token, NULL, 10);
+                if (n < 0) {
+                    fprintf(stderr, "bad list length %s\n", token);
+                    return 2;
+                }
+                size_t words = (size_t)n * field->element_slots;
+                int64_t *elements = n == 0 ? NULL : guarded_words(field, words);
+                for (size_t w = 0; w < words; w++) {
+                    if (fscanf(f, "%4095s", token) != 1) {
+                        fprintf(stderr, "a short list\n");
+                        return 2;
+                    }
+                    elements[w] = strtoll(token, NULL, 10);
+                }
+                in[field->slot].list = elements;
+                in[field->slot + 1].word = n;
             } else {
-                in[i].word = strtoll(token, NULL, 10);
+                in[field->slot].word = strtoll(token, NULL, 10);
             }
             got++;
         }
-        if (got != n_in) break;
+        if (got != n_fields) break;
         struct AvtalError err;
         int32_t code = entry(in, out, &err);
         if (code == 0) {
@@ -159,8 +231,13 @@ int main(int argc, char **argv) {
             printf("%d %s %d %s\n", code, err.diagnostic[0] ? err.diagnostic : "-", err.field,
                    err.field_name[0] ? err.field_name : "-");
         }
-        for (size_t i = 0; i < n_in; i++) {
-            if (in_kinds[i] == 't') free((void *)in[i].text);
+        for (size_t i = 0; i < n_fields; i++) {
+            struct field *field = &fields[i];
+            if (field->kind == 't') free((void *)in[field->slot].text);
+            if (field->kind == 'l' && field->map) {
+                munmap(field->map, field->map_len);
+                field->map = NULL;
+            }
         }
     }
     fclose(f);

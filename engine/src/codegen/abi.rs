@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 use std::fmt::Write;
 
 use super::calendar::{max_day, min_day};
-use super::layout::{Encoding, RecordLayout};
+use super::layout::{Encoding, FieldSlot, RecordLayout};
 use super::object::{ABI_VERSION, AotEntry, AotLibrary, ErrorCode, c_identifier, error_struct};
 use avtal_compiler::ir::Program;
 use avtal_compiler::types::Type;
@@ -38,7 +38,12 @@ fn unit_comment(program: &Program, ty: &Type) -> String {
         Type::Int => "Int".to_string(),
         Type::Days => "Days: whole days".to_string(),
         Type::Months => "Months: whole months".to_string(),
+        Type::Rate => "Rate: öre per hour (SEK/h × 100)".to_string(),
         Type::Date => "Date: day number, 0001-01-01 = 1".to_string(),
+        Type::Time => "Time: minute of the day, 0 to 1439 (19:30 = 1170)".to_string(),
+        Type::Timestamp => {
+            "Timestamp: minutes from 0001-01-01T00:00, (day number - 1) * 1440 + minute".to_string()
+        }
         Type::Bool => "Bool: 0 or 1".to_string(),
         Type::Enum(_) => format!(
             "enum {}: AVTAL_{}_*",
@@ -51,6 +56,37 @@ fn unit_comment(program: &Program, ty: &Type) -> String {
 
 fn enum_prefix(program: &Program, ty: &Type) -> String {
     c_identifier(&type_name(program, ty)).to_uppercase()
+}
+
+/// The struct tag of the elements of a list field of type `List<R>`:
+/// `avtal_<library>_<R>`, prefixed like the functions because, unlike an
+/// entry point's `<Entry>Input`, a record's name is not unique to this
+/// library.
+pub(super) fn element_struct(program: &Program, library_c: &str, list: &Type) -> Option<String> {
+    let Type::List(element) = list else {
+        return None;
+    };
+    Some(format!(
+        "avtal_{library_c}_{}",
+        c_identifier(&type_name_of(program, element))
+    ))
+}
+
+/// The member after a list field's pointer that holds its length.
+pub(super) fn length_member(member: &str) -> String {
+    format!("{member}_len")
+}
+
+/// Every field of `layout`, then the fields of its list fields' elements
+/// (one level: elements hold no lists).
+pub(super) fn fields_and_elements(layout: &RecordLayout) -> impl Iterator<Item = &FieldSlot> {
+    layout.fields.iter().chain(
+        layout
+            .fields
+            .iter()
+            .filter_map(|slot| slot.element.as_deref())
+            .flat_map(|element| element.fields.iter()),
+    )
 }
 
 fn c_string(text: &str) -> String {
@@ -70,6 +106,11 @@ fn c_string(text: &str) -> String {
     }
     out.push('"');
     out
+}
+
+/// A day number as `YYYY-MM-DD` (a sign before other years).
+fn date_text(day: i64) -> String {
+    avtal_compiler::clock::date_of_day(day).map_or_else(String::new, |d| d.to_string())
 }
 
 /// The common part, guarded separately so headers of several libraries
@@ -103,10 +144,10 @@ fn common_part(out: &mut String) {
 #define AVTAL_STATIC_ASSERT(cond, msg) _Static_assert(cond, msg)
 #endif
 
-/* Return codes. 1 to 5 are failures of the record's computation, in the
- * order the interpreter meets them: 2 to 5 are the interpreter's errors
- * (the diagnostic code is in AvtalError.diagnostic); 1 means a value left
- * the compiled fixed point: evaluate that record with `avtal run`.
+/* Return codes. 1 to 9 are failures of the record's computation, in the
+ * order the interpreter meets them: 2 to 5, 7 and 8 are the interpreter's
+ * errors (the diagnostic code is in AvtalError.diagnostic); 1 means a value
+ * left the compiled fixed point: evaluate that record with `avtal run`.
  * 10 and up are bad arguments; nothing was computed. */
 {codes}
 /* Filled by every call when not NULL. */
@@ -128,7 +169,7 @@ static inline const char *avtal_strerror(int32_t code) {{
 }}
 
 /* Dates are day numbers: 0001-01-01 is 1 (chrono's num_days_from_ce);
- * valid from AVTAL_MIN_DAY (-262144-01-01) to AVTAL_MAX_DAY (262143-12-31). */
+ * valid from AVTAL_MIN_DAY ({first_date}) to AVTAL_MAX_DAY ({last_date}). */
 #define AVTAL_MIN_DAY ({min_day}LL)
 #define AVTAL_MAX_DAY ({max_day}LL)
 
@@ -146,6 +187,12 @@ static inline int64_t avtal_date(int64_t year, int64_t month, int64_t day) {{
     int64_t doy = (153 * mp + 2) / 5 + day - 1;
     int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     return era * 146097 + doe - 305;
+}}
+
+/* The timestamp of a day number and a minute of the day (0 to 1439):
+ * minutes from 0001-01-01T00:00. */
+static inline int64_t avtal_timestamp(int64_t day_number, int64_t minute_of_day) {{
+    return (day_number - 1) * 1440 + minute_of_day;
 }}
 
 /* Year, month and day of a day number. */
@@ -171,6 +218,8 @@ static inline void avtal_civil(int64_t day_number, int64_t *year, int64_t *month
         foff = error_struct::FIELD_NAME,
         min_day = min_day(),
         max_day = max_day(),
+        first_date = date_text(min_day()),
+        last_date = date_text(max_day()),
     );
 }
 
@@ -195,10 +244,13 @@ pub fn c_fields(layout: &RecordLayout) -> Vec<String> {
 
 /// The C struct of one record. A text field is a `const char *` in an
 /// input record and the opaque piece mask in an output record, whose
-/// `accessors` (one per field, `None` for non-texts) spell it out.
+/// `accessors` (one per field, `None` for non-texts) spell it out. A list
+/// field is two members: a pointer to its elements' struct and the
+/// number of elements.
 fn record_struct(
     out: &mut String,
     program: &Program,
+    library_c: &str,
     name: &str,
     about: &str,
     layout: &RecordLayout,
@@ -221,6 +273,16 @@ fn record_struct(
                 out,
                 "    const char *{field}; /* {about}: Text, NUL-terminated UTF-8, not NULL */"
             ),
+            (Encoding::List, _) => {
+                let element = element_struct(program, library_c, &slot.ty).unwrap_or_default();
+                let len = length_member(field);
+                writeln!(
+                    out,
+                    "    const struct {element} *{field}; /* {about}: {}: {len} elements, read during the call only; may be NULL when {len} is 0 */\n    \
+                     int64_t {len}; /* the number of elements of {field}: 0 or more */",
+                    type_text(program, &slot.ty)
+                )
+            }
             _ => writeln!(
                 out,
                 "    int64_t {field}; /* {about}: {} */",
@@ -243,8 +305,51 @@ fn record_struct(
             "AVTAL_STATIC_ASSERT(offsetof(struct {name}, {field}) == {}, \"struct {name} layout\");",
             slot.offset
         );
+        if slot.encoding == Encoding::List {
+            let _ = writeln!(
+                out,
+                "AVTAL_STATIC_ASSERT(offsetof(struct {name}, {}) == {}, \"struct {name} layout\");",
+                length_member(field),
+                slot.offset + super::layout::SLOT
+            );
+        }
     }
     out.push('\n');
+}
+
+/// The struct of every list field's elements in `layout` not yet in
+/// `written` (a record's struct is written once per header).
+fn element_structs(
+    out: &mut String,
+    program: &Program,
+    library_c: &str,
+    layout: &RecordLayout,
+    written: &mut BTreeSet<String>,
+) {
+    for slot in &layout.fields {
+        let (Some(element), Some(name), Type::List(element_ty)) = (
+            slot.element.as_deref(),
+            element_struct(program, library_c, &slot.ty),
+            &slot.ty,
+        ) else {
+            continue;
+        };
+        if !written.insert(name.clone()) {
+            continue;
+        }
+        record_struct(
+            out,
+            program,
+            library_c,
+            &name,
+            &format!(
+                "An element of a list field: record {}",
+                type_name_of(program, element_ty)
+            ),
+            element,
+            None,
+        );
+    }
 }
 
 /// The declarations of `entry`'s text accessors, with their contract.
@@ -301,7 +406,7 @@ pub fn c_header(program: &Program, library: &AotLibrary, source: &str) -> String
     let mut seen_enums = BTreeSet::new();
     let mut defined = BTreeSet::new();
     for entry in &library.entries {
-        for slot in entry.input.fields.iter().chain(&entry.output.fields) {
+        for slot in fields_and_elements(&entry.input).chain(&entry.output.fields) {
             let Type::Enum(id) = &slot.ty else { continue };
             let Some(info) = program.enum_info(*id) else {
                 continue;
@@ -325,11 +430,20 @@ pub fn c_header(program: &Program, library: &AotLibrary, source: &str) -> String
             out.push('\n');
         }
     }
+    let mut elements_written = BTreeSet::new();
     for entry in &library.entries {
         let c = &entry.c_name;
+        element_structs(
+            &mut out,
+            program,
+            &library.c_name,
+            &entry.input,
+            &mut elements_written,
+        );
         record_struct(
             &mut out,
             program,
+            &library.c_name,
             &format!("{c}Input"),
             &format!(
                 "Input of entry point {} ({})",
@@ -343,6 +457,7 @@ pub fn c_header(program: &Program, library: &AotLibrary, source: &str) -> String
         record_struct(
             &mut out,
             program,
+            &library.c_name,
             &format!("{c}Output"),
             &format!(
                 "Output of entry point {} ({})",
@@ -371,6 +486,15 @@ pub fn c_header(program: &Program, library: &AotLibrary, source: &str) -> String
     out
 }
 
+/// A type as the source writes it, for comments (`List<Shift>`).
+fn type_text(program: &Program, ty: &Type) -> String {
+    match ty {
+        Type::List(element) => format!("List<{}>", type_text(program, element)),
+        Type::Record(_) => type_name_of(program, ty),
+        other => type_name(program, other),
+    }
+}
+
 fn type_name_of(program: &Program, ty: &Type) -> String {
     match ty {
         Type::Record(id) => program
@@ -384,16 +508,31 @@ fn json_string(text: &str) -> String {
     serde_json::Value::String(text.to_string()).to_string()
 }
 
-/// The JSON Schema of one field in `avtal run`'s JSON Lines; `input`
-/// allows what the reader accepts, the output what the writer writes.
-fn field_schema(
-    program: &Program,
-    ty: &Type,
-    encoding: Encoding,
+/// What a schema is written for: the program, the library's C name (for
+/// the element structs of list fields), and whether it is an input
+/// record (the reader's forms) or an output record (the writer's).
+struct SchemaContext<'a> {
+    program: &'a Program,
+    library_c: &'a str,
     input: bool,
+}
+
+/// `HH:MM` as the writer writes it, or also `H:MM` as the reader reads it.
+const TIME_OUT: &str = "([01][0-9]|2[0-3]):[0-5][0-9]";
+const TIME_IN: &str = "([01]?[0-9]|2[0-3]):[0-5][0-9]";
+const DAY: &str = "[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])";
+
+/// The JSON Schema of one field in `avtal run`'s JSON Lines, whose C
+/// member is `member`; an input allows what the reader accepts, an
+/// output what the writer writes.
+fn field_schema(
+    context: &SchemaContext,
+    slot: &FieldSlot,
+    member: &str,
     accessor: Option<&str>,
 ) -> String {
-    let c = match encoding {
+    let (program, input, ty) = (context.program, context.input, &slot.ty);
+    let c = match slot.encoding {
         Encoding::Number { scale } => format!("{{\"type\":\"int64\",\"scale\":{scale}}}"),
         Encoding::Date => {
             "{\"type\":\"int64\",\"date\":\"day number, 0001-01-01 = 1\"}".to_string()
@@ -401,12 +540,15 @@ fn field_schema(
         Encoding::Time => {
             "{\"type\":\"int64\",\"time\":\"minute of the day, 0 to 1439\"}".to_string()
         }
-        Encoding::Timestamp => {
-            "{\"type\":\"int64\",\"timestamp\":\"minutes from 0001-01-01T00:00\"}".to_string()
-        }
-        Encoding::List => {
-            "{\"type\":\"pointer and int64\",\"list\":\"elements, count\"}".to_string()
-        }
+        Encoding::Timestamp => "{\"type\":\"int64\",\"timestamp\":\"minutes from 0001-01-01T00:00: (day number - 1) * 1440 + minute of the day\"}".to_string(),
+        Encoding::List => format!(
+            "{{\"type\":{},\"length\":{},\"length_type\":\"int64\"}}",
+            json_string(&format!(
+                "const struct {} *",
+                element_struct(program, context.library_c, ty).unwrap_or_default()
+            )),
+            json_string(&length_member(member))
+        ),
         Encoding::Bool => "{\"type\":\"int64\",\"values\":[0,1]}".to_string(),
         Encoding::Variant => "{\"type\":\"int64\",\"enum tag\":true}".to_string(),
         Encoding::Text if input => {
@@ -420,11 +562,11 @@ fn field_schema(
     };
     let decimal2 = "^-?[0-9]+(\\\\.[0-9]{1,2})?$";
     let shape = match ty {
-        Type::Money | Type::Percent | Type::Hours if input => format!(
+        Type::Money | Type::Percent | Type::Hours | Type::Rate if input => format!(
             "\"type\":[\"string\",\"number\"],\"pattern\":\"{decimal2}\",\"description\":\"{} with at most 2 decimals; a string keeps it exact\"",
             type_name(program, ty)
         ),
-        Type::Money | Type::Percent | Type::Hours => format!(
+        Type::Money | Type::Percent | Type::Hours | Type::Rate => format!(
             "\"type\":\"string\",\"pattern\":\"^-?[0-9]+\\\\.[0-9]{{2}}$\",\"description\":\"{} with exactly 2 decimals\"",
             type_name(program, ty)
         ),
@@ -442,6 +584,14 @@ fn field_schema(
             "\"type\":\"string\",\"format\":\"date\",\"description\":\"Date, YYYY-MM-DD\""
                 .to_string()
         }
+        Type::Time => format!(
+            "\"type\":\"string\",\"pattern\":\"^{}$\",\"description\":\"Time of day, HH:MM, 00:00 to 23:59\"",
+            if input { TIME_IN } else { TIME_OUT }
+        ),
+        Type::Timestamp => format!(
+            "\"type\":\"string\",\"pattern\":\"^{DAY}{}{TIME_OUT}$\",\"description\":\"Timestamp, YYYY-MM-DDTHH:MM: minute precision, wall clock, no time zone\"",
+            if input { "[T ]" } else { "T" }
+        ),
         Type::Bool => "\"type\":\"boolean\"".to_string(),
         Type::Text => "\"type\":\"string\",\"description\":\"Text\"".to_string(),
         Type::Enum(id) => {
@@ -460,6 +610,14 @@ fn field_schema(
                 type_name(program, ty)
             )
         }
+        Type::List(element_ty) => match slot.element.as_deref() {
+            Some(element) => format!(
+                "\"type\":\"array\",\"items\":{},\"description\":{}",
+                record_schema(context, element_ty, element, None),
+                json_string(&format!("{}, in order", type_text(program, ty)))
+            ),
+            None => "\"description\":\"not in the compiled layout\"".to_string(),
+        },
         _ => "\"description\":\"not in the compiled layout\"".to_string(),
     };
     format!("{{{shape},\"x-avtal-c\":{c}}}")
@@ -467,31 +625,31 @@ fn field_schema(
 
 /// `accessors`: per field, the text accessor of an output text field.
 fn record_schema(
-    program: &Program,
+    context: &SchemaContext,
     ty: &Type,
     layout: &RecordLayout,
     accessors: Option<&[Option<String>]>,
 ) -> String {
-    let input = accessors.is_none();
     let properties: Vec<String> = layout
         .fields
         .iter()
+        .zip(c_fields(layout))
         .enumerate()
-        .map(|(index, slot)| {
+        .map(|(index, (slot, member))| {
             let accessor = accessors
                 .and_then(|a| a.get(index))
                 .and_then(|a| a.as_deref());
             format!(
                 "{}:{}",
                 json_string(&slot.name),
-                field_schema(program, &slot.ty, slot.encoding, input, accessor)
+                field_schema(context, slot, &member, accessor)
             )
         })
         .collect();
     let required: Vec<String> = layout.fields.iter().map(|s| json_string(&s.name)).collect();
     format!(
         "{{\"title\":{},\"type\":\"object\",\"properties\":{{{}}},\"required\":[{}],\"x-avtal-c\":{{\"struct_size\":{}}}}}",
-        json_string(&type_name_of(program, ty)),
+        json_string(&type_name_of(context.program, ty)),
         properties.join(","),
         required.join(","),
         layout.stride
@@ -512,9 +670,22 @@ pub fn json_schema(program: &Program, library: &AotLibrary, index: usize) -> Opt
         json_string(&entry.name),
         entry.name.replace('"', "'"),
         library.c_name,
-        record_schema(program, &entry.input_type, &entry.input, None),
         record_schema(
-            program,
+            &SchemaContext {
+                program,
+                library_c: &library.c_name,
+                input: true
+            },
+            &entry.input_type,
+            &entry.input,
+            None
+        ),
+        record_schema(
+            &SchemaContext {
+                program,
+                library_c: &library.c_name,
+                input: false
+            },
             &entry.output_type,
             &entry.output,
             Some(&entry.text_accessors())

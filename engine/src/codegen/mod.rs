@@ -36,6 +36,7 @@ mod layout;
 mod lists;
 mod numeric;
 mod object;
+mod object_checks;
 mod object_texts;
 mod ratio;
 mod seq;
@@ -81,7 +82,7 @@ pub use object::{ABI_VERSION, AotEntry, AotLibrary, ErrorCode, build_library, c_
 // (`crate::engine`); other crates see it only with the `testgen` feature,
 // for the tests that check the C ABI of `avtal build` slot by slot.
 pub(crate) use jit::encode_record;
-pub(crate) use layout::{ListArena, decode_text};
+pub(crate) use layout::decode_text;
 
 /// The optimised Cranelift IR and machine code of entry point `function`,
 /// for reading what the compiler made of a program (the `disassemble`
@@ -98,12 +99,15 @@ pub(crate) use layout::encode_value;
 pub use {
     abi::c_fields,
     jit::CompiledEntry,
-    layout::{Encoding, FieldSlot, RecordLayout, TextPiece, decode_value, encode_value},
+    layout::{
+        Encoding, FieldSlot, ListArena, RecordLayout, TextPiece, decode_value, encode_list,
+        encode_value,
+    },
 };
 #[cfg(not(feature = "testgen"))]
 pub(crate) use {
     jit::CompiledEntry,
-    layout::{Encoding, RecordLayout, TextPiece, decode_value},
+    layout::{Encoding, ListArena, RecordLayout, TextPiece, decode_value},
 };
 
 /// How compiled code ended on a record: the kernel's status byte. A

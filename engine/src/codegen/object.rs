@@ -6,8 +6,9 @@
 //! generated in Cranelift:
 //!
 //! - `int32_t avtal_<entry>(const In *in, Out *out, AvtalError *err)`
-//!   checks its arguments (null pointers, enum tags, dates, bools), calls
-//!   the record function and turns its status into an [`ErrorCode`];
+//!   checks its arguments (null pointers, enum tags, dates, times, bools,
+//!   list lengths and every list element: `object_checks.rs`), calls the
+//!   record function and turns its status into an [`ErrorCode`];
 //! - `int32_t avtal_<entry>_batch(const In *in, Out *out, uint64_t n,
 //!   int32_t *codes, AvtalError *err)` runs the first over `n` records;
 //! - per text output field, `avtal_<entry>_<field>_text`, which spells
@@ -26,9 +27,9 @@ use cranelift_module::{FuncId as ClifFuncId, Linkage, Module, default_libcall_na
 use cranelift_object::{ObjectBuilder, ObjectModule};
 
 use super::abi::c_fields;
-use super::calendar;
 use super::jit::{build, host_isa};
 use super::layout::{Encoding, RecordLayout, TextPiece};
+use super::object_checks::{FieldCheck, emit_checks, input_checks};
 use super::object_texts::{TextField, define_text_accessor, text_accessor_name};
 use super::{CodegenError, NativeStatus, cranelift};
 use avtal_compiler::ir::{FuncId, Program};
@@ -50,14 +51,17 @@ pub enum ErrorCode {
     NoTableRow = 5,
     BadInput = 6,
     EmptyList = 7,
+    ReversedInterval = 8,
     NullArgument = 10,
     BadEnum = 11,
     BadDate = 12,
     BadBool = 13,
+    BadTime = 14,
+    BadLength = 15,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 12] = [
+    pub const ALL: [ErrorCode; 15] = [
         ErrorCode::Ok,
         ErrorCode::Range,
         ErrorCode::DivisionByZero,
@@ -66,14 +70,23 @@ impl ErrorCode {
         ErrorCode::NoTableRow,
         ErrorCode::BadInput,
         ErrorCode::EmptyList,
+        ErrorCode::ReversedInterval,
         ErrorCode::NullArgument,
         ErrorCode::BadEnum,
         ErrorCode::BadDate,
         ErrorCode::BadBool,
+        ErrorCode::BadTime,
+        ErrorCode::BadLength,
     ];
 
     pub fn from_i32(code: i32) -> Option<ErrorCode> {
         ErrorCode::ALL.into_iter().find(|c| *c as i32 == code)
+    }
+
+    /// Whether the code is a failure of the record's computation (the
+    /// kernel's status, 1 to 9), not a bad argument (10 and up).
+    pub fn is_computation(self) -> bool {
+        (1..10).contains(&(self as i32))
     }
 
     /// The constant's name after `AVTAL_`.
@@ -87,10 +100,13 @@ impl ErrorCode {
             ErrorCode::NoTableRow => "E_NO_TABLE_ROW",
             ErrorCode::BadInput => "E_BAD_INPUT",
             ErrorCode::EmptyList => "E_EMPTY_LIST",
+            ErrorCode::ReversedInterval => "E_REVERSED_INTERVAL",
             ErrorCode::NullArgument => "E_NULL_ARGUMENT",
             ErrorCode::BadEnum => "E_BAD_ENUM",
             ErrorCode::BadDate => "E_BAD_DATE",
             ErrorCode::BadBool => "E_BAD_BOOL",
+            ErrorCode::BadTime => "E_BAD_TIME",
+            ErrorCode::BadLength => "E_BAD_LENGTH",
         }
     }
 
@@ -107,10 +123,15 @@ impl ErrorCode {
             ErrorCode::NoTableRow => "no row of a decision table matched",
             ErrorCode::BadInput => "the input record holds a value of no field type",
             ErrorCode::EmptyList => "`min` or `max` of a list with no element",
+            ErrorCode::ReversedInterval => "an interval of time ends before it starts",
             ErrorCode::NullArgument => "a required pointer argument is null",
             ErrorCode::BadEnum => "an enum field holds no variant's tag",
             ErrorCode::BadDate => "a date field holds a day number off the calendar",
             ErrorCode::BadBool => "a bool field holds neither 0 nor 1",
+            ErrorCode::BadTime => {
+                "a time field holds no minute of the day, or a timestamp field a minute off the calendar"
+            }
+            ErrorCode::BadLength => "a list field's length is negative",
         }
     }
 
@@ -123,10 +144,11 @@ impl ErrorCode {
             ErrorCode::DateRange => NativeStatus::DateRange,
             ErrorCode::NoTableRow => NativeStatus::NoTableRow,
             ErrorCode::EmptyList => NativeStatus::EmptyList,
+            ErrorCode::ReversedInterval => NativeStatus::ReversedInterval,
             ErrorCode::BadEnum => {
                 return Some(avtal_compiler::diagnostics::Code::BadEnumValue.as_str());
             }
-            ErrorCode::BadDate | ErrorCode::BadBool => {
+            ErrorCode::BadDate | ErrorCode::BadBool | ErrorCode::BadTime => {
                 return Some(avtal_compiler::diagnostics::Code::BadCell.as_str());
             }
             _ => return None,
@@ -231,11 +253,6 @@ pub fn build_library(
         };
         let input = RecordLayout::of(program, input_type)?;
         let output = RecordLayout::of(program, &function.ret)?;
-        if input.fields.iter().any(|f| f.encoding == Encoding::List) {
-            return Err(CodegenError::Unsupported(
-                "a list input in a shared library (the JIT compiles it)",
-            ));
-        }
         let c_name = c_identifier(&function.name);
         let (kernel, output_texts) = build(
             &mut module,
@@ -270,52 +287,9 @@ pub fn build_library(
     })
 }
 
-/// What the wrapper checks in one input slot.
-enum Check {
-    /// An enum tag: `0 ≤ tag < variants`.
-    Enum {
-        variants: i64,
-    },
-    Date,
-    Bool,
-    /// A text: a `const char *` that must not be NULL.
-    Text,
-}
-
-struct FieldCheck {
-    index: i32,
-    offset: i32,
-    name: String,
-    check: Check,
-}
-
-fn input_checks(program: &Program, layout: &RecordLayout) -> Vec<FieldCheck> {
-    let mut checks = Vec::new();
-    for (index, slot) in layout.fields.iter().enumerate() {
-        let check = match (&slot.encoding, &slot.ty) {
-            (Encoding::Variant, Type::Enum(id)) => Check::Enum {
-                variants: program
-                    .enum_info(*id)
-                    .map_or(0, |e| i64::try_from(e.variants.len()).unwrap_or(i64::MAX)),
-            },
-            (Encoding::Date, _) => Check::Date,
-            (Encoding::Bool, _) => Check::Bool,
-            (Encoding::Text, _) => Check::Text,
-            _ => continue,
-        };
-        checks.push(FieldCheck {
-            index: i32::try_from(index).unwrap_or(i32::MAX),
-            offset: i32::try_from(slot.offset).unwrap_or(i32::MAX),
-            name: slot.name.clone(),
-            check,
-        });
-    }
-    checks
-}
-
 /// `bytes` (at most `len - 1` of them, cut at a character boundary, then
 /// NUL-padded to `len`) as native-endian `i64` words.
-fn text_words(text: &str, len: usize) -> Vec<i64> {
+pub(super) fn text_words(text: &str, len: usize) -> Vec<i64> {
     let mut end = text.len().min(len.saturating_sub(1));
     while !text.is_char_boundary(end) {
         end -= 1;
@@ -334,7 +308,7 @@ fn text_words(text: &str, len: usize) -> Vec<i64> {
         .collect()
 }
 
-fn store_words(b: &mut FunctionBuilder, base: Value, offset: i32, words: &[i64]) {
+pub(super) fn store_words(b: &mut FunctionBuilder, base: Value, offset: i32, words: &[i64]) {
     let flags = MemFlagsData::trusted();
     for (i, word) in words.iter().enumerate() {
         let value = b.ins().iconst(types::I64, *word);
@@ -343,7 +317,7 @@ fn store_words(b: &mut FunctionBuilder, base: Value, offset: i32, words: &[i64])
     }
 }
 
-fn new_block(b: &mut FunctionBuilder) -> Block {
+pub(super) fn new_block(b: &mut FunctionBuilder) -> Block {
     b.create_block()
 }
 
@@ -355,7 +329,7 @@ pub(super) fn to_block(b: &mut FunctionBuilder, block: Block) {
 
 /// Fill `err` (when not null) with a code, a field index and its name,
 /// then return the code.
-fn report_and_return(
+pub(super) fn report_and_return(
     b: &mut FunctionBuilder,
     err: Value,
     code: ErrorCode,
@@ -426,35 +400,7 @@ fn define_single<M: Module>(
         to_block(b, bad);
         report_and_return(b, err, ErrorCode::NullArgument, None);
         to_block(b, good);
-        let flags = MemFlagsData::trusted();
-        for check in checks {
-            let word = b.ins().load(types::I64, flags, input, check.offset);
-            let (wrong, code) = match check.check {
-                Check::Enum { variants } => (
-                    b.ins()
-                        .icmp_imm_u(IntCC::UnsignedGreaterThanOrEqual, word, variants),
-                    ErrorCode::BadEnum,
-                ),
-                Check::Date => {
-                    let on = calendar::on_calendar(b, word);
-                    (b.ins().bxor_imm_u(on, 1), ErrorCode::BadDate)
-                }
-                Check::Bool => (
-                    b.ins().icmp_imm_u(IntCC::UnsignedGreaterThan, word, 1),
-                    ErrorCode::BadBool,
-                ),
-                // The kernel never reads the text, but the accessors do.
-                Check::Text => (
-                    b.ins().icmp_imm_u(IntCC::Equal, word, 0),
-                    ErrorCode::NullArgument,
-                ),
-            };
-            let (bad, good) = (new_block(b), new_block(b));
-            b.ins().brif(wrong, bad, &[], good, &[]);
-            to_block(b, bad);
-            report_and_return(b, err, code, Some((check.index, &check.name)));
-            to_block(b, good);
-        }
+        emit_checks(b, input, err, checks)?;
         let callee = module.declare_func_in_func(kernel, b.func);
         let call = b.ins().call(callee, &[input, output]);
         let status = b
@@ -468,11 +414,11 @@ fn define_single<M: Module>(
         let zero = b.ins().iconst(types::I32, 0);
         b.ins().return_(&[zero]);
         to_block(b, failed);
-        // The kernel's failures are the codes 1 to 7: one block each, so
+        // The kernel's failures are the codes below 10: one block each, so
         // every report is a constant.
         for code in ErrorCode::ALL {
             let value = code as i32;
-            if !(1..=7).contains(&value) {
+            if !code.is_computation() {
                 continue;
             }
             let is = b.ins().icmp_imm_s(IntCC::Equal, status, i64::from(value));

@@ -10,7 +10,11 @@
 //! both sources. Struct members are escaped instead ([`c_member`]): a
 //! keyword of C or C++, or a name the included headers or the compiler
 //! define as a macro (`int`, `NULL`, `linux`), gets a trailing `_`, and a
-//! repeat gets its index (`c_fields` in `abi.rs`).
+//! repeat gets its index (`c_fields` in `abi.rs`). The one member name
+//! that is not a field's own, a list field's length `<field>_len`, is
+//! refused when another member of its struct has it (`shifts` and
+//! `shifts_len`), and so is a record whose elements' struct
+//! `avtal_<library>_<Record>` meets another struct.
 //!
 //! This module decides names only; it writes no header and no prose (the
 //! CLI words the clashes).
@@ -20,7 +24,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::super::layout::{Encoding, RecordLayout};
 use super::super::object::{ABI_VERSION, ErrorCode, c_identifier};
 use super::super::object_texts::text_accessor_name;
-use super::{c_fields, enum_prefix, type_name, type_name_of};
+use super::{
+    c_fields, element_struct, enum_prefix, fields_and_elements, length_member, type_name,
+    type_name_of,
+};
 use avtal_compiler::ir::{FuncId, Program};
 use avtal_compiler::types::{EnumId, Type};
 
@@ -33,6 +40,12 @@ pub enum CNameSource {
     TextAccessor { entry: String, field: String },
     /// Field `field` of record `record`, a struct member.
     Field { record: String, field: String },
+    /// The length member (`<field>_len`) of list field `field` of record
+    /// `record`.
+    ListLength { record: String, field: String },
+    /// Record `name`, whose struct (`avtal_<library>_<name>`) holds the
+    /// elements of a list field.
+    ListElement(String),
     /// Variant `variant` of enum `enum_name` (`AVTAL_<ENUM>_<VARIANT>`).
     Variant { enum_name: String, variant: String },
     /// The number of variants of enum `enum_name` (`AVTAL_<ENUM>_COUNT`).
@@ -54,6 +67,9 @@ pub enum CNameKind {
     Struct,
     /// A member of a record's struct that is also a macro of the header.
     Member,
+    /// A list field's length member (`<field>_len`) that another member
+    /// of the same struct also is.
+    LengthMember,
 }
 
 /// Two sources that become the same C name.
@@ -77,10 +93,18 @@ struct Table {
     structs: BTreeMap<String, CNameSource>,
     /// Enums whose tags are in `macros` (one enum in several records).
     enums: BTreeSet<EnumId>,
+    /// The record type of each element struct defined.
+    element_records: BTreeMap<String, Type>,
     clashes: Vec<CNameClash>,
 }
 
 impl Table {
+    fn push_clash(&mut self, clash: CNameClash) {
+        if !self.clashes.contains(&clash) {
+            self.clashes.push(clash);
+        }
+    }
+
     fn define_macro(&mut self, name: String, value: Option<usize>, source: CNameSource) {
         match self.macros.get(&name) {
             Some((Some(old), _)) if value == Some(*old) => {}
@@ -158,33 +182,99 @@ pub fn c_name_clashes(program: &Program, entries: &[FuncId], library: &str) -> V
                 );
             }
         }
+        element_names(&mut table, program, &c_identifier(library), &input);
         table.define(CNameKind::Struct, format!("{c}Input"), source());
         table.define(CNameKind::Struct, format!("{c}Output"), source());
         for (layout, ty) in [(input, input_type), (output, &function.ret)] {
             enum_tags(&mut table, program, &layout);
+            for slot in &layout.fields {
+                if let (Some(element), Type::List(element_ty)) = (&slot.element, &slot.ty) {
+                    records.push((type_name_of(program, element_ty), (**element).clone()));
+                }
+            }
             records.push((type_name_of(program, ty), layout));
         }
     }
     // Members last: a macro defined anywhere in the header replaces them.
     for (record, layout) in &records {
-        for (slot, member) in layout.fields.iter().zip(c_fields(layout)) {
-            if let Some((_, first)) = table.macros.get(&member) {
-                let clash = CNameClash {
-                    c_name: member,
-                    kind: CNameKind::Member,
-                    first: first.clone(),
-                    second: CNameSource::Field {
-                        record: record.clone(),
-                        field: slot.name.clone(),
-                    },
-                };
-                if !table.clashes.contains(&clash) {
-                    table.clashes.push(clash);
+        member_clashes(&mut table, record, layout);
+    }
+    table.clashes
+}
+
+/// The clashes of the members of `record`'s struct: with a macro of the
+/// header, and of a list field's length member with another member.
+fn member_clashes(table: &mut Table, record: &str, layout: &RecordLayout) {
+    let members = c_fields(layout);
+    let mut named = Vec::with_capacity(members.len());
+    for (slot, member) in layout.fields.iter().zip(&members) {
+        let field = || CNameSource::Field {
+            record: record.to_string(),
+            field: slot.name.clone(),
+        };
+        named.push((member.clone(), field()));
+        if slot.encoding == Encoding::List {
+            let length = CNameSource::ListLength {
+                record: record.to_string(),
+                field: slot.name.clone(),
+            };
+            named.push((length_member(member), length.clone()));
+            // Another member named like the length: the struct would
+            // declare it twice. The plain field is the one to rename.
+            for (other_slot, other) in layout.fields.iter().zip(&members) {
+                if *other == length_member(member) {
+                    table.push_clash(CNameClash {
+                        c_name: other.clone(),
+                        kind: CNameKind::LengthMember,
+                        first: length.clone(),
+                        second: CNameSource::Field {
+                            record: record.to_string(),
+                            field: other_slot.name.clone(),
+                        },
+                    });
                 }
             }
         }
     }
-    table.clashes
+    // Two length members meet only where their lists' members did,
+    // which `c_fields` keeps apart; a length member meets another list's
+    // pointer member only as a plain field does, reported above.
+    for (member, source) in named {
+        if let Some((_, first)) = table.macros.get(&member) {
+            let clash = CNameClash {
+                c_name: member,
+                kind: CNameKind::Member,
+                first: first.clone(),
+                second: source,
+            };
+            table.push_clash(clash);
+        }
+    }
+}
+
+/// The structs of the elements of `layout`'s list fields: one per record
+/// (several lists, or several entry points, may share it), and a clash
+/// when two records meet in one C name.
+fn element_names(table: &mut Table, program: &Program, library_c: &str, layout: &RecordLayout) {
+    for slot in &layout.fields {
+        let (Some(name), Type::List(element_ty)) =
+            (element_struct(program, library_c, &slot.ty), &slot.ty)
+        else {
+            continue;
+        };
+        let record = type_name_of(program, element_ty);
+        match table.element_records.get(&name) {
+            Some(known) if *known == **element_ty => {}
+            // Another record of the same C name: `define` reports it.
+            Some(_) => table.define(CNameKind::Struct, name, CNameSource::ListElement(record)),
+            None => {
+                table
+                    .element_records
+                    .insert(name.clone(), (**element_ty).clone());
+                table.define(CNameKind::Struct, name, CNameSource::ListElement(record));
+            }
+        }
+    }
 }
 
 /// The names the header defines whatever the library holds.
@@ -221,6 +311,7 @@ fn header_names(table: &mut Table, library_c: &str, library: &str) {
         ("avtal_floor_div", "a calendar helper"),
         ("avtal_date", "the day number of a date"),
         ("avtal_civil", "the date of a day number"),
+        ("avtal_timestamp", "the timestamp of a day and a minute"),
     ] {
         table.define(CNameKind::Function, name.into(), own(what));
     }
@@ -231,9 +322,10 @@ fn header_names(table: &mut Table, library_c: &str, library: &str) {
     );
 }
 
-/// The tags and count of every enum a layout's fields use.
+/// The tags and count of every enum a layout's fields (and its list
+/// elements' fields) use.
 fn enum_tags(table: &mut Table, program: &Program, layout: &RecordLayout) {
-    for slot in &layout.fields {
+    for slot in fields_and_elements(layout) {
         let Type::Enum(id) = &slot.ty else { continue };
         let Some(info) = program.enum_info(*id) else {
             continue;
