@@ -355,24 +355,18 @@ impl<'d> Builder<'d> {
     }
 
     fn classes(&mut self, pair: Pair<'_, Rule>, doc: Option<String>) -> ast::Classes {
-        let span = self.span(&pair);
+        // Name, doc and `source` as every item has them.
+        let header = self.header(pair, doc);
         let mut classes = ast::Classes {
-            meta: ItemMeta { doc, source: None },
-            name: self.missing_ident(span),
+            meta: header.meta,
+            name: header.name,
             ranked: false,
             classes: Vec::new(),
-            span,
+            span: header.span,
         };
-        for child in pair.into_inner() {
+        for child in header.rest {
             match child.as_rule() {
-                Rule::name_ident => classes.name = self.ident(&child),
                 Rule::classes_ranked => classes.ranked = true,
-                Rule::source_clause => {
-                    classes.meta.source = child
-                        .into_inner()
-                        .find(|p| p.as_rule() == Rule::text_lit)
-                        .map(|text| self.text(text));
-                }
                 Rule::class_def => {
                     let class = self.class_def(child);
                     classes.classes.push(class);
