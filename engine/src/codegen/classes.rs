@@ -168,15 +168,7 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
             None => (lo, hi),
         };
         // Days from lo's to (hi − 1)'s; none when the interval is empty.
-        let (first, _) = self.floor_div_mod_const(lo, DAY_MINUTES);
-        let first = self.builder.ins().iadd_imm_s(first, 1);
-        let before_end = self.builder.ins().iadd_imm_s(hi, -1);
-        let (last, _) = self.floor_div_mod_const(before_end, DAY_MINUTES);
-        let last = self.builder.ins().iadd_imm_s(last, 1);
-        let empty = self
-            .builder
-            .ins()
-            .icmp(IntCC::SignedLessThanOrEqual, hi, lo);
+        let (first, last, empty) = self.days_of_interval(lo, hi);
 
         let header = self.builder.create_block();
         let body = self.builder.create_block();

@@ -63,6 +63,22 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
         }
     }
 
+    /// The days the minutes of `[lo, hi)` fall on: the first and last day
+    /// numbers, and an `I8` that is 1 when the interval is empty (then the
+    /// two mean nothing). Shared by `days_of` and the hours of a class.
+    pub(super) fn days_of_interval(&mut self, lo: Value, hi: Value) -> (Value, Value, Value) {
+        let (first, _) = self.floor_div_mod_const(lo, DAY_MINUTES);
+        let first = self.builder.ins().iadd_imm_s(first, 1);
+        let before_end = self.builder.ins().iadd_imm_s(hi, -1);
+        let (last, _) = self.floor_div_mod_const(before_end, DAY_MINUTES);
+        let last = self.builder.ins().iadd_imm_s(last, 1);
+        let empty = self
+            .builder
+            .ins()
+            .icmp(IntCC::SignedLessThanOrEqual, hi, lo);
+        (first, last, empty)
+    }
+
     /// `(⌊x / d⌋, x − d·⌊x / d⌋)` for a constant `d > 0`.
     pub(super) fn floor_div_mod_const(&mut self, x: Value, d: i64) -> (Value, Value) {
         let quotient = self.builder.ins().sdiv_imm_s(x, d);

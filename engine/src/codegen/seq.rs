@@ -21,7 +21,6 @@ use super::layout::RecordLayout;
 use super::numeric::Checked;
 use super::translate::{FunctionTranslator, Result, Val};
 use super::{CodegenError, NativeStatus};
-use avtal_compiler::clock::DAY_MINUTES;
 use avtal_compiler::ir::{Aggregate, Expr, LocalId};
 use avtal_compiler::types::Type;
 
@@ -72,17 +71,9 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
 
     /// `days_of(lo, hi)`: the days of the minutes of `[lo, hi)`.
     pub(super) fn days_seq(&mut self, lo: Value, hi: Value) -> Val {
-        // Day numbers less one (0001-01-01 is day 1) of lo and of hi − 1.
-        let (first_index, _) = self.floor_div_mod_const(lo, DAY_MINUTES);
-        let first = self.builder.ins().iadd_imm_s(first_index, 1);
-        let before_end = self.builder.ins().iadd_imm_s(hi, -1);
-        let (last_index, _) = self.floor_div_mod_const(before_end, DAY_MINUTES);
-        let span = self.builder.ins().isub(last_index, first_index);
+        let (first, last, empty) = self.days_of_interval(lo, hi);
+        let span = self.builder.ins().isub(last, first);
         let span = self.builder.ins().iadd_imm_s(span, 1);
-        let empty = self
-            .builder
-            .ins()
-            .icmp(IntCC::SignedLessThanOrEqual, hi, lo);
         let zero = self.builder.ins().iconst(types::I64, 0);
         let count = self.builder.ins().select(empty, zero, span);
         self.new_seq(SeqDef {
