@@ -256,7 +256,7 @@ fn write_decimal(d: Decimal, out: &mut String) -> fmt::Result {
 /// Data files hold dates as `YYYY-MM-DD`: four-digit years, 0000 to 9999,
 /// the form of ISO 8601 without an agreed expansion and of JSON Schema's
 /// `"format": "date"`, and the only form `avtal run` reads (`cells.rs`).
-/// Avtal's calendar runs much further (−262144 to 262143), but a date
+/// Avtal's calendar runs much further (−262143 to 262142), but a date
 /// outside the files' years is refused when written, as a row error
 /// (E0504) naming the field, rather than written as chrono's `+10000-04-01`,
 /// which neither `avtal run` nor most other readers would take back.

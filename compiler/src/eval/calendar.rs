@@ -11,7 +11,7 @@
 //!   `2026-01-31 + 2 months = 2026-03-31`. Years are 12 months, weeks are
 //!   7 days (the `weeks`/`years` builtins convert before adding).
 //! - The amount is a whole number (`Int`, `Days`, `Months`); a fraction or
-//!   an amount beyond chrono's calendar (years −262144 to 262143) is an
+//!   an amount beyond chrono's calendar (years −262143 to 262142) is an
 //!   error, never a panic or a wrap-around.
 //!
 //! Span-free: errors are [`CalendarError`] facts; the evaluator adds the

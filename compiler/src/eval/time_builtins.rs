@@ -77,7 +77,9 @@ impl<'a, 'p> Machine<'a, 'p> {
                 Ok(Value::Bool(minutes == 1))
             }
             (Builtin::DaysOf, [Value::Timestamp(s), Value::Timestamp(e)]) => {
-                let (lo, hi) = (clock::timestamp_minutes(*s), clock::timestamp_minutes(*e));
+                // Reversed is an error as in `hours_in`: a shift keyed in
+                // backwards must not pass as a shift of no days.
+                let (lo, hi) = self.interval(*s, *e, span)?;
                 let mut days = Vec::new();
                 if hi > lo {
                     for day in windows::day_of(lo)..=windows::day_of(hi - 1) {

@@ -10,7 +10,7 @@
 //!
 //! The rules are `eval/calendar.rs`'s: `date + n months` is one step
 //! clamped to the month's end, and a result outside chrono's calendar
-//! (years −262144 to 262143) is invalid (the interpreter's E0504).
+//! (years −262143 to 262142) is invalid (the interpreter's E0504).
 //! Emitting the code instead of calling Rust helpers lets the JIT and the
 //! ahead-of-time library share it: a shared library built from the object
 //! file cannot call back into the `avtal` binary. `codegen/tests.rs`

@@ -137,7 +137,8 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
         }
     }
 
-    fn fail_if_reversed(&mut self, lo: Value, hi: Value) {
+    /// E0509 when `[lo, hi)` ends before it starts (`hours_in`, `days_of`).
+    pub(super) fn fail_if_reversed(&mut self, lo: Value, hi: Value) {
         let reversed = self.builder.ins().icmp(IntCC::SignedLessThan, hi, lo);
         self.fail_if_because(reversed, NativeStatus::ReversedInterval);
     }

@@ -71,6 +71,7 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
 
     /// `days_of(lo, hi)`: the days of the minutes of `[lo, hi)`.
     pub(super) fn days_seq(&mut self, lo: Value, hi: Value) -> Val {
+        self.fail_if_reversed(lo, hi);
         let (first, last, empty) = self.days_of_interval(lo, hi);
         let span = self.builder.ins().isub(last, first);
         let span = self.builder.ins().iadd_imm_s(span, 1);

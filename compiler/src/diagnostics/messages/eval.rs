@@ -179,7 +179,7 @@ pub fn help(error: &EvalError) -> Option<String> {
                     .to_string()
             }
             CalendarError::OutOfRange { .. } => {
-                "dates run from the year −262144 to 262143; check the amount".to_string()
+                "dates run from the year −262143 to 262142; check the amount".to_string()
             }
             CalendarError::NoSuchDate { .. } => "the month is 1 to 12 and the day at most the \
                                                  month's length; `days_in_month` gives it"
