@@ -211,40 +211,40 @@ public class W1Ffm {
         for (int t = 0; t < threads; t++) {
             final int index = t;
             Thread worker = new Thread(() -> {
-              try {
-                int lo = n * index / threads;
-                int hi = n * (index + 1) / threads;
-                MemorySegment own = arena.allocate(Math.max(hi - lo, 1) * OUT.length * 8L, 8);
-                MemorySegment ownErr = arena.allocate(ERROR_SIZE, 8);
                 try {
-                    start.await();
-                } catch (Exception e) {
-                    failures.add(e.toString());
-                    return;
-                }
-                for (int round = 0; round < rounds; round++) {
-                    if (index % 2 == 0) {
-                        MemorySegment share = records.asSlice((long) lo * IN.length * 8,
-                            (long) (hi - lo) * IN.length * 8);
-                        int code = callBatch(share, own, hi - lo, MemorySegment.NULL, ownErr);
-                        if (code != AVTAL_OK) {
-                            failures.add(index + ": " + code);
-                        }
-                    } else {
-                        for (int row = lo; row < hi; row++) {
-                            int code = callOne(record(records, row, IN.length),
-                                record(own, row - lo, OUT.length), ownErr);
+                    int lo = n * index / threads;
+                    int hi = n * (index + 1) / threads;
+                    MemorySegment own = arena.allocate(Math.max(hi - lo, 1) * OUT.length * 8L, 8);
+                    MemorySegment ownErr = arena.allocate(ERROR_SIZE, 8);
+                    try {
+                        start.await();
+                    } catch (Exception e) {
+                        failures.add(e.toString());
+                        return;
+                    }
+                    for (int round = 0; round < rounds; round++) {
+                        if (index % 2 == 0) {
+                            MemorySegment share = records.asSlice((long) lo * IN.length * 8,
+                                (long) (hi - lo) * IN.length * 8);
+                            int code = callBatch(share, own, hi - lo, MemorySegment.NULL, ownErr);
                             if (code != AVTAL_OK) {
                                 failures.add(index + ": " + code);
                             }
+                        } else {
+                            for (int row = lo; row < hi; row++) {
+                                int code = callOne(record(records, row, IN.length),
+                                    record(own, row - lo, OUT.length), ownErr);
+                                if (code != AVTAL_OK) {
+                                    failures.add(index + ": " + code);
+                                }
+                            }
                         }
                     }
+                    MemorySegment.copy(own, 0, threaded, (long) lo * OUT.length * 8,
+                        (long) (hi - lo) * OUT.length * 8);
+                } catch (RuntimeException e) {
+                    failures.add(index + ": " + e);
                 }
-                MemorySegment.copy(own, 0, threaded, (long) lo * OUT.length * 8,
-                    (long) (hi - lo) * OUT.length * 8);
-              } catch (RuntimeException e) {
-                failures.add(index + ": " + e);
-              }
             });
             workers.add(worker);
             worker.start();
