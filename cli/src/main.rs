@@ -21,6 +21,7 @@ mod explain;
 mod fmt;
 mod loader;
 mod lsp;
+mod project;
 mod run;
 mod safe_file;
 mod term;
@@ -94,15 +95,18 @@ pub enum MessageFormat {
 #[derive(Debug, clap::Args)]
 #[command(after_long_help = cases::HELP)]
 pub struct TestArgs {
-    /// Source files, or directories searched for `*.avtal` files [default: .]
+    /// Source files, or directories searched for `*.avtal` files [default:
+    /// the `sources` of the project file `avtal.toml` in this directory or
+    /// an ancestor, else .]
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// Also run the standard library's examples (alone: only those).
     #[arg(long)]
     pub stdlib: bool,
-    /// Run only the examples whose title contains TEXT.
+    /// Run only the examples whose title contains TEXT; repeat it to run
+    /// those that contain any of several (`--filter a --filter b`).
     #[arg(long, value_name = "TEXT")]
-    pub filter: Option<String>,
+    pub filter: Vec<String>,
     /// Check a case file (`.csv` or `.jsonl`) of inputs and `expected.FIELD`
     /// columns against an entry point, instead of running examples.
     #[arg(long, value_name = "FILE", conflicts_with_all = ["stdlib", "filter"])]

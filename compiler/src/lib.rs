@@ -21,6 +21,7 @@ pub mod format;
 pub mod ir;
 pub mod spelling;
 pub mod stdlib;
+pub mod stdlib_reference;
 /// Random well-typed programs for differential tests; public only with the
 /// `testgen` feature.
 #[cfg(any(test, feature = "testgen"))]
