@@ -2,7 +2,9 @@
 //! (0.7.2 on Debian 12) runs headless with the configuration the project
 //! ships in editors/nvim, starts the real `avtal lsp`, and goes through a
 //! broken file and W1 (cli/tests/nvim/replay.lua). The script writes what
-//! the editor got to a JSON file; this test checks it.
+//! the editor got to a JSON file; this test checks it. When the tree-sitter
+//! CLI is installed, Neovim also loads the grammar's parser and the
+//! plugin's highlight query on W1.
 //!
 //! Skips, loudly, only when `nvim` is not installed;
 //! scripts/test-deps/neovim.sh installs it, so CI runs it.
@@ -57,8 +59,35 @@ fn formatted_by_cli(dir: &Path, text: &str) -> String {
     std::fs::read_to_string(&path).unwrap()
 }
 
+/// The tree-sitter parser of editors/tree-sitter-avtal built into `dir`
+/// with the CLI scripts/test-deps/tree-sitter.sh installs, if it is there.
+fn tree_sitter_parser(dir: &Path) -> Option<PathBuf> {
+    let cli = repository().join("target/tools/tree-sitter-0.27.1/bin/tree-sitter");
+    if !cli.is_file() {
+        eprintln!(
+            "\n\n*** nvim_replay: no tree-sitter CLI (run scripts/setup-test-deps); the highlighting part is SKIPPED ***\n\n"
+        );
+        return None;
+    }
+    let parser = dir.join("avtal.so");
+    let output = Command::new(cli)
+        .arg("build")
+        .arg("-o")
+        .arg(&parser)
+        .arg(repository().join("editors/tree-sitter-avtal"))
+        .env("XDG_CACHE_HOME", dir.join("ts-cache"))
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "tree-sitter build: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    Some(parser)
+}
+
 /// Run the replay script and return its record.
-fn replay(nvim: &Path, dir: &Path) -> Value {
+fn replay(nvim: &Path, dir: &Path, parser: Option<&Path>) -> Value {
     let out = dir.join("replay.json");
     let mut child = Command::new(nvim)
         .args(["--headless", "-u", "NONE", "-i", "NONE", "-n", "-c"])
@@ -70,6 +99,7 @@ fn replay(nvim: &Path, dir: &Path) -> Value {
         .env("AVTAL_NVIM_PLUGIN", repository().join("editors/nvim"))
         .env("AVTAL_REPLAY_DIR", dir)
         .env("AVTAL_REPLAY_OUT", &out)
+        .env("AVTAL_TS_PARSER", parser.unwrap_or(Path::new("")))
         // Neovim's own state and the server's stdlib copy stay in the
         // test's directory.
         .env("XDG_CACHE_HOME", dir.join("cache"))
@@ -119,7 +149,8 @@ fn neovim_drives_the_server_through_a_drafters_session() {
     std::fs::write(dir.join("broken.avtal"), BROKEN).unwrap();
     std::fs::write(dir.join("messy.avtal"), messy(&w1)).unwrap();
 
-    let record = replay(&nvim, &dir);
+    let parser = tree_sitter_parser(&dir);
+    let record = replay(&nvim, &dir, parser.as_deref());
     eprintln!(
         "Neovim {} took the {} configuration path",
         record["nvim"], record["api"]
@@ -174,5 +205,26 @@ fn neovim_drives_the_server_through_a_drafters_session() {
     let formatted = record["formatted"].as_str().unwrap();
     assert_ne!(formatted, messy(&w1));
     assert_eq!(formatted, formatted_by_cli(&dir, &messy(&w1)));
+
+    // Highlighting without the server: Neovim loads the grammar's parser
+    // (ABI 14, which Neovim 0.7's tree-sitter library reads) and the
+    // plugin's highlight query, and W1 parses without an error.
+    if parser.is_some() {
+        assert_eq!(record["ts_has_error"], false);
+        let captures = &record["ts_captures"];
+        for name in [
+            "keyword",
+            "function",
+            "function.call",
+            "type",
+            "property",
+            "comment.documentation",
+        ] {
+            assert!(
+                captures[name].as_u64().unwrap_or(0) > 0,
+                "no `{name}` in {captures}"
+            );
+        }
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }

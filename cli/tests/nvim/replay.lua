@@ -3,11 +3,13 @@
 -- (editors/nvim), opens a broken file and W1, and records what the editor
 -- got from the real `avtal lsp` in a JSON file the test reads:
 -- diagnostics (and the float a user opens on them), hover, definition
--- into the stdlib, rename, formatting. Every step waits with a timeout;
+-- into the stdlib, rename, formatting; and, when the test built the
+-- tree-sitter parser, the highlight captures on W1. Every step waits with a timeout;
 -- an error is recorded, never left to hang.
 --
 -- Inputs (environment): AVTAL_BIN, AVTAL_NVIM_PLUGIN, AVTAL_REPLAY_DIR
--- (holds broken.avtal, w1.avtal, messy.avtal), AVTAL_REPLAY_OUT.
+-- (holds broken.avtal, w1.avtal, messy.avtal), AVTAL_REPLAY_OUT, and
+-- AVTAL_TS_PARSER (optional).
 
 local out = {}
 local env = vim.env
@@ -126,7 +128,38 @@ local function replay()
   out.formatted = buffer_text(messy)
 end
 
-local ok, err = pcall(replay)
+-- Highlighting without the server: the tree-sitter parser the test built
+-- (AVTAL_TS_PARSER) with the plugin's queries/avtal/highlights.scm, on W1.
+local function tree_sitter()
+  local parser_path = env.AVTAL_TS_PARSER
+  if parser_path == nil or parser_path == '' then
+    return
+  end
+  if vim.treesitter.language.add ~= nil then
+    vim.treesitter.language.add('avtal', { path = parser_path })
+  else
+    vim.treesitter.require_language('avtal', parser_path)
+  end
+  vim.cmd('edit ' .. vim.fn.fnameescape(env.AVTAL_REPLAY_DIR .. '/w1.avtal'))
+  local tree = vim.treesitter.get_parser(0, 'avtal'):parse()[1]
+  out.ts_has_error = tree:root():has_error()
+  local query
+  if vim.treesitter.query.get ~= nil then
+    query = vim.treesitter.query.get('avtal', 'highlights')
+  else
+    query = vim.treesitter.get_query('avtal', 'highlights')
+  end
+  out.ts_captures = {}
+  for id in query:iter_captures(tree:root(), 0, 0, -1) do
+    local name = query.captures[id]
+    out.ts_captures[name] = (out.ts_captures[name] or 0) + 1
+  end
+end
+
+local ok, err = pcall(function()
+  replay()
+  tree_sitter()
+end)
 if not ok then
   out.error = tostring(err)
 end
