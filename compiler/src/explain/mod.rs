@@ -19,7 +19,7 @@ mod show;
 mod text;
 mod text_classify;
 mod tree;
-mod walk;
+pub(crate) mod walk;
 
 #[cfg(test)]
 #[allow(
