@@ -11,6 +11,7 @@
 
 pub mod convert;
 pub mod framing;
+pub mod preview;
 pub mod server;
 pub mod workspace;
 

@@ -235,6 +235,7 @@ impl LanguageServer for Backend {
             roots.push(path.into_owned());
         }
         self.lock().roots = roots;
+        crate::preview::remember_client(&params.capabilities);
         Ok(InitializeResult {
             capabilities: ServerCapabilities {
                 text_document_sync: Some(TextDocumentSyncCapability::Kind(
@@ -267,6 +268,7 @@ impl LanguageServer for Backend {
                 code_lens_provider: Some(CodeLensOptions {
                     resolve_provider: Some(false),
                 }),
+                execute_command_provider: Some(crate::preview::command_options()),
                 ..Default::default()
             },
             server_info: Some(ServerInfo {
@@ -562,7 +564,13 @@ impl LanguageServer for Backend {
                     }),
                     data: None,
                 })
+                .chain(crate::preview::lens(&analysis))
                 .collect(),
         ))
+    }
+
+    async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
+        let analysis = crate::preview::document(&params).and_then(|uri| self.lock().analysis(&uri));
+        crate::preview::execute(&self.client, &params, analysis).await
     }
 }
