@@ -50,7 +50,7 @@ pub fn run(args: &DocArgs) -> Result<Status, Failure> {
         Some(text) => parse_date(text)?,
         None => avtal_docgen::system_today(),
     };
-    let site = if is_diff(args)? {
+    let (site, source_paths) = if is_diff(args)? {
         let [old, new] = args.paths.as_slice() else {
             return Err(Failure::new("--diff compares two files: give OLD and NEW")
                 .with_help("avtal doc --diff OLD.avtal NEW.avtal -o DIR"));
@@ -64,9 +64,10 @@ pub fn run(args: &DocArgs) -> Result<Status, Failure> {
             .title
             .clone()
             .unwrap_or_else(|| default_title(&loaded, &compilation));
-        avtal_docgen::site(&compilation, &loaded.given, &Options { today, title })
+        let site = avtal_docgen::site(&compilation, &loaded.given, &Options { today, title });
+        (site, safe_file::source_files(&sources))
     };
-    write_site(&site, &args.output, &args.paths)?;
+    write_site(&site, &args.output, &source_paths)?;
     if !args.quiet {
         let pages = site
             .files
@@ -109,18 +110,21 @@ fn module_of(path: &Path) -> Result<Option<String>, Failure> {
     Ok(module.name.map(|n| n.dotted()))
 }
 
+/// The comparison of OLD and NEW, and the files both were read from.
 fn diff_site(
     old: &Path,
     new: &Path,
     today: NaiveDate,
     title: Option<&str>,
-) -> Result<Site, Failure> {
+) -> Result<(Site, Vec<PathBuf>), Failure> {
     let mut versions = Vec::new();
+    let mut source_paths = Vec::new();
     for (label, path) in [("old", old), ("new", new)] {
         let loaded = loader::load(&[path.to_path_buf()])?;
         let sources = loader::without_unused_stdlib(&loaded.sources);
         let what = format!("document the {label} version {}", display_path(path));
         let compilation = compile_or_fail(&sources, &what, None)?;
+        source_paths.extend(safe_file::source_files(&sources));
         versions.push((loaded.given, compilation));
     }
     let [(old_files, old_compilation), (new_files, new_compilation)] = versions.as_slice() else {
@@ -130,11 +134,12 @@ fn diff_site(
         || format!("{} → {}", display_path(old), display_path(new)),
         str::to_string,
     );
-    Ok(avtal_docgen::diff_site(
+    let site = avtal_docgen::diff_site(
         (old_compilation, old_files),
         (new_compilation, new_files),
         &Options { today, title },
-    ))
+    );
+    Ok((site, source_paths))
 }
 
 fn default_title(loaded: &Loaded, compilation: &avtal_compiler::Compilation) -> String {
@@ -151,13 +156,9 @@ fn default_title(loaded: &Loaded, compilation: &avtal_compiler::Compilation) -> 
 }
 
 /// Every file of the site under `dir`; none may be one of the sources.
-fn write_site(site: &Site, dir: &Path, inputs: &[PathBuf]) -> Result<(), Failure> {
+fn write_site(site: &Site, dir: &Path, sources: &[PathBuf]) -> Result<(), Failure> {
     let targets: Vec<PathBuf> = site.files.iter().map(|f| dir.join(&f.path)).collect();
-    let named_inputs: Vec<safe_file::Named> = inputs
-        .iter()
-        .filter(|p| p.is_file())
-        .map(|p| safe_file::Named::new("a source", p))
-        .collect();
+    let named_inputs = safe_file::inputs_and_sources(Vec::new(), sources);
     let outputs: Vec<safe_file::Named> = targets
         .iter()
         .map(|p| safe_file::Named::new("a page", p))

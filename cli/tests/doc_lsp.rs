@@ -1,6 +1,6 @@
 //! The language server's preview of a module's document, over real
-//! stdio: the `avtal.previewDoc` command is offered, a code lens on the
-//! module line runs it, and the page it writes is the module's page of
+//! stdio: the `avtal.previewDoc` command is offered, a source code action
+//! of the document runs it, and the page it writes is the module's page of
 //! `avtal doc`; a client that can show documents gets
 //! `window/showDocument` (external), any other a message naming the file.
 
@@ -57,22 +57,24 @@ fn start(capabilities: Value) -> Client {
     client
 }
 
-/// The preview lens of the document: on the module line, with the command.
-fn preview_lens(client: &mut Client, uri: &str) -> Value {
-    let lenses = client.request(
-        "textDocument/codeLens",
-        json!({"textDocument": {"uri": uri}}),
+/// The preview action of the document: a source action with the command.
+fn preview_action(client: &mut Client, uri: &str) -> Value {
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri},
+               "range": {"start": {"line": 3, "character": 0}, "end": {"line": 3, "character": 0}},
+               "context": {"diagnostics": []}}),
     );
-    let lens = lenses["result"]
+    let action = actions["result"]
         .as_array()
         .unwrap()
         .iter()
-        .find(|l| l["command"]["command"] == "avtal.previewDoc")
+        .find(|a| a["command"]["command"] == "avtal.previewDoc")
         .cloned()
-        .unwrap_or_else(|| panic!("no preview lens in {lenses}"));
-    assert_eq!(lens["range"]["start"]["line"], json!(0));
-    assert_eq!(lens["command"]["arguments"], json!([uri]));
-    lens
+        .unwrap_or_else(|| panic!("no preview action in {actions}"));
+    assert_eq!(action["kind"], json!("source"));
+    assert_eq!(action["command"]["arguments"], json!([uri]));
+    action
 }
 
 fn assert_module_page(path: &str) {
@@ -99,11 +101,17 @@ fn preview_is_shown_through_show_document() {
     let mut client = start(json!({"window": {"showDocument": {"support": true}}}));
     client.open(&uri, SOURCE);
     assert_eq!(client.diagnostics(&uri), Vec::<Value>::new());
-    let lens = preview_lens(&mut client, &uri);
+    // The examples' lenses stay as they were: the preview is an action.
+    let lenses = client.request(
+        "textDocument/codeLens",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    assert_eq!(lenses["result"].as_array().unwrap().len(), 1, "{lenses}");
+    let action = preview_action(&mut client, &uri);
 
     let id = client.request_async(
         "workspace/executeCommand",
-        json!({"command": lens["command"]["command"], "arguments": lens["command"]["arguments"]}),
+        json!({"command": action["command"]["command"], "arguments": action["command"]["arguments"]}),
     );
     // The server asks the editor to open the page in a browser.
     let show = client.wait_for(|m| m["method"] == "window/showDocument");

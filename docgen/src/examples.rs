@@ -36,7 +36,7 @@ pub fn article(context: &Context, example: &ast::Example, anchor: Option<&str>) 
         let holds = !failed_spans.contains(&assertion.span);
         out.push_str("<div class=\"case\">");
         out.push_str(&format!(
-            "<p class=\"formula assertion\">{}</p>",
+            "<div class=\"formula assertion\">{}</div>",
             formula.expr(assertion)
         ));
         let calls = explained

@@ -298,7 +298,7 @@ fn limit(context: &Context, l: &ast::Limit) -> String {
         .map(|(p, _)| format!(" per {}", escape(&words::period(p))))
         .unwrap_or_default();
     format!(
-        "{}<p class=\"formula\">{measured} får vara <strong>{kind}</strong> {bound}{period}.</p>{}",
+        "{}<div class=\"formula\">{measured} får vara <strong>{kind}</strong> {bound}{period}.</div>{}",
         signature(context, function(context, &l.name)),
         formula.rounding_notes()
     )

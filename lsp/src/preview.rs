@@ -1,6 +1,7 @@
 //! The preview of a module's document (`avtal doc`) in the editor: the
-//! command `avtal.previewDoc` and a code lens on the module line that runs
-//! it.
+//! command `avtal.previewDoc`, offered as a source action of every
+//! document (a code action rather than a lens: every client lists code
+//! actions, and the lenses stay the examples' results).
 //!
 //! The command builds the site of the document's compilation with
 //! `avtal-docgen`, writes it to a folder of its own under the system's
@@ -19,7 +20,6 @@ use tower_lsp_server::Client;
 use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::*;
 
-use crate::convert;
 use crate::workspace::Analysis;
 
 /// The command's name, as clients and code lenses call it.
@@ -55,28 +55,28 @@ pub fn document(params: &ExecuteCommandParams) -> Option<Uri> {
     params.arguments.first()?.as_str()?.parse().ok()
 }
 
-/// The lens "Förhandsgranska dokumentet" on the module line (or the
-/// first line of a file without one).
-pub fn lens(analysis: &Analysis) -> Option<CodeLens> {
+pub fn code_action_capability() -> CodeActionProviderCapability {
+    CodeActionProviderCapability::Options(CodeActionOptions {
+        code_action_kinds: Some(vec![CodeActionKind::SOURCE]),
+        work_done_progress_options: Default::default(),
+        resolve_provider: Some(false),
+    })
+}
+
+/// The source action "Förhandsgranska dokumentet (avtal doc)" of the
+/// document `analysis` is about.
+pub fn action(analysis: &Analysis) -> Option<CodeActionOrCommand> {
     let uri = analysis.uri(analysis.root)?;
-    let module = analysis
-        .compilation
-        .modules
-        .iter()
-        .find(|m| m.file == analysis.root)?;
-    let span = module.name.as_ref().map_or_else(
-        || avtal_compiler::Span::new(analysis.root, 0, 0),
-        |n| n.span,
-    );
-    Some(CodeLens {
-        range: convert::range(&analysis.sources, span),
+    Some(CodeActionOrCommand::CodeAction(CodeAction {
+        title: "Förhandsgranska dokumentet (avtal doc)".into(),
+        kind: Some(CodeActionKind::SOURCE),
         command: Some(Command {
             title: "Förhandsgranska dokumentet (avtal doc)".into(),
             command: COMMAND.into(),
             arguments: Some(vec![Value::String(uri.as_str().to_string())]),
         }),
-        data: None,
-    })
+        ..Default::default()
+    }))
 }
 
 /// Run the command for `analysis`, the document named in `params`.

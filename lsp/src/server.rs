@@ -268,6 +268,7 @@ impl LanguageServer for Backend {
                 code_lens_provider: Some(CodeLensOptions {
                     resolve_provider: Some(false),
                 }),
+                code_action_provider: Some(crate::preview::code_action_capability()),
                 execute_command_provider: Some(crate::preview::command_options()),
                 ..Default::default()
             },
@@ -564,9 +565,13 @@ impl LanguageServer for Backend {
                     }),
                     data: None,
                 })
-                .chain(crate::preview::lens(&analysis))
                 .collect(),
         ))
+    }
+
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        let analysis = self.lock().analysis(&params.text_document.uri);
+        Ok(analysis.and_then(|a| crate::preview::action(&a).map(|action| vec![action])))
     }
 
     async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
