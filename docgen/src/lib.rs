@@ -24,6 +24,15 @@ mod html;
 mod index;
 mod items;
 mod page;
+#[cfg(test)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "tests state their expectations with unwrap and indexing"
+)]
+mod tests;
 mod words;
 
 use std::collections::BTreeSet;
