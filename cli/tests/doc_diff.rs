@@ -72,8 +72,10 @@ fn diff_view_shows_what_changed_clause_by_clause() {
             "1 tillagda, 1 borttagna, 1 ändrade",
             // The changed param, old and new timelines side by side.
             "Parameter garantibelopp ändrad Modul examples.w1_payroll_month Tidigare version",
-            "2026-01-01 2026-12-31 1709.00 SEK gäller i dag (2026-12-04) 2027-01-01 tills vidare 1759.00 SEK Ny version",
-            "2027-01-01 2027-12-31 1800.00 SEK 2028-01-01 tills vidare 1850.00 SEK",
+            // The rows the other version lacks are marked; the row both
+            // share is not.
+            "2026-01-01 2026-12-31 1709.00 SEK gäller i dag (2026-12-04) 2027-01-01 tills vidare 1759.00 SEK ändras Ny version",
+            "2026-01-01 2026-12-31 1709.00 SEK gäller i dag (2026-12-04) 2027-01-01 2027-12-31 1800.00 SEK ny 2028-01-01 tills vidare 1850.00 SEK ny",
             // The added param and the removed example.
             "Parameter ny_avgift tillagd",
             "Tidigare version Finns inte i denna version. Ny version",

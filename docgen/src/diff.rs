@@ -14,7 +14,7 @@ use avtal_syntax::syntax::ast::{Item, ItemMeta};
 use crate::context::{Context, anchors};
 use crate::examples;
 use crate::html::escape;
-use crate::items::{self, param_info, timeline};
+use crate::items::{self, compared_timeline, param_info};
 use crate::page::{frame, item_label, kind_label};
 
 /// One item in one version.
@@ -195,7 +195,15 @@ fn change(entry: &Entry, n: usize) -> String {
         out.push_str(&format!("<div class=\"side\"><h3>{heading} version</h3>"));
         match version {
             None => out.push_str("<p class=\"note\">Finns inte i denna version.</p>"),
-            Some(v) if is_param => out.push_str(&param_side(v)),
+            Some(v) if is_param => {
+                let other = if heading == "Ny" {
+                    &entry.old
+                } else {
+                    &entry.new
+                };
+                let mark = if heading == "Ny" { "ny" } else { "ändras" };
+                out.push_str(&param_side(v, other.as_ref(), mark));
+            }
             Some(v) => out.push_str(&rendering(v)),
         }
         out.push_str("</div>");
@@ -204,18 +212,24 @@ fn change(entry: &Entry, n: usize) -> String {
     out
 }
 
-/// A param's timeline in one version, with a link to its page.
-fn param_side(version: &Version) -> String {
-    let Item::Param(param) = version.item else {
-        return String::new();
-    };
+/// A param's timeline in one version, with a link to its page; the rows
+/// the other version does not have are marked with `mark`.
+fn param_side(version: &Version, other: Option<&Version>, mark: &str) -> String {
     let link = link(version);
-    match param_info(version.context, &param.name) {
-        Some(info) => format!(
-            "{link}{}",
-            timeline(version.context.program, info, version.context.today)
-        ),
-        None => link,
+    let Some(info) = param_of(version) else {
+        return link;
+    };
+    let other = other.and_then(|o| param_of(o).map(|i| (o.context.program, i, mark)));
+    format!(
+        "{link}{}",
+        compared_timeline(version.context.program, info, version.context.today, other)
+    )
+}
+
+fn param_of<'a>(version: &Version<'_, 'a>) -> Option<&'a avtal_compiler::ir::ParamInfo> {
+    match version.item {
+        Item::Param(param) => param_info(version.context, &param.name),
+        _ => None,
     }
 }
 

@@ -130,6 +130,18 @@ fn param(context: &Context, p: &ast::Param) -> String {
 /// A param's timeline: from, to (the day before the next value), value,
 /// with the row in force on `today` marked.
 pub fn timeline(program: &Program, info: &ParamInfo, today: chrono::NaiveDate) -> String {
+    compared_timeline(program, info, today, None)
+}
+
+/// [`timeline`], with the rows whose date and value `other` (the other
+/// version of the param, with its program) does not have marked with
+/// `mark` ("ny", "ändras").
+pub fn compared_timeline(
+    program: &Program,
+    info: &ParamInfo,
+    today: chrono::NaiveDate,
+    other: Option<(&Program, &ParamInfo, &str)>,
+) -> String {
     let in_force = info.timeline.iter().rposition(|(from, _)| *from <= today);
     let mut out = String::from(
         "<table class=\"timeline\"><thead><tr><th>Från och med</th><th>Till och med</th><th>Värde</th><th></th></tr></thead><tbody>",
@@ -141,16 +153,28 @@ pub fn timeline(program: &Program, info: &ParamInfo, today: chrono::NaiveDate) -
             .and_then(|(next, _)| next.checked_sub_days(Days::new(1)))
             .map_or_else(|| "tills vidare".to_string(), |d| d.to_string());
         let today_mark = in_force == Some(row_idx);
+        let value_text = words::constant(program, &info.ty, value);
+        // Compared as the reader sees them: the date and the value's text.
+        let differs = other.and_then(|(other_program, other_info, mark)| {
+            let same = other_info.timeline.iter().any(|(other_from, other_value)| {
+                other_from == from
+                    && words::constant(other_program, &other_info.ty, other_value) == value_text
+            });
+            (!same).then_some(mark)
+        });
+        let mut notes = Vec::new();
+        if let Some(mark) = differs {
+            notes.push(format!("<em class=\"changed\">{}</em>", escape(mark)));
+        }
+        if today_mark {
+            notes.push(format!("<strong>gäller i dag ({today})</strong>"));
+        }
         out.push_str(&format!(
             "<tr{}><td>{from}</td><td>{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
             if today_mark { " class=\"today\"" } else { "" },
             escape(&to),
-            escape(&words::constant(program, &info.ty, value)),
-            if today_mark {
-                format!("<strong>gäller i dag ({today})</strong>")
-            } else {
-                String::new()
-            }
+            escape(&value_text),
+            notes.join(" ")
         ));
     }
     out.push_str("</tbody></table>");

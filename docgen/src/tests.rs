@@ -138,7 +138,12 @@ fn the_comparison_names_each_change() {
     assert!(index.contains("Parameter belopp <span class=\"status\">ändrad</span>"));
     assert!(index.contains("Regel uppsägning <span class=\"status\">borttagen</span>"));
     assert!(index.contains("Regel ny <span class=\"status\">tillagd</span>"));
-    assert!(index.contains("110.00 SEK") && index.contains("120.00 SEK"));
+    assert!(index.contains("110.00 SEK</td><td><em class=\"changed\">ändras</em>"));
+    assert!(index.contains("120.00 SEK</td><td><em class=\"changed\">ny</em>"));
+    assert!(
+        index.contains("100.00 SEK</td><td><strong>gäller i dag"),
+        "{index}"
+    );
     // Each version's own site is beside it.
     file(&site, "old/prov.avtal.html");
     file(&site, "new/prov.avtal.html");
