@@ -94,14 +94,11 @@ pub fn assumption(text: &str) -> Option<&str> {
     text.find("**Antagande").and_then(|at| text.get(at..))
 }
 
-/// The first sentence-ish line of a doc comment, for lists.
+/// The first paragraph of a doc comment on one line, for lists (a cut
+/// at the first ". " would stop at abbreviations such as "5 kap.").
 pub fn summary(text: &str) -> String {
     let first = text.split("\n\n").next().unwrap_or("");
-    let joined = first.lines().map(str::trim).collect::<Vec<_>>().join(" ");
-    match joined.find(". ") {
-        Some(at) => joined.get(..=at).unwrap_or(&joined).to_string(),
-        None => joined,
-    }
+    first.lines().map(str::trim).collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]
@@ -126,6 +123,14 @@ mod tests {
         assert_eq!(doc("- a\n- b"), "<ul><li>a</li><li>b</li></ul>");
         assert_eq!(inline("ett ** ensamt"), "ett ** ensamt");
         assert_eq!(inline("<b>**<i>**"), "&lt;b&gt;<strong>&lt;i&gt;</strong>");
+    }
+
+    #[test]
+    fn summary_is_the_first_paragraph() {
+        assert_eq!(
+            summary("Växling (C6, VA 5 kap.\n18 §).\n\nMer text."),
+            "Växling (C6, VA 5 kap. 18 §)."
+        );
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! doc comment that marks one with **Antagande**, linked to its item.
 
 use crate::context::{Context, anchors};
-use crate::html::{assumption, doc, escape, summary};
+use crate::html::{assumption, doc, escape, inline, summary};
 use crate::page::{frame, item_label, kind_label, module_doc};
 
 pub fn index_page(context: &Context, title: &str) -> String {
@@ -39,7 +39,7 @@ pub fn index_page(context: &Context, title: &str) -> String {
                 continue;
             };
             let description = module_doc(context.program.sources.text(module.file))
-                .map(|d| escape(&summary(&d)))
+                .map(|d| inline(&summary(&d)))
                 .unwrap_or_default();
             body.push_str(&format!(
                 "<tr><td><a href=\"{}\">{}</a></td><td>{}</td><td>{description}</td></tr>",
