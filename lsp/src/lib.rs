@@ -13,6 +13,7 @@
 
 pub mod convert;
 pub mod framing;
+pub mod preview;
 pub mod server;
 pub mod shipped;
 pub mod workspace;

@@ -286,6 +286,7 @@ impl LanguageServer for Backend {
             workspace.shipped = shipped;
             workspace.snippet_support = snippet_support;
         }
+        crate::preview::remember_client(&params.capabilities);
         Ok(InitializeResult {
             capabilities: ServerCapabilities {
                 text_document_sync: Some(TextDocumentSyncCapability::Kind(
@@ -318,6 +319,8 @@ impl LanguageServer for Backend {
                 code_lens_provider: Some(CodeLensOptions {
                     resolve_provider: Some(false),
                 }),
+                code_action_provider: Some(crate::preview::code_action_capability()),
+                execute_command_provider: Some(crate::preview::command_options()),
                 ..Default::default()
             },
             server_info: Some(ServerInfo {
@@ -608,5 +611,15 @@ impl LanguageServer for Backend {
                 })
                 .collect(),
         ))
+    }
+
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        let analysis = self.lock().analysis(&params.text_document.uri);
+        Ok(analysis.and_then(|a| crate::preview::action(&a).map(|action| vec![action])))
+    }
+
+    async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
+        let analysis = crate::preview::document(&params).and_then(|uri| self.lock().analysis(&uri));
+        crate::preview::execute(&self.client, &params, analysis).await
     }
 }
