@@ -17,4 +17,6 @@ if [ ! -x "$tree_sitter_root/bin/tree-sitter" ]; then
   CARGO_PROFILE_DEV_DEBUG=0 cargo install tree-sitter-cli --version "$tree_sitter_version" \
     --locked --debug --no-default-features --root "$tree_sitter_root" \
     --target-dir target/tools/build --quiet
+  # The build folder is 0.9 GB that nothing reads again.
+  rm -rf target/tools/build
 fi
