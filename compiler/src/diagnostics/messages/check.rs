@@ -20,6 +20,32 @@ pub fn unknown_name(span: Span, name: &str, suggestion: Option<&str>) -> Diagnos
     }
 }
 
+/// A name no module in scope defines, but an unused one does.
+/// `is_type`: the name stands where a type is written.
+pub fn unknown_name_in_unused_module(
+    span: Span,
+    name: &str,
+    modules: &[String],
+    is_type: bool,
+) -> Diagnostic {
+    let (code, what) = if is_type {
+        (Code::UnknownType, "type")
+    } else {
+        (Code::UnknownName, "name")
+    };
+    let d = Diagnostic::new(code, span, format!("unknown {what} `{name}`"))
+        .with_label("defined in a module this file does not use");
+    match modules {
+        [module] => d.with_help(format!(
+            "`{name}` is defined in module `{module}`: add `use {module}` before the first item"
+        )),
+        _ => d.with_help(format!(
+            "`{name}` is defined in the modules {}: add a `use` line for the one you mean",
+            quoted_list(modules)
+        )),
+    }
+}
+
 pub fn unknown_type(span: Span, name: &str, suggestion: Option<&str>) -> Diagnostic {
     let d = Diagnostic::new(Code::UnknownType, span, format!("unknown type `{name}`"));
     match suggestion {
@@ -68,6 +94,33 @@ pub fn unknown_module(span: Span, path: &str, suggestion: Option<&str>) -> Diagn
     }
 }
 
+/// `use a.b` where the file `a/b.avtal` is loaded but declares another
+/// module (`declared`), or none.
+pub fn use_file_declares_other(
+    span: Span,
+    path: &str,
+    file: &str,
+    declared: Option<&str>,
+) -> Diagnostic {
+    let d = Diagnostic::new(
+        Code::UnknownModule,
+        span,
+        format!("unknown module `{path}`"),
+    );
+    match declared {
+        Some(declared) => d
+            .with_label(format!("`{file}` declares module `{declared}`"))
+            .with_help(format!(
+                "the file `{file}` declares `module {declared}`: change that line to \
+                 `module {path}`, or `use {declared}` here and move the file to `{}.avtal`",
+                declared.replace('.', "/")
+            )),
+        None => d
+            .with_label(format!("`{file}` has no `module` line"))
+            .with_help(format!("add `module {path}` as the first line of `{file}`")),
+    }
+}
+
 pub fn ambiguous_name(span: Span, name: &str, modules: &[String]) -> Diagnostic {
     Diagnostic::new(
         Code::AmbiguousName,
@@ -96,13 +149,25 @@ pub fn ambiguous_variant(span: Span, name: &str, enums: &[String]) -> Diagnostic
     ))
 }
 
-pub fn unknown_variant(span: Span, enum_name: &str, name: &str, variants: &[String]) -> Diagnostic {
-    Diagnostic::new(
+pub fn unknown_variant(
+    span: Span,
+    enum_name: &str,
+    name: &str,
+    variants: &[String],
+    suggestion: Option<&str>,
+) -> Diagnostic {
+    let d = Diagnostic::new(
         Code::UnknownVariant,
         span,
         format!("`{enum_name}` has no variant `{name}`"),
-    )
-    .with_help(format!("its variants are {}", quoted_list(variants)))
+    );
+    match suggestion {
+        Some(near) => d.with_help(format!(
+            "did you mean `{near}`? the variants of `{enum_name}` are {}",
+            quoted_list(variants)
+        )),
+        None => d.with_help(format!("its variants are {}", quoted_list(variants))),
+    }
 }
 
 pub fn missing_fields(span: Span, type_name: &str, missing: &[String]) -> Diagnostic {
@@ -321,6 +386,32 @@ pub fn param_timeline(span: Span, date: &str, previous: Span) -> Diagnostic {
     )
     .with_related(previous, "previous date")
     .with_help("list the `from` lines in increasing date order, each date once")
+}
+
+/// A fraction `a/b` as a param's value. `literal` is the value to write
+/// instead, exact or rounded.
+pub fn fraction_in_param(
+    span: Span,
+    written: &str,
+    literal: &str,
+    exact: bool,
+    denominator: rust_decimal::Decimal,
+) -> Diagnostic {
+    let d = Diagnostic::new(
+        Code::ParamTimeline,
+        span,
+        format!("a param's value must be a literal, found the fraction `{written}`"),
+    )
+    .with_label("a division");
+    if exact {
+        d.with_help(format!("write the value itself: `{literal}`"))
+    } else {
+        d.with_help(format!(
+            "`{written}` has no exact decimal form; write the value the agreement states, \
+             like `{literal}` (rounded), or keep the param a whole number and divide where \
+             it is used: `x / {denominator}`"
+        ))
+    }
 }
 
 pub fn param_not_constant(span: Span) -> Diagnostic {
@@ -567,4 +658,67 @@ pub fn no_next_day(span: Span, selector: &str, start: &str, days: i64) -> Diagno
     )
     .with_label(format!("it would be cut off after {days} days"))
     .with_help("a span ends on the first later day its `on next` rule selects; check that rule")
+}
+
+/// A defined name holding a character that cannot be seen.
+pub fn invisible_in_name(span: Span, name: &str, c: char) -> Diagnostic {
+    Diagnostic::new(
+        Code::ConfusableName,
+        span,
+        format!(
+            "the name `{name}` holds the invisible character U+{:04X}",
+            u32::from(c)
+        ),
+    )
+    .with_label("invisible character in this name")
+    .with_help("delete the character: a use typed without it would be another name")
+}
+
+/// A defined name whose letters come from more than one script.
+pub fn mixed_script_name(span: Span, name: &str, c: char, script: &str) -> Diagnostic {
+    Diagnostic::new(
+        Code::ConfusableName,
+        span,
+        format!(
+            "the name `{name}` mixes scripts: `{c}` (U+{:04X}) is {script}",
+            u32::from(c)
+        ),
+    )
+    .with_label("mixed scripts")
+    .with_help(format!(
+        "retype `{c}` with the keyboard's own letter; a look-alike from another script makes \
+         a name that the same name typed normally does not match"
+    ))
+}
+
+/// Two different defined names that look alike.
+pub fn confusable_names(span: Span, name: &str, first: Span, first_name: &str) -> Diagnostic {
+    Diagnostic::new(
+        Code::ConfusableName,
+        span,
+        format!("the name `{name}` looks like `{first_name}` but is a different name"),
+    )
+    .with_label("looks like another name")
+    .with_related(first, format!("`{first_name}` is defined here"))
+    .with_help(format!(
+        "if they are meant to be one name, retype this one; otherwise rename one of them so \
+         they can be told apart (written out: {} and {})",
+        code_points(name),
+        code_points(first_name)
+    ))
+}
+
+/// `pаy` → `p U+0430 y`: the letters outside ASCII by code point.
+fn code_points(name: &str) -> String {
+    let spelled: Vec<String> = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii() {
+                c.to_string()
+            } else {
+                format!("U+{:04X}", u32::from(c))
+            }
+        })
+        .collect();
+    format!("`{}`", spelled.join(" "))
 }
