@@ -29,3 +29,4 @@ mod parser_tests;
 mod spans;
 
 pub use parser::{ChunkCache, parse, parse_cached};
+pub use parser_expr::MAX_TREE_DEPTH;

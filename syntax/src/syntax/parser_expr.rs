@@ -26,9 +26,13 @@ use crate::source::Span;
 pub(super) const MAX_EXPR_DEPTH: usize = 256;
 
 /// Bound on the depth of one expression tree, flat chains counted by their
-/// operators (see the module doc). Every stage handles this depth on a
-/// thread with a 2 MiB stack in a debug build (`deep_chain_tests`).
-pub const MAX_TREE_DEPTH: usize = 1024;
+/// operators (see the module doc). The interpreter refuses evaluation
+/// deeper than 400 levels (`eval::functions::MAX_DEPTH`, sized for 2 MiB
+/// stacks); this leaves 50 of them for the calls and brackets around the
+/// deepest expression, so a program that parses does not stop on depth at
+/// run time. `avtal-compiler`'s `deep_chain_tests` check, on a 2 MiB
+/// thread, that the longest chain checks, evaluates and formats.
+pub const MAX_TREE_DEPTH: usize = 350;
 
 /// The placeholder for an expression that could not be built; a
 /// diagnostic always accompanies it.
