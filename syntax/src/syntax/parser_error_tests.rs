@@ -146,6 +146,20 @@ fn a_broken_item_keeps_its_declaration() {
     };
     assert_eq!(table.rows.len(), 1);
     assert_eq!(table.rows[0].cells.len(), 2);
+    // A `classes` item keeps the classes that parse.
+    let text =
+        "classes ob {\n  natt { from 22:00 on every day to 06:00 }\n  kväll { from 19:00 on }\n}\n";
+    let (module, diagnostics) = parse_text(text);
+    assert_eq!(diagnostics.len(), 1);
+    let [Item::Classes(classes)] = module.items.as_slice() else {
+        panic!("{:#?}", module.items)
+    };
+    let names: Vec<&str> = classes
+        .classes
+        .iter()
+        .map(|c| c.name.name.as_str())
+        .collect();
+    assert_eq!(names, ["natt"]);
     // A header that does not parse declares nothing.
     let (module, diagnostics) = parse_text("rule (a: Int) -> Int = a\n");
     assert_eq!(diagnostics.len(), 1);

@@ -361,7 +361,7 @@ impl<'d> Builder<'d> {
         }
     }
 
-    fn classes(&mut self, pair: Pair<'_, Rule>, doc: Option<String>) -> ast::Classes {
+    pub(super) fn classes(&mut self, pair: Pair<'_, Rule>, doc: Option<String>) -> ast::Classes {
         // Name, doc and `source` as every item has them.
         let header = self.header(pair, doc);
         let mut classes = ast::Classes {

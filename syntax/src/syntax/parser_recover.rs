@@ -3,8 +3,9 @@
 //!
 //! When a chunk fails to parse, `parser` reports its error and then runs
 //! the grammar's `item_head` on the same text: a prefix rule that reads the
-//! item's name, parameters and declared type, and for records and enums
-//! the fields and variants that parse (skipping lines that do not). The item is built from that by the ordinary builders in
+//! item's name, parameters and declared type, and for records, enums and
+//! `classes` the fields, variants and classes that parse (skipping lines
+//! that do not). The item is built from that by the ordinary builders in
 //! `parser_items`; what is missing is an error expression, which the
 //! checker accepts silently with the declared type. Nothing is reported
 //! here: the chunk's own diagnostic is the one the user sees.
@@ -46,6 +47,7 @@ pub(super) fn recover_item(text: &str, file: FileId, chunk: Range<usize>) -> Opt
             Rule::table_head => ast::Item::Table(with_catch_all_row(builder.table(child, doc))),
             Rule::condition_head => ast::Item::Condition(builder.condition(child, doc)),
             Rule::limit_head => ast::Item::Limit(builder.limit(child, doc)),
+            Rule::classes_head => ast::Item::Classes(builder.classes(child, doc)),
             _ => continue,
         };
         return Some(item);

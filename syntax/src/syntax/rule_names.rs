@@ -55,6 +55,7 @@ pub fn describe(rule: Rule) -> (RuleKind, &'static str) {
         | Rule::table_head
         | Rule::condition_head
         | Rule::limit_head
+        | Rule::classes_head
         | Rule::skipped_line => (Hidden, "an item's header"),
         Rule::source_clause => (Token, "`source \"…\"`"),
         Rule::param_def => (ItemStart, "`param`"),
