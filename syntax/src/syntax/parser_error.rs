@@ -20,6 +20,7 @@ use super::parser_scan::Lexed;
 use super::rule_names::{RuleKind, describe, group_words, is_name};
 use crate::diagnostics::Diagnostic;
 use crate::diagnostics::messages::syntax::{self as msg, Hint};
+use crate::identifiers::is_invisible;
 use crate::source::{FileId, Span};
 
 /// Words the grammar reserves (see `a_keyword` in `grammar/avtal.pest`).
@@ -171,6 +172,24 @@ impl<'t> Site<'t> {
                     &["a field name"],
                 ));
             }
+        }
+        // A byte order mark is whitespace to the grammar, so one inside a
+        // name (`lö<U+FEFF>n`) splits it silently; name it, not the word after.
+        if let Some(last_end) = self.before.last_token_end
+            && let Some((offset, c)) = text.get(last_end..pos).and_then(|gap| {
+                gap.char_indices()
+                    .find(|(_, c)| is_invisible(*c) && !matches!(c, '\n' | '\r' | '\t'))
+            })
+        {
+            let at = last_end.saturating_add(offset);
+            let span = self.span(at, at.saturating_add(c.len_utf8()));
+            let shown = format!("an invisible character (U+{:04X})", u32::from(c));
+            return Some(msg::unexpected(
+                span,
+                &self.expected.words(),
+                &shown,
+                Some(&Hint::OddSpace(c)),
+            ));
         }
         let at_line_start = pos == 0 || text.get(..pos).is_some_and(|t| t.ends_with('\n'));
         if !self.at_chunk_end && at_line_start && (self.expected.item || self.expected.end) {
