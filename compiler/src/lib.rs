@@ -36,6 +36,9 @@ pub use avtal_syntax::syntax;
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
 mod bom_tests;
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
+mod deep_chain_tests;
 
 pub use diagnostics::{Diagnostic, Severity};
 pub use source::{FileId, Sources, Span};
