@@ -5,7 +5,9 @@
 //! Parquet and Arrow IPC with typed columns. Both engines must write the
 //! CSV run's output byte for byte from the columnar input, report the
 //! same rows and fields, and write equal Parquet and Arrow files whose
-//! records are the CSV output's, record for record.
+//! records are the CSV output's, record for record. `avtal diff` and
+//! `explain --row` read the Parquet file as its CSV, and an Arrow IPC
+//! stream goes through stdin and stdout.
 
 #![allow(
     clippy::unwrap_used,
@@ -569,4 +571,102 @@ fn diff_reads_a_parquet_population_as_its_csv() {
         diff("pop.parquet"),
         from_csv.replace("pop.csv", "pop.parquet")
     );
+}
+
+/// Arrow IPC streams through pipes: stdin in, stdout out.
+#[test]
+fn an_arrow_stream_goes_through_a_pipe() {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+
+    let dir = scratch("arrow_stream_pipe");
+    let agreement = workspace().join("examples/w1_payroll_month.avtal");
+    let agreement = agreement.to_str().unwrap();
+    let columns = population();
+    write_csv(&columns, &dir.join("pop.csv"));
+    avtal(
+        &dir,
+        &["run", agreement, "-i", "pop.csv", "-o", "ref.csv", "-q"],
+    )
+    .expect_code(2);
+    let reference = fs::read_to_string(dir.join("ref.csv")).unwrap();
+
+    let batch = record_batch(&columns);
+    let mut stream = Vec::new();
+    {
+        let mut writer =
+            arrow_ipc::writer::StreamWriter::try_new(&mut stream, &batch.schema()).unwrap();
+        writer.write(&batch).unwrap();
+        writer.finish().unwrap();
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_avtal"))
+        .args([
+            "run",
+            agreement,
+            "-i",
+            "-",
+            "--input-format",
+            "arrow",
+            "--output-format",
+            "arrow",
+            "-q",
+        ])
+        .current_dir(&dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || stdin.write_all(&stream));
+    let output = child.wait_with_output().unwrap();
+    writer.join().unwrap().unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let batches: Vec<RecordBatch> =
+        arrow_ipc::reader::StreamReader::try_new(&output.stdout[..], None)
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+    assert_eq!(as_csv(&batches), reference);
+
+    // Parquet needs its footer first: a pipe is refused with a way out.
+    let run = avtal(
+        &dir,
+        &["run", agreement, "-i", "-", "--input-format", "parquet"],
+    );
+    run.expect_code(1);
+    assert!(
+        run.stderr.contains("Parquet cannot be read from stdin"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// `explain --row` takes the row from a Parquet file as from its CSV.
+#[test]
+fn explain_takes_a_row_of_a_parquet_file() {
+    let dir = scratch("parquet_explain");
+    let agreement = workspace().join("examples/w1_payroll_month.avtal");
+    let agreement = agreement.to_str().unwrap();
+    let columns = population();
+    write_csv(&columns, &dir.join("pop.csv"));
+    write_parquet(&record_batch(&columns), &dir.join("pop.parquet"));
+    for row in ["1", "4000", "9999"] {
+        let from_csv = avtal(
+            &dir,
+            &["explain", agreement, "--input", "pop.csv", "--row", row],
+        );
+        from_csv.expect_code(0);
+        let from_parquet = avtal(
+            &dir,
+            &["explain", agreement, "--input", "pop.parquet", "--row", row],
+        );
+        from_parquet.expect_code(0);
+        assert_eq!(from_parquet.stdout, from_csv.stdout, "row {row}");
+    }
 }
