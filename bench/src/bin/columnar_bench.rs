@@ -20,12 +20,10 @@ use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use arrow_array::builder::{
-    BooleanBuilder, Date32Builder, Decimal128Builder, Int64Builder, StringDictionaryBuilder,
-};
+use arrow_array::builder::{BooleanBuilder, Date32Builder, Decimal128Builder, Int64Builder};
 use arrow_array::cast::AsArray;
 use arrow_array::types::{Date32Type, Decimal128Type, Int32Type, Int64Type};
-use arrow_array::{Array, ArrayRef, RecordBatch};
+use arrow_array::{Array, ArrayRef, DictionaryArray, Int32Array, RecordBatch, StringArray};
 use arrow_schema::{DataType, Field, Schema};
 use chrono::NaiveDate;
 use parquet::arrow::ArrowWriter;
@@ -36,7 +34,9 @@ enum Kind {
     Int,
     Date,
     Decimal,
-    Enum,
+    /// A dictionary of these names in every batch (an IPC file holds one
+    /// dictionary per column).
+    Enum(&'static [&'static str]),
     Bool,
 }
 
@@ -47,15 +47,18 @@ const COLUMNS: [(&str, Kind); 16] = [
     ("rate", Kind::Decimal),
     ("supplement", Kind::Decimal),
     ("vacation_days", Kind::Int),
-    ("division", Kind::Enum),
+    ("division", Kind::Enum(&["I", "II"])),
     ("flex_transition", Kind::Bool),
     ("reserve_days", Kind::Int),
     ("reserve_days_ytd", Kind::Int),
-    ("reserve_reason", Kind::Enum),
+    (
+        "reserve_reason",
+        Kind::Enum(&["readiness", "duty", "plan", "other"]),
+    ),
     ("reserve_pay", Kind::Decimal),
     ("mertid_ytd", Kind::Decimal),
     ("overtime_ytd", Kind::Decimal),
-    ("appointment", Kind::Enum),
+    ("appointment", Kind::Enum(&["fullmakt", "tillsvidare"])),
     ("service_years", Kind::Int),
 ];
 
@@ -227,12 +230,23 @@ fn batch(rows: &[csv::StringRecord], positions: &[usize]) -> Result<RecordBatch,
                         .map_err(|e| e.to_string())?,
                 )
             }
-            Kind::Enum => {
-                let mut builder = StringDictionaryBuilder::<Int32Type>::new();
-                for cell in cells {
-                    builder.append_value(cell);
-                }
-                Arc::new(builder.finish())
+            Kind::Enum(names) => {
+                let keys = cells
+                    .map(|cell| {
+                        names
+                            .iter()
+                            .position(|n| *n == cell)
+                            .and_then(|k| i32::try_from(k).ok())
+                            .ok_or(format!("{name}: {cell}"))
+                    })
+                    .collect::<Result<Vec<i32>, String>>()?;
+                Arc::new(
+                    DictionaryArray::<Int32Type>::try_new(
+                        Int32Array::from(keys),
+                        Arc::new(StringArray::from(names.to_vec())),
+                    )
+                    .map_err(|e| e.to_string())?,
+                )
             }
             Kind::Bool => {
                 let mut builder = BooleanBuilder::new();
