@@ -297,6 +297,10 @@ pub struct BuildArgs {
 pub enum DataFormat {
     Csv,
     Jsonl,
+    /// Apache Parquet (`.parquet`): columns, compressed.
+    Parquet,
+    /// Arrow IPC (`.arrow`: the file format; on a pipe, the stream format).
+    Arrow,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -18,12 +18,12 @@ use avtal_compiler::eval::Value;
 /// The compiled input layout and how cells are read into it.
 #[derive(Debug, PartialEq, Eq)]
 pub(super) struct LayoutCodec {
-    layout: RecordLayout,
+    pub(super) layout: RecordLayout,
     /// One reader per field, when every field has one (not texts).
-    readers: Option<Vec<SlotReader>>,
+    pub(super) readers: Option<Vec<SlotReader>>,
     /// The layout has text fields, which the compiled code refers to by
     /// field and the decoder takes from the record's value: keep it.
-    keeps_values: bool,
+    pub(super) keeps_values: bool,
 }
 
 impl LayoutCodec {
@@ -59,10 +59,10 @@ pub(super) enum Pending {
 pub struct InputBatch {
     /// The layout the slots were written in, if any.
     layout: Option<Arc<LayoutCodec>>,
-    slots: Vec<u8>,
+    pub(super) slots: Vec<u8>,
     /// The elements of the records' list fields, which their slots point at.
     lists: ListArena,
-    records: Vec<Pending>,
+    pub(super) records: Vec<Pending>,
 }
 
 impl InputBatch {
@@ -155,7 +155,7 @@ impl InputCodec {
 
     /// The layout to write into `batch`: ours, when the batch is ours (an
     /// empty batch becomes ours).
-    fn bind<'c>(&'c self, batch: &mut InputBatch) -> Option<&'c LayoutCodec> {
+    pub(super) fn bind<'c>(&'c self, batch: &mut InputBatch) -> Option<&'c LayoutCodec> {
         let ours = self.layout.as_ref()?;
         let bound = match &batch.layout {
             Some(theirs) => Arc::ptr_eq(theirs, ours),

@@ -28,8 +28,11 @@
 //! libraries of `avtal build`), `slots.rs` (plain CSV cells straight into a
 //! layout's slots and back), `input.rs` (the codec and the batch), `results.rs` (answers,
 //! failures and their messages), `examples.rs` (examples as entry points,
-//! for running their assertions through both engines).
+//! for running their assertions through both engines), `arrow/` (Arrow
+//! record batches as a codec, behind the cargo feature `arrow`).
 
+#[cfg(feature = "arrow")]
+pub mod arrow;
 pub mod codegen;
 mod days;
 mod examples;

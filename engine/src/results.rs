@@ -267,6 +267,16 @@ impl Computed<'_> {
         true
     }
 
+    /// The record's slots and their layout, when the compiled code
+    /// computed it (for the columnar writer of `arrow/`).
+    #[cfg(feature = "arrow")]
+    pub(crate) fn slots(&self) -> Option<(&[u8], &RecordLayout)> {
+        match self.0 {
+            Form::Slots { bytes, codec } => Some((bytes, &codec.layout)),
+            Form::Value(_) => None,
+        }
+    }
+
     /// True when both are the same record: the same compiled output
     /// layout with the same bytes (so one decoding serves both). False
     /// says nothing.

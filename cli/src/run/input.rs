@@ -27,6 +27,7 @@ use avtal_compiler::eval::Value;
 
 use avtal_engine::{InputBatch, InputCodec};
 
+use super::arrow_io::ArrowRows;
 use super::reader::RowPlace;
 use super::report::RowError;
 use crate::DataFormat;
@@ -66,6 +67,8 @@ pub struct Input {
 enum Rows {
     Csv(CsvRows),
     Jsonl(JsonRows),
+    /// Parquet and Arrow IPC (`arrow_io.rs`).
+    Columnar(Box<ArrowRows>),
 }
 
 const BUFFER: usize = 1 << 16;
@@ -75,6 +78,14 @@ impl Input {
         // `Send`, so that the compiled engine can read on its own thread
         // (`fast.rs`); the CSV and JSON readers read in large blocks, so
         // locking stdin per read costs nothing.
+        if matches!(format, DataFormat::Parquet | DataFormat::Arrow) {
+            return Ok(Input {
+                path: path.to_path_buf(),
+                // Bytes read are not known through the decoder: no bar.
+                size: None,
+                rows: Rows::Columnar(Box::new(ArrowRows::open(path, format, record)?)),
+            });
+        }
         let (reader, size): (Box<dyn Read + Send>, Option<u64>) = if path.as_os_str() == "-" {
             (Box::new(io::stdin()), None)
         } else {
@@ -84,6 +95,9 @@ impl Input {
         };
         let rows = match format {
             DataFormat::Csv => Rows::Csv(CsvRows::new(path, reader, record, |_| false)?),
+            DataFormat::Parquet | DataFormat::Arrow => {
+                return Err(Failure::new("internal error: a columnar file read as rows"));
+            }
             DataFormat::Jsonl => Rows::Jsonl(JsonRows {
                 reader: BufReader::with_capacity(BUFFER, reader),
                 record: record.clone(),
@@ -111,6 +125,7 @@ impl Input {
         match &self.rows {
             Rows::Csv(rows) => rows.position(),
             Rows::Jsonl(rows) => rows.bytes,
+            Rows::Columnar(_) => 0,
         }
     }
 
@@ -119,6 +134,25 @@ impl Input {
         match &mut self.rows {
             Rows::Csv(rows) => rows.next_row(&self.path),
             Rows::Jsonl(rows) => rows.next_row(&self.path),
+            Rows::Columnar(rows) => rows.next_row(&self.path),
+        }
+    }
+
+    /// Read up to `limit` rows into `batch` at once, with their places,
+    /// where the input is columnar (false at its end); `None` for CSV and
+    /// JSON Lines, which read row by row ([`Input::read_into`]).
+    pub fn read_many_into(
+        &mut self,
+        codec: &InputCodec,
+        batch: &mut InputBatch,
+        places: &mut Vec<RowPlace>,
+        limit: usize,
+    ) -> Option<Result<bool, Failure>> {
+        match &mut self.rows {
+            Rows::Columnar(rows) => {
+                Some(rows.read_many_into(&self.path, codec, batch, places, limit))
+            }
+            Rows::Csv(_) | Rows::Jsonl(_) => None,
         }
     }
 
@@ -166,6 +200,11 @@ impl Input {
                     number: rows.number(),
                     line: rows.line(),
                 }))
+            }
+            Rows::Columnar(rows) => {
+                let mut places = Vec::with_capacity(1);
+                rows.read_many_into(&self.path, codec, batch, &mut places, 1)?;
+                Ok(places.pop())
             }
             Rows::Jsonl(rows) => {
                 let Some(row) = rows.next_row(&self.path)? else {

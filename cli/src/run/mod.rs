@@ -11,6 +11,7 @@
 //! run goes on; setup problems (errors in the sources, a missing column,
 //! an unreadable file) stop it with exit code 1.
 
+pub(crate) mod arrow_io;
 pub(crate) mod input;
 pub(crate) mod output;
 pub(crate) mod reader;
@@ -182,6 +183,12 @@ fn write_answer(
             return report.add_row(place.number, place.line, prepared.field_errors(failure));
         }
     };
+    if let Some(written) = output.write_computed(&computed)? {
+        return match written {
+            Ok(()) => Ok(()),
+            Err(error) => report.add_row(place.number, place.line, vec![error]),
+        };
+    }
     if output.is_csv() {
         line.clear();
         if computed.write_csv_line(line) {
@@ -199,6 +206,8 @@ fn format_from_extension(path: &Path) -> Option<DataFormat> {
     match ext.as_str() {
         "csv" => Some(DataFormat::Csv),
         "jsonl" | "ndjson" => Some(DataFormat::Jsonl),
+        "parquet" | "pq" => Some(DataFormat::Parquet),
+        "arrow" | "arrows" | "ipc" | "feather" => Some(DataFormat::Arrow),
         _ => None,
     }
 }
@@ -228,7 +237,9 @@ pub(crate) fn input_format_of(
             "cannot tell the format of {} from its extension",
             display_path(input)
         ))
-        .with_help("name it `.csv` or `.jsonl`, or say `--input-format csv|jsonl`")
+        .with_help(
+            "name it `.csv`, `.jsonl`, `.parquet` or `.arrow`, or say `--input-format csv|jsonl|parquet|arrow`",
+        )
     })
 }
 
@@ -242,7 +253,9 @@ fn output_format(args: &RunArgs, input: DataFormat) -> Result<DataFormat, Failur
                 "cannot tell the format of {} from its extension",
                 display_path(path)
             ))
-            .with_help("name it `.csv` or `.jsonl`, or say `--output-format csv|jsonl`")
+            .with_help(
+                "name it `.csv`, `.jsonl`, `.parquet` or `.arrow`, or say `--output-format csv|jsonl|parquet|arrow`",
+            )
         }),
         _ => Ok(input),
     }

@@ -17,10 +17,12 @@ use avtal_compiler::data::{CellError, DataType, Problem};
 use avtal_compiler::diagnostics::messages::data as msg;
 use avtal_compiler::eval::Value;
 
+use super::arrow_io::ArrowSink;
 use super::report::RowError;
 use crate::DataFormat;
 use crate::safe_file::{self, ROWS_WRITTEN, SafeFile};
 use crate::term::Failure;
+use avtal_engine::Computed;
 
 pub struct Output {
     path: PathBuf,
@@ -44,6 +46,8 @@ enum Kind {
         writer: BufWriter<Sink>,
         record: DataType,
     },
+    /// Parquet and Arrow IPC, gathered in columns (`arrow_io.rs`).
+    Columnar(Box<ArrowSink>),
 }
 
 /// One CSV column: a leaf of the output record.
@@ -63,6 +67,14 @@ impl Output {
         record: &DataType,
     ) -> Result<Output, Failure> {
         let path = path.map_or_else(|| PathBuf::from("-"), Path::to_path_buf);
+        if matches!(format, DataFormat::Parquet | DataFormat::Arrow) {
+            let sink = ArrowSink::open(&path, format, record)?;
+            return Ok(Output {
+                path,
+                kind: Kind::Columnar(Box::new(sink)),
+                buffer: String::new(),
+            });
+        }
         let sink = if path.as_os_str() == "-" {
             Sink::Stdout(io::stdout().lock())
         } else {
@@ -92,6 +104,11 @@ impl Output {
                 writer: BufWriter::with_capacity(BUFFER, sink),
                 record: record.clone(),
             },
+            DataFormat::Parquet | DataFormat::Arrow => {
+                return Err(Failure::new(
+                    "internal error: a columnar output written as rows",
+                ));
+            }
         };
         Ok(Output {
             path,
@@ -105,6 +122,7 @@ impl Output {
     pub fn write_row(&mut self, value: &Value) -> Result<Result<(), RowError>, Failure> {
         self.buffer.clear();
         match &mut self.kind {
+            Kind::Columnar(sink) => return sink.write_value(value),
             Kind::Csv {
                 sink,
                 formatter,
@@ -148,6 +166,18 @@ impl Output {
         Ok(Ok(()))
     }
 
+    /// Write a computed result straight into columns, where the output is
+    /// columnar (`None` for the row formats).
+    pub fn write_computed(
+        &mut self,
+        computed: &Computed<'_>,
+    ) -> Result<Option<Result<(), RowError>>, Failure> {
+        match &mut self.kind {
+            Kind::Columnar(sink) => sink.write(computed).map(Some),
+            Kind::Csv { .. } | Kind::Jsonl { .. } => Ok(None),
+        }
+    }
+
     /// True for CSV output, whose rows [`Output::write_bytes`] may write.
     pub fn is_csv(&self) -> bool {
         matches!(self.kind, Kind::Csv { .. })
@@ -159,6 +189,11 @@ impl Output {
         let sink: &mut dyn Write = match &mut self.kind {
             Kind::Csv { sink, .. } => sink,
             Kind::Jsonl { writer, .. } => writer,
+            Kind::Columnar(_) => {
+                return Err(Failure::new(
+                    "internal error: text written to a columnar output",
+                ));
+            }
         };
         sink.write_all(bytes)
             .map_err(|e| Failure::write(&self.path, &e))?;
@@ -173,6 +208,7 @@ impl Output {
         let writer = match self.kind {
             Kind::Csv { sink, .. } => sink,
             Kind::Jsonl { writer, .. } => writer,
+            Kind::Columnar(sink) => return sink.finish(),
         };
         match writer.into_inner() {
             Ok(Sink::File(file)) => file.finish(),

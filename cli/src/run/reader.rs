@@ -85,9 +85,18 @@ fn read_all(
             if batch.places.len() == BATCH {
                 break true;
             }
-            match input.read_into(codec, &mut batch.records) {
-                Ok(Some(place)) => batch.places.push(place),
-                Ok(None) => break false,
+            // Columnar inputs hand over a run of rows at once.
+            let room = BATCH - batch.places.len();
+            let read =
+                match input.read_many_into(codec, &mut batch.records, &mut batch.places, room) {
+                    Some(read) => read,
+                    None => input
+                        .read_into(codec, &mut batch.records)
+                        .map(|place| place.map(|place| batch.places.push(place)).is_some()),
+                };
+            match read {
+                Ok(true) => {}
+                Ok(false) => break false,
                 Err(failure) => {
                     // Rows of the unfinished batch are not written.
                     let _ = full.send(Err(failure));

@@ -153,10 +153,16 @@ impl ErrorReport {
             match shown {
                 Shown::Error { row, line, error } => {
                     shown_errors += 1;
-                    let place = if error.field.is_empty() {
-                        format!("row {row} (line {line})")
+                    // Columnar files (Parquet, Arrow) have rows, not lines: 0.
+                    let at = if *line == 0 {
+                        format!("row {row}")
                     } else {
-                        format!("row {row} (line {line}), field {}", error.field)
+                        format!("row {row} (line {line})")
+                    };
+                    let place = if error.field.is_empty() {
+                        at
+                    } else {
+                        format!("{at}, field {}", error.field)
                     };
                     let _ = writeln!(
                         out,

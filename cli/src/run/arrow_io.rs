@@ -1,0 +1,350 @@
+//! Columnar files for `avtal run`, `diff` and `explain --row`: Parquet
+//! and Arrow IPC (file or stream format) in, Parquet and Arrow IPC out.
+//!
+//! Reading goes through the engine's Arrow codec
+//! (`avtal_engine::arrow::ArrowInput`): a record batch's columns straight
+//! into the compiled layout, a run of rows at a time. Memory is bounded by
+//! one record batch (Parquet is read row group by row group, 4096 rows per
+//! batch), whatever the file's size. Row numbers count rows from 1 across
+//! the whole file; columnar files have no lines (reported as line 0).
+//!
+//! Writing gathers results into Arrow columns (`ArrowOutput`) and hands
+//! them to the file's writer every [`FLUSH_ROWS`] rows; Parquet row groups
+//! hold at most [`ROW_GROUP_ROWS`] rows, so the writer's memory is
+//! bounded too.
+
+use std::fs::File;
+use std::io::{self, BufReader, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+
+use arrow_array::RecordBatch;
+use arrow_ipc::reader::{FileReader, StreamReader};
+use arrow_ipc::writer::{FileWriter, StreamWriter};
+use arrow_schema::ArrowError;
+use avtal_compiler::data::DataType;
+use avtal_compiler::eval::Value;
+use avtal_engine::arrow::{ArrowInput, ArrowOutput};
+use avtal_engine::{Computed, InputBatch, InputCodec};
+use parquet::arrow::ArrowWriter;
+use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder};
+use parquet::basic::{Compression, ZstdLevel};
+use parquet::file::properties::WriterProperties;
+
+use super::BATCH;
+use super::input::Row;
+use super::reader::RowPlace;
+use super::report::RowError;
+use crate::DataFormat;
+use crate::safe_file::{self, ROWS_WRITTEN, SafeFile};
+use crate::term::{Failure, display_path};
+
+/// Rows gathered before they go to the file's writer.
+const FLUSH_ROWS: usize = 65_536;
+/// The most rows in one Parquet row group.
+const ROW_GROUP_ROWS: usize = 262_144;
+
+/// The rows of a Parquet or Arrow IPC file.
+pub struct ArrowRows {
+    source: Source,
+    binding: ArrowInput,
+    current: Option<RecordBatch>,
+    /// The next row of `current`.
+    cursor: usize,
+    /// Rows handed out so far.
+    row: u64,
+}
+
+enum Source {
+    Parquet(ParquetRecordBatchReader),
+    IpcFile(FileReader<BufReader<File>>),
+    IpcStream(StreamReader<BufReader<Box<dyn Read + Send>>>),
+}
+
+impl Source {
+    fn next_batch(&mut self) -> Option<Result<RecordBatch, ArrowError>> {
+        match self {
+            Source::Parquet(reader) => reader.next(),
+            Source::IpcFile(reader) => reader.next(),
+            Source::IpcStream(reader) => reader.next(),
+        }
+    }
+}
+
+/// The magic bytes that open an Arrow IPC file (a stream has none).
+const IPC_FILE_MAGIC: &[u8; 6] = b"ARROW1";
+
+impl ArrowRows {
+    /// Open `path` (`-`: stdin, Arrow IPC stream only) and bind its
+    /// columns to the fields of `record`.
+    pub fn open(path: &Path, format: DataFormat, record: &DataType) -> Result<ArrowRows, Failure> {
+        let read_failure = |e: &dyn std::fmt::Display| {
+            Failure::new(format!("cannot read {}: {e}", display_path(path)))
+        };
+        let stdin = path.as_os_str() == "-";
+        let source = match format {
+            DataFormat::Parquet if stdin => {
+                return Err(Failure::new("Parquet cannot be read from stdin")
+                    .with_help("Parquet keeps its index at the end of the file: give a file name, or send Arrow IPC (`--input-format arrow`) through the pipe"));
+            }
+            DataFormat::Parquet => {
+                let file = File::open(path).map_err(|e| Failure::read(path, &e))?;
+                let reader = ParquetRecordBatchReaderBuilder::try_new(file)
+                    .and_then(|builder| builder.with_batch_size(BATCH).build())
+                    .map_err(|e| read_failure(&e))?;
+                Source::Parquet(reader)
+            }
+            _ if stdin => {
+                let input: Box<dyn Read + Send> = Box::new(io::stdin());
+                StreamReader::try_new(BufReader::new(input), None)
+                    .map(Source::IpcStream)
+                    .map_err(|e| read_failure(&e))?
+            }
+            _ => {
+                let mut file = File::open(path).map_err(|e| Failure::read(path, &e))?;
+                let mut magic = [0u8; 6];
+                let is_file_format =
+                    file.read_exact(&mut magic).is_ok() && &magic == IPC_FILE_MAGIC;
+                let file = File::open(path).map_err(|e| Failure::read(path, &e))?;
+                if is_file_format {
+                    FileReader::try_new(BufReader::new(file), None)
+                        .map(Source::IpcFile)
+                        .map_err(|e| read_failure(&e))?
+                } else {
+                    let input: Box<dyn Read + Send> = Box::new(file);
+                    StreamReader::try_new(BufReader::new(input), None)
+                        .map(Source::IpcStream)
+                        .map_err(|e| read_failure(&e))?
+                }
+            }
+        };
+        let schema = match &source {
+            Source::Parquet(reader) => arrow_array::RecordBatchReader::schema(reader),
+            Source::IpcFile(reader) => reader.schema(),
+            Source::IpcStream(reader) => reader.schema(),
+        };
+        let binding = ArrowInput::bind(record, &schema)?;
+        Ok(ArrowRows {
+            source,
+            binding,
+            current: None,
+            cursor: 0,
+            row: 0,
+        })
+    }
+
+    /// The batch holding the next row, `None` at the end.
+    fn current(&mut self, path: &Path) -> Result<Option<&RecordBatch>, Failure> {
+        loop {
+            if let Some(batch) = &self.current
+                && self.cursor < batch.num_rows()
+            {
+                break;
+            }
+            match self.source.next_batch() {
+                Some(Ok(batch)) => {
+                    self.current = Some(batch);
+                    self.cursor = 0;
+                }
+                Some(Err(error)) => {
+                    return Err(Failure::new(format!(
+                        "cannot read {} after row {}: {error}",
+                        display_path(path),
+                        self.row
+                    )));
+                }
+                None => {
+                    self.current = None;
+                    return Ok(None);
+                }
+            }
+        }
+        Ok(self.current.as_ref())
+    }
+
+    /// Read up to `limit` rows into `batch`, column by column; false at
+    /// the end of the file.
+    pub fn read_many_into(
+        &mut self,
+        path: &Path,
+        codec: &InputCodec,
+        batch: &mut InputBatch,
+        places: &mut Vec<RowPlace>,
+        limit: usize,
+    ) -> Result<bool, Failure> {
+        if self.current(path)?.is_none() {
+            return Ok(false);
+        }
+        // A cheap clone (the columns are shared), so that the binding can
+        // be borrowed beside it.
+        let Some(columns) = self.current.clone() else {
+            return Ok(false);
+        };
+        let cursor = self.cursor;
+        let end = columns.num_rows().min(cursor + limit.max(1));
+        self.binding.push_rows(codec, batch, &columns, cursor..end);
+        for _ in cursor..end {
+            self.row += 1;
+            places.push(RowPlace {
+                number: self.row,
+                line: 0,
+            });
+        }
+        self.cursor = end;
+        Ok(true)
+    }
+
+    /// The next row as a value (for `explain --row`), `None` at the end.
+    pub fn next_row(&mut self, path: &Path) -> Result<Option<Row>, Failure> {
+        if self.current(path)?.is_none() {
+            return Ok(None);
+        }
+        let Some(columns) = self.current.clone() else {
+            return Ok(None);
+        };
+        let value = self.binding.read_row(&columns, self.cursor);
+        self.cursor += 1;
+        self.row += 1;
+        Ok(Some(Row {
+            number: self.row,
+            line: 0,
+            last: self.row,
+            value,
+        }))
+    }
+}
+
+/// Results into a Parquet or Arrow IPC file (or an IPC stream on stdout).
+pub struct ArrowSink {
+    path: PathBuf,
+    columns: ArrowOutput,
+    writer: Writer,
+}
+
+enum Writer {
+    Parquet(Box<ArrowWriter<Sink>>),
+    IpcFile(FileWriter<Sink>),
+    IpcStream(StreamWriter<Sink>),
+}
+
+/// The bytes' destination: a file replaced at the end, or stdout.
+enum Sink {
+    Stdout(io::Stdout),
+    File(BufWriter<SafeFile>),
+}
+
+impl Write for Sink {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        match self {
+            Sink::Stdout(stdout) => stdout.write(bytes),
+            Sink::File(file) => file.write(bytes),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Sink::Stdout(stdout) => stdout.flush(),
+            Sink::File(file) => file.flush(),
+        }
+    }
+}
+
+impl ArrowSink {
+    /// Start writing records of `record` to `path` (`-`: stdout).
+    pub fn open(path: &Path, format: DataFormat, record: &DataType) -> Result<ArrowSink, Failure> {
+        let columns = ArrowOutput::new(record);
+        let schema = columns.schema();
+        let stdout = path.as_os_str() == "-";
+        let sink = if stdout {
+            Sink::Stdout(io::stdout())
+        } else {
+            Sink::File(BufWriter::with_capacity(1 << 16, SafeFile::create(path)?))
+        };
+        let failure = |e: &dyn std::fmt::Display| {
+            Failure::new(format!("cannot write {}: {e}", display_path(path)))
+        };
+        let writer = match format {
+            DataFormat::Parquet => {
+                let properties = WriterProperties::builder()
+                    .set_compression(Compression::ZSTD(ZstdLevel::default()))
+                    .set_max_row_group_row_count(Some(ROW_GROUP_ROWS))
+                    .build();
+                let writer = ArrowWriter::try_new(sink, schema, Some(properties))
+                    .map_err(|e| failure(&e))?;
+                Writer::Parquet(Box::new(writer))
+            }
+            // A file on disk in the IPC file format (random access); a
+            // pipe gets the stream format, which needs no seeking back.
+            _ if stdout => {
+                Writer::IpcStream(StreamWriter::try_new(sink, &schema).map_err(|e| failure(&e))?)
+            }
+            _ => Writer::IpcFile(FileWriter::try_new(sink, &schema).map_err(|e| failure(&e))?),
+        };
+        Ok(ArrowSink {
+            path: path.to_path_buf(),
+            columns,
+            writer,
+        })
+    }
+
+    /// Add one computed record; `Ok(Err(..))` when it cannot be written
+    /// exactly (nothing of it is written).
+    pub fn write(&mut self, computed: &Computed<'_>) -> Result<Result<(), RowError>, Failure> {
+        if let Err(error) = self.columns.push(computed) {
+            return Ok(Err(error));
+        }
+        safe_file::bump(&ROWS_WRITTEN);
+        if self.columns.len() >= FLUSH_ROWS {
+            self.flush_columns()?;
+        }
+        Ok(Ok(()))
+    }
+
+    /// Add one record value (the general writer's path).
+    pub fn write_value(&mut self, value: &Value) -> Result<Result<(), RowError>, Failure> {
+        if let Err(error) = self.columns.push_value(value) {
+            return Ok(Err(error));
+        }
+        safe_file::bump(&ROWS_WRITTEN);
+        if self.columns.len() >= FLUSH_ROWS {
+            self.flush_columns()?;
+        }
+        Ok(Ok(()))
+    }
+
+    fn flush_columns(&mut self) -> Result<(), Failure> {
+        if self.columns.is_empty() {
+            return Ok(());
+        }
+        let failure = |e: &dyn std::fmt::Display| {
+            Failure::new(format!("cannot write {}: {e}", display_path(&self.path)))
+        };
+        let batch = self.columns.take_batch().map_err(|e| failure(&e))?;
+        match &mut self.writer {
+            Writer::Parquet(writer) => writer.write(&batch).map_err(|e| failure(&e)),
+            Writer::IpcFile(writer) => writer.write(&batch).map_err(|e| failure(&e)),
+            Writer::IpcStream(writer) => writer.write(&batch).map_err(|e| failure(&e)),
+        }
+    }
+
+    /// Write what is gathered and the file's footer; a file is then ready
+    /// to replace the previous one when the command ends.
+    pub fn finish(mut self) -> Result<(), Failure> {
+        self.flush_columns()?;
+        let path = self.path.clone();
+        let failure = |e: &dyn std::fmt::Display| {
+            Failure::new(format!("cannot write {}: {e}", display_path(&path)))
+        };
+        let sink = match self.writer {
+            Writer::Parquet(writer) => writer.into_inner().map_err(|e| failure(&e))?,
+            Writer::IpcFile(writer) => writer.into_inner().map_err(|e| failure(&e))?,
+            Writer::IpcStream(writer) => writer.into_inner().map_err(|e| failure(&e))?,
+        };
+        match sink {
+            Sink::Stdout(mut stdout) => stdout.flush().map_err(|e| Failure::write(&path, &e)),
+            Sink::File(file) => file
+                .into_inner()
+                .map_err(|e| Failure::write(&path, e.error()))?
+                .finish(),
+        }
+    }
+}

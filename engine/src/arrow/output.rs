@@ -1,0 +1,324 @@
+//! [`ArrowOutput`]: computed records into Arrow arrays, one growing column
+//! per output field, turned into a `RecordBatch` when the caller wants one.
+//!
+//! A record the compiled code computed is copied from its slots word by
+//! word (its numbers are already at their column's scale); any other
+//! record is first written with the CSV writer's rules (`write_cell`), so
+//! that a value that cannot be written exactly fails its row here exactly
+//! when it would in a CSV file, and then converted. A row is added whole
+//! or not at all.
+
+use std::sync::Arc;
+
+use arrow_array::builder::StringBuilder;
+use arrow_array::types::Int32Type;
+use arrow_array::{
+    ArrayRef, BooleanArray, Date32Array, Decimal128Array, DictionaryArray, Int32Array, Int64Array,
+    RecordBatch, StringArray, Time64MicrosecondArray, TimestampMicrosecondArray,
+};
+use arrow_schema::{ArrowError, DataType as ArrowType, Field, Schema, SchemaRef};
+
+use super::schema::{PRECISION, arrow_type};
+use super::{EPOCH_DAY, EPOCH_MINUTE};
+use crate::codegen::Encoding;
+use crate::results::{Computed, FieldError};
+use avtal_compiler::clock;
+use avtal_compiler::data::{CellError, DataType, Found, Kind, Problem};
+use avtal_compiler::diagnostics::messages::data as msg;
+use avtal_compiler::eval::Value;
+
+/// Microseconds in a minute.
+const MINUTE_MICROS: i64 = 60_000_000;
+
+/// Output records gathered into columns.
+pub struct ArrowOutput {
+    schema: SchemaRef,
+    fields: Vec<(String, DataType)>,
+    columns: Vec<Column>,
+    rows: usize,
+    /// Cell text of the row being checked, and one converted cell per field.
+    text: String,
+    cells: Vec<Cell>,
+}
+
+/// One output column as it grows.
+enum Column {
+    Decimal {
+        scale: u32,
+        values: Vec<i128>,
+    },
+    Int(Vec<i64>),
+    Date(Vec<i32>),
+    Time(Vec<i64>),
+    Timestamp(Vec<i64>),
+    Bool(Vec<bool>),
+    Enum {
+        variants: Vec<String>,
+        keys: Vec<i32>,
+    },
+    /// Texts, `Decimal` values and anything else as their cell text.
+    Text(StringBuilder),
+}
+
+/// One converted cell of a row being added.
+#[derive(Clone, Copy)]
+enum Cell {
+    Wide(i128),
+    Word(i64),
+    Bool(bool),
+    /// A range of `ArrowOutput::text`.
+    Text(usize, usize),
+}
+
+impl ArrowOutput {
+    /// Columns for records of type `record`.
+    pub fn new(record: &DataType) -> ArrowOutput {
+        let fields = record.record_fields().unwrap_or(&[]).to_vec();
+        let columns = fields.iter().map(|(_, ty)| Column::new(ty)).collect();
+        let schema = Schema::new(
+            fields
+                .iter()
+                .map(|(name, ty)| Field::new(name, column_type(ty), false))
+                .collect::<Vec<_>>(),
+        );
+        ArrowOutput {
+            schema: Arc::new(schema),
+            fields,
+            columns,
+            rows: 0,
+            text: String::new(),
+            cells: Vec::new(),
+        }
+    }
+
+    /// The schema of the batches.
+    pub fn schema(&self) -> SchemaRef {
+        self.schema.clone()
+    }
+
+    /// Records added since the last batch.
+    pub fn len(&self) -> usize {
+        self.rows
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows == 0
+    }
+
+    /// Add one record, or say why it cannot be written (nothing of it is
+    /// added then).
+    pub fn push(&mut self, computed: &Computed<'_>) -> Result<(), FieldError> {
+        if !self.push_slots(computed) {
+            self.add_value(&computed.to_value())?;
+        }
+        self.rows += 1;
+        Ok(())
+    }
+
+    /// The records added so far as one batch; the columns start again.
+    pub fn take_batch(&mut self) -> Result<RecordBatch, ArrowError> {
+        let arrays = self
+            .columns
+            .iter_mut()
+            .map(Column::take)
+            .collect::<Result<Vec<ArrayRef>, ArrowError>>()?;
+        self.rows = 0;
+        RecordBatch::try_new(self.schema.clone(), arrays)
+    }
+
+    /// Copy a compiled record's slots; false (nothing added) when it is
+    /// not one, or some word is not plain.
+    fn push_slots(&mut self, computed: &Computed<'_>) -> bool {
+        let Some((bytes, layout)) = computed.slots() else {
+            return false;
+        };
+        self.cells.clear();
+        for (column, slot) in self.columns.iter().zip(&layout.fields) {
+            let word = bytes
+                .get(slot.offset..slot.offset + 8)
+                .and_then(|b| <[u8; 8]>::try_from(b).ok())
+                .map(i64::from_ne_bytes);
+            let cell = word.and_then(|word| match (column, slot.encoding) {
+                (Column::Decimal { scale, .. }, Encoding::Number { scale: at }) if *scale == at => {
+                    Some(Cell::Wide(i128::from(word)))
+                }
+                (Column::Int(_), Encoding::Number { scale: 0 })
+                | (Column::Enum { .. }, Encoding::Variant) => Some(Cell::Word(word)),
+                (Column::Date(_), Encoding::Date) => {
+                    let day = word.checked_sub(EPOCH_DAY)?;
+                    // The years a data file holds, as `write_cell` checks.
+                    (-EPOCH_DAY..=3_652_059 - EPOCH_DAY)
+                        .contains(&day)
+                        .then_some(Cell::Word(day))
+                }
+                (Column::Time(_), Encoding::Time) => {
+                    Some(Cell::Word(word.checked_mul(MINUTE_MICROS)?))
+                }
+                (Column::Timestamp(_), Encoding::Timestamp) => {
+                    let stamp = clock::timestamp_of_minutes(word)?;
+                    if !(0..=9999).contains(&chrono::Datelike::year(&stamp)) {
+                        return None;
+                    }
+                    Some(Cell::Word(
+                        word.checked_sub(EPOCH_MINUTE)?.checked_mul(MINUTE_MICROS)?,
+                    ))
+                }
+                (Column::Bool(_), Encoding::Bool) => Some(Cell::Bool(word != 0)),
+                _ => None,
+            });
+            match cell {
+                Some(cell) => self.cells.push(cell),
+                None => return false,
+            }
+        }
+        self.append_cells();
+        true
+    }
+
+    /// Add one record value, checked with the CSV writer's rules, or say
+    /// why it cannot be written (nothing of it is added then).
+    pub fn push_value(&mut self, value: &Value) -> Result<(), FieldError> {
+        self.add_value(value)?;
+        self.rows += 1;
+        Ok(())
+    }
+
+    /// Check a record value with the CSV writer's rules, then add it.
+    fn add_value(&mut self, value: &Value) -> Result<(), FieldError> {
+        let Value::Record(values) = value else {
+            return Err(FieldError::new("", msg::cell(&wrong_value(None))));
+        };
+        self.text.clear();
+        self.cells.clear();
+        for ((name, ty), value) in self.fields.iter().zip(values.iter()) {
+            let start = self.text.len();
+            ty.write_cell(value, &mut self.text)
+                .map_err(|error| FieldError::new(name, msg::cell(&error)))?;
+            let cell = convert(ty, value, start, self.text.len())
+                .ok_or_else(|| FieldError::new(name, msg::cell(&wrong_value(Some(ty)))))?;
+            self.cells.push(cell);
+        }
+        if self.cells.len() != self.columns.len() {
+            return Err(FieldError::new("", msg::cell(&wrong_value(None))));
+        }
+        self.append_cells();
+        Ok(())
+    }
+
+    fn append_cells(&mut self) {
+        for (column, cell) in self.columns.iter_mut().zip(&self.cells) {
+            column.push(*cell, &self.text);
+        }
+    }
+}
+
+/// The cell of a value whose text `write_cell` accepted (at
+/// `text[start..end]`); `None` for a value of another kind.
+fn convert(ty: &DataType, value: &Value, start: usize, end: usize) -> Option<Cell> {
+    Some(match (ty.kind(), value) {
+        (Kind::Money | Kind::Percent | Kind::Hours | Kind::Rate, Value::Number(n)) => {
+            Cell::Wide(n.to_decimal_at_scale(2).ok()?.mantissa())
+        }
+        (Kind::Int | Kind::Days | Kind::Months, Value::Number(n)) => {
+            Cell::Word(i64::try_from(n.to_decimal_at_scale(0).ok()?.mantissa()).ok()?)
+        }
+        (Kind::Date, Value::Date(date)) => Cell::Word(clock::day_number(*date) - EPOCH_DAY),
+        (Kind::Time, Value::Time(time)) => {
+            Cell::Word(i64::from(clock::minute_of_day(*time)) * MINUTE_MICROS)
+        }
+        (Kind::Timestamp, Value::Timestamp(stamp)) => Cell::Word(
+            (clock::timestamp_minutes(*stamp) - EPOCH_MINUTE).checked_mul(MINUTE_MICROS)?,
+        ),
+        (Kind::Bool, Value::Bool(b)) => Cell::Bool(*b),
+        (Kind::Enum { .. }, Value::Variant(v)) => Cell::Word(i64::from(*v)),
+        _ => Cell::Text(start, end),
+    })
+}
+
+fn wrong_value(ty: Option<&DataType>) -> CellError {
+    CellError {
+        path: String::new(),
+        expected: ty.map_or(avtal_compiler::data::Expected::List, DataType::expected),
+        problem: Problem::WrongValue,
+        found: Found::Nothing,
+    }
+}
+
+/// The Arrow type of an output column: the data type's, but records and
+/// lists (never an entry point's output fields) as their JSON text.
+fn column_type(ty: &DataType) -> ArrowType {
+    match ty.kind() {
+        Kind::Record { .. } | Kind::List(_) => ArrowType::Utf8,
+        _ => arrow_type(ty),
+    }
+}
+
+impl Column {
+    fn new(ty: &DataType) -> Column {
+        match ty.kind() {
+            Kind::Money | Kind::Percent | Kind::Hours | Kind::Rate => Column::Decimal {
+                scale: 2,
+                values: Vec::new(),
+            },
+            Kind::Int | Kind::Days | Kind::Months => Column::Int(Vec::new()),
+            Kind::Date => Column::Date(Vec::new()),
+            Kind::Time => Column::Time(Vec::new()),
+            Kind::Timestamp => Column::Timestamp(Vec::new()),
+            Kind::Bool => Column::Bool(Vec::new()),
+            Kind::Enum { variants, .. } => Column::Enum {
+                variants: variants.clone(),
+                keys: Vec::new(),
+            },
+            Kind::Decimal
+            | Kind::Text
+            | Kind::Record { .. }
+            | Kind::List(_)
+            | Kind::Unsupported(_) => Column::Text(StringBuilder::new()),
+        }
+    }
+
+    fn push(&mut self, cell: Cell, text: &str) {
+        match (self, cell) {
+            (Column::Decimal { values, .. }, Cell::Wide(v)) => values.push(v),
+            (
+                Column::Int(values) | Column::Time(values) | Column::Timestamp(values),
+                Cell::Word(v),
+            ) => {
+                values.push(v);
+            }
+            (Column::Date(values), Cell::Word(v)) => {
+                values.push(i32::try_from(v).unwrap_or_default());
+            }
+            (Column::Enum { keys, .. }, Cell::Word(v)) => {
+                keys.push(i32::try_from(v).unwrap_or_default());
+            }
+            (Column::Bool(values), Cell::Bool(b)) => values.push(b),
+            (Column::Text(builder), Cell::Text(start, end)) => {
+                builder.append_value(text.get(start..end).unwrap_or_default());
+            }
+            // Cells are made for their column (`push_slots`, `convert`).
+            _ => {}
+        }
+    }
+
+    fn take(&mut self) -> Result<ArrayRef, ArrowError> {
+        Ok(match self {
+            Column::Decimal { scale, values } => Arc::new(
+                Decimal128Array::from(std::mem::take(values))
+                    .with_precision_and_scale(PRECISION, i8::try_from(*scale).unwrap_or(2))?,
+            ),
+            Column::Int(values) => Arc::new(Int64Array::from(std::mem::take(values))),
+            Column::Date(values) => Arc::new(Date32Array::from(std::mem::take(values))),
+            Column::Time(values) => Arc::new(Time64MicrosecondArray::from(std::mem::take(values))),
+            Column::Timestamp(values) => {
+                Arc::new(TimestampMicrosecondArray::from(std::mem::take(values)))
+            }
+            Column::Bool(values) => Arc::new(BooleanArray::from(std::mem::take(values))),
+            Column::Enum { variants, keys } => Arc::new(DictionaryArray::<Int32Type>::try_new(
+                Int32Array::from(std::mem::take(keys)),
+                Arc::new(StringArray::from_iter_values(variants.iter())),
+            )?),
+            Column::Text(builder) => Arc::new(builder.finish()),
+        })
+    }
+}
