@@ -23,6 +23,7 @@ mod loader;
 mod lsp;
 mod run;
 mod safe_file;
+mod serve;
 mod term;
 
 use std::path::PathBuf;
@@ -63,6 +64,7 @@ enum Command {
     Fmt(FmtArgs),
     /// Serve the Language Server Protocol on stdin/stdout (for editors).
     Lsp,
+    Serve(serve::ServeArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -310,6 +312,8 @@ fn main() -> ExitCode {
             safe_file::install_signal_handler();
         }
         Command::Build(_) | Command::Fmt(_) => safe_file::install_signal_handler(),
+        // The server handles SIGINT/SIGTERM itself (graceful shutdown).
+        Command::Serve(args) => run::input::set_max_row_bytes(args.max_row_bytes),
         _ => {}
     }
     let result = match cli.command {
@@ -324,6 +328,7 @@ fn main() -> ExitCode {
         Command::Build(args) => build::run(&args),
         Command::Fmt(args) => fmt::run(&args),
         Command::Lsp => lsp::run(),
+        Command::Serve(args) => serve::run(&args),
     };
     // Files written by the command replace the previous ones only now,
     // all at once, when it ended as promised.
