@@ -113,10 +113,13 @@ fn stream(
     max_rows: u64,
     stopped: &Stopped,
 ) -> std::io::Result<(u64, u64)> {
-    write!(
-        writer,
-        "--{boundary}\r\nContent-Type: {}\r\nContent-Disposition: inline; name=\"output\"\r\n\r\n",
-        media_type(output_format)
+    // Each part's headers go out as one write, so one chunk.
+    writer.write_all(
+        format!(
+            "--{boundary}\r\nContent-Type: {}\r\nContent-Disposition: inline; name=\"output\"\r\n\r\n",
+            media_type(output_format)
+        )
+        .as_bytes(),
     )?;
     let mut spool = tempfile::tempfile()?;
     let label = Path::new(BODY);
@@ -166,20 +169,24 @@ fn stream(
         }
         (Err(failure), _) | (_, Err(failure)) => (Some(Problem::from_failure(&failure)), 0, 0),
     };
-    write!(
-        writer,
-        "\r\n--{boundary}\r\nContent-Type: text/csv; charset=utf-8\r\nContent-Disposition: inline; name=\"errors\"\r\nAvtal-Rows: {rows}\r\nAvtal-Rows-Failed: {failed}\r\n\r\n"
+    writer.write_all(
+        format!(
+            "\r\n--{boundary}\r\nContent-Type: text/csv; charset=utf-8\r\nContent-Disposition: inline; name=\"errors\"\r\nAvtal-Rows: {rows}\r\nAvtal-Rows-Failed: {failed}\r\n\r\n"
+        )
+        .as_bytes(),
     )?;
     spool.seek(SeekFrom::Start(0))?;
     std::io::copy(&mut spool, writer)?;
     if let Some(problem) = &problem {
-        write!(
-            writer,
-            "\r\n--{boundary}\r\nContent-Type: {PROBLEM_JSON}\r\nContent-Disposition: inline; name=\"problem\"\r\n\r\n{}",
-            problem.to_json()
+        writer.write_all(
+            format!(
+                "\r\n--{boundary}\r\nContent-Type: {PROBLEM_JSON}\r\nContent-Disposition: inline; name=\"problem\"\r\n\r\n{}",
+                problem.to_json()
+            )
+            .as_bytes(),
         )?;
     }
-    write!(writer, "\r\n--{boundary}--\r\n")?;
+    writer.write_all(format!("\r\n--{boundary}--\r\n").as_bytes())?;
     Ok((rows, failed))
 }
 

@@ -4,7 +4,8 @@
 //! chunk, within `--max-batch-body` and with at most `--body-timeout`
 //! between chunks; and a response streamed from a blocking writer
 //! ([`ResponseWriter`]) through a bounded channel ([`ChannelBody`]), so a
-//! slow client slows the batch down rather than filling memory.
+//! slow client slows the batch down rather than filling memory; and a
+//! response body that holds its request's concurrency permit ([`Held`]).
 
 use std::io::{self, Read, Write};
 use std::pin::Pin;
@@ -17,7 +18,7 @@ use axum::http::StatusCode;
 use bytes::Bytes;
 use http_body::Frame;
 use http_body_util::BodyExt;
-use tokio::sync::mpsc;
+use tokio::sync::{OwnedSemaphorePermit, mpsc};
 
 use super::problem::Problem;
 
@@ -213,5 +214,41 @@ impl http_body::Body for ChannelBody {
         self.receiver
             .poll_recv(cx)
             .map(|item| item.map(|chunk| chunk.map(Frame::data)))
+    }
+}
+
+/// A response body that holds a concurrency permit until it is sent (or
+/// dropped with its connection).
+pub struct Held {
+    inner: Body,
+    _permit: OwnedSemaphorePermit,
+}
+
+impl Held {
+    pub fn new(inner: Body, permit: OwnedSemaphorePermit) -> Held {
+        Held {
+            inner,
+            _permit: permit,
+        }
+    }
+}
+
+impl http_body::Body for Held {
+    type Data = Bytes;
+    type Error = axum::Error;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, axum::Error>>> {
+        Pin::new(&mut self.inner).poll_frame(cx)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        self.inner.size_hint()
     }
 }

@@ -138,9 +138,10 @@ async fn limit_concurrency(State(server): State<Shared>, request: Request, next:
         .with_help("retry after a second, or send fewer requests at once")
         .into_response();
     };
-    let response = next.run(request).await;
-    drop(permit);
-    response
+    // The permit goes with the body: a batch streams on after this returns.
+    next.run(request)
+        .await
+        .map(|body| Body::new(body::Held::new(body, permit)))
 }
 
 #[derive(Debug, Default, Deserialize)]

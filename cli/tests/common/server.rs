@@ -67,10 +67,16 @@ impl Server {
     /// As [`Server::start`], or the exit code and stderr of a server that
     /// refused to start.
     pub fn try_start(dir: &Path, args: &[&str]) -> Result<Server, (Option<i32>, String)> {
+        // A free loopback port unless the test names an address.
+        let addr: &[&str] = if args.contains(&"--addr") {
+            &[]
+        } else {
+            &["--addr", "127.0.0.1:0"]
+        };
         let mut child = Command::new(env!("CARGO_BIN_EXE_avtal"))
             .arg("serve")
             .args(args)
-            .args(["--addr", "127.0.0.1:0"])
+            .args(addr)
             .current_dir(dir)
             .env("NO_COLOR", "1")
             .stdin(Stdio::null())
