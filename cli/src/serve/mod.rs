@@ -3,16 +3,19 @@
 //!
 //! At start every version (`versions.rs`) is compiled and its entry
 //! points JIT-compiled by its workers (`worker.rs`); then the server
-//! listens (`listen.rs`) and answers through axum routes (`routes.rs`):
-//! one record, a batch streamed through `avtal run`'s own loop
+//! listens (`listen.rs`) and answers through axum routes (`routes.rs`),
+//! behind the token and concurrency layers (`guard.rs`): one record
+//! (`record.rs`), a batch streamed through `avtal run`'s own loop
 //! (`batch.rs`), an explanation, the entry points and their JSON Schemas,
-//! the params, an OpenAPI document (`openapi.rs`), health and metrics
-//! (`metrics.rs`). A thread recompiles versions whose files change
-//! (`reload.rs`). Every refusal is a problem document (`problem.rs`).
+//! the params (`params.rs`), an OpenAPI document (`openapi.rs`), health
+//! and metrics (`metrics.rs`). A thread recompiles versions whose files
+//! change (`reload.rs`). Every refusal is a problem document
+//! (`problem.rs`).
 //! See docs/serve.md.
 
 mod batch;
 mod body;
+mod guard;
 mod listen;
 mod metrics;
 mod openapi;

@@ -16,7 +16,14 @@ pub fn document(version: &Version) -> Value {
     schemas.insert("Problem".into(), problem_schema());
     for entry in &version.entries {
         let (input, output) = entry_schemas(entry);
-        let key = component_key(&entry.name);
+        // Two names may meet after the character rule; number the second.
+        let mut key = component_key(&entry.name);
+        let base = key.clone();
+        let mut n = 1;
+        while schemas.contains_key(&format!("{key}_input")) {
+            n += 1;
+            key = format!("{base}_{n}");
+        }
         schemas.insert(format!("{key}_input"), input);
         schemas.insert(format!("{key}_output"), output);
         let input_ref = json!({"$ref": format!("#/components/schemas/{key}_input")});

@@ -9,9 +9,9 @@ use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::body::Body;
-use axum::extract::{Path, Query, Request, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::middleware::{self, Next};
+use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
@@ -20,6 +20,7 @@ use tokio::sync::{Semaphore, oneshot};
 
 use super::batch::BatchJob;
 use super::body;
+use super::guard;
 use super::metrics::{Metrics, Outcome};
 use super::openapi;
 use super::problem::Problem;
@@ -45,7 +46,7 @@ pub struct Server {
     pub permits: Arc<Semaphore>,
 }
 
-type Shared = Arc<Server>;
+pub type Shared = Arc<Server>;
 
 pub fn router(server: Shared) -> Router {
     let evaluating = Router::new()
@@ -54,7 +55,7 @@ pub fn router(server: Shared) -> Router {
         .route("/v1/{entry}/batch", post(batch))
         .route_layer(middleware::from_fn_with_state(
             server.clone(),
-            limit_concurrency,
+            guard::limit_concurrency,
         ));
     Router::new()
         .route("/v1/versions", get(versions))
@@ -66,7 +67,7 @@ pub fn router(server: Shared) -> Router {
         .merge(evaluating)
         .route_layer(middleware::from_fn_with_state(
             server.clone(),
-            require_token,
+            guard::require_token,
         ))
         .route("/healthz", get(|| async { "ok\n" }))
         .fallback(not_found)
@@ -92,56 +93,6 @@ async fn method_not_allowed() -> Problem {
         "this path does not take this method",
     )
     .with_help("evaluations are POST, everything else GET; GET /openapi.json lists them")
-}
-
-/// `Authorization: Bearer TOKEN`, when the server has a token.
-async fn require_token(State(server): State<Shared>, request: Request, next: Next) -> Response {
-    if let Some(token) = &server.token {
-        let given = request
-            .headers()
-            .get(header::AUTHORIZATION)
-            .and_then(|value| value.to_str().ok())
-            .and_then(|value| value.strip_prefix("Bearer "))
-            .map(str::trim);
-        if !given.is_some_and(|given| same_secret(given.as_bytes(), token.as_bytes())) {
-            return Problem::new(
-                StatusCode::UNAUTHORIZED,
-                "unauthorized",
-                "a bearer token is required",
-                if given.is_some() { "the bearer token is not the server's" } else { "the request has no bearer token" },
-            )
-            .with_help("send the header Authorization: Bearer TOKEN, with the token of the server's --token-file")
-            .into_response();
-        }
-    }
-    next.run(request).await
-}
-
-/// Compare two secrets in time independent of where they differ.
-fn same_secret(given: &[u8], token: &[u8]) -> bool {
-    let mut difference = given.len() ^ token.len();
-    for (index, byte) in token.iter().enumerate() {
-        difference |= usize::from(byte ^ given.get(index).copied().unwrap_or(!byte));
-    }
-    difference == 0
-}
-
-/// At most `--max-concurrent` evaluations at once; more get 429 at once.
-async fn limit_concurrency(State(server): State<Shared>, request: Request, next: Next) -> Response {
-    let Ok(permit) = server.permits.clone().try_acquire_owned() else {
-        return Problem::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "too-many-requests",
-            "too many requests at once",
-            "the server is answering as many requests as --max-concurrent allows",
-        )
-        .with_help("retry after a second, or send fewer requests at once")
-        .into_response();
-    };
-    // The permit goes with the body: a batch streams on after this returns.
-    next.run(request)
-        .await
-        .map(|body| Body::new(body::Held::new(body, permit)))
 }
 
 #[derive(Debug, Default, Deserialize)]

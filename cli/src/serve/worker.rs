@@ -73,7 +73,7 @@ pub struct Version {
     pub params: Value,
     /// Warnings of the compilation, as `avtal check --message-format json`.
     pub warnings: Vec<Value>,
-    jobs: Mutex<Sender<Job>>,
+    jobs: Sender<Job>,
 }
 
 impl Version {
@@ -84,10 +84,7 @@ impl Version {
     /// Queue a job; `false` when the workers are gone (never while the
     /// version is held, short of a bug).
     pub fn send(&self, job: Job) -> bool {
-        match self.jobs.lock() {
-            Ok(jobs) => jobs.send(job).is_ok(),
-            Err(_) => false,
-        }
+        self.jobs.send(job).is_ok()
     }
 }
 
@@ -262,7 +259,7 @@ fn describe(
         entries,
         params: params::to_json(program),
         warnings,
-        jobs: Mutex::new(jobs),
+        jobs,
     }
 }
 
