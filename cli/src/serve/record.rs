@@ -10,29 +10,64 @@ use avtal_compiler::data::{DataType, Expected};
 use avtal_compiler::diagnostics::messages::data as msg;
 use avtal_compiler::eval::Value;
 use avtal_compiler::ir::Program;
-use avtal_engine::{FieldError, PreparedEntry};
+use avtal_engine::{FieldError, InputBatch, InputCodec, PreparedEntry, Results};
 use axum::http::StatusCode;
 use serde_json::value::RawValue;
 
 use super::problem::Problem;
 use super::worker::Answer;
 
-/// The output record of `body`'s input record, as the JSON text of an
-/// `avtal run` JSON Lines row, or the problem.
-pub fn evaluate(prepared: &mut PreparedEntry<'_>, body: &[u8]) -> Result<Answer, Problem> {
-    let record = read(prepared.input_type(), body)?;
-    match prepared.evaluate_value(&record) {
-        Ok(output) => {
-            let mut text = String::new();
-            match prepared.output_type().write_json(&output, &mut text) {
-                Ok(()) => Ok(Answer::Output(text)),
-                Err(error) => Err(Problem::from_field_errors(&[FieldError::new(
-                    &error.path,
-                    msg::cell(&error),
-                )])),
-            }
+/// A worker's prepared entry point with the buffers it reuses for every
+/// record (a batch of one and its results).
+pub struct Evaluator<'p> {
+    pub prepared: PreparedEntry<'p>,
+    codec: InputCodec,
+    batch: InputBatch,
+    results: Results,
+    text: String,
+}
+
+impl<'p> Evaluator<'p> {
+    pub fn new(prepared: PreparedEntry<'p>) -> Evaluator<'p> {
+        let codec = prepared.input_codec();
+        let batch = codec.new_batch();
+        Evaluator {
+            prepared,
+            codec,
+            batch,
+            results: Results::default(),
+            text: String::new(),
         }
-        Err(failure) => Err(Problem::from_field_errors(&prepared.field_errors(&failure))),
+    }
+
+    /// The output record of `body`'s input record, as the JSON text of an
+    /// `avtal run` JSON Lines row, or the problem.
+    pub fn evaluate(&mut self, body: &[u8]) -> Result<Answer, Problem> {
+        let record = read(self.prepared.input_type(), body)?;
+        self.batch.clear();
+        self.codec.push_value(&mut self.batch, record);
+        self.prepared.evaluate(&self.batch, &mut self.results);
+        let output = match self.results.get(0) {
+            Some(Ok(computed)) => computed.to_value(),
+            Some(Err(failure)) => {
+                return Err(Problem::from_field_errors(
+                    &self.prepared.field_errors(failure),
+                ));
+            }
+            None => return Err(Problem::internal("a record without a result")),
+        };
+        self.text.clear();
+        match self
+            .prepared
+            .output_type()
+            .write_json(&output, &mut self.text)
+        {
+            Ok(()) => Ok(Answer::Output(self.text.clone())),
+            Err(error) => Err(Problem::from_field_errors(&[FieldError::new(
+                &error.path,
+                msg::cell(&error),
+            )])),
+        }
     }
 }
 

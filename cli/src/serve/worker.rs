@@ -293,9 +293,11 @@ fn serve_jobs(
             let spawned = std::thread::Builder::new()
                 .name(format!("avtal-worker-{index}"))
                 .spawn_scoped(scope, move || {
-                    let mut entries: Vec<PreparedEntry<'_>> = entries
+                    let mut entries: Vec<record::Evaluator<'_>> = entries
                         .iter()
-                        .map(|entry| PreparedEntry::prepare(program, entry, engine))
+                        .map(|entry| {
+                            record::Evaluator::new(PreparedEntry::prepare(program, entry, engine))
+                        })
                         .collect();
                     let _ = prepared_sender.send(());
                     drop(prepared_sender);
@@ -319,7 +321,7 @@ fn serve_jobs(
 }
 
 /// Answer jobs until the queue closes (the version is gone).
-fn work(program: &Program, entries: &mut [PreparedEntry<'_>], jobs: &Mutex<Receiver<Job>>) {
+fn work(program: &Program, entries: &mut [record::Evaluator<'_>], jobs: &Mutex<Receiver<Job>>) {
     loop {
         let job = match jobs.lock() {
             Ok(receiver) => match receiver.recv() {
@@ -336,14 +338,16 @@ fn work(program: &Program, entries: &mut [PreparedEntry<'_>], jobs: &Mutex<Recei
                 reply,
             } => {
                 let answer = match entries.get_mut(entry) {
-                    Some(prepared) if explain => record::explain(program, prepared, &body),
-                    Some(prepared) => record::evaluate(prepared, &body),
+                    Some(evaluator) if explain => {
+                        record::explain(program, &mut evaluator.prepared, &body)
+                    }
+                    Some(evaluator) => evaluator.evaluate(&body),
                     None => Err(Problem::internal("an entry index out of range")),
                 };
                 let _ = reply.send(answer);
             }
             Job::Batch(job) => match entries.get_mut(job.entry) {
-                Some(prepared) => batch::run(prepared, job),
+                Some(evaluator) => batch::run(&mut evaluator.prepared, job),
                 None => job.refuse(Problem::internal("an entry index out of range")),
             },
         }
