@@ -64,6 +64,7 @@ enum Command {
     Fmt(FmtArgs),
     /// Serve the Language Server Protocol on stdin/stdout (for editors).
     Lsp,
+    /// Serve the entry points over HTTP: one record, batches, explanations, several versions (docs/serve.md).
     Serve(serve::ServeArgs),
 }
 
