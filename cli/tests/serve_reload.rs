@@ -257,3 +257,61 @@ fn several_versions_without_a_default_must_be_named() {
     );
     assert_eq!(marker(&reply.json()), 1);
 }
+
+#[test]
+fn versions_that_cannot_be_served_stop_the_start_with_a_reason() {
+    let dir = scratch("serve_start_refusals");
+    write(&dir, "a/prov.avtal", &agreement(1));
+    write(&dir, "b/prov.avtal", &agreement(2));
+    write(
+        &dir,
+        "trasig.avtal",
+        &agreement(3).replace("marker: 3", "marker: 3 +"),
+    );
+
+    // Two versions of one name.
+    let (code, stderr) = Server::try_start(&dir, &["a/prov.avtal", "b/prov.avtal"])
+        .err()
+        .unwrap();
+    assert_eq!(code, Some(1));
+    assert!(stderr.contains("two versions are named `prov`"), "{stderr}");
+
+    // A default that is not a version.
+    let (code, stderr) = Server::try_start(
+        &dir,
+        &["a/prov.avtal", "trasig.avtal", "--default-version", "c"],
+    )
+    .err()
+    .unwrap();
+    assert_eq!(code, Some(1));
+    assert!(
+        stderr.contains("the versions are: prov, trasig"),
+        "{stderr}"
+    );
+
+    // Nothing compiles: the diagnostics, then the refusal.
+    let (code, stderr) = Server::try_start(&dir, &["trasig.avtal"]).err().unwrap();
+    assert_eq!(code, Some(1));
+    assert!(stderr.contains("trasig.avtal:"), "{stderr}");
+    assert!(stderr.contains("no version compiles"), "{stderr}");
+
+    // One broken version among good ones: the others serve, it is
+    // refused. (A directory holds versions: `a` holds `prov`.)
+    let server = Server::start(
+        &dir,
+        &[
+            "a",
+            "trasig.avtal",
+            "--default-version",
+            "prov",
+            "--no-reload",
+        ],
+    );
+    assert_eq!(
+        marker(&server.post_json("/v1/Prov", r#"{"id": 1}"#).json()),
+        1
+    );
+    server
+        .post_json("/v1/Prov?version=trasig", r#"{"id": 1}"#)
+        .problem(503, "version-refused");
+}
