@@ -25,6 +25,7 @@ mod lsp;
 mod project;
 mod run;
 mod safe_file;
+mod serve;
 mod term;
 
 use std::path::PathBuf;
@@ -68,6 +69,8 @@ enum Command {
     Fmt(FmtArgs),
     /// Serve the Language Server Protocol on stdin/stdout (for editors).
     Lsp,
+    /// Serve the entry points over HTTP: one record, batches, explanations, several versions (docs/serve.md).
+    Serve(serve::ServeArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -347,6 +350,8 @@ fn main() -> ExitCode {
         Command::Build(_) | Command::Fmt(_) | Command::Doc(_) => {
             safe_file::install_signal_handler()
         }
+        // The server handles SIGINT/SIGTERM itself (graceful shutdown).
+        Command::Serve(args) => run::input::set_max_row_bytes(args.max_row_bytes),
         _ => {}
     }
     let result = match cli.command {
@@ -362,6 +367,7 @@ fn main() -> ExitCode {
         Command::Doc(args) => doc::run(&args),
         Command::Fmt(args) => fmt::run(&args),
         Command::Lsp => lsp::run(),
+        Command::Serve(args) => serve::run(&args),
     };
     // Files written by the command replace the previous ones only now,
     // all at once, when it ended as promised.

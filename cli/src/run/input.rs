@@ -93,6 +93,19 @@ impl Input {
             let size = file.metadata().ok().map(|m| m.len());
             (Box::new(file), size)
         };
+        let mut input = Input::from_reader(path, reader, format, record)?;
+        input.size = size;
+        Ok(input)
+    }
+
+    /// Read rows from any reader (`avtal serve`'s request bodies); `path`
+    /// names the input in messages. A CSV header is read here.
+    pub fn from_reader(
+        path: &Path,
+        reader: Box<dyn Read + Send>,
+        format: DataFormat,
+        record: &DataType,
+    ) -> Result<Input, Failure> {
         let rows = match format {
             DataFormat::Csv => Rows::Csv(CsvRows::new(path, reader, record, |_| false)?),
             DataFormat::Parquet | DataFormat::Arrow => {
@@ -110,7 +123,7 @@ impl Input {
         };
         Ok(Input {
             path: path.to_path_buf(),
-            size,
+            size: None,
             rows,
         })
     }

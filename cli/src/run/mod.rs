@@ -12,23 +12,25 @@
 //! an unreadable file) stop it with exit code 1.
 
 pub(crate) mod arrow_io;
+pub(crate) mod formats;
 pub(crate) mod input;
 pub(crate) mod output;
 pub(crate) mod reader;
 pub(crate) mod report;
 
-use std::path::Path;
 use std::time::{Duration, Instant};
 
 use avtal_engine::{Computed, PreparedEntry, Results, RowFailure};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::term::{Failure, Stream, display_path};
-use crate::{DataFormat, RunArgs, Status};
+use crate::{RunArgs, Status};
 use input::Input;
 use output::Output;
 use reader::{RowPlace, Rows};
 use report::ErrorReport;
+
+pub(crate) use formats::input_format_of;
 
 /// Long help of `avtal run`.
 pub const HELP: &str = "\
@@ -101,9 +103,10 @@ pub fn run(args: &RunArgs) -> Result<Status, Failure> {
         );
     }
 
-    let input_format = input_format(args)?;
+    let input_format = input_format_of(&args.input, args.input_format)?;
     let input = Input::open(&args.input, input_format, prepared.input_type())?;
-    let output_format = output_format(args, input_format)?;
+    let output_format =
+        formats::output_format_of(args.output.as_deref(), args.output_format, input_format)?;
     let mut output = Output::open(
         args.output.as_deref(),
         output_format,
@@ -114,31 +117,19 @@ pub fn run(args: &RunArgs) -> Result<Status, Failure> {
 
     let started = Instant::now();
     let mut rows = Rows::spawn(input, prepared.input_codec())?;
-    let mut results = Results::default();
-    let mut line = Vec::new();
-    let mut count: u64 = 0;
-    while let Some(batch) = rows.next_batch() {
-        let batch = batch?;
-        prepared.evaluate(&batch.records, &mut results);
-        for (index, place) in batch.places.iter().enumerate() {
-            let answer = results
-                .get(index)
-                .ok_or_else(|| Failure::new("internal error: a row without a result"))?;
-            write_answer(
-                &prepared,
-                *place,
-                answer,
-                &mut line,
-                &mut output,
-                &mut report,
-            )?;
-        }
-        count += batch.places.len() as u64;
-        if let Some(bar) = &progress {
-            update_progress(bar, batch.position, count, started.elapsed());
-        }
-        rows.recycle(batch);
-    }
+    let count = write_rows(
+        &mut prepared,
+        &mut rows,
+        &mut output,
+        &mut report,
+        u64::MAX,
+        |position, count| {
+            if let Some(bar) = &progress {
+                update_progress(bar, position, count, started.elapsed());
+            }
+        },
+    )?
+    .rows;
     output.finish()?;
     report.finish()?;
     if let Some(bar) = &progress {
@@ -164,6 +155,57 @@ pub fn run(args: &RunArgs) -> Result<Status, Failure> {
         eprint!("{}", report.summary(count, &destination));
         Ok(Status::RowsFailed)
     }
+}
+
+/// How far [`write_rows`] went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Written {
+    /// Records written or reported.
+    pub rows: u64,
+    /// True when it stopped at `limit` with rows left.
+    pub cut: bool,
+}
+
+/// Evaluate every batch `rows` delivers and write each answer in input
+/// order: good rows to `output`, failed rows to `report`, at most `limit`
+/// records. After each batch `after_batch(bytes read, rows so far)` sees
+/// the progress. `avtal run` and `avtal serve`'s batches share this loop,
+/// so they give the same bytes.
+pub(crate) fn write_rows(
+    prepared: &mut PreparedEntry<'_>,
+    rows: &mut Rows,
+    output: &mut Output,
+    report: &mut ErrorReport,
+    limit: u64,
+    mut after_batch: impl FnMut(u64, u64),
+) -> Result<Written, Failure> {
+    let mut results = Results::default();
+    let mut line = Vec::new();
+    let mut count: u64 = 0;
+    while let Some(batch) = rows.next_batch() {
+        let batch = batch?;
+        prepared.evaluate(&batch.records, &mut results);
+        for (index, place) in batch.places.iter().enumerate() {
+            if count >= limit {
+                return Ok(Written {
+                    rows: count,
+                    cut: true,
+                });
+            }
+            let answer = results
+                .get(index)
+                .ok_or_else(|| Failure::new("internal error: a row without a result"))?;
+            write_answer(prepared, *place, answer, &mut line, output, report)?;
+            count += 1;
+        }
+        let position = batch.position;
+        rows.recycle(batch);
+        after_batch(position, count);
+    }
+    Ok(Written {
+        rows: count,
+        cut: false,
+    })
 }
 
 /// Write one row's answer: a CSV line straight from the compiled slots
@@ -198,66 +240,6 @@ fn write_answer(
     match output.write_row(&computed.to_value())? {
         Ok(()) => Ok(()),
         Err(error) => report.add_row(place.number, place.line, vec![error]),
-    }
-}
-
-fn format_from_extension(path: &Path) -> Option<DataFormat> {
-    let ext = path.extension()?.to_str()?.to_ascii_lowercase();
-    match ext.as_str() {
-        "csv" => Some(DataFormat::Csv),
-        "jsonl" | "ndjson" => Some(DataFormat::Jsonl),
-        "parquet" | "pq" => Some(DataFormat::Parquet),
-        "arrow" | "arrows" | "ipc" | "feather" => Some(DataFormat::Arrow),
-        _ => None,
-    }
-}
-
-fn is_std(path: &Path) -> bool {
-    path.as_os_str() == "-"
-}
-
-fn input_format(args: &RunArgs) -> Result<DataFormat, Failure> {
-    input_format_of(&args.input, args.input_format)
-}
-
-/// The format of an input file: `explicit` (from `--input-format`), else
-/// CSV for stdin, else the extension's.
-pub(crate) fn input_format_of(
-    input: &Path,
-    explicit: Option<DataFormat>,
-) -> Result<DataFormat, Failure> {
-    if let Some(format) = explicit {
-        return Ok(format);
-    }
-    if is_std(input) {
-        return Ok(DataFormat::Csv);
-    }
-    format_from_extension(input).ok_or_else(|| {
-        Failure::new(format!(
-            "cannot tell the format of {} from its extension",
-            display_path(input)
-        ))
-        .with_help(
-            "name it `.csv`, `.jsonl`, `.parquet` or `.arrow`, or say `--input-format csv|jsonl|parquet|arrow`",
-        )
-    })
-}
-
-fn output_format(args: &RunArgs, input: DataFormat) -> Result<DataFormat, Failure> {
-    if let Some(format) = args.output_format {
-        return Ok(format);
-    }
-    match &args.output {
-        Some(path) if !is_std(path) => format_from_extension(path).ok_or_else(|| {
-            Failure::new(format!(
-                "cannot tell the format of {} from its extension",
-                display_path(path)
-            ))
-            .with_help(
-                "name it `.csv`, `.jsonl`, `.parquet` or `.arrow`, or say `--output-format csv|jsonl|parquet|arrow`",
-            )
-        }),
-        _ => Ok(input),
     }
 }
 

@@ -1,6 +1,7 @@
 //! Writing result rows: CSV (a header, then one row per good input row;
 //! nested records flattened to `field.sub` columns) or JSON Lines (one
-//! object per row, decimals as strings), to a file or stdout.
+//! object per row, decimals as strings), to a file, stdout or a writer
+//! of the caller's (`avtal serve`).
 //!
 //! A row is formatted completely before any of it is written, so a value
 //! that cannot be written exactly (E0507) fails the row without leaving
@@ -80,6 +81,26 @@ impl Output {
         } else {
             Sink::File(SafeFile::create(&path)?)
         };
+        Output::with_sink(path, sink, format, record)
+    }
+
+    /// Write rows to any writer (`avtal serve`'s response bodies); `label`
+    /// names it in messages. The same bytes as to a file.
+    pub fn to_writer(
+        label: &Path,
+        writer: Box<dyn Write>,
+        format: DataFormat,
+        record: &DataType,
+    ) -> Result<Output, Failure> {
+        Output::with_sink(label.to_path_buf(), Sink::Writer(writer), format, record)
+    }
+
+    fn with_sink(
+        path: PathBuf,
+        sink: Sink,
+        format: DataFormat,
+        record: &DataType,
+    ) -> Result<Output, Failure> {
         let kind = match format {
             DataFormat::Csv => {
                 let mut columns = Vec::new();
@@ -213,15 +234,18 @@ impl Output {
         match writer.into_inner() {
             Ok(Sink::File(file)) => file.finish(),
             Ok(Sink::Stdout(mut stdout)) => stdout.flush().map_err(|e| Failure::write(&path, &e)),
+            Ok(Sink::Writer(mut writer)) => writer.flush().map_err(|e| Failure::write(&path, &e)),
             Err(error) => Err(Failure::write(&path, error.error())),
         }
     }
 }
 
-/// Where the rows go: stdout (streaming), or a file replaced at the end.
+/// Where the rows go: stdout (streaming), a file replaced at the end, or
+/// a writer of the caller's (a response body).
 enum Sink {
     Stdout(io::StdoutLock<'static>),
     File(SafeFile),
+    Writer(Box<dyn Write>),
 }
 
 impl Write for Sink {
@@ -229,6 +253,7 @@ impl Write for Sink {
         match self {
             Sink::Stdout(stdout) => stdout.write(bytes),
             Sink::File(file) => file.write(bytes),
+            Sink::Writer(writer) => writer.write(bytes),
         }
     }
 
@@ -236,6 +261,7 @@ impl Write for Sink {
         match self {
             Sink::Stdout(stdout) => stdout.flush(),
             Sink::File(file) => file.flush(),
+            Sink::Writer(writer) => writer.flush(),
         }
     }
 }

@@ -1,10 +1,11 @@
-//! The error report of a run: every failed row goes to `--errors FILE`
+//! The error report of a run: every failed row goes to `--errors FILE` (or
+//! a writer of the caller's: `avtal serve`)
 //! (CSV `row,field,code,message`) when given, and the first few are kept
 //! for the summary on stderr. The file is a
 //! [`SafeFile`](crate::safe_file::SafeFile), written in full or not at all.
 
 use std::fmt::Write as _;
-use std::io::BufWriter;
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use crate::safe_file::{self, ROWS_FAILED, SafeFile};
@@ -31,7 +32,7 @@ enum Shown {
 pub use avtal_engine::FieldError as RowError;
 
 pub struct ErrorReport {
-    file: Option<(PathBuf, csv::Writer<BufWriter<SafeFile>>)>,
+    file: Option<(PathBuf, csv::Writer<BufWriter<ReportSink>>)>,
     /// `--errors FILE`, also after [`ErrorReport::finish`].
     path: Option<PathBuf>,
     shown: Vec<Shown>,
@@ -42,22 +43,44 @@ pub struct ErrorReport {
 impl ErrorReport {
     pub fn open(path: Option<&Path>) -> Result<ErrorReport, Failure> {
         let file = match path {
-            Some(path) => {
-                let mut writer = csv::Writer::from_writer(BufWriter::new(SafeFile::create(path)?));
-                writer
-                    .write_record(["row", "field", "code", "message"])
-                    .map_err(|e| write_failure(path, e))?;
-                Some((path.to_path_buf(), writer))
-            }
+            Some(path) => Some(Self::start(
+                path,
+                ReportSink::File(SafeFile::create(path)?),
+            )?),
             None => None,
         };
-        Ok(ErrorReport {
+        Ok(ErrorReport::with_file(file, path))
+    }
+
+    /// A report written to any writer (`avtal serve`'s response bodies),
+    /// the same bytes as `--errors FILE`; `label` names it in messages.
+    pub fn to_writer(label: &Path, writer: Box<dyn Write>) -> Result<ErrorReport, Failure> {
+        let file = Self::start(label, ReportSink::Writer(writer))?;
+        Ok(ErrorReport::with_file(Some(file), Some(label)))
+    }
+
+    fn start(
+        path: &Path,
+        sink: ReportSink,
+    ) -> Result<(PathBuf, csv::Writer<BufWriter<ReportSink>>), Failure> {
+        let mut writer = csv::Writer::from_writer(BufWriter::new(sink));
+        writer
+            .write_record(["row", "field", "code", "message"])
+            .map_err(|e| write_failure(path, e))?;
+        Ok((path.to_path_buf(), writer))
+    }
+
+    fn with_file(
+        file: Option<(PathBuf, csv::Writer<BufWriter<ReportSink>>)>,
+        path: Option<&Path>,
+    ) -> ErrorReport {
+        ErrorReport {
             file,
             path: path.map(Path::to_path_buf),
             shown: Vec::new(),
             errors: 0,
             failed_rows: 0,
-        })
+        }
     }
 
     /// Record the problems of one row (one record: a record of several
@@ -122,7 +145,12 @@ impl ErrorReport {
                     .into_inner()
                     .map_err(|e| Failure::write(&path, e.error()))
             })
-            .and_then(SafeFile::finish)
+            .and_then(|sink| match sink {
+                ReportSink::File(file) => file.finish(),
+                ReportSink::Writer(mut writer) => {
+                    writer.flush().map_err(|e| Failure::write(&path, &e))
+                }
+            })
     }
 
     /// The stderr summary: a headline, the first errors, where the rest are.
@@ -202,6 +230,29 @@ impl ErrorReport {
             None => {}
         }
         out
+    }
+}
+
+/// Where `--errors` goes: a file replaced at the end, or a writer of the
+/// caller's.
+enum ReportSink {
+    File(SafeFile),
+    Writer(Box<dyn Write>),
+}
+
+impl Write for ReportSink {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        match self {
+            ReportSink::File(file) => file.write(bytes),
+            ReportSink::Writer(writer) => writer.write(bytes),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            ReportSink::File(file) => file.flush(),
+            ReportSink::Writer(writer) => writer.flush(),
+        }
     }
 }
 
