@@ -13,7 +13,7 @@
 use std::fs;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 use std::time::Instant;
 
 use avtal_compiler::ir::{FuncId, Program};
@@ -29,6 +29,8 @@ pub const HELP: &str = "\
 Writes into DIR:
   lib<name>.so        the entry points as C functions (name: the file's name)
   <name>.h            their declarations, record structs, enum tags, error codes
+  <name>.cdef.h       the same declarations for FFI generators (cffi's ffi.cdef):
+                      no preprocessor directives, constants as enumerators
   <Entry>.schema.json the JSON Schema of each entry point's input and output
 
 The library evaluates records natively and has no interpreter behind it:
@@ -58,7 +60,8 @@ pub fn run(args: &BuildArgs) -> Result<Status, Failure> {
     fs::create_dir_all(&args.output).map_err(|e| Failure::write(&args.output, &e))?;
     let so_path = args.output.join(format!("lib{}.so", library.c_name));
     let header_path = args.output.join(format!("{}.h", library.c_name));
-    let mut written = vec![so_path.clone(), header_path.clone()];
+    let cdef_path = args.output.join(format!("{}.cdef.h", library.c_name));
+    let mut written = vec![so_path.clone(), header_path.clone(), cdef_path.clone()];
     let mut schemas = Vec::with_capacity(library.entries.len());
     for (index, entry) in library.entries.iter().enumerate() {
         let path = args.output.join(format!("{}.schema.json", entry.c_name));
@@ -85,13 +88,17 @@ pub fn run(args: &BuildArgs) -> Result<Status, Failure> {
         .and_then(|()| object.flush())
         .map_err(|e| Failure::write(&object_path, &e))?;
     let shared = SafeFile::create(&so_path)?;
-    let linked = link(object.temp_path(), shared.temp_path(), &so_path);
+    let source_name = display_path(&args.file);
+    let exports = codegen::exports_source(program, &library, &source_name);
+    let linked = link(object.temp_path(), &exports, shared.temp_path(), &so_path);
     object.discard();
     linked?;
     shared.finish()?;
 
-    let header = codegen::c_header(program, &library, &display_path(&args.file));
+    let header = codegen::c_header(program, &library, &source_name);
     safe_file::write_all(&header_path, header.as_bytes())?;
+    let cdef = codegen::cdef_header(program, &library, &source_name);
+    safe_file::write_all(&cdef_path, cdef.as_bytes())?;
     for (path, schema) in &schemas {
         safe_file::write_all(path, schema.as_bytes())?;
     }
@@ -273,33 +280,49 @@ fn rename_help(source: &CNameSource) -> String {
     }
 }
 
-/// `cc -shared` (or `$CC`) the object into a shared library at `library`
-/// (a temporary file; `shown` is the library's name in messages).
-fn link(object: &Path, library: &Path, shown: &Path) -> Result<(), Failure> {
+/// `cc -shared` (or `$CC`) the object and the C source of the exported
+/// helpers (`exports`, given on standard input) into a shared library at
+/// `library` (a temporary file; `shown` is the library's name in
+/// messages).
+fn link(object: &Path, exports: &str, library: &Path, shown: &Path) -> Result<(), Failure> {
     let compiler: PathBuf = std::env::var_os("CC")
         .filter(|c| !c.is_empty())
         .map_or_else(|| PathBuf::from("cc"), PathBuf::from);
-    let output = Command::new(&compiler)
+    let child = Command::new(&compiler)
         .arg("-shared")
+        .arg("-fPIC")
+        .arg("-O2")
         .arg("-Wl,-z,noexecstack")
         .arg("-o")
         .arg(library)
         .arg(object)
-        .output()
-        .map_err(|error| {
-            if error.kind() == std::io::ErrorKind::NotFound {
-                Failure::new(format!(
-                    "cannot link the library: the C compiler `{}` was not found",
-                    compiler.display()
-                ))
-                .with_help("install a C toolchain (gcc or clang), or name one with CC=…")
-            } else {
-                Failure::new(format!(
-                    "cannot run the C compiler `{}`: {error}",
-                    compiler.display()
-                ))
+        // The exported helpers' source, C from standard input.
+        .args(["-x", "c", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            // A compiler that exits early closes the pipe; its status says why.
+            if let Some(mut stdin) = child.stdin.take() {
+                let _ = stdin.write_all(exports.as_bytes());
             }
-        })?;
+            child.wait_with_output()
+        });
+    let output = child.map_err(|error| {
+        if error.kind() == std::io::ErrorKind::NotFound {
+            Failure::new(format!(
+                "cannot link the library: the C compiler `{}` was not found",
+                compiler.display()
+            ))
+            .with_help("install a C toolchain (gcc or clang), or name one with CC=…")
+        } else {
+            Failure::new(format!(
+                "cannot run the C compiler `{}`: {error}",
+                compiler.display()
+            ))
+        }
+    })?;
     if !output.status.success() {
         return Err(Failure::new(format!(
             "`{} -shared` failed to link {}:\n{}",

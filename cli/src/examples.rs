@@ -1,50 +1,44 @@
 //! `avtal test`: run the `example` blocks of the given sources with the
 //! reference interpreter and report each as `ok` or `FAILED`.
 //!
-//! A program with errors is never run: its diagnostics are shown instead.
-//! The last line is always `test result: N passed, M failed`. With
+//! Without a path, the sources are the project file's (`avtal.toml`,
+//! `project.rs`), or the current directory. A file with errors is not
+//! run: its diagnostics are shown, the files that compile without it run
+//! (`sources_that_compile`), and the command fails. The last line is
+//! always `test result: N passed, M failed`. With
 //! `--coverage`, the coverage report of the examples that ran comes before
 //! it (or, with `--format json`, is all that is printed).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use avtal_compiler::diagnostics::render::render_human;
 use avtal_compiler::eval::{AssertionFailure, ExampleOutcome, Interpreter};
 use avtal_compiler::explain::coverage::coverage;
-use avtal_compiler::{Diagnostic, FileId, Severity, Sources, compile};
+use avtal_compiler::{Compilation, Diagnostic, FileId, Severity, Sources, compile, syntax};
 
+use crate::loader::{self, Loaded};
 use crate::term::{Failure, Stream, plural, render_options};
-use crate::{ReportFormat, Status, TestArgs, loader};
+use crate::{ReportFormat, Status, TestArgs, project};
 
 pub fn run(args: &TestArgs) -> Result<Status, Failure> {
     // `avtal test --stdlib` alone runs only the stdlib's examples.
-    let paths = if args.paths.is_empty() && !args.stdlib {
-        vec![PathBuf::from(".")]
+    let (paths, exclude) = if args.paths.is_empty() && !args.stdlib {
+        match project::find()? {
+            Some(project) => (project.sources, project.exclude),
+            None => (vec![PathBuf::from(".")], Vec::new()),
+        }
     } else {
-        args.paths.clone()
+        (args.paths.clone(), Vec::new())
     };
-    let loaded = loader::load(&paths)?;
-    let sources = &loaded.sources;
-    let compilation = compile(sources);
     let options = render_options(Stream::Stderr);
-    if compilation.has_errors() {
-        eprint!(
-            "{}",
-            render_human(sources, &compilation.diagnostics, options)
-        );
-        let errors = compilation
-            .diagnostics
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .count();
-        return Err(Failure::new(format!(
-            "cannot run examples: the program has {}",
-            plural(errors, "error")
-        ))
-        .with_help("fix them first; `avtal check` lists them"));
-    }
+    let Runnable {
+        loaded,
+        compilation,
+        left_out,
+    } = sources_that_compile(&paths, &exclude)?;
+    let sources = &loaded.sources;
     let warnings: Vec<Diagnostic> = compilation
         .diagnostics
         .iter()
@@ -73,8 +67,11 @@ pub fn run(args: &TestArgs) -> Result<Status, Failure> {
         if !selected.contains(&example.span.file) {
             continue;
         }
-        if let Some(filter) = &args.filter
-            && !example.title.contains(filter.as_str())
+        if !args.filter.is_empty()
+            && !args
+                .filter
+                .iter()
+                .any(|filter| example.title.contains(filter.as_str()))
         {
             continue;
         }
@@ -122,13 +119,133 @@ pub fn run(args: &TestArgs) -> Result<Status, Failure> {
         }
     }
     if !quiet {
-        println!("test result: {passed} passed, {failed} failed");
+        if left_out.is_empty() {
+            println!("test result: {passed} passed, {failed} failed");
+        } else {
+            println!(
+                "test result: {passed} passed, {failed} failed; {} with errors not run",
+                plural(left_out.len(), "file"),
+            );
+        }
+    }
+    if !left_out.is_empty() {
+        eprintln!(
+            "error: {} with errors not run (the diagnostics are above): {}\n  help: fix them, or leave test fixtures out with `exclude` in {}",
+            plural(left_out.len(), "file"),
+            left_out.join(", "),
+            project::FILE_NAME
+        );
+        return Ok(Status::Failed);
     }
     Ok(if failed > 0 {
         Status::Failed
     } else {
         Status::Success
     })
+}
+
+/// The sources `avtal test` runs and their compilation.
+struct Runnable {
+    loaded: Loaded,
+    compilation: Compilation,
+    /// The names of the files left out for their errors (or for a module
+    /// they use that has errors).
+    left_out: Vec<String>,
+}
+
+/// Load `paths` and compile them; while the program has errors, show
+/// them, leave out every given file that has an error or reaches one
+/// through its `use`s, and compile the rest again. Fails as before only
+/// when nothing would be left (or no given file is to blame, such as an
+/// error in the stdlib).
+fn sources_that_compile(paths: &[PathBuf], exclude: &[PathBuf]) -> Result<Runnable, Failure> {
+    let options = render_options(Stream::Stderr);
+    let mut paths = paths.to_vec();
+    let mut left_out = Vec::new();
+    loop {
+        let loaded = loader::load_excluding(&paths, exclude)?;
+        let compilation = compile(&loaded.sources);
+        if !compilation.has_errors() {
+            return Ok(Runnable {
+                loaded,
+                compilation,
+                left_out,
+            });
+        }
+        let sources = &loaded.sources;
+        eprint!(
+            "{}",
+            render_human(sources, &compilation.diagnostics, options)
+        );
+        let broken = files_with_errors(sources, &loaded.given, &compilation.diagnostics);
+        if broken.is_empty() || broken.len() == loaded.given.len() {
+            let errors = compilation
+                .diagnostics
+                .iter()
+                .filter(|d| d.severity == Severity::Error)
+                .count();
+            return Err(Failure::new(format!(
+                "cannot run examples: the program has {}",
+                plural(errors, "error")
+            ))
+            .with_help("fix them first; `avtal check` lists them"));
+        }
+        // The rest, by file: a directory is walked once, so its other
+        // files are named one by one from now on.
+        paths = loaded
+            .given
+            .iter()
+            .zip(&loaded.given_paths)
+            .filter(|(id, _)| !broken.contains(id))
+            .map(|(_, path)| path.clone())
+            .collect();
+        left_out.extend(broken.iter().map(|id| sources.name(*id).to_string()));
+    }
+}
+
+/// The given files that have an error diagnostic, or `use` (directly or
+/// through other modules) a module that has one.
+fn files_with_errors(
+    sources: &Sources,
+    given: &[FileId],
+    diagnostics: &[Diagnostic],
+) -> Vec<FileId> {
+    let bad: HashSet<FileId> = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .map(|d| d.span.file)
+        .collect();
+    let mut file_of_module: HashMap<String, FileId> = HashMap::new();
+    let mut uses: HashMap<FileId, Vec<String>> = HashMap::new();
+    for id in sources.ids() {
+        let (module, _) = syntax::parse(sources, id);
+        if let Some(name) = &module.name {
+            file_of_module.entry(name.dotted()).or_insert(id);
+        }
+        uses.insert(id, module.uses.iter().map(|u| u.path.dotted()).collect());
+    }
+    let reaches_bad = |start: FileId| {
+        let mut seen = HashSet::from([start]);
+        let mut queue = vec![start];
+        while let Some(id) = queue.pop() {
+            if bad.contains(&id) {
+                return true;
+            }
+            for used in uses.get(&id).into_iter().flatten() {
+                if let Some(&next) = file_of_module.get(used)
+                    && seen.insert(next)
+                {
+                    queue.push(next);
+                }
+            }
+        }
+        false
+    };
+    given
+        .iter()
+        .copied()
+        .filter(|id| reaches_bad(*id))
+        .collect()
 }
 
 /// `file:line` of a span.

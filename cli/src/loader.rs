@@ -24,6 +24,8 @@ pub struct Loaded {
     /// Files the user named, or found in directories the user named (not
     /// the stdlib, not modules found through `use`).
     pub given: Vec<FileId>,
+    /// Where each of `given` was read from, in the same order.
+    pub given_paths: Vec<PathBuf>,
 }
 
 impl Loaded {
@@ -38,7 +40,19 @@ impl Loaded {
 
 /// Load the stdlib and `paths` (plus the modules they use).
 pub fn load(paths: &[PathBuf]) -> Result<Loaded, Failure> {
+    load_excluding(paths, &[])
+}
+
+/// [`load`], leaving out the files at or below the paths of `exclude`
+/// found in directories (a project file's `exclude`); a file named in
+/// `paths` itself, or found through `use`, is still loaded.
+pub fn load_excluding(paths: &[PathBuf], exclude: &[PathBuf]) -> Result<Loaded, Failure> {
     let mut loader = Loader::new()?;
+    // Compared canonically; a path that does not exist excludes nothing.
+    loader.exclude = exclude
+        .iter()
+        .filter_map(|path| fs::canonicalize(path).ok())
+        .collect();
     for path in paths {
         loader.add_path(path)?;
     }
@@ -46,12 +60,16 @@ pub fn load(paths: &[PathBuf]) -> Result<Loaded, Failure> {
     Ok(Loaded {
         sources: loader.sources,
         given: loader.given,
+        given_paths: loader.given_paths,
     })
 }
 
 struct Loader {
     sources: Sources,
     given: Vec<FileId>,
+    given_paths: Vec<PathBuf>,
+    /// Canonical paths left out of directory walks.
+    exclude: Vec<PathBuf>,
     /// Canonical paths already loaded.
     seen: HashSet<PathBuf>,
     /// Module paths known to exist (stdlib and loaded files).
@@ -72,6 +90,8 @@ impl Loader {
         Ok(Loader {
             sources,
             given: Vec::new(),
+            given_paths: Vec::new(),
+            exclude: Vec::new(),
             seen: HashSet::new(),
             modules,
             locations: Vec::new(),
@@ -86,15 +106,26 @@ impl Loader {
             walk(path, &mut files).map_err(|(p, e)| Failure::read(&p, &e))?;
             files.sort();
             for file in files {
+                if self.excluded(&file) {
+                    continue;
+                }
                 let shown = strip_dot(&file);
                 if let Some(id) = self.add_file(&file, display_path(&shown))? {
                     self.given.push(id);
+                    self.given_paths.push(shown);
                 }
             }
         } else if let Some(id) = self.add_file(path, display_path(path))? {
             self.given.push(id);
+            self.given_paths.push(path.to_path_buf());
         }
         Ok(())
+    }
+
+    fn excluded(&self, file: &Path) -> bool {
+        !self.exclude.is_empty()
+            && fs::canonicalize(file)
+                .is_ok_and(|canonical| self.exclude.iter().any(|e| canonical.starts_with(e)))
     }
 
     /// Read one file; `None` when it was already loaded.

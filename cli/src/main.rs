@@ -15,12 +15,14 @@ mod build;
 mod cases;
 mod check;
 mod diff;
+mod doc;
 mod entry;
 mod examples;
 mod explain;
 mod fmt;
 mod loader;
 mod lsp;
+mod project;
 mod run;
 mod safe_file;
 mod term;
@@ -59,6 +61,9 @@ enum Command {
     Diff(DiffArgs),
     /// Compile entry points to a shared library with a C header (docs/aot.md).
     Build(BuildArgs),
+    /// Write the agreement as a static site (HTML) for the parties to read;
+    /// with two versions, what changed between them.
+    Doc(DocArgs),
     /// Format sources in place (`--check`: only report files that would change).
     Fmt(FmtArgs),
     /// Serve the Language Server Protocol on stdin/stdout (for editors).
@@ -73,6 +78,29 @@ pub struct CheckArgs {
     /// `human` (miette reports on stderr) or `json` (one object per line on stdout).
     #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
     pub message_format: MessageFormat,
+}
+
+#[derive(Debug, clap::Args)]
+#[command(after_long_help = doc::HELP)]
+pub struct DocArgs {
+    /// Source files or directories; or OLD NEW, two versions of one agreement.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// The folder to write the site into (created if missing).
+    #[arg(long, short, value_name = "DIR")]
+    pub output: PathBuf,
+    /// Compare two versions, OLD and NEW (implied for two files declaring one module).
+    #[arg(long)]
+    pub diff: bool,
+    /// The day whose values are marked as in force [default: the system date, UTC].
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub today: Option<String>,
+    /// The heading of the index page [default: the module's name].
+    #[arg(long, value_name = "TEXT")]
+    pub title: Option<String>,
+    /// Print nothing when the site is written.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -94,15 +122,18 @@ pub enum MessageFormat {
 #[derive(Debug, clap::Args)]
 #[command(after_long_help = cases::HELP)]
 pub struct TestArgs {
-    /// Source files, or directories searched for `*.avtal` files [default: .]
+    /// Source files, or directories searched for `*.avtal` files [default:
+    /// the `sources` of the project file `avtal.toml` in this directory or
+    /// an ancestor, else .]
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// Also run the standard library's examples (alone: only those).
     #[arg(long)]
     pub stdlib: bool,
-    /// Run only the examples whose title contains TEXT.
+    /// Run only the examples whose title contains TEXT; repeat it to run
+    /// those that contain any of several (`--filter a --filter b`).
     #[arg(long, value_name = "TEXT")]
-    pub filter: Option<String>,
+    pub filter: Vec<String>,
     /// Check a case file (`.csv` or `.jsonl`) of inputs and `expected.FIELD`
     /// columns against an entry point, instead of running examples.
     #[arg(long, value_name = "FILE", conflicts_with_all = ["stdlib", "filter"])]
@@ -309,7 +340,9 @@ fn main() -> ExitCode {
             run::input::set_max_row_bytes(args.max_row_bytes);
             safe_file::install_signal_handler();
         }
-        Command::Build(_) | Command::Fmt(_) => safe_file::install_signal_handler(),
+        Command::Build(_) | Command::Fmt(_) | Command::Doc(_) => {
+            safe_file::install_signal_handler()
+        }
         _ => {}
     }
     let result = match cli.command {
@@ -322,6 +355,7 @@ fn main() -> ExitCode {
         Command::Explain(args) => explain::run(&args),
         Command::Diff(args) => diff::run(&args),
         Command::Build(args) => build::run(&args),
+        Command::Doc(args) => doc::run(&args),
         Command::Fmt(args) => fmt::run(&args),
         Command::Lsp => lsp::run(),
     };

@@ -167,6 +167,20 @@ fn entry_points_and_fields_that_meet_the_headers_names_are_refused() {
             "the library `lib` (named after its file) and entry point `lib_abi_version` both become the C function `avtal_lib_abi_version`",
         ],
     );
+    // The helpers the library exports for other languages, named after
+    // the library like the version function.
+    for helper in ["strerror", "date", "civil", "timestamp"] {
+        let entry = format!("lib_{helper}");
+        let text = agreement("", "  n: Int", "  n: Int", &entry, "n: x.n");
+        refused(
+            &dir,
+            "lib.avtal",
+            &text,
+            &[&format!(
+                "the library `lib` (named after its file) and entry point `{entry}` both become the C function `avtal_{entry}`"
+            )],
+        );
+    }
     // A field spelled as one of the header's macros.
     let text = agreement("", "  AVTAL_OK: Int", "  n: Int", "Lön", "n: x.AVTAL_OK");
     refused(

@@ -242,3 +242,141 @@ fn usage_errors_exit_with_one_not_two() {
     assert!(run.stderr.contains("--input"), "{}", run.stderr);
     avtal(&dir, &["--help"]).expect_code(0);
 }
+
+/// A module that does not parse, and one that uses it: both are left out.
+const BROKEN: &str = "module testfall.trasig\n\nrule halv(x: Money) -> Money = x / \n";
+const USES_BROKEN: &str = "module testfall.beroende\n\nuse testfall.trasig\n\nexample \"använder den trasiga\" {\n  1 == 1\n}\n";
+
+#[test]
+fn test_over_a_folder_runs_what_compiles_and_reports_the_rest() {
+    let dir = scratch("test_partial");
+    write(&dir, "lön.avtal", AGREEMENT);
+    write(&dir, "testfall/trasig.avtal", BROKEN);
+    write(&dir, "testfall/beroende.avtal", USES_BROKEN);
+    write(&dir, "typfel.avtal", TYPE_ERROR);
+    let run = avtal(&dir, &["test"]);
+    run.expect_code(1);
+    assert!(
+        run.stdout
+            .contains("ok      lön.avtal:34  per dag: 3000 kr på tre dagar"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .ends_with("test result: 1 passed, 0 failed; 3 files with errors not run\n"),
+        "{}",
+        run.stdout
+    );
+    // Each broken file's diagnostic, with its place, and the list.
+    assert!(
+        run.stderr.contains("testfall/trasig.avtal:3:"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("E0201"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "error: 3 files with errors not run (the diagnostics are above): \
+             testfall/beroende.avtal, testfall/trasig.avtal, typfel.avtal"
+        ),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn test_filter_takes_several_patterns() {
+    let dir = scratch("test_filters");
+    write(
+        &dir,
+        "tre.avtal",
+        "module testfall.tre\n\nexample \"ett\" {\n  1 == 1\n}\n\nexample \"två\" {\n  2 == 2\n}\n\nexample \"tre\" {\n  3 == 3\n}\n",
+    );
+    let run = avtal(&dir, &["test", "--filter", "ett", "--filter", "tre"]);
+    run.expect_code(0);
+    assert!(run.stdout.contains("  ett\n"), "{}", run.stdout);
+    assert!(run.stdout.contains("  tre\n"), "{}", run.stdout);
+    assert!(!run.stdout.contains("två"), "{}", run.stdout);
+    assert!(
+        run.stdout.ends_with("test result: 2 passed, 0 failed\n"),
+        "{}",
+        run.stdout
+    );
+}
+
+/// `avtal.toml` names the sources and leaves a fixture folder out; it is
+/// found from a subdirectory too, and its paths stay relative to it.
+#[test]
+fn test_without_a_path_runs_the_project_files_sources() {
+    let dir = scratch("test_project");
+    write(
+        &dir,
+        "avtal.toml",
+        "sources = [\"avtal\"]\nexclude = [\"avtal/fixtures\"]\n",
+    );
+    write(&dir, "avtal/lön.avtal", AGREEMENT);
+    write(&dir, "avtal/fixtures/trasig.avtal", BROKEN);
+    write(&dir, "annat/typfel.avtal", TYPE_ERROR);
+    for cwd in [dir.clone(), dir.join("annat")] {
+        let run = avtal(&cwd, &["test"]);
+        run.expect_code(0);
+        assert!(run.stdout.contains("lön.avtal:34"), "{}", run.stdout);
+        assert!(
+            run.stdout.ends_with("test result: 1 passed, 0 failed\n"),
+            "{}",
+            run.stdout
+        );
+        assert_eq!(run.stderr, "");
+    }
+    // A path on the command line wins over the project file.
+    let run = avtal(&dir, &["test", "annat"]);
+    run.expect_code(1);
+    assert!(run.stderr.contains("cannot run examples"), "{}", run.stderr);
+}
+
+#[test]
+fn a_bad_project_file_is_a_clear_error() {
+    let dir = scratch("test_project_bad");
+    write(
+        &dir,
+        "avtal.toml",
+        "sources = [\"avtal\"]\nexlude = [\"x\"]\n",
+    );
+    let run = avtal(&dir, &["test"]);
+    run.expect_code(1);
+    assert!(
+        run.stderr
+            .contains("cannot read the project file avtal.toml"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("line 2"), "{}", run.stderr);
+    assert!(run.stderr.contains("exlude"), "{}", run.stderr);
+
+    write(&dir, "avtal.toml", "sources = [\"saknas\"]\n");
+    let run = avtal(&dir, &["test"]);
+    run.expect_code(1);
+    assert!(
+        run.stderr
+            .contains("names the source `saknas`, which does not exist"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// The repository's own `avtal.toml`: `avtal test` at the root runs every
+/// agreement and stdlib example and none of the fixtures under `tests/`.
+#[test]
+fn test_at_the_repository_root_runs_clean() {
+    let run = avtal(&common::workspace(), &["test"]);
+    run.expect_code(0);
+    assert!(run.stdout.contains("ok      examples/"), "{}", run.stdout);
+    assert!(run.stdout.contains("ok      stdlib/"), "{}", run.stdout);
+    assert!(!run.stdout.contains("tests/"), "{}", run.stdout);
+    assert!(
+        run.stdout.ends_with(" passed, 0 failed\n"),
+        "{}",
+        run.stdout
+    );
+}

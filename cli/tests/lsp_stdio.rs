@@ -217,7 +217,12 @@ fn labels(response: &Value) -> Vec<String> {
 
 #[test]
 fn completion_fields_variants_keywords_snippets() {
-    let mut client = start();
+    // A client that takes snippets (as VS Code's does); one that does not
+    // is tested in lsp_editors.rs.
+    let mut client = Client::start();
+    client.initialize_with(
+        json!({"textDocument": {"completion": {"completionItem": {"snippetSupport": true}}}}),
+    );
     let text = format!(
         "{LÖN}\nenum Avdelning {{ I, II }}\n\nrule r(a: Anställd) -> Money = a.\n\nrule s() -> Avdelning = Avdelning.\n"
     );

@@ -21,6 +21,7 @@ pub mod format;
 pub mod ir;
 pub mod spelling;
 pub mod stdlib;
+pub mod stdlib_reference;
 /// Random well-typed programs for differential tests; public only with the
 /// `testgen` feature.
 #[cfg(any(test, feature = "testgen"))]
@@ -35,6 +36,9 @@ pub use avtal_syntax::syntax;
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
 mod bom_tests;
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
+mod deep_chain_tests;
 
 pub use diagnostics::{Diagnostic, Severity};
 pub use source::{FileId, Sources, Span};

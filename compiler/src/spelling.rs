@@ -48,3 +48,17 @@ pub(crate) fn closest_with_distance<'c>(
         .min_by(|a, b| a.cmp(b))
         .map(|(d, c)| (d, c.to_string()))
 }
+
+/// [`closest`] for names whose case is a usual slip (enum variants: `Helg`
+/// for `helg`): a candidate equal but for case wins over any typo.
+pub fn closest_ignoring_case<'c>(
+    name: &str,
+    candidates: impl Iterator<Item = &'c str> + Clone,
+) -> Option<String> {
+    let lower = name.to_lowercase();
+    candidates
+        .clone()
+        .find(|c| *c != name && c.to_lowercase() == lower)
+        .map(str::to_owned)
+        .or_else(|| closest(name, candidates))
+}

@@ -3,6 +3,9 @@
 //! Each entry is a module path and the text of `stdlib/<path>.avtal`; the
 //! CLI adds them to every compilation so `use lag.las` works anywhere.
 
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
 use crate::source::Sources;
 
 /// (module path, file name, source text)
@@ -79,4 +82,30 @@ pub fn add_to(sources: &mut Sources) {
     for (_, name, text) in MODULES {
         sources.add_stdlib(*name, *text);
     }
+}
+
+/// The stdlib modules that define a top-level item `name`, in path order.
+/// The names are read once, from the embedded texts, so that "unknown
+/// name" can say which module to `use` even where a tool compiled only the
+/// modules a program uses (stubbing the others).
+pub fn modules_defining(name: &str) -> &'static [&'static str] {
+    static INDEX: OnceLock<HashMap<String, Vec<&'static str>>> = OnceLock::new();
+    let index = INDEX.get_or_init(|| {
+        let mut index: HashMap<String, Vec<&'static str>> = HashMap::new();
+        let mut sources = Sources::new();
+        for (module, file_name, text) in MODULES {
+            let file = sources.add_stdlib(*file_name, *text);
+            let (parsed, _) = crate::syntax::parse(&sources, file);
+            for item in &parsed.items {
+                if let Some(ident) = item.name() {
+                    let modules = index.entry(ident.name.clone()).or_default();
+                    if !modules.contains(module) {
+                        modules.push(module);
+                    }
+                }
+            }
+        }
+        index
+    });
+    index.get(name).map_or(&[], Vec::as_slice)
 }

@@ -199,11 +199,18 @@ pub fn semantic_token_legend() -> lsp::SemanticTokensLegend {
 }
 
 /// One compiler diagnostic as an LSP diagnostic. `uri_of` names the file of
-/// each related span (related spans in files without a URI are dropped).
+/// each related span (related spans in files without a URI are dropped);
+/// `code_href` is the link to the code's entry in the diagnostics reference.
+///
+/// The help line is in the message (every client shows that), and the
+/// structured parts stay machine-readable: `code` and `codeDescription`,
+/// related information, and `data` with the headline, label and help apart,
+/// for clients and code actions that present them their own way.
 pub fn diagnostic(
     ranges: &mut Ranges<'_>,
     diagnostic: &Diagnostic,
     uri_of: &dyn Fn(FileId) -> Option<Uri>,
+    code_href: Option<Uri>,
 ) -> lsp::Diagnostic {
     let range = ranges.range(diagnostic.span);
     let mut related = Vec::new();
@@ -249,7 +256,13 @@ pub fn diagnostic(
             Severity::Warning => lsp::DiagnosticSeverity::WARNING,
         }),
         code: Some(NumberOrString::String(diagnostic.code.to_string())),
+        code_description: code_href.map(|href| lsp::CodeDescription { href }),
         source: Some("avtal".into()),
+        data: Some(serde_json::json!({
+            "headline": diagnostic.message,
+            "label": diagnostic.label,
+            "help": diagnostic.help,
+        })),
         message,
         related_information: if related.is_empty() {
             None

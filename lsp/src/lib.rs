@@ -3,7 +3,9 @@
 //! Only this crate knows LSP, JSON-RPC and tokio. [`server`] holds the
 //! handlers, [`workspace`] the open documents and their compilations (the
 //! only IO: reading `use`d modules from disk), [`convert`] the mapping of
-//! byte spans to UTF-16 ranges and of diagnostics to LSP. Every answer comes
+//! byte spans to UTF-16 ranges and of diagnostics to LSP, [`shipped`] the
+//! read-only copies of the embedded stdlib and diagnostics reference that
+//! definitions and diagnostic links point at. Every answer comes
 //! from `avtal_compiler::analysis`. [`framing`] stands between the client
 //! and tower-lsp-server: it reads the byte stream itself, answers or logs
 //! what is malformed, and forwards only well-formed messages, so that no
@@ -11,7 +13,9 @@
 
 pub mod convert;
 pub mod framing;
+pub mod preview;
 pub mod server;
+pub mod shipped;
 pub mod workspace;
 
 use serde_json::{Value, json};

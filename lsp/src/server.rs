@@ -12,6 +12,7 @@ use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
 
 use crate::convert;
+use crate::shipped::ShippedFiles;
 use crate::workspace::{Analysis, Workspace};
 
 pub struct Backend {
@@ -46,7 +47,11 @@ impl Backend {
             let open: Vec<Uri> = workspace.documents.keys().cloned().collect();
             let mut out = Vec::new();
             for analysis in &analyses {
-                out.extend(diagnostics_by_file(analysis, &open));
+                out.extend(diagnostics_by_file(
+                    analysis,
+                    &open,
+                    workspace.shipped.as_ref(),
+                ));
             }
             out
         };
@@ -102,6 +107,7 @@ impl Backend {
 fn diagnostics_by_file(
     analysis: &Analysis,
     open: &[Uri],
+    shipped: Option<&ShippedFiles>,
 ) -> Vec<(Uri, Vec<Diagnostic>, Option<i32>)> {
     let mut out = Vec::new();
     let mut ranges = convert::Ranges::new(&analysis.sources);
@@ -109,7 +115,9 @@ fn diagnostics_by_file(
         let Some(uri) = analysis.uri(file) else {
             continue;
         };
-        if file != analysis.root && open.contains(&uri) {
+        // The stdlib's read-only copies are not the user's to fix.
+        let is_stdlib = analysis.sources.get(file).is_some_and(|f| f.is_stdlib);
+        if is_stdlib || (file != analysis.root && open.contains(&uri)) {
             continue;
         }
         let uri_of = |id: FileId| analysis.uri(id);
@@ -118,7 +126,10 @@ fn diagnostics_by_file(
             .diagnostics
             .iter()
             .filter(|d| d.span.file == file)
-            .map(|d| convert::diagnostic(&mut ranges, d, &uri_of))
+            .map(|d| {
+                let href = shipped.and_then(|s| s.diagnostic_href(&d.code.to_string()));
+                convert::diagnostic(&mut ranges, d, &uri_of, href)
+            })
             .collect();
         out.push((uri, diagnostics, None));
     }
@@ -217,6 +228,28 @@ fn completion_kind(kind: CompletionKind) -> CompletionItemKind {
     }
 }
 
+/// One completion as LSP. A client without snippet support would insert a
+/// snippet's `${1:name}` placeholders literally, so it gets the plain
+/// keyword instead.
+fn completion_item(item: analysis::CompletionItem, snippet_support: bool) -> CompletionItem {
+    if item.kind == CompletionKind::Snippet && !snippet_support {
+        return CompletionItem {
+            kind: Some(CompletionItemKind::KEYWORD),
+            label: item.label,
+            ..Default::default()
+        };
+    }
+    CompletionItem {
+        insert_text_format: (item.kind == CompletionKind::Snippet)
+            .then_some(InsertTextFormat::SNIPPET),
+        kind: Some(completion_kind(item.kind)),
+        label: item.label,
+        detail: item.detail,
+        insert_text: item.insert_text,
+        ..Default::default()
+    }
+}
+
 impl LanguageServer for Backend {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
         let mut roots: Vec<std::path::PathBuf> = params
@@ -234,7 +267,26 @@ impl LanguageServer for Backend {
         {
             roots.push(path.into_owned());
         }
-        self.lock().roots = roots;
+        // Definitions into the stdlib and diagnostic links need files an
+        // editor can open; without them the server still works.
+        let shipped = ShippedFiles::materialise()
+            .map_err(|e| eprintln!("avtal lsp: cannot write the stdlib's read-only copy: {e}"))
+            .ok();
+        let snippet_support = params
+            .capabilities
+            .text_document
+            .as_ref()
+            .and_then(|t| t.completion.as_ref())
+            .and_then(|c| c.completion_item.as_ref())
+            .and_then(|i| i.snippet_support)
+            .unwrap_or(false);
+        {
+            let mut workspace = self.lock();
+            workspace.roots = roots;
+            workspace.shipped = shipped;
+            workspace.snippet_support = snippet_support;
+        }
+        crate::preview::remember_client(&params.capabilities);
         Ok(InitializeResult {
             capabilities: ServerCapabilities {
                 text_document_sync: Some(TextDocumentSyncCapability::Kind(
@@ -267,6 +319,8 @@ impl LanguageServer for Backend {
                 code_lens_provider: Some(CodeLensOptions {
                     resolve_provider: Some(false),
                 }),
+                code_action_provider: Some(crate::preview::code_action_capability()),
+                execute_command_provider: Some(crate::preview::command_options()),
                 ..Default::default()
             },
             server_info: Some(ServerInfo {
@@ -441,18 +495,11 @@ impl LanguageServer for Backend {
             analysis.root,
             offset,
         );
+        let snippet_support = self.lock().snippet_support;
         Ok(Some(CompletionResponse::Array(
             items
                 .into_iter()
-                .map(|item| CompletionItem {
-                    insert_text_format: (item.kind == CompletionKind::Snippet)
-                        .then_some(InsertTextFormat::SNIPPET),
-                    kind: Some(completion_kind(item.kind)),
-                    label: item.label,
-                    detail: item.detail,
-                    insert_text: item.insert_text,
-                    ..Default::default()
-                })
+                .map(|item| completion_item(item, snippet_support))
                 .collect(),
         )))
     }
@@ -564,5 +611,15 @@ impl LanguageServer for Backend {
                 })
                 .collect(),
         ))
+    }
+
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        let analysis = self.lock().analysis(&params.text_document.uri);
+        Ok(analysis.and_then(|a| crate::preview::action(&a).map(|action| vec![action])))
+    }
+
+    async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
+        let analysis = crate::preview::document(&params).and_then(|uri| self.lock().analysis(&uri));
+        crate::preview::execute(&self.client, &params, analysis).await
     }
 }

@@ -4,7 +4,8 @@
 //! stdlib modules included), found the way the CLI loader finds them: another open
 //! document that declares the module, else `a/b/c.avtal` beside the file or
 //! in an ancestor directory ([`analysis::modules::module_candidates`]), read
-//! from disk. This is the only file of the server that does IO.
+//! from disk. This and `shipped.rs` are the only files of the server that
+//! do IO.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -16,6 +17,8 @@ use avtal_compiler::analysis::modules::{
 };
 use avtal_compiler::{Compilation, FileId, Sources, stdlib};
 use tower_lsp_server::ls_types::Uri;
+
+use crate::shipped::ShippedFiles;
 
 /// One open document: the last accepted version and its full text.
 #[derive(Debug, Clone)]
@@ -29,7 +32,8 @@ pub struct Document {
 pub struct Analysis {
     pub sources: Sources,
     pub compilation: Compilation,
-    /// The URI of each file, by `FileId` (`None` for the stdlib).
+    /// The URI of each file, by `FileId` (for the stdlib, its read-only
+    /// copy; `None` when there is none).
     pub uris: Vec<Option<Uri>>,
     pub root: FileId,
 }
@@ -63,6 +67,13 @@ pub struct Workspace {
     /// The workspace folders the client named; their `.avtal` files are
     /// searched for references from files that are not open.
     pub roots: Vec<PathBuf>,
+    /// The read-only copies of the stdlib that stdlib files point at (no
+    /// URI, so no definition into the stdlib, when they could not be
+    /// written).
+    pub shipped: Option<ShippedFiles>,
+    /// Whether the client said it takes snippets in completions
+    /// (`completionItem.snippetSupport`); without, it gets plain keywords.
+    pub snippet_support: bool,
 }
 
 /// Directories never searched for agreements (build output, packages).
@@ -250,7 +261,9 @@ impl Workspace {
                                 stdlib::MODULES.iter().find(|(path, _, _)| *path == dotted)
                             {
                                 let id = sources.add_stdlib(*name, *text);
-                                uris.push(None);
+                                uris.push(
+                                    self.shipped.as_ref().and_then(|s| s.stdlib_uri(&dotted)),
+                                );
                                 pending.push((id, None));
                             }
                             continue;

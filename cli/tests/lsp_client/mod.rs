@@ -37,7 +37,17 @@ impl Client {
     }
 
     pub fn start_binary(binary: &std::path::Path) -> Client {
-        let mut child = Command::new(binary)
+        Client::start_with_env(binary, &[])
+    }
+
+    /// Start `binary lsp` with extra environment variables (a cache
+    /// directory of its own, say).
+    pub fn start_with_env(binary: &std::path::Path, env: &[(&str, &std::path::Path)]) -> Client {
+        let mut command = Command::new(binary);
+        for (name, value) in env {
+            command.env(name, value);
+        }
+        let mut child = command
             .arg("lsp")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -169,9 +179,14 @@ impl Client {
     }
 
     pub fn initialize(&mut self) -> Value {
+        self.initialize_with(json!({}))
+    }
+
+    /// `initialize` with the client capabilities an editor would send.
+    pub fn initialize_with(&mut self, capabilities: Value) -> Value {
         let response = self.request(
             "initialize",
-            json!({"processId": null, "rootUri": null, "capabilities": {}}),
+            json!({"processId": null, "rootUri": null, "capabilities": capabilities}),
         );
         self.notify("initialized", json!({}));
         response

@@ -192,8 +192,11 @@ fn general_completions(
 ) -> Vec<CompletionItem> {
     let program = &compilation.program;
     let mut items = Vec::new();
+    // A keyword that starts an item form is offered once, as its snippet.
     for keyword in KEYWORDS {
-        items.push(item(keyword, CompletionKind::Keyword, None));
+        if !SNIPPETS.iter().any(|(label, _)| label == keyword) {
+            items.push(item(keyword, CompletionKind::Keyword, None));
+        }
     }
     for (label, body) in SNIPPETS {
         items.push(CompletionItem {

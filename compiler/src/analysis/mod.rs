@@ -7,6 +7,7 @@
 //! tables ([`crate::check::Symbols::references`] and `types`) plus the
 //! local bindings found by [`locals`].
 
+mod builtin_fields;
 mod completion;
 pub mod incremental;
 mod lenses;
@@ -188,10 +189,14 @@ fn is_member_definition(compilation: &Compilation, span: Span) -> bool {
     })
 }
 
-/// Go to definition.
+/// Go to definition. A field of a limit's or condition's result
+/// (`tak.room`) goes to the limit or condition that made the value.
 pub fn definition(compilation: &Compilation, file: FileId, offset: u32) -> Option<Span> {
     let index = Index::new(compilation);
-    let (_, target) = index.at(file, offset)?;
+    let Some((_, target)) = index.at(file, offset) else {
+        let field = builtin_fields::at(compilation, file, offset)?;
+        return builtin_fields::origin_span(compilation, field.origin?);
+    };
     definition_span(compilation, &index, target)
 }
 
@@ -372,7 +377,9 @@ pub fn hover(
     today: chrono::NaiveDate,
 ) -> Option<Hover> {
     let index = Index::new(compilation);
-    let (span, target) = index.at(file, offset)?;
+    let Some((span, target)) = index.at(file, offset) else {
+        return builtin_field_hover(compilation, file, offset);
+    };
     let program = &compilation.program;
     let mut out = String::new();
     let mut doc: Option<String> = None;
@@ -517,6 +524,27 @@ pub fn hover(
     Some(Hover {
         span,
         markdown: out,
+    })
+}
+
+/// Hover on a field of a built-in value: its type, meaning, and the limit
+/// or condition that made the value.
+fn builtin_field_hover(compilation: &Compilation, file: FileId, offset: u32) -> Option<Hover> {
+    let field = builtin_fields::at(compilation, file, offset)?;
+    let mut markdown = format!("```avtal\n{}\n```\n\n{}", field.signature, field.doc);
+    if let Some(function) = field.origin.and_then(|id| compilation.program.function(id)) {
+        let keyword = match function.kind {
+            FunctionKind::Condition => "condition",
+            _ => "limit",
+        };
+        markdown.push_str(&format!("\n\nFrom {keyword} `{}`.", function.name));
+        if let Some(source) = &function.meta.source {
+            markdown.push_str(&format!("\n\nSource: {source}"));
+        }
+    }
+    Some(Hover {
+        span: field.span,
+        markdown,
     })
 }
 

@@ -71,12 +71,9 @@ impl Checker<'_> {
             return e;
         }
         let builtins: Vec<&str> = crate::builtins::names().collect();
-        let suggestion = self.suggest(self.ctx.module, &callee.name, &builtins);
-        self.error(msg::unknown_name(
-            callee.span,
-            &callee.name,
-            suggestion.as_deref(),
-        ));
+        let diagnostic =
+            self.unknown_name_error(self.ctx.module, callee.span, &callee.name, &builtins);
+        self.error(diagnostic);
         for a in args {
             self.expr(a, None);
         }

@@ -130,12 +130,9 @@ impl Checker<'_> {
                 None
             }
             Lookup::NotFound => {
-                let suggestion = self.suggest(self.ctx.module, &ident.name, &[]);
-                self.error(msg::unknown_name(
-                    ident.span,
-                    &ident.name,
-                    suggestion.as_deref(),
-                ));
+                let diagnostic =
+                    self.unknown_name_error(self.ctx.module, ident.span, &ident.name, &[]);
+                self.error(diagnostic);
                 None
             }
         }

@@ -27,6 +27,7 @@ impl<'a> Checker<'a> {
             })
             .collect();
         Checker {
+            sources,
             modules,
             program: Default::default(),
             diagnostics: Vec::new(),
@@ -241,6 +242,13 @@ impl<'a> Checker<'a> {
                     if !visible.contains(&path) {
                         visible.push(path);
                     }
+                } else if let Some((file, declared)) = self.file_of_module(&path) {
+                    self.diagnostics.push(msg::use_file_declares_other(
+                        u.path.span,
+                        &path,
+                        &file,
+                        declared.as_deref(),
+                    ));
                 } else {
                     // The stdlib's modules count even where a tool loaded
                     // only those a file uses (the language server), so the
@@ -259,6 +267,20 @@ impl<'a> Checker<'a> {
             }
             self.visible.push(visible);
         }
+    }
+
+    /// A loaded file where `use path` would look for the module
+    /// (`a/b/c.avtal` for `a.b.c`), with the module it declares instead
+    /// (`None`: no `module` line).
+    fn file_of_module(&self, path: &str) -> Option<(String, Option<String>)> {
+        let wanted = format!("{}.avtal", path.replace('.', "/"));
+        self.modules.iter().find_map(|module| {
+            let file = self.sources.name(module.file);
+            let normalised = file.replace('\\', "/");
+            let matches = normalised == wanted || normalised.ends_with(&format!("/{wanted}"));
+            (matches && !self.sources.get(module.file).is_some_and(|f| f.is_stdlib))
+                .then(|| (file.to_owned(), module.name.as_ref().map(ast::Path::dotted)))
+        })
     }
 
     /// Resolve the types in record fields and function signatures.
@@ -361,6 +383,10 @@ impl<'a> Checker<'a> {
                     ));
                 }
                 previous = Some((date, step.from.span));
+                if let Some(diagnostic) = super::fractions::fraction_in_param(&step.value, &ty) {
+                    self.diagnostics.push(diagnostic);
+                    continue;
+                }
                 let value = self.expr(&step.value, Some(&ty));
                 self.expect_type(&value, &ty);
                 match const_of(&value) {

@@ -10,6 +10,7 @@ use super::{Checker, ItemRef, Local, RefTarget};
 use crate::diagnostics::messages::check as msg;
 use crate::ir::{Const, Expr, ExprKind, LocalId, UnOp};
 use crate::source::Span;
+use crate::spelling::closest_ignoring_case;
 use crate::syntax::ast;
 use crate::types::{Scale, Type};
 
@@ -226,10 +227,30 @@ impl Checker<'_> {
                 )
             }
             [] => {
-                let locals: Vec<String> = self.ctx.local_index.keys().cloned().collect();
-                let locals: Vec<&str> = locals.iter().map(String::as_str).collect();
-                let suggestion = self.suggest(self.ctx.module, &ident.name, &locals);
-                self.error(msg::unknown_name(span, &ident.name, suggestion.as_deref()));
+                // Where an enum is expected, a near variant of it is the
+                // likeliest meaning (`Helg` for `helg`).
+                if let Some(Type::Enum(id)) = expected {
+                    let variants = self.variants_of(*id);
+                    let near =
+                        closest_ignoring_case(&ident.name, variants.iter().map(String::as_str));
+                    if near.is_some() {
+                        let enum_name = self.program.type_name(&Type::Enum(*id));
+                        self.error(msg::unknown_variant(
+                            span,
+                            &enum_name,
+                            &ident.name,
+                            &variants,
+                            near.as_deref(),
+                        ));
+                        return error_expr(span);
+                    }
+                }
+                let mut extra: Vec<String> = self.ctx.local_index.keys().cloned().collect();
+                extra.extend(self.visible_variant_names(self.ctx.module));
+                let extra: Vec<&str> = extra.iter().map(String::as_str).collect();
+                let diagnostic =
+                    self.unknown_name_error(self.ctx.module, span, &ident.name, &extra);
+                self.error(diagnostic);
                 error_expr(span)
             }
             many => {
@@ -301,11 +322,14 @@ impl Checker<'_> {
                 }
                 None => {
                     let variants = self.variants_of(id);
+                    let near =
+                        closest_ignoring_case(&field.name, variants.iter().map(String::as_str));
                     self.error(msg::unknown_variant(
                         field.span,
                         &type_name.name,
                         &field.name,
                         &variants,
+                        near.as_deref(),
                     ));
                     error_expr(span)
                 }
@@ -492,12 +516,9 @@ impl Checker<'_> {
                 error_expr(span)
             }
             Lookup::NotFound if self.find_local(&ident.name).is_none() => {
-                let suggestion = self.suggest(self.ctx.module, &ident.name, &[]);
-                self.error(msg::unknown_name(
-                    ident.span,
-                    &ident.name,
-                    suggestion.as_deref(),
-                ));
+                let diagnostic =
+                    self.unknown_name_error(self.ctx.module, ident.span, &ident.name, &[]);
+                self.error(diagnostic);
                 error_expr(span)
             }
             _ => {

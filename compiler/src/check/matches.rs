@@ -47,6 +47,9 @@ impl Checker<'_> {
         let known = !variants.is_empty();
         let mut covered = vec![false; variants.len()];
         let mut has_default = false;
+        // An arm with a misspelt variant was meant to cover something: the
+        // unknown variant is reported, and "not covered" would repeat it.
+        let mut misspelt = false;
         let mut ir_arms: Vec<(Vec<u32>, Expr)> = Vec::new();
         let mut default: Option<Box<Expr>> = None;
         let mut result_ty: Option<Type> = expected.cloned();
@@ -62,15 +65,21 @@ impl Checker<'_> {
                 match index {
                     Some(i) => indices.push(i),
                     None if known => {
+                        misspelt = true;
                         let enum_name = enum_id
                             .and_then(|id| self.program.enum_info(id))
                             .map(|e| e.name.clone())
                             .unwrap_or_else(|| "Bool".into());
+                        let near = crate::spelling::closest_ignoring_case(
+                            &pattern.name,
+                            variants.iter().map(String::as_str),
+                        );
                         self.error(msg::unknown_variant(
                             pattern.span,
                             &enum_name,
                             &pattern.name,
                             &variants,
+                            near.as_deref(),
                         ));
                     }
                     None => {}
@@ -122,7 +131,7 @@ impl Checker<'_> {
                 ir_arms.push((indices, body));
             }
         }
-        if known && !has_default {
+        if known && !has_default && !misspelt {
             let missing: Vec<String> = variants
                 .iter()
                 .zip(&covered)

@@ -12,8 +12,10 @@
 mod calls;
 mod classes;
 mod compound;
+mod confusables;
 mod declare;
 mod expr;
+mod fractions;
 mod items;
 mod literals;
 mod matches;
@@ -82,6 +84,9 @@ pub struct Symbols {
 /// Check all modules together.
 pub fn check(sources: &Sources, modules: &[ast::Module]) -> (Program, Symbols, Vec<Diagnostic>) {
     let mut checker = Checker::new(sources, modules);
+    checker
+        .diagnostics
+        .extend(confusables::check(sources, modules));
     checker.declare_all();
     // Every top-level name is known from here on: suggestions may index them.
     checker.items_declared = true;
@@ -145,6 +150,7 @@ struct BodyContext {
 }
 
 struct Checker<'a> {
+    sources: &'a Sources,
     modules: &'a [ast::Module],
     program: Program,
     diagnostics: Vec<Diagnostic>,

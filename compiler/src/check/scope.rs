@@ -64,6 +64,45 @@ impl Checker<'_> {
         }
     }
 
+    /// The diagnostic for a name found nowhere in scope. A module that is
+    /// loaded (or in the stdlib) but not used, and defines the very name,
+    /// is the likeliest fix, so it wins over a "did you mean" typo.
+    pub(super) fn unknown_name_error(
+        &mut self,
+        module: usize,
+        span: crate::source::Span,
+        name: &str,
+        extra: &[&str],
+    ) -> crate::diagnostics::Diagnostic {
+        let defining = self.unused_modules_defining(module, name);
+        if !defining.is_empty() {
+            return msg::unknown_name_in_unused_module(span, name, &defining, false);
+        }
+        let suggestion = self.suggest(module, name, extra);
+        msg::unknown_name(span, name, suggestion.as_deref())
+    }
+
+    /// The modules, loaded or in the stdlib, that define `name` but that
+    /// `module` does not use; sorted.
+    fn unused_modules_defining(&self, module: usize, name: &str) -> Vec<String> {
+        let visible = self.visible.get(module).cloned().unwrap_or_default();
+        let mut defining: Vec<String> = self
+            .items
+            .iter()
+            .filter(|(path, names)| names.contains_key(name) && !visible.contains(path))
+            .map(|(path, _)| path.clone())
+            .collect();
+        for path in crate::stdlib::modules_defining(name) {
+            if !visible.iter().any(|v| v == path) && !defining.iter().any(|d| d == path) {
+                defining.push((*path).to_owned());
+            }
+        }
+        // Anonymous modules (files without a `module` line) cannot be used.
+        defining.retain(|path| !path.starts_with('<'));
+        defining.sort();
+        defining
+    }
+
     /// Look a top-level name up from module `module`: its own items first,
     /// then the items of used modules.
     pub(super) fn lookup_item(&self, module: usize, name: &str) -> Lookup {
@@ -159,6 +198,18 @@ impl Checker<'_> {
         index
     }
 
+    /// The names of every variant of the enums visible from `module`.
+    pub(super) fn visible_variant_names(&mut self, module: usize) -> Vec<String> {
+        if !self.variant_indexes.contains_key(&module) {
+            let index = self.variant_index_of(module);
+            self.variant_indexes.insert(module, index);
+        }
+        self.variant_indexes
+            .get(&module)
+            .map(|index| index.keys().cloned().collect())
+            .unwrap_or_default()
+    }
+
     /// [`Self::enums_with_variant`] by looking at every visible item.
     fn enums_with_variant_scan(&self, module: usize, name: &str) -> Vec<(EnumId, u32)> {
         let mut found = Vec::new();
@@ -241,6 +292,16 @@ impl Checker<'_> {
                         Type::Error
                     }
                     _ => {
+                        let defining = self.unused_modules_defining(module, &ident.name);
+                        if !defining.is_empty() {
+                            self.diagnostics.push(msg::unknown_name_in_unused_module(
+                                ident.span,
+                                &ident.name,
+                                &defining,
+                                true,
+                            ));
+                            return Type::Error;
+                        }
                         let suggestion = self.suggest(module, &ident.name, BUILTIN_TYPES);
                         self.diagnostics.push(msg::unknown_type(
                             ident.span,

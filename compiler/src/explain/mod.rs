@@ -19,7 +19,7 @@ mod show;
 mod text;
 mod text_classify;
 mod tree;
-mod walk;
+pub(crate) mod walk;
 
 #[cfg(test)]
 #[allow(
@@ -40,7 +40,7 @@ mod classify_tests;
 )]
 mod tests;
 
-use crate::eval::{EvalError, Interpreter, Trace, Value};
+use crate::eval::{EvalError, ExampleOutcome, Interpreter, Trace, Value};
 use crate::ir::{FuncId, Program};
 use crate::types::Type;
 
@@ -98,6 +98,29 @@ pub fn explain(program: &Program, entry: FuncId, record: &Value) -> Explanation 
         tree,
         slices: function.map_or_else(Vec::new, |f| focus::slices(program, f)),
     }
+}
+
+/// One `example` block evaluated under a trace: its outcome and the
+/// calls its assertions made, each the tree `explain` would show for it
+/// (the worked cases of `avtal doc`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExampleExplanation {
+    pub outcome: ExampleOutcome,
+    /// The top-level calls in evaluation order; a call's `span` is its
+    /// place in the assertion.
+    pub calls: Vec<Node>,
+}
+
+/// Run example `index` of `program.examples` with a trace and explain it.
+pub fn explain_example(program: &Program, index: usize) -> ExampleExplanation {
+    let interpreter = Interpreter::new(program);
+    let mut trace = Trace::new();
+    let outcome = interpreter.run_example_traced(index, &mut trace);
+    let calls = tree::build(program, &trace.events)
+        .into_iter()
+        .filter(|node| matches!(node.step, Step::Call { .. }))
+        .collect();
+    ExampleExplanation { outcome, calls }
 }
 
 impl Explanation {

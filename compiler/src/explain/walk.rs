@@ -1,12 +1,13 @@
 //! Walking the IR: every expression of a function body, in source order.
 //!
-//! Used by `focus.rs` (which locals an expression reads) and by coverage
-//! (which branches, arms, rows and requirements exist). Read-only.
+//! Used by `focus.rs` (which locals an expression reads), by coverage
+//! (which branches, arms, rows and requirements exist) and by the IDE
+//! queries on the fields of limit and condition results. Read-only.
 
 use crate::ir::{Body, Expr, ExprKind, Function};
 
 /// Call `f` on `expr` and every expression inside it, parents first.
-pub(super) fn visit<'e>(expr: &'e Expr, f: &mut impl FnMut(&'e Expr)) {
+pub(crate) fn visit<'e>(expr: &'e Expr, f: &mut impl FnMut(&'e Expr)) {
     f(expr);
     for child in children(expr) {
         visit(child, f);
@@ -15,7 +16,7 @@ pub(super) fn visit<'e>(expr: &'e Expr, f: &mut impl FnMut(&'e Expr)) {
 
 /// Call `f` on every expression of a function's body: the expression, the
 /// rows' results, the requirements' tests, the limit's two sides.
-pub(super) fn visit_body<'e>(function: &'e Function, f: &mut impl FnMut(&'e Expr)) {
+pub(crate) fn visit_body<'e>(function: &'e Function, f: &mut impl FnMut(&'e Expr)) {
     match &function.body {
         Body::Expr(expr) => visit(expr, f),
         Body::Table(rows) => rows.iter().for_each(|row| visit(&row.result, f)),

@@ -1,11 +1,10 @@
-//! The texts that go with an ahead-of-time library: its C header and a
-//! JSON Schema per entry point (docs/aot.md describes both).
+//! The texts that go with an ahead-of-time library: its C header, the
+//! same declarations for FFI generators (`ffi.rs`), and a JSON Schema per
+//! entry point (`schema.rs`); docs/aot.md describes them.
 //!
 //! The header's structs are the [`RecordLayout`]s, slot for slot, with
 //! `_Static_assert`s on every offset and size so a stale header fails to
-//! compile rather than misread memory. The schemas describe the JSON Lines
-//! rows of `avtal run` (money as a decimal string), and say in each
-//! property's `x-avtal-c` how the same field sits in the C struct.
+//! compile rather than misread memory.
 
 use std::collections::BTreeSet;
 use std::fmt::Write;
@@ -16,11 +15,15 @@ use super::object::{ABI_VERSION, AotEntry, AotLibrary, ErrorCode, c_identifier, 
 use avtal_compiler::ir::Program;
 use avtal_compiler::types::Type;
 
+mod ffi;
 mod names;
+mod schema;
 
+pub use ffi::{cdef_header, exports_source};
 pub use names::{CNameClash, CNameKind, CNameSource, c_member, c_name_clashes};
+pub use schema::json_schema;
 
-fn type_name(program: &Program, ty: &Type) -> String {
+pub(super) fn type_name(program: &Program, ty: &Type) -> String {
     match ty {
         Type::Enum(id) => program
             .enum_info(*id)
@@ -249,13 +252,17 @@ pub fn c_fields(layout: &RecordLayout) -> Vec<String> {
 /// number of elements.
 fn record_struct(
     out: &mut String,
-    program: &Program,
-    library_c: &str,
+    target: Target,
     name: &str,
     about: &str,
     layout: &RecordLayout,
     accessors: Option<&[Option<String>]>,
 ) {
+    let Target {
+        program,
+        library_c,
+        dialect,
+    } = target;
     let fields = c_fields(layout);
     let _ = writeln!(out, "/* {about} */");
     let _ = writeln!(out, "struct {name} {{");
@@ -294,6 +301,10 @@ fn record_struct(
         let _ = writeln!(out, "    int64_t unused_;");
     }
     let _ = writeln!(out, "}};");
+    if dialect == Dialect::Cdef {
+        out.push('\n');
+        return;
+    }
     let _ = writeln!(
         out,
         "AVTAL_STATIC_ASSERT(sizeof(struct {name}) == {}, \"struct {name} layout\");",
@@ -321,11 +332,13 @@ fn record_struct(
 /// `written` (a record's struct is written once per header).
 fn element_structs(
     out: &mut String,
-    program: &Program,
-    library_c: &str,
+    target: Target,
     layout: &RecordLayout,
     written: &mut BTreeSet<String>,
 ) {
+    let Target {
+        program, library_c, ..
+    } = target;
     for slot in &layout.fields {
         let (Some(element), Some(name), Type::List(element_ty)) = (
             slot.element.as_deref(),
@@ -339,8 +352,7 @@ fn element_structs(
         }
         record_struct(
             out,
-            program,
-            library_c,
+            target,
             &name,
             &format!(
                 "An element of a list field: record {}",
@@ -394,12 +406,57 @@ pub fn c_header(program: &Program, library: &AotLibrary, source: &str) -> String
         source = source.replace("*/", "* /"),
     );
     common_part(&mut out);
+    declarations(&mut out, program, library, Dialect::C);
+    let _ = write!(
+        out,
+        "#ifdef __cplusplus\n}}\n#endif\n\n#endif /* {guard} */\n"
+    );
+    out
+}
+
+/// Which header a declaration is written for.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Dialect {
+    /// The C header: macros, `static inline` helpers, layout assertions.
+    C,
+    /// The header for FFI generators (`ffi.rs`): declarations only, no
+    /// preprocessor directive; constants are enumerators.
+    Cdef,
+}
+
+/// What a struct is written for: the program, the library's C name and
+/// the header.
+#[derive(Clone, Copy)]
+struct Target<'a> {
+    program: &'a Program,
+    library_c: &'a str,
+    dialect: Dialect,
+}
+
+/// An integer constant: a macro in C, an enumerator (inside an `enum {`
+/// the caller opened) for FFI generators.
+fn constant(out: &mut String, dialect: Dialect, name: &str, value: impl std::fmt::Display) {
+    let _ = match dialect {
+        Dialect::C => writeln!(out, "#define {name} {value}"),
+        Dialect::Cdef => writeln!(out, "    {name} = {value},"),
+    };
+}
+
+/// Everything after the common part that both headers declare: the
+/// exported functions, enum tags, record structs and entry points.
+fn declarations(out: &mut String, program: &Program, library: &AotLibrary, dialect: Dialect) {
+    let target = Target {
+        program,
+        library_c: &library.c_name,
+        dialect,
+    };
     let _ = writeln!(
         out,
         "/* AVTAL_ABI_VERSION of the library; compare before the first call. */\n\
          int32_t avtal_{}_abi_version(void);\n",
         library.c_name
     );
+    ffi::exported_helper_declarations(out, &library.c_name);
     // Enum tags of every enum a field uses, once each. Two enums whose
     // tags meet (`Steg` and `STEG`) share the tags they agree on; where
     // they disagree, `c_name_clashes` refuses the build.
@@ -415,17 +472,28 @@ pub fn c_header(program: &Program, library: &AotLibrary, source: &str) -> String
                 continue;
             }
             let prefix = enum_prefix(program, &slot.ty);
-            let _ = writeln!(out, "/* enum {}: tags */", info.name.replace("*/", "* /"));
             let tags = info
                 .variants
                 .iter()
                 .enumerate()
                 .map(|(tag, variant)| (names::enum_tag(&prefix, variant), tag));
             let count = (format!("AVTAL_{prefix}_COUNT"), info.variants.len());
-            for (name, value) in tags.chain([count]) {
-                if defined.insert(name.clone()) {
-                    let _ = writeln!(out, "#define {name} {value}");
-                }
+            let new_tags: Vec<(String, usize)> = tags
+                .chain([count])
+                .filter(|(name, _)| defined.insert(name.clone()))
+                .collect();
+            if new_tags.is_empty() {
+                continue;
+            }
+            let _ = writeln!(out, "/* enum {}: tags */", info.name.replace("*/", "* /"));
+            if dialect == Dialect::Cdef {
+                out.push_str("enum {\n");
+            }
+            for (name, value) in new_tags {
+                constant(out, dialect, &name, value);
+            }
+            if dialect == Dialect::Cdef {
+                out.push_str("};\n");
             }
             out.push('\n');
         }
@@ -433,17 +501,10 @@ pub fn c_header(program: &Program, library: &AotLibrary, source: &str) -> String
     let mut elements_written = BTreeSet::new();
     for entry in &library.entries {
         let c = &entry.c_name;
-        element_structs(
-            &mut out,
-            program,
-            &library.c_name,
-            &entry.input,
-            &mut elements_written,
-        );
+        element_structs(out, target, &entry.input, &mut elements_written);
         record_struct(
-            &mut out,
-            program,
-            &library.c_name,
+            out,
+            target,
             &format!("{c}Input"),
             &format!(
                 "Input of entry point {} ({})",
@@ -455,9 +516,8 @@ pub fn c_header(program: &Program, library: &AotLibrary, source: &str) -> String
         );
         let accessors = entry.text_accessors();
         record_struct(
-            &mut out,
-            program,
-            &library.c_name,
+            out,
+            target,
             &format!("{c}Output"),
             &format!(
                 "Output of entry point {} ({})",
@@ -477,17 +537,12 @@ pub fn c_header(program: &Program, library: &AotLibrary, source: &str) -> String
              int32_t avtal_{c}_batch(const struct {c}Input *in, struct {c}Output *out, uint64_t n,\n\
              \x20   int32_t *codes, struct AvtalError *err);\n\n"
         );
-        text_accessor_declarations(&mut out, entry);
+        text_accessor_declarations(out, entry);
     }
-    let _ = write!(
-        out,
-        "#ifdef __cplusplus\n}}\n#endif\n\n#endif /* {guard} */\n"
-    );
-    out
 }
 
 /// A type as the source writes it, for comments (`List<Shift>`).
-fn type_text(program: &Program, ty: &Type) -> String {
+pub(super) fn type_text(program: &Program, ty: &Type) -> String {
     match ty {
         Type::List(element) => format!("List<{}>", type_text(program, element)),
         Type::Record(_) => type_name_of(program, ty),
@@ -495,203 +550,11 @@ fn type_text(program: &Program, ty: &Type) -> String {
     }
 }
 
-fn type_name_of(program: &Program, ty: &Type) -> String {
+pub(super) fn type_name_of(program: &Program, ty: &Type) -> String {
     match ty {
         Type::Record(id) => program
             .record(*id)
             .map_or_else(|| "record".to_string(), |r| r.name.clone()),
         other => format!("{other:?}"),
     }
-}
-
-fn json_string(text: &str) -> String {
-    serde_json::Value::String(text.to_string()).to_string()
-}
-
-/// What a schema is written for: the program, the library's C name (for
-/// the element structs of list fields), and whether it is an input
-/// record (the reader's forms) or an output record (the writer's).
-struct SchemaContext<'a> {
-    program: &'a Program,
-    library_c: &'a str,
-    input: bool,
-}
-
-/// `HH:MM` as the writer writes it, or also `H:MM` as the reader reads it.
-const TIME_OUT: &str = "([01][0-9]|2[0-3]):[0-5][0-9]";
-const TIME_IN: &str = "([01]?[0-9]|2[0-3]):[0-5][0-9]";
-const DAY: &str = "[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])";
-
-/// The JSON Schema of one field in `avtal run`'s JSON Lines, whose C
-/// member is `member`; an input allows what the reader accepts, an
-/// output what the writer writes.
-fn field_schema(
-    context: &SchemaContext,
-    slot: &FieldSlot,
-    member: &str,
-    accessor: Option<&str>,
-) -> String {
-    let (program, input, ty) = (context.program, context.input, &slot.ty);
-    let c = match slot.encoding {
-        Encoding::Number { scale } => format!("{{\"type\":\"int64\",\"scale\":{scale}}}"),
-        Encoding::Date => {
-            "{\"type\":\"int64\",\"date\":\"day number, 0001-01-01 = 1\"}".to_string()
-        }
-        Encoding::Time => {
-            "{\"type\":\"int64\",\"time\":\"minute of the day, 0 to 1439\"}".to_string()
-        }
-        Encoding::Timestamp => "{\"type\":\"int64\",\"timestamp\":\"minutes from 0001-01-01T00:00: (day number - 1) * 1440 + minute of the day\"}".to_string(),
-        Encoding::List => format!(
-            "{{\"type\":{},\"length\":{},\"length_type\":\"int64\"}}",
-            json_string(&format!(
-                "const struct {} *",
-                element_struct(program, context.library_c, ty).unwrap_or_default()
-            )),
-            json_string(&length_member(member))
-        ),
-        Encoding::Bool => "{\"type\":\"int64\",\"values\":[0,1]}".to_string(),
-        Encoding::Variant => "{\"type\":\"int64\",\"enum tag\":true}".to_string(),
-        Encoding::Text if input => {
-            "{\"type\":\"const char *\",\"encoding\":\"UTF-8, NUL-terminated, not NULL\"}"
-                .to_string()
-        }
-        Encoding::Text => format!(
-            "{{\"type\":\"uint64\",\"opaque\":\"piece mask\",\"accessor\":{}}}",
-            json_string(accessor.unwrap_or(""))
-        ),
-    };
-    let decimal2 = "^-?[0-9]+(\\\\.[0-9]{1,2})?$";
-    let shape = match ty {
-        Type::Money | Type::Percent | Type::Hours | Type::Rate if input => format!(
-            "\"type\":[\"string\",\"number\"],\"pattern\":\"{decimal2}\",\"description\":\"{} with at most 2 decimals; a string keeps it exact\"",
-            type_name(program, ty)
-        ),
-        Type::Money | Type::Percent | Type::Hours | Type::Rate => format!(
-            "\"type\":\"string\",\"pattern\":\"^-?[0-9]+\\\\.[0-9]{{2}}$\",\"description\":\"{} with exactly 2 decimals\"",
-            type_name(program, ty)
-        ),
-        Type::Int | Type::Days | Type::Months if input => format!(
-            "\"type\":[\"integer\",\"string\"],\"pattern\":\"^-?[0-9]+$\",\"description\":\"{}\"",
-            type_name(program, ty)
-        ),
-        Type::Int | Type::Days | Type::Months => {
-            format!(
-                "\"type\":\"integer\",\"description\":\"{}\"",
-                type_name(program, ty)
-            )
-        }
-        Type::Date => {
-            "\"type\":\"string\",\"format\":\"date\",\"description\":\"Date, YYYY-MM-DD\""
-                .to_string()
-        }
-        Type::Time => format!(
-            "\"type\":\"string\",\"pattern\":\"^{}$\",\"description\":\"Time of day, HH:MM, 00:00 to 23:59\"",
-            if input { TIME_IN } else { TIME_OUT }
-        ),
-        Type::Timestamp => format!(
-            "\"type\":\"string\",\"pattern\":\"^{DAY}{}{TIME_OUT}$\",\"description\":\"Timestamp, YYYY-MM-DDTHH:MM: minute precision, wall clock, no time zone\"",
-            if input { "[T ]" } else { "T" }
-        ),
-        Type::Bool => "\"type\":\"boolean\"".to_string(),
-        Type::Text => "\"type\":\"string\",\"description\":\"Text\"".to_string(),
-        Type::Enum(id) => {
-            let variants = program
-                .enum_info(*id)
-                .map(|e| {
-                    e.variants
-                        .iter()
-                        .map(|v| json_string(v))
-                        .collect::<Vec<_>>()
-                        .join(",")
-                })
-                .unwrap_or_default();
-            format!(
-                "\"enum\":[{variants}],\"description\":\"enum {}; in C its tag, the variant's position from 0\"",
-                type_name(program, ty)
-            )
-        }
-        Type::List(element_ty) => match slot.element.as_deref() {
-            Some(element) => format!(
-                "\"type\":\"array\",\"items\":{},\"description\":{}",
-                record_schema(context, element_ty, element, None),
-                json_string(&format!("{}, in order", type_text(program, ty)))
-            ),
-            None => "\"description\":\"not in the compiled layout\"".to_string(),
-        },
-        _ => "\"description\":\"not in the compiled layout\"".to_string(),
-    };
-    format!("{{{shape},\"x-avtal-c\":{c}}}")
-}
-
-/// `accessors`: per field, the text accessor of an output text field.
-fn record_schema(
-    context: &SchemaContext,
-    ty: &Type,
-    layout: &RecordLayout,
-    accessors: Option<&[Option<String>]>,
-) -> String {
-    let properties: Vec<String> = layout
-        .fields
-        .iter()
-        .zip(c_fields(layout))
-        .enumerate()
-        .map(|(index, (slot, member))| {
-            let accessor = accessors
-                .and_then(|a| a.get(index))
-                .and_then(|a| a.as_deref());
-            format!(
-                "{}:{}",
-                json_string(&slot.name),
-                field_schema(context, slot, &member, accessor)
-            )
-        })
-        .collect();
-    let required: Vec<String> = layout.fields.iter().map(|s| json_string(&s.name)).collect();
-    format!(
-        "{{\"title\":{},\"type\":\"object\",\"properties\":{{{}}},\"required\":[{}],\"x-avtal-c\":{{\"struct_size\":{}}}}}",
-        json_string(&type_name_of(context.program, ty)),
-        properties.join(","),
-        required.join(","),
-        layout.stride
-    )
-}
-
-/// The JSON Schema (draft 2020-12) of entry `index` of `library`: `$defs`
-/// `input` and `output`, as `avtal run` reads and writes JSON Lines rows.
-pub fn json_schema(program: &Program, library: &AotLibrary, index: usize) -> Option<String> {
-    let entry = library.entries.get(index)?;
-    let text = format!(
-        "{{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\
-         \"$id\":{},\"title\":{},\
-         \"description\":\"Entry point {} of library {}: one JSON Lines row of `avtal run` in (input) and out (output). x-avtal-c gives each field's slot in the C struct.\",\
-         \"$defs\":{{\"input\":{},\"output\":{}}},\
-         \"$ref\":\"#/$defs/input\"}}",
-        json_string(&format!("avtal:{}/{}", library.c_name, entry.c_name)),
-        json_string(&entry.name),
-        entry.name.replace('"', "'"),
-        library.c_name,
-        record_schema(
-            &SchemaContext {
-                program,
-                library_c: &library.c_name,
-                input: true
-            },
-            &entry.input_type,
-            &entry.input,
-            None
-        ),
-        record_schema(
-            &SchemaContext {
-                program,
-                library_c: &library.c_name,
-                input: false
-            },
-            &entry.output_type,
-            &entry.output,
-            Some(&entry.text_accessors())
-        ),
-    );
-    // Pretty-print (and so prove it is JSON).
-    let value: serde_json::Value = serde_json::from_str(&text).ok()?;
-    serde_json::to_string_pretty(&value).ok()
 }

@@ -75,7 +75,8 @@ mod generated_programs;
 mod calendar_tests;
 
 pub use abi::{
-    CNameClash, CNameKind, CNameSource, c_header, c_member, c_name_clashes, json_schema,
+    CNameClash, CNameKind, CNameSource, c_header, c_member, c_name_clashes, cdef_header,
+    exports_source, json_schema,
 };
 pub use object::{ABI_VERSION, AotEntry, AotLibrary, ErrorCode, build_library, c_identifier};
 

@@ -49,6 +49,7 @@ codes! {
     MissingField = "E0108", Error, "a record literal lacks a field";
     DuplicateField = "E0109", Error, "a record literal sets a field twice";
     Recursion = "E0110", Error, "rules call each other in a cycle";
+    ConfusableName = "W0101", Warning, "a name mixes scripts, holds an invisible character, or looks like another name";
     // Types and units (E02xx)
     UnitMismatch = "E0201", Error, "an operator is applied to units it does not combine";
     TypeMismatch = "E0202", Error, "an expression has a different type than expected";

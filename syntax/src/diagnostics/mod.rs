@@ -43,12 +43,23 @@ pub struct Diagnostic {
     pub help: Option<String>,
 }
 
+/// Every text of a diagnostic shows invisible characters by code point
+/// (`<U+200B>`): a name holding a zero-width space or a direction mark
+/// would otherwise read exactly like the name the drafter thinks it is.
+fn visible(text: impl Into<String>) -> String {
+    let text = text.into();
+    match crate::identifiers::show_invisible(&text) {
+        std::borrow::Cow::Borrowed(_) => text,
+        std::borrow::Cow::Owned(shown) => shown,
+    }
+}
+
 impl Diagnostic {
     pub fn new(code: Code, span: Span, message: impl Into<String>) -> Diagnostic {
         Diagnostic {
             code,
             severity: code.severity(),
-            message: message.into(),
+            message: visible(message),
             span,
             label: None,
             related: Vec::new(),
@@ -57,19 +68,19 @@ impl Diagnostic {
     }
 
     pub fn with_label(mut self, label: impl Into<String>) -> Diagnostic {
-        self.label = Some(label.into());
+        self.label = Some(visible(label));
         self
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Diagnostic {
-        self.help = Some(help.into());
+        self.help = Some(visible(help));
         self
     }
 
     pub fn with_related(mut self, span: Span, message: impl Into<String>) -> Diagnostic {
         self.related.push(Related {
             span,
-            message: message.into(),
+            message: visible(message),
         });
         self
     }

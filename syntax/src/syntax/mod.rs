@@ -9,7 +9,8 @@
 //! literals, calls) and `parser_compound` (records, blocks, `if`, `match`,
 //! table rows) build the [`ast`] from pest pairs; `parser_error` turns a
 //! pest error into a diagnostic, helped by the small lexer in
-//! `parser_scan`. Names are resolved later, by `check`.
+//! `parser_scan`; `parser_recover` keeps a broken item declared. Names are
+//! resolved later, by `check`.
 
 pub mod ast;
 pub mod parser;
@@ -21,9 +22,11 @@ mod parser_error;
 mod parser_error_tests;
 mod parser_expr;
 mod parser_items;
+mod parser_recover;
 mod parser_scan;
 #[cfg(test)]
 mod parser_tests;
 mod spans;
 
 pub use parser::{ChunkCache, parse, parse_cached};
+pub use parser_expr::MAX_TREE_DEPTH;

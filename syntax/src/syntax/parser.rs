@@ -20,6 +20,7 @@ use pest::Parser;
 use super::ast;
 use super::parser_error;
 use super::parser_items::{Builder, TopEntry};
+use super::parser_recover;
 use super::parser_scan;
 use super::spans::SpansMut;
 use crate::diagnostics::Diagnostic;
@@ -138,6 +139,15 @@ fn parse_chunks(
                 Ok(parsed) => parsed,
                 Err(diagnostic) => {
                     diagnostics.push(diagnostic);
+                    // Keep the item declared (name, parameters, type), so
+                    // its uses are not each an unknown name.
+                    if let Some(item) = parser_recover::recover_item(text, file, chunk.clone()) {
+                        order.place(
+                            TopEntry::Item(Box::new(item)),
+                            &mut module,
+                            &mut diagnostics,
+                        );
+                    }
                     continue;
                 }
             },

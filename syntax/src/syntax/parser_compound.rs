@@ -112,22 +112,29 @@ impl Builder<'_> {
                 _ => {}
             }
         }
-        self.guarded(branches.len(), span, |b| {
-            let mut expr = otherwise.map_or_else(|| error_expr(span), |p| b.expr(p));
-            for (start, cond, then) in branches.into_iter().rev() {
-                let cond = b.expr(cond);
-                let then = b.expr(then);
-                expr = Expr {
-                    kind: ExprKind::If {
-                        cond: Box::new(cond),
-                        then: Box::new(then),
-                        otherwise: Box::new(expr),
-                    },
-                    span: Span { start, ..span },
-                };
-            }
-            expr
-        })
+        // `else if` is a flat chain as written: one level, one tree
+        // level per branch.
+        self.guarded(
+            usize::from(!branches.is_empty()),
+            branches.len(),
+            span,
+            |b| {
+                let mut expr = otherwise.map_or_else(|| error_expr(span), |p| b.expr(p));
+                for (start, cond, then) in branches.into_iter().rev() {
+                    let cond = b.expr(cond);
+                    let then = b.expr(then);
+                    expr = Expr {
+                        kind: ExprKind::If {
+                            cond: Box::new(cond),
+                            then: Box::new(then),
+                            otherwise: Box::new(expr),
+                        },
+                        span: Span { start, ..span },
+                    };
+                }
+                expr
+            },
+        )
     }
 
     /// `match e { A => x, B | C => y, _ => z }`.

@@ -20,6 +20,7 @@ use super::parser_scan::Lexed;
 use super::rule_names::{RuleKind, describe, group_words, is_name};
 use crate::diagnostics::Diagnostic;
 use crate::diagnostics::messages::syntax::{self as msg, Hint};
+use crate::identifiers::is_invisible;
 use crate::source::{FileId, Span};
 
 /// Words the grammar reserves (see `a_keyword` in `grammar/avtal.pest`).
@@ -143,15 +144,51 @@ impl<'t> Site<'t> {
             ));
         }
         let is_word = found.kind == FoundKind::Word;
-        if !self.at_chunk_end
-            && is_word
-            && KEYWORDS.contains(&found.text)
-            && self.positives.iter().any(|r| is_name(*r))
+        // A keyword where a name was expected; a keyword followed by `:`
+        // where a field or parameter starts is one too (`from: Date`),
+        // though pest names the whole field, not its name, as expected.
+        // In a record literal (`R { from: 1 }`) the keyword makes pest read
+        // a block, so only the `{` or `,` before it tells.
+        let after_open = text
+            .get(self.chunk.start..pos)
+            .map(str::trim_end)
+            .is_some_and(|before| before.ends_with('{') || before.ends_with(','));
+        let names_a_field = (self.positives.iter().any(|r| starts_with_name(*r)) || after_open)
+            && text
+                .get(found.end..)
+                .is_some_and(|rest| rest.trim_start_matches([' ', '\t']).starts_with(':'));
+        if !self.at_chunk_end && is_word && KEYWORDS.contains(&found.text) {
+            if self.positives.iter().any(|r| is_name(*r)) {
+                return Some(msg::keyword_as_name(
+                    self.found_span(),
+                    found.text,
+                    &self.expected.words(),
+                ));
+            }
+            if names_a_field {
+                return Some(msg::keyword_as_name(
+                    self.found_span(),
+                    found.text,
+                    &["a field name"],
+                ));
+            }
+        }
+        // A byte order mark is whitespace to the grammar, so one inside a
+        // name (`lö<U+FEFF>n`) splits it silently; name it, not the word after.
+        if let Some(last_end) = self.before.last_token_end
+            && let Some((offset, c)) = text.get(last_end..pos).and_then(|gap| {
+                gap.char_indices()
+                    .find(|(_, c)| is_invisible(*c) && !matches!(c, '\n' | '\r' | '\t'))
+            })
         {
-            return Some(msg::keyword_as_name(
-                self.found_span(),
-                found.text,
+            let at = last_end.saturating_add(offset);
+            let span = self.span(at, at.saturating_add(c.len_utf8()));
+            let shown = format!("an invisible character (U+{:04X})", u32::from(c));
+            return Some(msg::unexpected(
+                span,
                 &self.expected.words(),
+                &shown,
+                Some(&Hint::OddSpace(c)),
             ));
         }
         let at_line_start = pos == 0 || text.get(..pos).is_some_and(|t| t.ends_with('\n'));
@@ -376,6 +413,12 @@ fn follows_number_on_line(text: &str, pos: usize) -> bool {
     run.chars().next().is_some_and(|c| c.is_ascii_digit())
 }
 
+/// Rules that begin with a name and a `:` (a field, a parameter, a field
+/// of a record literal).
+fn starts_with_name(rule: Rule) -> bool {
+    matches!(rule, Rule::field_def | Rule::param_decl | Rule::field_init)
+}
+
 fn is_comparison(text: &str) -> bool {
     matches!(text, "==" | "!=" | "<" | "<=" | ">" | ">=")
 }
@@ -425,7 +468,7 @@ impl<'t> Found<'t> {
         } else if first.is_ascii_digit() {
             let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
             (digits, FoundKind::Number)
-        } else if first.is_whitespace() || first.is_control() {
+        } else if first.is_whitespace() || crate::identifiers::is_invisible(first) {
             let shown = format!("an invisible character (U+{:04X})", u32::from(first));
             let mut found = Found::phrase(pos, FoundKind::OddSpace(first), "");
             found.end = pos.saturating_add(first.len_utf8());

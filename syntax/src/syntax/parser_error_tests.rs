@@ -99,12 +99,71 @@ fn two_broken_items_give_two_diagnostics_and_the_good_one_parses() {
         .items
         .iter()
         .map(|i| match i {
-            Item::Rule(r) => r.name.name.clone(),
             Item::Example(e) => e.title.clone(),
-            _ => String::new(),
+            other => other.name().map(|n| n.name.clone()).unwrap_or_default(),
         })
         .collect();
-    assert_eq!(names, ["god", "e"]);
+    // The broken record and rule stay declared (recovered from their
+    // headers), so uses of them are checked rather than unknown.
+    assert_eq!(names, ["Anställd", "god", "trasig", "e"]);
+    let Item::Record(record) = &module.items[0] else {
+        panic!("expected the record")
+    };
+    assert!(record.fields.is_empty(), "the broken field is skipped");
+    let Item::Rule(trasig) = &module.items[2] else {
+        panic!("expected the rule")
+    };
+    assert_eq!(trasig.params.len(), 1);
+    assert!(matches!(trasig.body.kind, ExprKind::Error));
+}
+
+#[test]
+fn a_broken_item_keeps_its_declaration() {
+    // A param whose step does not parse keeps its name and type, no steps.
+    let text = "param tak: Hours {\n  from 2026-01-01 = 130 timmar\n}\n";
+    let (module, diagnostics) = parse_text(text);
+    assert_eq!(diagnostics.len(), 1);
+    let [Item::Param(param)] = module.items.as_slice() else {
+        panic!("{:#?}", module.items)
+    };
+    assert_eq!(param.name.name, "tak");
+    assert!(param.timeline.is_empty());
+    // A record keeps the fields that parse, before and after a broken one.
+    let text = "record Pass {\n  start: Date\n  from: Date\n  timmar: Hours\n}\n";
+    let (module, diagnostics) = parse_text(text);
+    assert_eq!(diagnostics.len(), 1);
+    let [Item::Record(record)] = module.items.as_slice() else {
+        panic!("{:#?}", module.items)
+    };
+    let fields: Vec<&str> = record.fields.iter().map(|f| f.name.name.as_str()).collect();
+    assert_eq!(fields, ["start", "timmar"]);
+    // A table keeps its signature and one row that covers every input.
+    let text = "table t(a: Int, b: Bool) -> Int {\n  | 1 | true => 1 +\n}\n";
+    let (module, diagnostics) = parse_text(text);
+    assert_eq!(diagnostics.len(), 1);
+    let [Item::Table(table)] = module.items.as_slice() else {
+        panic!("{:#?}", module.items)
+    };
+    assert_eq!(table.rows.len(), 1);
+    assert_eq!(table.rows[0].cells.len(), 2);
+    // A `classes` item keeps the classes that parse.
+    let text =
+        "classes ob {\n  natt { from 22:00 on every day to 06:00 }\n  kväll { from 19:00 on }\n}\n";
+    let (module, diagnostics) = parse_text(text);
+    assert_eq!(diagnostics.len(), 1);
+    let [Item::Classes(classes)] = module.items.as_slice() else {
+        panic!("{:#?}", module.items)
+    };
+    let names: Vec<&str> = classes
+        .classes
+        .iter()
+        .map(|c| c.name.name.as_str())
+        .collect();
+    assert_eq!(names, ["natt"]);
+    // A header that does not parse declares nothing.
+    let (module, diagnostics) = parse_text("rule (a: Int) -> Int = a\n");
+    assert_eq!(diagnostics.len(), 1);
+    assert!(module.items.is_empty());
 }
 
 #[test]
@@ -155,7 +214,8 @@ fn an_unclosed_bracket_is_pointed_at() {
     let text =
         "rule g(l: Money) -> Money\n= max(0 SEK, round(l, 0.01 SEK)\n\nrule n() -> Int = 1\n";
     let (module, diagnostics) = parse_text(text);
-    assert_eq!(module.items.len(), 1);
+    // `g` is recovered from its header, `n` parses.
+    assert_eq!(module.items.len(), 2);
     let [d] = diagnostics.as_slice() else {
         panic!("{diagnostics:#?}")
     };
@@ -438,7 +498,13 @@ fn deep_nesting_is_reported_not_overflowed() {
         ")".repeat(10_000)
     );
     let (module, diagnostics) = parse_text(&text);
-    assert_eq!(module.items.len(), 1);
+    // `r` stays declared (recovered from its header), `s` parses.
+    let names: Vec<&str> = module
+        .items
+        .iter()
+        .filter_map(|i| i.name().map(|n| n.name.as_str()))
+        .collect();
+    assert_eq!(names, ["r", "s"]);
     assert_eq!(diagnostics.len(), 1);
     assert!(
         diagnostics[0]
@@ -451,8 +517,37 @@ fn deep_nesting_is_reported_not_overflowed() {
     assert!(
         diagnostics[0]
             .message
-            .starts_with("this is nested too deeply")
+            .starts_with("this expression is too long"),
+        "{:?}",
+        diagnostics[0].message
     );
+}
+
+#[test]
+fn flat_chains_are_not_nesting() {
+    // 300 terms is one level as written: no diagnostic.
+    let text = format!("rule r(a: Int) -> Int = a{}\n", " + a".repeat(299));
+    let (module, diagnostics) = parse_text(&text);
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    assert_eq!(module.items.len(), 1);
+    // The longest chain accepted, and one operator more.
+    let longest = super::parser_expr::MAX_TREE_DEPTH;
+    let text = format!("rule r(a: Int) -> Int = a{}\n", " + a".repeat(longest));
+    assert!(parse_text(&text).1.is_empty());
+    let text = format!("rule r(a: Int) -> Int = a{}\n", " + a".repeat(longest + 1));
+    let (_, diagnostics) = parse_text(&text);
+    assert_eq!(diagnostics.len(), 1);
+    // A long `else if` chain is flat too.
+    let branches = "if a == 1 { 1 } else ".repeat(300);
+    let text = format!("rule r(a: Int) -> Int = {branches}{{ 0 }}\n");
+    assert!(parse_text(&text).1.is_empty());
+    // Brackets still count one level each, within a chain or not.
+    let text = format!(
+        "rule r(a: Int) -> Int = {}a{}\n",
+        "(a + ".repeat(60),
+        ")".repeat(60)
+    );
+    assert!(parse_text(&text).1.is_empty());
 }
 
 #[test]

@@ -2,10 +2,13 @@
 //!
 //! The grammar writes every precedence level as a repetition, so `a + b +
 //! c` arrives as one flat pair; here it is folded into a left-nested tree.
-//! Folding makes the tree deeper than the pest pairs, so the builder keeps
-//! a conservative bound on the depth it has built (`Builder::depth`) and
-//! refuses beyond [`MAX_EXPR_DEPTH`]: later stages walk the tree
-//! recursively and must not run out of stack on hostile input.
+//! Two bounds keep later stages, which walk the tree recursively, from
+//! running out of stack on hostile input. Nesting the drafter wrote
+//! (brackets, calls, blocks, each chain as a whole) is bounded by
+//! [`MAX_EXPR_DEPTH`] ("nested too deeply"); the depth of the tree built,
+//! where a flat chain of N operators counts N, by the larger
+//! [`MAX_TREE_DEPTH`] ("too long"). So a flat sum of a few hundred terms,
+//! which a drafter writes as one level, is not refused as nesting.
 //!
 //! Recognised here rather than in the grammar: `round(…)` and
 //! `filter(…, x => …)` (parsed as calls, so a failed special form is never
@@ -19,8 +22,17 @@ use super::parser_items::Builder;
 use crate::diagnostics::messages::syntax as msg;
 use crate::source::Span;
 
-/// Bound on the depth of one expression tree (see the module doc).
+/// Bound on the nesting of one expression as written (see the module doc).
 pub(super) const MAX_EXPR_DEPTH: usize = 256;
+
+/// Bound on the depth of one expression tree, flat chains counted by their
+/// operators (see the module doc). The interpreter refuses evaluation
+/// deeper than 400 levels (`eval::functions::MAX_DEPTH`, sized for 2 MiB
+/// stacks); this leaves 50 of them for the calls and brackets around the
+/// deepest expression, so a program that parses does not stop on depth at
+/// run time. `avtal-compiler`'s `deep_chain_tests` check, on a 2 MiB
+/// thread, that the longest chain checks, evaluates and formats.
+pub const MAX_TREE_DEPTH: usize = 350;
 
 /// The placeholder for an expression that could not be built; a
 /// diagnostic always accompanies it.
@@ -38,26 +50,37 @@ enum Arg {
 }
 
 impl Builder<'_> {
-    /// Runs `build` with `cost` added to the depth bound, or reports the
-    /// nesting (once per chunk) and returns an error expression.
+    /// Runs `build` with `nesting` added to the nesting as written and
+    /// `tree` to the depth of the tree, or reports the first bound crossed
+    /// (once per chunk) and returns an error expression.
     pub(super) fn guarded(
         &mut self,
-        cost: usize,
+        nesting: usize,
+        tree: usize,
         span: Span,
         build: impl FnOnce(&mut Self) -> Expr,
     ) -> Expr {
-        self.depth = self.depth.saturating_add(cost);
-        let expr = if self.depth > MAX_EXPR_DEPTH {
-            if !self.too_deep_reported {
-                self.too_deep_reported = true;
-                self.diagnostics
-                    .push(msg::too_deeply_nested(span, MAX_EXPR_DEPTH));
-            }
-            error_expr(span)
+        self.nesting = self.nesting.saturating_add(nesting);
+        self.depth = self.depth.saturating_add(tree);
+        let too_deep = if self.nesting > MAX_EXPR_DEPTH {
+            Some(msg::too_deeply_nested(span, MAX_EXPR_DEPTH))
+        } else if self.depth > MAX_TREE_DEPTH {
+            Some(msg::too_long_expression(span, MAX_TREE_DEPTH))
         } else {
-            build(self)
+            None
         };
-        self.depth = self.depth.saturating_sub(cost);
+        let expr = match too_deep {
+            Some(diagnostic) => {
+                if !self.too_deep_reported {
+                    self.too_deep_reported = true;
+                    self.diagnostics.push(diagnostic);
+                }
+                error_expr(span)
+            }
+            None => build(self),
+        };
+        self.nesting = self.nesting.saturating_sub(nesting);
+        self.depth = self.depth.saturating_sub(tree);
         expr
     }
 
@@ -108,7 +131,7 @@ impl Builder<'_> {
                 kind: ExprKind::Name(self.ident(&pair)),
                 span,
             },
-            Rule::paren_expr => self.guarded(1, span, |b| {
+            Rule::paren_expr => self.guarded(1, 1, span, |b| {
                 let inner = pair.into_inner().find(|p| p.as_rule() == Rule::an_expr);
                 let inner = inner.map_or_else(|| error_expr(span), |p| b.expr(p));
                 Expr {
@@ -116,14 +139,14 @@ impl Builder<'_> {
                     span,
                 }
             }),
-            Rule::call_expr => self.guarded(1, span, |b| b.call(pair)),
+            Rule::call_expr => self.guarded(1, 1, span, |b| b.call(pair)),
             Rule::typed_record | Rule::record_lit => {
-                self.guarded(1, span, |b| b.record_literal(pair))
+                self.guarded(1, 1, span, |b| b.record_literal(pair))
             }
-            Rule::block_expr => self.guarded(1, span, |b| b.block(pair)),
+            Rule::block_expr => self.guarded(1, 1, span, |b| b.block(pair)),
             Rule::if_expr => self.if_chain(pair),
-            Rule::match_expr => self.guarded(1, span, |b| b.match_expr(pair)),
-            Rule::list_expr => self.guarded(1, span, |b| b.list(pair)),
+            Rule::match_expr => self.guarded(1, 1, span, |b| b.match_expr(pair)),
+            Rule::list_expr => self.guarded(1, 1, span, |b| b.list(pair)),
             _ => error_expr(span),
         }
     }
@@ -133,8 +156,9 @@ impl Builder<'_> {
     fn chain(&mut self, pair: Pair<'_, Rule>) -> Expr {
         let span = self.span(&pair);
         let children: Vec<Pair<'_, Rule>> = pair.into_inner().collect();
-        let cost = children.len() / 2;
-        self.guarded(cost, span, |b| {
+        // One level as written, one tree level per operator.
+        let operators = children.len() / 2;
+        self.guarded(usize::from(operators > 0), operators, span, |b| {
             let mut children = children.into_iter();
             let Some(first) = children.next() else {
                 return error_expr(span);
@@ -171,7 +195,7 @@ impl Builder<'_> {
                 _ => operand = Some(child),
             }
         }
-        self.guarded(operators.len(), span, |b| {
+        self.guarded(operators.len(), operators.len(), span, |b| {
             let mut expr = operand.map_or_else(|| error_expr(span), |p| b.expr(p));
             for (op, op_span) in operators.into_iter().rev() {
                 let span = op_span.to(expr.span);
@@ -190,6 +214,16 @@ impl Builder<'_> {
         let span = self.span(pair);
         let written = pair.as_str();
         let parts: Vec<&str> = written.split('-').collect();
+        // Dates in data files and in the compiled code's calendar have
+        // four-digit years; a longer year is refused here, at the literal,
+        // rather than read as a subtraction or a date no file can hold.
+        if let Some(year) = parts.first()
+            && year.len() > 4
+        {
+            self.diagnostics
+                .push(msg::date_year_out_of_range(span, written, year));
+            return error_expr(span);
+        }
         let text = match parts.as_slice() {
             [_, month, day] if month.len() == 2 && day.len() == 2 => written.to_owned(),
             [year, month, day] => {

@@ -30,8 +30,9 @@ pub(super) enum TopEntry {
 pub(super) struct Builder<'d> {
     pub(super) file: FileId,
     pub(super) offset: usize,
-    /// Conservative bound on the AST depth built so far on the current
-    /// path; see `parser_expr`.
+    /// Nesting as written and AST depth built so far on the current path;
+    /// see `parser_expr`.
+    pub(super) nesting: usize,
     pub(super) depth: usize,
     pub(super) too_deep_reported: bool,
     pub(super) diagnostics: &'d mut Vec<Diagnostic>,
@@ -42,6 +43,7 @@ impl<'d> Builder<'d> {
         Builder {
             file,
             offset,
+            nesting: 0,
             depth: 0,
             too_deep_reported: false,
             diagnostics,
@@ -62,7 +64,8 @@ impl<'d> Builder<'d> {
 
     pub(super) fn ident(&self, pair: &Pair<'_, Rule>) -> Ident {
         Ident {
-            name: pair.as_str().to_owned(),
+            // NFC, so that one name typed two ways is one name.
+            name: crate::identifiers::normalize(pair.as_str()).into_owned(),
             span: self.span(pair),
         }
     }
@@ -172,7 +175,7 @@ impl<'d> Builder<'d> {
         header
     }
 
-    fn param(&mut self, pair: Pair<'_, Rule>, doc: Option<String>) -> ast::Param {
+    pub(super) fn param(&mut self, pair: Pair<'_, Rule>, doc: Option<String>) -> ast::Param {
         let header = self.header(pair, doc);
         let mut timeline = Vec::new();
         for step in header
@@ -208,7 +211,7 @@ impl<'d> Builder<'d> {
         }
     }
 
-    fn record(&mut self, pair: Pair<'_, Rule>, doc: Option<String>) -> ast::RecordDef {
+    pub(super) fn record(&mut self, pair: Pair<'_, Rule>, doc: Option<String>) -> ast::RecordDef {
         let header = self.header(pair, doc);
         let mut fields = Vec::new();
         for field in header
@@ -243,7 +246,7 @@ impl<'d> Builder<'d> {
         }
     }
 
-    fn enum_def(&mut self, pair: Pair<'_, Rule>, doc: Option<String>) -> ast::EnumDef {
+    pub(super) fn enum_def(&mut self, pair: Pair<'_, Rule>, doc: Option<String>) -> ast::EnumDef {
         let header = self.header(pair, doc);
         let mut variants = Vec::new();
         for variant in header
@@ -276,7 +279,7 @@ impl<'d> Builder<'d> {
     }
 
     /// `rule` and `evaluate` share their shape.
-    fn rule(&mut self, pair: Pair<'_, Rule>, doc: Option<String>) -> ast::Rule {
+    pub(super) fn rule(&mut self, pair: Pair<'_, Rule>, doc: Option<String>) -> ast::Rule {
         let header = self.header(pair, doc);
         let mut body = None;
         for child in header.rest {
@@ -299,7 +302,7 @@ impl<'d> Builder<'d> {
         }
     }
 
-    fn table(&mut self, pair: Pair<'_, Rule>, doc: Option<String>) -> ast::Table {
+    pub(super) fn table(&mut self, pair: Pair<'_, Rule>, doc: Option<String>) -> ast::Table {
         let header = self.header(pair, doc);
         let mut rows = Vec::new();
         for row in header
@@ -321,7 +324,11 @@ impl<'d> Builder<'d> {
         }
     }
 
-    fn condition(&mut self, pair: Pair<'_, Rule>, doc: Option<String>) -> ast::Condition {
+    pub(super) fn condition(
+        &mut self,
+        pair: Pair<'_, Rule>,
+        doc: Option<String>,
+    ) -> ast::Condition {
         let header = self.header(pair, doc);
         let mut requirements = Vec::new();
         for requirement in header
@@ -362,7 +369,7 @@ impl<'d> Builder<'d> {
         }
     }
 
-    fn classes(&mut self, pair: Pair<'_, Rule>, doc: Option<String>) -> ast::Classes {
+    pub(super) fn classes(&mut self, pair: Pair<'_, Rule>, doc: Option<String>) -> ast::Classes {
         // Name, doc and `source` as every item has them.
         let header = self.header(pair, doc);
         let mut classes = ast::Classes {
@@ -450,7 +457,7 @@ impl<'d> Builder<'d> {
         }
     }
 
-    fn limit(&mut self, pair: Pair<'_, Rule>, doc: Option<String>) -> ast::Limit {
+    pub(super) fn limit(&mut self, pair: Pair<'_, Rule>, doc: Option<String>) -> ast::Limit {
         let header = self.header(pair, doc);
         let mut exprs = Vec::new();
         let mut kind = ast::LimitKind::AtMost;
@@ -571,7 +578,7 @@ struct Header<'i> {
 
 /// Doc comment text: `///` and one following space stripped, lines joined
 /// with `\n`; `None` when there is no doc comment.
-fn doc_text(docs: &[Pair<'_, Rule>]) -> Option<String> {
+pub(super) fn doc_text(docs: &[Pair<'_, Rule>]) -> Option<String> {
     if docs.is_empty() {
         return None;
     }

@@ -45,6 +45,18 @@ pub fn describe(rule: Rule) -> (RuleKind, &'static str) {
         Rule::use_decl => (ItemStart, "`use`"),
         Rule::module_path => (Token, "a module path like `lag.las`"),
         Rule::item_def => (ItemStart, "an item"),
+        // Recovery only: `item_head` never reports an error of its own.
+        Rule::item_head
+        | Rule::param_head
+        | Rule::record_head
+        | Rule::enum_head
+        | Rule::rule_head
+        | Rule::evaluate_head
+        | Rule::table_head
+        | Rule::condition_head
+        | Rule::limit_head
+        | Rule::classes_head
+        | Rule::skipped_line => (Hidden, "an item's header"),
         Rule::source_clause => (Token, "`source \"…\"`"),
         Rule::param_def => (ItemStart, "`param`"),
         Rule::param_step => (Token, "a step like `from 2026-01-01 = 1709 SEK`"),

@@ -3,7 +3,14 @@
 use crate::diagnostics::{Code, Diagnostic};
 use crate::source::Span;
 
-fn quoted_list(names: &[String]) -> String {
+// The names a module does not see and names that are not what they look
+// like are worded in `names`; callers keep using `check::…`.
+pub use super::names::{
+    confusable_names, invisible_in_name, mixed_script_name, unknown_name_in_unused_module,
+    use_file_declares_other,
+};
+
+pub(super) fn quoted_list(names: &[String]) -> String {
     names
         .iter()
         .map(|n| format!("`{n}`"))
@@ -96,13 +103,25 @@ pub fn ambiguous_variant(span: Span, name: &str, enums: &[String]) -> Diagnostic
     ))
 }
 
-pub fn unknown_variant(span: Span, enum_name: &str, name: &str, variants: &[String]) -> Diagnostic {
-    Diagnostic::new(
+pub fn unknown_variant(
+    span: Span,
+    enum_name: &str,
+    name: &str,
+    variants: &[String],
+    suggestion: Option<&str>,
+) -> Diagnostic {
+    let d = Diagnostic::new(
         Code::UnknownVariant,
         span,
         format!("`{enum_name}` has no variant `{name}`"),
-    )
-    .with_help(format!("its variants are {}", quoted_list(variants)))
+    );
+    match suggestion {
+        Some(near) => d.with_help(format!(
+            "did you mean `{near}`? the variants of `{enum_name}` are {}",
+            quoted_list(variants)
+        )),
+        None => d.with_help(format!("its variants are {}", quoted_list(variants))),
+    }
 }
 
 pub fn missing_fields(span: Span, type_name: &str, missing: &[String]) -> Diagnostic {
@@ -321,6 +340,32 @@ pub fn param_timeline(span: Span, date: &str, previous: Span) -> Diagnostic {
     )
     .with_related(previous, "previous date")
     .with_help("list the `from` lines in increasing date order, each date once")
+}
+
+/// A fraction `a/b` as a param's value. `literal` is the value to write
+/// instead, exact or rounded.
+pub fn fraction_in_param(
+    span: Span,
+    written: &str,
+    literal: &str,
+    exact: bool,
+    denominator: rust_decimal::Decimal,
+) -> Diagnostic {
+    let d = Diagnostic::new(
+        Code::ParamTimeline,
+        span,
+        format!("a param's value must be a literal, found the fraction `{written}`"),
+    )
+    .with_label("a division");
+    if exact {
+        d.with_help(format!("write the value itself: `{literal}`"))
+    } else {
+        d.with_help(format!(
+            "`{written}` has no exact decimal form; write the value the agreement states, \
+             like `{literal}` (rounded), or keep the param a whole number and divide where \
+             it is used: `x / {denominator}`"
+        ))
+    }
 }
 
 pub fn param_not_constant(span: Span) -> Diagnostic {

@@ -10,4 +10,5 @@
 pub mod check;
 pub mod data;
 pub mod eval;
+pub mod names;
 pub use avtal_syntax::diagnostics::messages::syntax;

@@ -320,6 +320,13 @@ fn header_names(table: &mut Table, library_c: &str, library: &str) {
         format!("avtal_{library_c}_abi_version"),
         CNameSource::Library(library.to_string()),
     );
+    for name in super::ffi::exported_helper_names(library_c) {
+        table.define(
+            CNameKind::Function,
+            name,
+            CNameSource::Library(library.to_string()),
+        );
+    }
 }
 
 /// The tags and count of every enum a layout's fields (and its list

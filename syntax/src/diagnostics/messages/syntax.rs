@@ -68,8 +68,14 @@ fn hint_text(hint: &Hint) -> String {
         }
         Hint::DoubleEquals => "to compare, write `==`".to_owned(),
         Hint::SingleQuote => "text is written in double quotes: `\"…\"`".to_owned(),
-        Hint::OddSpace(c) => format!(
+        // A space that is not one is meant as a space; a zero-width or
+        // direction character is meant as nothing.
+        Hint::OddSpace(c) if c.is_whitespace() => format!(
             "this is the invisible character U+{:04X}; replace it with an ordinary space",
+            u32::from(*c)
+        ),
+        Hint::OddSpace(c) => format!(
+            "this is the invisible character U+{:04X}; delete it",
             u32::from(*c)
         ),
         Hint::Unclosed(open) => format!("close the `{open}` opened earlier"),
@@ -147,10 +153,45 @@ pub fn keyword_as_name(span: Span, keyword: &str, expected: &[&str]) -> Diagnost
         span,
         format!("expected {expected}, found the keyword `{keyword}`"),
     )
-    .with_label("keyword")
-    .with_help(format!(
-        "`{keyword}` is a keyword and cannot be used as a name; choose another, like `{keyword}_`"
-    ))
+    .with_label("a keyword, not a name")
+    .with_help(keyword_rename_help(keyword))
+}
+
+/// How to rename a keyword used as a name. A trailing underscore keeps the
+/// English word and works for every keyword; where the agreement's own
+/// Swedish word is the natural name (the stdlib names things in Swedish),
+/// it is offered first.
+fn keyword_rename_help(keyword: &str) -> String {
+    let swedish = match keyword {
+        "from" => Some("från"),
+        "at" => Some("vid"),
+        "most" => Some("högst"),
+        "least" => Some("minst"),
+        "source" => Some("källa"),
+        "rule" => Some("regel"),
+        "table" => Some("tabell"),
+        "limit" => Some("gräns"),
+        "condition" => Some("villkor"),
+        "example" => Some("exempel"),
+        "module" => Some("modul"),
+        "record" => Some("post"),
+        "requires" => Some("krav"),
+        "because" => Some("skäl"),
+        "for" => Some("för"),
+        "per" => Some("period"),
+        "classes" => Some("klasser"),
+        _ => None,
+    };
+    match swedish {
+        Some(word) => format!(
+            "`{keyword}` is a keyword and cannot be used as a name; rename it, in the \
+             agreement's words like `{word}`, or as `{keyword}_`"
+        ),
+        None => format!(
+            "`{keyword}` is a keyword and cannot be used as a name; rename it, like \
+             `{keyword}_`"
+        ),
+    }
 }
 
 /// A text whose closing `"` is missing on its line.
@@ -204,6 +245,20 @@ pub fn number_with_space(span: Span, written: &str, joined: &str) -> Diagnostic 
     .with_help(format!("write `{joined}`"))
 }
 
+/// `10000-01-01`: a date whose year has more than four digits.
+pub fn date_year_out_of_range(span: Span, written: &str, year: &str) -> Diagnostic {
+    Diagnostic::new(
+        Code::InvalidLiteral,
+        span,
+        format!("the year of `{written}` is {year}; dates end with the year 9999"),
+    )
+    .with_label("year out of range")
+    .with_help(
+        "dates have four-digit years, as data files hold them; for an open end, use a far \
+         date such as `9999-12-31`",
+    )
+}
+
 /// Brackets or expressions nested beyond the parser's limit.
 pub fn too_deeply_nested(span: Span, limit: usize) -> Diagnostic {
     Diagnostic::new(
@@ -212,6 +267,17 @@ pub fn too_deeply_nested(span: Span, limit: usize) -> Diagnostic {
         format!("this is nested too deeply (more than {limit} levels)"),
     )
     .with_help("split the expression with `let`, or into smaller rules")
+}
+
+/// An expression whose tree is too deep although it is not nested as
+/// written: a chain of thousands of operators.
+pub fn too_long_expression(span: Span, limit: usize) -> Diagnostic {
+    Diagnostic::new(
+        Code::Syntax,
+        span,
+        format!("this expression is too long (its operators go more than {limit} levels deep)"),
+    )
+    .with_help("split it with `let` into parts, or into smaller rules, and add the parts")
 }
 
 /// pest stopped because of its stack or call limit.
