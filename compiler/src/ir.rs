@@ -329,9 +329,19 @@ pub enum CompareOp {
 
 #[derive(Debug, Clone)]
 pub struct Requirement {
+    /// The short name written before the test, if any.
+    pub name: Option<String>,
     pub test: Expr,
     pub reason: String,
     pub span: Span,
+}
+
+impl Requirement {
+    /// What `.failed` lists for this requirement when it fails: its name,
+    /// or its reason when it has none (as before names existed).
+    pub fn handle(&self) -> &str {
+        self.name.as_deref().unwrap_or(&self.reason)
+    }
 }
 
 #[derive(Debug, Clone)]

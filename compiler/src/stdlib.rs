@@ -26,11 +26,6 @@ pub const MODULES: &[(&str, &str, &str)] = &[
         include_str!("../../stdlib/lag/ledighet.avtal"),
     ),
     (
-        "prov.skal",
-        "<stdlib>/prov/skal.avtal",
-        include_str!("../../stdlib/prov/skal.avtal"),
-    ),
-    (
         "staten.chefsavtal",
         "<stdlib>/staten/chefsavtal.avtal",
         include_str!("../../stdlib/staten/chefsavtal.avtal"),

@@ -102,6 +102,7 @@ impl Type {
             Type::Eligibility => Some(vec![
                 ("ok", Type::Bool),
                 ("failed", Type::List(Box::new(Type::Text))),
+                ("reasons", Type::List(Box::new(Type::Text))),
             ]),
             Type::LimitCheck(measured) => Some(vec![
                 ("used", (**measured).clone()),

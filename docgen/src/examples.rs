@@ -217,11 +217,15 @@ fn headline(step: &Step) -> String {
         ),
         Step::Requirement {
             requirement,
+            name,
             test,
             reason,
             passed,
         } => format!(
-            "krav {requirement} <code>{}</code>: {} ({})",
+            "krav {requirement}{} <code>{}</code>: {} ({})",
+            name.as_deref()
+                .map(|n| format!(" <code>{}</code>", escape(n)))
+                .unwrap_or_default(),
             escape(test),
             if *passed { "uppfyllt" } else { "inte uppfyllt" },
             escape(reason)

@@ -294,11 +294,17 @@ fn condition(context: &Context, c: &ast::Condition) -> String {
     let mut out = signature(context, function(context, &c.name));
     out.push_str("<p class=\"note\">Villkoret är uppfyllt när alla krav är uppfyllda; för varje krav som inte är det anges skälet.</p>");
     out.push_str(
-        "<table class=\"requirements\"><thead><tr><th>Krav</th><th>Skäl</th></tr></thead><tbody>",
+        "<table class=\"requirements\"><thead><tr><th>Namn</th><th>Krav</th><th>Skäl</th></tr></thead><tbody>",
     );
     for requirement in &c.requirements {
+        // The short name is what tests and outputs use (`.failed`).
+        let name = requirement
+            .name
+            .as_ref()
+            .map(|n| format!("<code>{}</code>", escape(&n.name)))
+            .unwrap_or_default();
         out.push_str(&format!(
-            "<tr><td>{}</td><td>{}</td></tr>",
+            "<tr><td>{name}</td><td>{}</td><td>{}</td></tr>",
             formula.expr(&requirement.test),
             escape(&requirement.reason)
         ));

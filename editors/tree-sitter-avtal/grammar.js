@@ -137,7 +137,14 @@ module.exports = grammar({
       optional($.source_clause),
       '{', repeat($.requirement), '}',
     ),
-    requirement: $ => seq('requires', $._expression, 'because', field('reason', $.text)),
+    // `requires NAME: TEST because "REASON"`; the name is optional.
+    requirement: $ => seq(
+      'requires',
+      optional(seq(field('name', $.identifier), ':')),
+      $._expression,
+      'because',
+      field('reason', $.text),
+    ),
 
     limit_definition: $ => seq(
       'limit', field('name', $.identifier), $.parameters,

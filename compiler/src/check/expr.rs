@@ -424,9 +424,10 @@ impl Checker<'_> {
     ) -> Expr {
         let texts = (short_text(left), short_text(right));
         let left = self.expr(left, None);
-        // The left side's type lets `r.avdelning == II` find its enum.
+        // The left side's type lets `r.avdelning == II` find its enum, and
+        // `p.failed == []` the type of its empty list.
         let hint = match &left.ty {
-            Type::Enum(_) => Some(left.ty.clone()),
+            Type::Enum(_) | Type::List(_) => Some(left.ty.clone()),
             _ => None,
         };
         let right = self.expr(right, hint.as_ref());

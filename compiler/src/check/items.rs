@@ -97,10 +97,20 @@ impl Checker<'_> {
             }
             FuncSource::Condition(condition) => {
                 let mut requirements = Vec::new();
+                let mut names: Vec<&ast::Ident> = Vec::new();
                 for r in &condition.requirements {
+                    if let Some(name) = &r.name {
+                        match names.iter().find(|n| n.name == name.name) {
+                            Some(first) => self.error(msg::duplicate_definition(
+                                name.span, &name.name, first.span,
+                            )),
+                            None => names.push(name),
+                        }
+                    }
                     let test = self.expr(&r.test, Some(&Type::Bool));
                     self.expect_type(&test, &Type::Bool);
                     requirements.push(ir::Requirement {
+                        name: r.name.as_ref().map(|n| n.name.clone()),
                         test,
                         reason: r.reason.clone(),
                         span: r.span,

@@ -9,7 +9,8 @@
 //!   two other units never multiply (`Money * Money` is meaningless).
 //! - `/` of like units is a plain `Decimal` (`Money / Money`); a unit divided
 //!   by a plain number keeps its unit; `x / p` with a `Percent` is `x * 100 / p`.
-//! - comparisons need the same type; `and`/`or` need `Bool`.
+//! - comparisons need the same type (`==` on lists: of comparable elements);
+//!   `and`/`or` need `Bool`.
 
 use crate::ir::BinOp;
 use crate::syntax::ast::BinaryOp;
@@ -212,6 +213,14 @@ fn equality(op: BinaryOp, left: &Type, right: &Type) -> Result<(BinOp, Type), Un
         | (Type::Bool, Type::Bool)
         | (Type::Text, Type::Text) => Ok((op, Type::Bool)),
         (Type::Enum(a), Type::Enum(b)) if a == b => Ok((op, Type::Bool)),
+        // Equal lists hold equal elements in the same order, so their
+        // elements must be comparable themselves.
+        (Type::List(a), Type::List(b)) => match equality(BinaryOp::Eq, a, b) {
+            Ok(_) => Ok((op, Type::Bool)),
+            Err(_) => Err(UnitError::help(
+                "lists compare element by element, so both must hold the same type of elements",
+            )),
+        },
         _ => Err(UnitError::NONE),
     }
 }

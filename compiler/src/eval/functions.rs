@@ -227,13 +227,15 @@ impl<'a, 'p> Machine<'a, 'p> {
         })
     }
 
-    /// Every requirement is evaluated; failed reasons are kept in order.
+    /// Every requirement is evaluated; the failed ones' handles and reasons
+    /// are kept in order.
     fn condition(
         &mut self,
         func: FuncId,
         requirements: &'p [Requirement],
     ) -> Result<Value, EvalError> {
         let mut failed = Vec::new();
+        let mut reasons = Vec::new();
         for (i, requirement) in requirements.iter().enumerate() {
             let passed = self.eval_bool(&requirement.test)?;
             if self.trace.is_some() {
@@ -244,25 +246,35 @@ impl<'a, 'p> Machine<'a, 'p> {
                 });
             }
             if !passed {
-                let reason = self
+                let (handle, reason) = self
                     .interp
                     .reasons
                     .get(func.0 as usize)
                     .and_then(|reasons| reasons.get(i))
                     .cloned()
-                    .unwrap_or_else(|| Arc::from(requirement.reason.as_str()));
-                failed.push(Value::Text(reason));
+                    .unwrap_or_else(|| {
+                        (
+                            Arc::from(requirement.handle()),
+                            Arc::from(requirement.reason.as_str()),
+                        )
+                    });
+                failed.push(Value::Text(handle));
+                reasons.push(Value::Text(reason));
             }
         }
         let ok = failed.is_empty();
-        let failed = if ok {
-            self.interp.empty_list.clone()
+        let (failed, reasons) = if ok {
+            (
+                self.interp.empty_list.clone(),
+                self.interp.empty_list.clone(),
+            )
         } else {
-            Arc::from(failed)
+            (Arc::from(failed), Arc::from(reasons))
         };
         Ok(Value::Record(Arc::from([
             Value::Bool(ok),
             Value::List(failed),
+            Value::List(reasons),
         ])))
     }
 

@@ -270,8 +270,9 @@ pub struct Interpreter<'p> {
     program: &'p Program,
     /// Each param's timeline with its values converted once.
     params: Vec<Vec<(NaiveDate, Value)>>,
-    /// Each condition's reasons as shared texts (empty for other functions).
-    reasons: Vec<Vec<Arc<str>>>,
+    /// Each condition's requirements as shared texts, `(handle, reason)`
+    /// (empty for other functions).
+    reasons: Vec<Vec<(Arc<str>, Arc<str>)>>,
     empty_list: Arc<[Value]>,
     /// Answers of day-selector rules, by (rule, day number): a rule's
     /// answer for a date never changes, and windows ask the same days
@@ -297,7 +298,7 @@ impl<'p> Interpreter<'p> {
             .map(|f| match &f.body {
                 Body::Condition(requirements) => requirements
                     .iter()
-                    .map(|r| Arc::from(r.reason.as_str()))
+                    .map(|r| (Arc::from(r.handle()), Arc::from(r.reason.as_str())))
                     .collect(),
                 _ => Vec::new(),
             })

@@ -20,7 +20,7 @@ use crate::types::Type;
 /// scrutinee of a `match` is variant 0 (false) or 1 (true).
 ///
 /// Built-in record-like values: an `Eligibility` is
-/// `Record([Bool ok, List<Text> failed])`; a `LimitCheck` is
+/// `Record([Bool ok, List<Text> failed, List<Text> reasons])`; a `LimitCheck` is
 /// `Record([used, bound, room, Bool violated])`, the field order of
 /// [`Type::builtin_fields`].
 #[derive(Debug, Clone, PartialEq)]
@@ -337,13 +337,14 @@ mod tests {
         );
         let eligibility = Value::Record(Arc::from(vec![
             Value::Bool(false),
+            Value::List(Arc::from(vec![Value::Text(Arc::from("anställningstid"))])),
             Value::List(Arc::from(vec![Value::Text(Arc::from(
                 "för kort anställning",
             ))])),
         ]));
         assert_eq!(
             format_value(&p, &Type::Eligibility, &eligibility),
-            "Eligibility { ok: false, failed: [\"för kort anställning\"] }"
+            "Eligibility { ok: false, failed: [\"anställningstid\"], reasons: [\"för kort anställning\"] }"
         );
         let date = Value::Date("2026-03-01".parse().unwrap());
         assert_eq!(format_value(&p, &Type::Date, &date), "2026-03-01");

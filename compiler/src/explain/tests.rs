@@ -384,6 +384,7 @@ fn a_requirement_over_several_lines_is_quoted_on_one() {
         requirement,
         &Step::Requirement {
             requirement: 1,
+            name: None,
             test: "i.a > 0 and i.b > 0".into(),
             reason: "båda positiva".into(),
             passed: false,

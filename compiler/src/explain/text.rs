@@ -268,19 +268,30 @@ fn headline(node: &Node, input: &str, is_root: bool) -> String {
             format!("match {scrutinee} = {value} → {arm}")
         }
         Step::Requirement {
+            name,
             test,
             reason,
             passed,
             ..
         } => {
+            let requirement = requirement_text(name.as_deref(), test);
             if *passed {
-                format!("requires {test}: holds")
+                format!("requires {requirement}: holds")
             } else {
-                format!("requires {test}: FAILED, \"{reason}\"")
+                format!("requires {requirement}: FAILED, \"{reason}\"")
             }
         }
         // Drawn by `text_classify`.
         Step::Classify(classified) => format!("{} = {}", classified.call, classified.value),
+    }
+}
+
+/// A requirement as explanations and coverage name it: `name (test)`
+/// when it has a name, else its test.
+pub(crate) fn requirement_text(name: Option<&str>, test: &str) -> String {
+    match name {
+        Some(name) => format!("{name} ({test})"),
+        None => test.to_string(),
     }
 }
 

@@ -80,6 +80,9 @@ pub enum Step {
     /// A condition's `requires … because "…"` line was tested.
     Requirement {
         requirement: usize,
+        /// The requirement's short name, when the condition gives one.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        name: Option<String>,
         test: String,
         reason: String,
         passed: bool,
@@ -397,6 +400,7 @@ fn requirement_node(program: &Program, func: FuncId, index: usize, passed: bool)
     Some(Node {
         step: Step::Requirement {
             requirement: index + 1,
+            name: requirement.name.clone(),
             test: code(program, requirement.test.span),
             reason: requirement.reason.clone(),
             passed,

@@ -60,4 +60,5 @@
 (field_expression field: (identifier) @property)
 
 (limit_period (identifier) @label)
+(requirement name: (identifier) @label)
 

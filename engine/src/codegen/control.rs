@@ -838,21 +838,30 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
     }
 
     /// Every requirement is evaluated; `.ok` when all hold, `.failed` the
-    /// reasons of those that do not, in order (a list of texts, each
-    /// present when its requirement failed).
+    /// names (`handle`) and `.reasons` the reasons of those that do not,
+    /// in order (lists of texts, each present when its requirement failed).
     fn translate_condition(&mut self, requirements: &'a [Requirement]) -> Result<Val> {
         let mut ok = self.builder.ins().iconst(types::I8, 1);
         let mut failed = Vec::with_capacity(requirements.len());
+        let mut reasons = Vec::with_capacity(requirements.len());
         for requirement in requirements {
             let holds = self.translate_bool(&requirement.test)?;
             ok = self.builder.ins().band(ok, holds);
             let missing = self.builder.ins().bxor_imm_u(holds, 1);
             failed.push(Element {
                 present: Some(missing),
+                value: Val::Text(super::lists::text_const(requirement.handle())),
+            });
+            reasons.push(Element {
+                present: Some(missing),
                 value: Val::Text(super::lists::text_const(&requirement.reason)),
             });
         }
-        Ok(Val::Record(vec![Val::Bool(ok), Val::List(failed)]))
+        Ok(Val::Record(vec![
+            Val::Bool(ok),
+            Val::List(failed),
+            Val::List(reasons),
+        ]))
     }
 
     /// `used`, `bound`, `room` and `violated`.

@@ -33,6 +33,7 @@ mod clock;
 mod control;
 mod jit;
 mod layout;
+mod list_equal;
 mod lists;
 mod numeric;
 mod object;

@@ -315,6 +315,7 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
             Type::Eligibility => Val::Record(vec![
                 Val::Bool(self.builder.ins().iconst(types::I8, 0)),
                 Val::List(Vec::new()),
+                Val::List(Vec::new()),
             ]),
             Type::List(_) => Val::List(Vec::new()),
             Type::Text => Val::Text(Vec::new()),
@@ -539,6 +540,9 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
             },
             BinOp::Eq | BinOp::Ne if matches!(a, Val::Text(_)) => {
                 self.translate_text_equal(op == BinOp::Ne, a, b)
+            }
+            BinOp::Eq | BinOp::Ne if matches!(a, Val::List(_) | Val::Seq(_)) => {
+                self.translate_list_equal(op == BinOp::Ne, a, b)
             }
             BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
                 self.translate_compare(op, a, b)

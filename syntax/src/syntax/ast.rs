@@ -327,6 +327,8 @@ impl DaySelector {
 
 #[derive(Debug, Clone)]
 pub struct Requirement {
+    /// The short name written before the test (`requires sparade: …`).
+    pub name: Option<Ident>,
     pub test: Expr,
     pub reason: String,
     pub span: Span,

@@ -337,16 +337,24 @@ impl<'d> Builder<'d> {
             .filter(|p| p.as_rule() == Rule::requirement_line)
         {
             let span = self.span(&requirement);
+            let mut name = None;
             let mut test = None;
             let mut reason = String::new();
             for child in requirement.into_inner() {
                 match child.as_rule() {
+                    Rule::requirement_name => {
+                        name = child
+                            .into_inner()
+                            .find(|p| p.as_rule() == Rule::name_ident)
+                            .map(|p| self.ident(&p));
+                    }
                     Rule::an_expr => test = Some(self.expr(child)),
                     Rule::text_lit => reason = self.text(child).0,
                     _ => {}
                 }
             }
             requirements.push(ast::Requirement {
+                name,
                 test: test.unwrap_or_else(|| error_expr(span)),
                 reason,
                 span,

@@ -217,7 +217,7 @@ rule f(xs: List<Anställd>) -> Money {
   if n == 0 { 0 SEK } else if n > 3 { s } else { round(s / n, 0.01 SEK, half_even) }
 }
 table t(a: Avdelning, år: Int) -> Int { | I | _ => 1  | II | < 2 => 2 | II | 2..9 => 3 | II or Avdelning.I | >= 10 => 4 }
-condition c(a: Anställd) source "x" { requires a.fast_lön > 0 SEK because "lön krävs" }
+condition c(a: Anställd) source "x" { requires a.fast_lön > 0 SEK because "lön krävs" requires heltid: a.sysselsättningsgrad == 100 % because "heltid" }
 limit l(m: Hours, o: Hours) { m + o at most 200 h per calendar year }
 evaluate W(a: Anställd) -> Anställd = Anställd { fast_lön: a.fast_lön, sysselsättningsgrad: 100 %, semestertillägg: 0 SEK }
 example "heltid" {
@@ -383,12 +383,17 @@ fn sketch_table_condition_limit_evaluate_example() {
 
     let condition = variant!(&module.items[6], Condition);
     assert_eq!(condition.meta.source.as_ref().unwrap().0, "x");
-    assert_eq!(condition.requirements.len(), 1);
+    assert_eq!(condition.requirements.len(), 2);
     assert_eq!(
         sexpr(&condition.requirements[0].test),
         "(> a.fast_lön 0Sek)"
     );
     assert_eq!(condition.requirements[0].reason, "lön krävs");
+    assert!(condition.requirements[0].name.is_none());
+    // `requires NAME: TEST`: the name is not part of the test.
+    let named = &condition.requirements[1];
+    assert_eq!(named.name.as_ref().map(|n| n.name.as_str()), Some("heltid"));
+    assert_eq!(sexpr(&named.test), "(== a.sysselsättningsgrad 100Percent)");
 
     let limit = variant!(&module.items[7], Limit);
     assert_eq!(sexpr(&limit.measured), "(+ m o)");

@@ -79,6 +79,7 @@ pub fn describe(rule: Rule) -> (RuleKind, &'static str) {
         Rule::cell_value => (Token, "a cell value (a literal or a name)"),
         Rule::condition_def => (ItemStart, "`condition`"),
         Rule::requirement_line => (Token, "`requires`"),
+        Rule::requirement_name => (Token, "a requirement's name and `:`"),
         Rule::limit_def => (ItemStart, "`limit`"),
         Rule::limit_at => (Token, "`at most` or `at least`"),
         Rule::limit_kind => (Token, "`most` or `least`"),

@@ -270,6 +270,7 @@ impl SpansMut for Condition {
 
 impl SpansMut for Requirement {
     fn spans_mut(&mut self, f: &mut dyn FnMut(&mut Span)) {
+        self.name.spans_mut(f);
         self.test.spans_mut(f);
         f(&mut self.span);
     }

@@ -93,17 +93,20 @@ fn tables_take_the_first_matching_row() {
 
 #[test]
 fn conditions_collect_failed_reasons_in_order() {
-    let requirement = |test: Expr, reason: &str| Requirement {
+    let requirement = |name: Option<&str>, test: Expr, reason: &str| Requirement {
+        name: name.map(String::from),
         test,
         reason: reason.into(),
         span: at(0),
     };
     let requirements = vec![
         requirement(
+            Some("sparade"),
             bin(BinOp::Le, local(0, Type::Int), int("5"), Type::Bool, 0),
             "högst fem sparade dagar",
         ),
         requirement(
+            None,
             expr(
                 ExprKind::Unary(UnOp::Not, Box::new(local(1, Type::Bool))),
                 Type::Bool,
@@ -131,14 +134,18 @@ fn conditions_collect_failed_reasons_in_order() {
             .unwrap();
         format_value(&program, &Type::Eligibility, &value)
     };
-    assert_eq!(show("3", false), "Eligibility { ok: true, failed: [] }");
+    assert_eq!(
+        show("3", false),
+        "Eligibility { ok: true, failed: [], reasons: [] }"
+    );
+    // A named requirement fails by its name; an unnamed one by its reason.
     assert_eq!(
         show("6", false),
-        "Eligibility { ok: false, failed: [\"högst fem sparade dagar\"] }"
+        "Eligibility { ok: false, failed: [\"sparade\"], reasons: [\"högst fem sparade dagar\"] }"
     );
     assert_eq!(
         show("9", true),
-        "Eligibility { ok: false, failed: [\"högst fem sparade dagar\", \"ingen planerad längre frånvaro\"] }"
+        "Eligibility { ok: false, failed: [\"sparade\", \"ingen planerad längre frånvaro\"], reasons: [\"högst fem sparade dagar\", \"ingen planerad längre frånvaro\"] }"
     );
 }
 

@@ -131,6 +131,8 @@ fn function_item(program: &Program, func: FuncId, function: &Function) -> Covere
         Body::Condition(requirements) => {
             for (index, requirement) in requirements.iter().enumerate() {
                 let test = code(program, requirement.test.span);
+                let test =
+                    crate::explain::text::requirement_text(requirement.name.as_deref(), &test);
                 points.push(target(
                     program,
                     "requirement_held",

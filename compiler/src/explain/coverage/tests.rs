@@ -22,7 +22,7 @@ table uppsägning(år: Int) -> Int
 
 condition behörig(år: Int)
 {
-  requires år >= 1 because "minst ett år"
+  requires anställningstid: år >= 1 because "minst ett år"
 }
 
 rule påslag(lön: Money, form: Form, dag: Date) -> Money
@@ -91,8 +91,12 @@ fn each_point_is_marked_as_the_example_reaches_it() {
             "condition behörig",
             vec![
                 ("called", true),
-                ("requires år >= 1: held", false),
-                ("requires år >= 1: failed, \"minst ett år\"", true),
+                // A named requirement is shown by its name and its test.
+                ("requires anställningstid (år >= 1): held", false),
+                (
+                    "requires anställningstid (år >= 1): failed, \"minst ett år\"",
+                    true,
+                ),
             ],
         ),
         (
