@@ -9,18 +9,16 @@
 //! prints the tree up to the failure, and the error as a diagnostic on
 //! stderr; the exit code is then 1.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
 use avtal_compiler::Sources;
-use avtal_compiler::data::{CellError, DataType, Expected};
+use avtal_compiler::data::{CellError, DataType};
 use avtal_compiler::diagnostics::Code;
 use avtal_compiler::diagnostics::messages::data as msg;
 use avtal_compiler::diagnostics::render::render_human;
 use avtal_compiler::eval::Value;
 use avtal_compiler::explain::explain;
 use avtal_compiler::types::Type;
-use serde_json::value::RawValue;
 
 use crate::run::input::Input;
 use crate::run::report::RowError;
@@ -105,20 +103,8 @@ fn report_error(sources: &Sources, diagnostic: &avtal_compiler::Diagnostic) {
 
 /// The `--case` object: every key a field, every field given.
 fn read_case(case: &str, input: &DataType) -> Result<Value, Failure> {
-    if let Ok(object) = serde_json::from_str::<BTreeMap<String, Box<RawValue>>>(case) {
-        let fields: Vec<String> = input
-            .record_fields()
-            .unwrap_or(&[])
-            .iter()
-            .map(|(name, _)| name.clone())
-            .collect();
-        if let Some(unknown) = object.keys().find(|key| !fields.contains(key)) {
-            let record = match input.expected() {
-                Expected::Record(name) => name,
-                _ => "the input".to_string(),
-            };
-            return Err(msg::unknown_case_field(unknown, &record, &fields).into());
-        }
+    if let Some((_, message)) = crate::case_object::unknown_field(case, input) {
+        return Err(message.into());
     }
     input.parse_json_text(case).map_err(|errors| {
         let failure = cell_failure("in --case", &errors);

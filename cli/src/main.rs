@@ -12,6 +12,7 @@
 //! SIGINT and SIGTERM (files being written are then left as they were).
 
 mod build;
+mod case_object;
 mod cases;
 mod check;
 mod diff;

@@ -12,6 +12,7 @@ use std::path::Path;
 
 use avtal_compiler::eval::Value;
 use avtal_compiler::explain::explain;
+use avtal_docgen::escape;
 
 use super::histogram::Bar;
 use super::report::{Change, DiffReport, FieldReport, GroupReport, signed};
@@ -348,23 +349,6 @@ fn side_by_side(out: &mut String, report: &DiffReport, explanations: &Explanatio
             escape(&pair.new)
         );
     }
-}
-
-/// Text as HTML: the five characters with a meaning in markup. (Small
-/// enough that a crate would not pay for itself.)
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 const STYLE: &str = "

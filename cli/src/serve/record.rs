@@ -4,15 +4,12 @@
 //! the prepared entry point, or explained (`avtal.explain/1`). Runs on a
 //! version's worker thread.
 
-use std::collections::BTreeMap;
-
-use avtal_compiler::data::{DataType, Expected};
+use avtal_compiler::data::DataType;
 use avtal_compiler::diagnostics::messages::data as msg;
 use avtal_compiler::eval::Value;
 use avtal_compiler::ir::Program;
 use avtal_engine::{FieldError, InputBatch, InputCodec, PreparedEntry, Results};
 use axum::http::StatusCode;
-use serde_json::value::RawValue;
 
 use super::problem::Problem;
 use super::worker::Answer;
@@ -104,23 +101,10 @@ fn read(input: &DataType, body: &[u8]) -> Result<Value, Problem> {
         .with_help("send one JSON object in UTF-8")
     })?;
     // Unknown keys are refused: a misspelt field must not go unnoticed.
-    if let Ok(object) = serde_json::from_str::<BTreeMap<String, Box<RawValue>>>(text) {
-        let fields: Vec<String> = input
-            .record_fields()
-            .unwrap_or(&[])
-            .iter()
-            .map(|(name, _)| name.clone())
-            .collect();
-        if let Some(unknown) = object.keys().find(|key| !fields.contains(key)) {
-            let record = match input.expected() {
-                Expected::Record(name) => name,
-                _ => "the input".to_string(),
-            };
-            let message = msg::unknown_case_field(unknown, &record, &fields);
-            return Err(Problem::from_field_errors(&[FieldError::new(
-                unknown, message,
-            )]));
-        }
+    if let Some((unknown, message)) = crate::case_object::unknown_field(text, input) {
+        return Err(Problem::from_field_errors(&[FieldError::new(
+            &unknown, message,
+        )]));
     }
     input.parse_json_text(text).map_err(|errors| {
         let errors: Vec<FieldError> = errors
