@@ -66,6 +66,17 @@ def test_record_batches_and_streams(tmp_path):
     many, _ = entry.evaluate(reader)
     assert one.to_pylist() == whole.to_pylist() == many.to_pylist()
 
+    class OnlyArray:
+        """A producer with the array capsule only (no stream)."""
+
+        def __arrow_c_array__(self, requested_schema=None):
+            return batch.__arrow_c_array__(requested_schema)
+
+    only_array, _ = entry.evaluate(OnlyArray())
+    assert only_array.to_pylist() == whole.to_pylist()
+    with pytest.raises(TypeError):
+        entry.evaluate([1, 2, 3])
+
 
 def test_hostile_rows_come_back_as_errors(tmp_path):
     lines = POPULATION.read_text(encoding="utf-8").splitlines()
