@@ -153,3 +153,28 @@ def test_unknown_entry_names_the_entries():
     with pytest.raises(avtal.AvtalError) as raised:
         avtal.load(W1).entry("W9")
     assert "W1" in raised.value.help
+
+
+def test_polars_and_duckdb_give_the_pyarrow_results(tmp_path):
+    polars = pytest.importorskip("polars")
+    duckdb = pytest.importorskip("duckdb")
+    entry = avtal.load(W1).entry("W1")
+    table = pcsv.read_csv(
+        POPULATION, convert_options=pcsv.ConvertOptions(column_types=entry.input_schema)
+    )
+    expected, _ = entry.evaluate(table)
+    frame = polars.from_arrow(table)
+    from_polars, errors = entry.evaluate(frame)
+    assert errors.num_rows == 0
+    assert from_polars.to_pylist() == expected.to_pylist()
+    # DuckDB casts the CSV's columns to the entry's types itself.
+    relation = duckdb.sql(
+        f"SELECT * REPLACE (CAST(salary AS DECIMAL(18, 2)) AS salary) "
+        f"FROM read_csv('{POPULATION}', header = true, all_varchar = true)"
+    )
+    from_duckdb, errors = entry.evaluate(relation.arrow())
+    assert errors.num_rows == 0
+    assert from_duckdb.to_pylist() == expected.to_pylist()
+    # And DuckDB's own result object speaks the stream interface.
+    streamed, errors = entry.evaluate(relation)
+    assert streamed.to_pylist() == expected.to_pylist()

@@ -1,5 +1,6 @@
 # The Python package (`python/`, docs/python.md) is built with maturin into
-# a venv and tested with pytest against pyarrow (python/tests/pytest.rs).
+# a venv and tested with pytest against pyarrow, polars and DuckDB
+# (python/tests/pytest.rs).
 # The venv sees the system's site-packages, so these are installed here.
 # Sourced by scripts/setup-test-deps.
 
@@ -20,4 +21,8 @@ if ! python3 -c 'import pyarrow, sys; sys.exit(pyarrow.__version__ != "26.0.1")'
 fi
 if ! python3 -c 'import pytest' 2>/dev/null; then
   python_pip_install pytest
+fi
+# The same entry over a polars frame and a DuckDB result (a few seconds).
+if ! python3 -c 'import polars, duckdb' 2>/dev/null; then
+  python_pip_install 'polars==2.1.0' 'duckdb==2.0.0'
 fi
