@@ -5,7 +5,8 @@
 use std::sync::Arc;
 
 use arrow_array::{ArrayRef, RecordBatch, StringArray};
-use arrow_schema::{DataType as ArrowType, Field, Schema, SchemaRef};
+use arrow_schema::{ArrowError, DataType as ArrowType, Field, Schema, SchemaRef};
+use avtal_compiler::diagnostics::messages::data::DataMessage;
 use avtal_compiler::ir::EntryPoint;
 use avtal_engine::arrow::{ArrowInput, ArrowOutput, output_schema};
 use avtal_engine::{Engine, PreparedEntry, Results};
@@ -96,47 +97,16 @@ impl Entry {
             }
         };
         let (schema, batches) = ffi::import(data)?;
-        let mut prepared = self.prepared(engine);
-        let mut binding = ArrowInput::bind(prepared.input_type(), &schema)
-            .map_err(|m| plain_error(py, m.code.as_str(), &m.message, m.help.as_deref()))?;
-        let codec = prepared.input_codec();
-        let mut output = ArrowOutput::new(prepared.output_type());
-        let mut results = Results::default();
-        let mut errors = RowErrors::default();
-        let mut written = Vec::new();
-        let mut row: u64 = 0;
-        let mut batch = codec.new_batch();
-        for columns in &batches {
-            for start in (0..columns.num_rows()).step_by(BATCH_ROWS) {
-                batch.clear();
-                let end = (start + BATCH_ROWS).min(columns.num_rows());
-                binding.push_rows(&codec, &mut batch, columns, start..end);
-                prepared.evaluate(&batch, &mut results);
-                for index in 0..results.len() {
-                    row += 1;
-                    match results.get(index) {
-                        Some(Ok(computed)) => {
-                            if let Err(error) = output.push(&computed) {
-                                errors.add(row, &[error]);
-                            }
-                        }
-                        Some(Err(failure)) => errors.add(row, &prepared.field_errors(failure)),
-                        None => {}
-                    }
+        // Compiling and evaluating touch no Python object: other Python
+        // threads run meanwhile.
+        let (table, errors) = py
+            .detach(|| self.evaluate_batches(engine, &schema, &batches))
+            .map_err(|problem| match problem {
+                Problem::Setup(m) => {
+                    plain_error(py, m.code.as_str(), &m.message, m.help.as_deref())
                 }
-            }
-            if !output.is_empty() {
-                written.push(output.take_batch().map_err(arrow_error)?);
-            }
-        }
-        let table = ArrowTable {
-            schema: output.schema(),
-            batches: written,
-        };
-        let errors = ArrowTable {
-            schema: RowErrors::schema(),
-            batches: vec![errors.into_batch().map_err(arrow_error)?],
-        };
+                Problem::Arrow(e) => arrow_error(e),
+            })?;
         Ok((to_table(py, table)?, to_table(py, errors)?))
     }
 
@@ -182,7 +152,67 @@ impl Entry {
     }
 }
 
+/// Why `evaluate` cannot give results at all (a bad row is no problem:
+/// it is in the errors table).
+enum Problem {
+    /// The data does not fit the entry point (a missing column).
+    Setup(DataMessage),
+    Arrow(ArrowError),
+}
+
 impl Entry {
+    /// Every row of `batches` through the entry point, in batches of
+    /// `BATCH_ROWS`: the results of the good rows and the errors table.
+    fn evaluate_batches(
+        &self,
+        engine: Engine,
+        schema: &Schema,
+        batches: &[RecordBatch],
+    ) -> Result<(ArrowTable, ArrowTable), Problem> {
+        let mut prepared = self.prepared(engine);
+        let mut binding =
+            ArrowInput::bind(prepared.input_type(), schema).map_err(Problem::Setup)?;
+        let codec = prepared.input_codec();
+        let mut output = ArrowOutput::new(prepared.output_type());
+        let mut results = Results::default();
+        let mut errors = RowErrors::default();
+        let mut written = Vec::new();
+        let mut row: u64 = 0;
+        let mut batch = codec.new_batch();
+        for columns in batches {
+            for start in (0..columns.num_rows()).step_by(BATCH_ROWS) {
+                batch.clear();
+                let end = (start + BATCH_ROWS).min(columns.num_rows());
+                binding.push_rows(&codec, &mut batch, columns, start..end);
+                prepared.evaluate(&batch, &mut results);
+                for index in 0..results.len() {
+                    row += 1;
+                    match results.get(index) {
+                        Some(Ok(computed)) => {
+                            if let Err(error) = output.push(&computed) {
+                                errors.add(row, &[error]);
+                            }
+                        }
+                        Some(Err(failure)) => errors.add(row, &prepared.field_errors(failure)),
+                        None => {}
+                    }
+                }
+            }
+            if !output.is_empty() {
+                written.push(output.take_batch().map_err(Problem::Arrow)?);
+            }
+        }
+        let table = ArrowTable {
+            schema: output.schema(),
+            batches: written,
+        };
+        let errors = ArrowTable {
+            schema: RowErrors::schema(),
+            batches: vec![errors.into_batch().map_err(Problem::Arrow)?],
+        };
+        Ok((table, errors))
+    }
+
     fn prepared(&self, engine: Engine) -> PreparedEntry<'_> {
         PreparedEntry::prepare(&self.loaded.compilation.program, &self.entry, engine)
     }
@@ -219,6 +249,6 @@ fn schema_to_python(py: Python<'_>, schema: SchemaRef) -> PyResult<Bound<'_, PyA
     }
 }
 
-fn arrow_error(error: arrow_schema::ArrowError) -> PyErr {
+fn arrow_error(error: ArrowError) -> PyErr {
     PyValueError::new_err(format!("Arrow: {error}"))
 }
