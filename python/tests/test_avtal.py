@@ -6,6 +6,7 @@ and AVTAL_ROOT (the repository)."""
 import csv
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pyarrow as pa
@@ -178,3 +179,26 @@ def test_polars_and_duckdb_give_the_pyarrow_results(tmp_path):
     # And DuckDB's own result object speaks the stream interface.
     streamed, errors = entry.evaluate(relation)
     assert streamed.to_pylist() == expected.to_pylist()
+
+
+WITHOUT_PYARROW = """
+import sys
+sys.modules["pyarrow"] = None  # `import pyarrow` fails from here on
+import polars, avtal
+entry = avtal.load(sys.argv[1]).entry("W1")
+results, errors = entry.evaluate(polars.read_csv(sys.argv[2], infer_schema=False))
+assert type(results).__name__ == "ArrowTable" and len(errors) == 0, (results, errors)
+polars.DataFrame(results).write_parquet(sys.argv[3])
+"""
+
+
+def test_without_pyarrow_results_are_arrow_streams(tmp_path):
+    pytest.importorskip("polars")
+    out = tmp_path / "from_polars.parquet"
+    done = subprocess.run(
+        [sys.executable, "-c", WITHOUT_PYARROW, str(W1), str(POPULATION), str(out)],
+        capture_output=True, text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    expected, _ = avtal_run(W1, POPULATION, tmp_path)
+    assert pq.read_table(out).to_pylist() == expected.to_pylist()
