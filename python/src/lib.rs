@@ -13,6 +13,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use avtal_compiler::Diagnostic;
+use avtal_compiler::diagnostics::Code;
+use avtal_compiler::diagnostics::messages::data as msg;
 use avtal_compiler::eval::{ExampleOutcome, Interpreter};
 use pyo3::exceptions::PyOSError;
 use pyo3::prelude::*;
@@ -58,23 +60,36 @@ impl Module {
                 }
             }
         };
-        let names: Vec<&str> = all.iter().map(|(_, f)| f.name.as_str()).collect();
+        let names: Vec<String> = all.iter().map(|(_, f)| f.name.clone()).collect();
         let Some((id, function)) = chosen else {
+            let file = self.loaded.sources.name(self.loaded.file);
+            let message = match name {
+                Some(wanted) => msg::unknown_entry(wanted, &names),
+                None if names.is_empty() => msg::no_entry(file),
+                // Several in the file: `several_entries` speaks of `--entry`.
+                None => msg::unknown_entry("", &names),
+            };
+            let help = match name {
+                None if !names.is_empty() => Some("name one: `module.entry(\"W1\")`".to_string()),
+                _ => message.help.clone(),
+            };
             return Err(plain_error(
                 py,
-                "E0601",
+                message.code.as_str(),
                 &match name {
-                    Some(wanted) => format!("no entry point named `{wanted}`"),
-                    None => "the file has no single entry point: name one".to_string(),
+                    None if !names.is_empty() => {
+                        format!("`{file}` has several entry points: {}", names.join(", "))
+                    }
+                    _ => message.message.clone(),
                 },
-                Some(&format!("the entry points are: {}", names.join(", "))),
+                help.as_deref(),
             ));
         };
         let entry = program.entry(*id).copied().ok_or_else(|| {
             plain_error(
                 py,
-                "E9999",
-                "internal error: an unrecorded entry point",
+                Code::Internal.as_str(),
+                "internal error: an entry point the checker did not record",
                 None,
             )
         })?;
