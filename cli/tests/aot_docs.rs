@@ -15,12 +15,14 @@
     clippy::indexing_slicing
 )]
 
+mod aot_support;
 mod common;
 
 use std::fs;
 use std::path::Path;
 use std::process::Command;
 
+use aot_support::{Compile, build, have};
 use common::{scratch, workspace};
 
 fn aot_md() -> String {
@@ -44,10 +46,6 @@ fn promised_output(doc: &str) -> String {
     doc[at..end].to_string()
 }
 
-fn have_cc() -> bool {
-    Command::new("cc").arg("--version").output().is_ok()
-}
-
 /// Build W1's library into `dir`, compile `main_source` (which includes
 /// `example.c`) against it, run it, and return its stdout.
 fn compile_and_run(dir: &Path, example: &str, main_source: &str) -> String {
@@ -65,37 +63,13 @@ fn compile_and_run_with(
     example: &str,
     main_source: &str,
 ) -> String {
-    let build = Command::new(env!("CARGO_BIN_EXE_avtal"))
-        .arg("build")
-        .arg(agreement)
-        .arg("-o")
-        .arg(dir)
-        .output()
-        .unwrap();
-    assert!(
-        build.status.success(),
-        "{}",
-        String::from_utf8_lossy(&build.stderr)
-    );
+    build(agreement, dir);
     fs::write(dir.join("example.c"), example).unwrap();
     fs::write(dir.join("main.c"), main_source).unwrap();
-    let exe = dir.join("example");
-    let cc = Command::new("cc")
-        .args(["-std=c11", "-Wall", "-Wextra", "-Werror", "-O1", "-I"])
-        .arg(dir)
-        .arg("-o")
-        .arg(&exe)
-        .arg(dir.join("main.c"))
-        .arg(format!("-L{}", dir.display()))
-        .arg(format!("-l{library}"))
-        .arg(format!("-Wl,-rpath,{}", dir.display()))
-        .output()
-        .unwrap();
-    assert!(
-        cc.status.success(),
-        "the example of docs/aot.md does not compile:\n{}",
-        String::from_utf8_lossy(&cc.stderr)
-    );
+    let exe = Compile::c(dir)
+        .flag("-O1")
+        .link(library)
+        .to(&dir.join("main.c"), "example");
     let run = Command::new(&exe).output().unwrap();
     assert!(
         run.status.success(),
@@ -107,7 +81,7 @@ fn compile_and_run_with(
 
 #[test]
 fn the_c_example_compiles_and_prints_what_the_page_says() {
-    if !have_cc() {
+    if !have("cc") {
         eprintln!("skipped: no `cc`");
         return;
     }
@@ -119,7 +93,7 @@ fn the_c_example_compiles_and_prints_what_the_page_says() {
 
 #[test]
 fn the_examples_money_formatting_keeps_the_sign_once() {
-    if !have_cc() {
+    if !have("cc") {
         eprintln!("skipped: no `cc`");
         return;
     }
@@ -151,7 +125,7 @@ fn the_examples_money_formatting_keeps_the_sign_once() {
 /// on the page's example date and on the epoch.
 #[test]
 fn day_numbers_are_ordinals() {
-    if !have_cc() {
+    if !have("cc") {
         eprintln!("skipped: no `cc`");
         return;
     }
@@ -195,7 +169,7 @@ fn block_in(doc: &str, heading: &str, language: &str, marker: &str) -> String {
 /// prints what the page says it prints.
 #[test]
 fn the_list_example_compiles_and_prints_what_the_page_says() {
-    if !have_cc() {
+    if !have("cc") {
         eprintln!("skipped: no `cc`");
         return;
     }

@@ -26,13 +26,17 @@
     clippy::indexing_slicing
 )]
 
+mod aot_support;
 mod common;
 
 use std::fmt::Write as _;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
+use aot_support::{
+    Compile, avtal_build, build, c_source, day, entry_id, have, layouts, program_of, run_exe,
+};
 use avtal_compiler::data::DataType;
 use avtal_compiler::eval::{EvalError, Interpreter, Value};
 use avtal_compiler::ir::{FuncId, Program};
@@ -42,7 +46,6 @@ use avtal_engine::codegen::{
     CompiledEntry, Encoding, ErrorCode, FieldSlot, ListArena, RecordLayout, c_fields, c_identifier,
     calendar, decode_value, encode_list, encode_value,
 };
-use chrono::{Datelike, NaiveDate};
 use common::{scratch, workspace};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
@@ -50,89 +53,6 @@ use proptest::test_runner::{Config, TestRunner};
 
 fn avtal() -> Command {
     Command::new(env!("CARGO_BIN_EXE_avtal"))
-}
-
-fn have_cc() -> bool {
-    Command::new("cc").arg("--version").output().is_ok()
-}
-
-/// `avtal build FILE -o DIR` (must succeed).
-/// `avtal build FILE [--entry NAME]… -o DIR`, whatever its outcome.
-fn build_output(file: &Path, dir: &Path, entries: &[&str]) -> std::process::Output {
-    let mut command = avtal();
-    command.arg("build").arg(file);
-    for entry in entries {
-        command.args(["--entry", entry]);
-    }
-    command.arg("-o").arg(dir).output().unwrap()
-}
-
-fn build(file: &Path, dir: &Path) {
-    let output = build_output(file, dir, &[]);
-    assert!(
-        output.status.success(),
-        "avtal build failed:\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-}
-
-/// Compile a C program with `cc`, strictly, against the headers in `dir`.
-fn cc(source: &str, dir: &Path, out: &str, extra: &[&str]) -> PathBuf {
-    let exe = dir.join(out);
-    let output = Command::new("cc")
-        .args(["-std=c11", "-Wall", "-Wextra", "-Werror", "-O1"])
-        .arg("-I")
-        .arg(dir)
-        .arg("-o")
-        .arg(&exe)
-        .arg(workspace().join("cli/tests/c").join(source))
-        .args(extra)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "cc {source} failed:\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    exe
-}
-
-fn run(exe: &Path, args: &[&str]) -> String {
-    let output = Command::new(exe).args(args).output().unwrap();
-    assert!(
-        output.status.success(),
-        "{} {args:?} failed:\n{}{}",
-        exe.display(),
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).unwrap()
-}
-
-fn compile_file(file: &str) -> Program {
-    let mut sources = Sources::new();
-    avtal_compiler::stdlib::add_to(&mut sources);
-    let text = fs::read_to_string(workspace().join(file)).unwrap();
-    sources.add(file, &text);
-    let compilation = compile(&sources);
-    assert!(!compilation.has_errors(), "{:?}", compilation.diagnostics);
-    compilation.program
-}
-
-fn entry(program: &Program, name: &str) -> FuncId {
-    program
-        .entry_points()
-        .find(|(_, f)| f.name == name)
-        .map(|(id, _)| id)
-        .unwrap()
-}
-
-fn layouts(program: &Program, entry: FuncId) -> (RecordLayout, RecordLayout) {
-    let function = program.function(entry).unwrap();
-    (
-        RecordLayout::of(program, &function.params[0].1).unwrap(),
-        RecordLayout::of(program, &function.ret).unwrap(),
-    )
 }
 
 fn words(layout: &RecordLayout, bytes: &[u8]) -> Vec<i64> {
@@ -397,10 +317,6 @@ fn population(program: &Program, entry: FuncId) -> Vec<Vec<i64>> {
         .collect()
 }
 
-fn day(y: i32, m: u32, d: u32) -> i64 {
-    i64::from(NaiveDate::from_ymd_opt(y, m, d).unwrap().num_days_from_ce())
-}
-
 /// Hand-made W1 records around the edges.
 fn w1_edges() -> Vec<Vec<i64>> {
     // id period salary rate supplement vacation division flex reserve_days
@@ -482,7 +398,7 @@ fn w1_edges() -> Vec<Vec<i64>> {
 
 #[test]
 fn w1_through_the_c_header_matches_the_interpreter() {
-    if !have_cc() {
+    if !have("cc") {
         eprintln!("skipped: no `cc`");
         return;
     }
@@ -495,16 +411,12 @@ fn w1_through_the_c_header_matches_the_interpreter() {
     ] {
         assert!(dir.join(name).is_file(), "{name} not written");
     }
-    let rpath = format!("-Wl,-rpath,{}", dir.display());
-    let libdir = format!("-L{}", dir.display());
-    let driver = cc(
-        "w1_driver.c",
-        &dir,
-        "w1_driver",
-        &[&libdir, "-lw1_payroll_month", &rpath],
-    );
-    let program = compile_file("examples/w1_payroll_month.avtal");
-    let w1 = entry(&program, "W1");
+    let driver = Compile::c(&dir)
+        .flag("-O1")
+        .link("w1_payroll_month")
+        .to(&c_source("w1_driver.c"), "w1_driver");
+    let program = program_of("examples/w1_payroll_month.avtal");
+    let w1 = entry_id(&program, "W1");
     let mut records = population(&program, w1);
     assert_eq!(records.len(), 1000);
     let edges = w1_edges();
@@ -513,8 +425,8 @@ fn w1_through_the_c_header_matches_the_interpreter() {
     let input = dir.join("records.txt");
     write_records(&input, &records);
     let input_arg = input.to_str().unwrap();
-    let single = run(&driver, &["single", input_arg]);
-    let batch = run(&driver, &["batch", input_arg]);
+    let single = run_exe(&driver, &["single", input_arg]);
+    let batch = run_exe(&driver, &["batch", input_arg]);
     assert_eq!(single, batch, "single calls and the batch call differ");
     let computed = compare_all(&program, w1, &records, &single);
     // Every population record is computed natively.
@@ -535,21 +447,17 @@ fn w1_through_the_c_header_matches_the_interpreter() {
 
 #[test]
 fn bad_arguments_give_documented_codes() {
-    if !have_cc() {
+    if !have("cc") {
         eprintln!("skipped: no `cc`");
         return;
     }
     let dir = scratch("build_c_bad");
     build(&workspace().join("examples/w1_payroll_month.avtal"), &dir);
-    let rpath = format!("-Wl,-rpath,{}", dir.display());
-    let libdir = format!("-L{}", dir.display());
-    let driver = cc(
-        "w1_driver.c",
-        &dir,
-        "w1_driver",
-        &[&libdir, "-lw1_payroll_month", &rpath],
-    );
-    let got = run(&driver, &["bad"]);
+    let driver = Compile::c(&dir)
+        .flag("-O1")
+        .link("w1_payroll_month")
+        .to(&c_source("w1_driver.c"), "w1_driver");
+    let got = run_exe(&driver, &["bad"]);
     let expected = "\
 abi 1 1
 good 0 - -1 -
@@ -749,16 +657,19 @@ fn differential_over(
         common::write(&dir, file, extra)
     };
     build(&path, &dir);
-    let driver = cc("generic_driver.c", &dir, "generic_driver", &["-ldl"]);
+    let driver = Compile::c(&dir)
+        .flag("-O1")
+        .then("-ldl")
+        .to(&c_source("generic_driver.c"), "generic_driver");
     let program = if extra.is_empty() {
-        compile_file(file)
+        program_of(file)
     } else {
         let mut sources = Sources::new();
         avtal_compiler::stdlib::add_to(&mut sources);
         sources.add(file, extra);
         compile(&sources).program
     };
-    let id = entry(&program, entry_name);
+    let id = entry_id(&program, entry_name);
     let (input, output) = layouts(&program, id);
     let records = records(&program, id);
     let records_path = dir.join("records.txt");
@@ -781,7 +692,7 @@ fn differential_over(
         }
     }
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let lines = run(&driver, &args);
+    let lines = run_exe(&driver, &args);
     let computed = compare_all(&program, id, &records, &lines);
     (lines, computed, records.len())
 }
@@ -795,7 +706,7 @@ fn differential_over(
 /// per program (default 3000, of which a sixth here).
 #[test]
 fn differential_generated_programs() {
-    if !have_cc() {
+    if !have("cc") {
         return;
     }
     let programs: u64 = std::env::var("AVTAL_AOT_PROGRAMS")
@@ -833,7 +744,7 @@ fn differential_generated_programs() {
 
 #[test]
 fn differential_w1_generated_records() {
-    if !have_cc() {
+    if !have("cc") {
         return;
     }
     let lines = differential(
@@ -850,7 +761,7 @@ fn differential_w1_generated_records() {
 
 #[test]
 fn differential_lonekorning_generated_records() {
-    if !have_cc() {
+    if !have("cc") {
         return;
     }
     let _ = differential(
@@ -866,7 +777,7 @@ fn differential_lonekorning_generated_records() {
 /// rates, `days_of`, from C as from the interpreter.
 #[test]
 fn differential_clock_generated_records() {
-    if !have_cc() {
+    if !have("cc") {
         return;
     }
     // Pass { start, slut, lön }: shifts of minutes to days, some
@@ -920,7 +831,7 @@ fn differential_clock_generated_records() {
 /// drawn slot by slot (most of them reversed or weeks long: errors).
 #[test]
 fn differential_w2_population() {
-    if !have_cc() {
+    if !have("cc") {
         return;
     }
     let population = |program: &Program, id: FuncId| {
@@ -1061,7 +972,7 @@ evaluate Fel(x: In) -> Ut {
 
 #[test]
 fn differential_errors_match_the_interpreter() {
-    if !have_cc() {
+    if !have("cc") {
         return;
     }
     let lines = differential("fel.avtal", "fel", "Fel", ERRORS);
@@ -1077,7 +988,7 @@ fn differential_errors_match_the_interpreter() {
 /// the library's accessor spells what the interpreter computes.
 #[test]
 fn differential_behorighet_texts() {
-    if !have_cc() {
+    if !have("cc") {
         return;
     }
     for entry_name in ["Växling", "PrövaAnnatArbete", "Studieledighet"] {
@@ -1099,7 +1010,7 @@ fn differential_behorighet_texts() {
 /// An input text passed through to the output.
 #[test]
 fn differential_rd_rals_revision_texts() {
-    if !have_cc() {
+    if !have("cc") {
         return;
     }
     let lines = differential(
@@ -1153,12 +1064,12 @@ evaluate Eko(x: In) -> Ut {
 
 #[test]
 fn entry_points_that_do_not_compile_are_named() {
-    if !have_cc() {
+    if !have("cc") {
         return;
     }
     let dir = scratch("build_c_skip");
     let file = common::write(&dir, "jamfor.avtal", UNCOMPILED);
-    let all = build_output(&file, &dir, &[]);
+    let all = avtal_build(&file, &dir, &[]);
     let stderr = String::from_utf8_lossy(&all.stderr);
     assert!(all.status.success(), "{stderr}");
     assert!(
@@ -1169,7 +1080,7 @@ fn entry_points_that_do_not_compile_are_named() {
         "{stderr}"
     );
     assert!(stderr.contains("built 1 entry point (Eko)"), "{stderr}");
-    let named = build_output(&file, &dir, &["Jämför"]);
+    let named = avtal_build(&file, &dir, &["Jämför"]);
     let stderr = String::from_utf8_lossy(&named.stderr);
     assert!(!named.status.success());
     assert!(
@@ -1180,7 +1091,7 @@ fn entry_points_that_do_not_compile_are_named() {
     // warning-free.
     for example in ["behorighet", "rd_rals_revision", "w2_time_report"] {
         let out = scratch(&format!("build_c_all_{example}"));
-        let output = build_output(
+        let output = avtal_build(
             &workspace().join(format!("examples/{example}.avtal")),
             &out,
             &[],
@@ -1195,21 +1106,18 @@ fn entry_points_that_do_not_compile_are_named() {
 /// null arguments, an input text passed through, a NULL input text.
 #[test]
 fn text_accessors_truncate_like_snprintf() {
-    if !have_cc() {
+    if !have("cc") {
         return;
     }
     let dir = scratch("build_c_texts");
     build(&workspace().join("examples/behorighet.avtal"), &dir);
     build(&workspace().join("examples/rd_rals_revision.avtal"), &dir);
-    let rpath = format!("-Wl,-rpath,{}", dir.display());
-    let libdir = format!("-L{}", dir.display());
-    let driver = cc(
-        "text_driver.c",
-        &dir,
-        "text_driver",
-        &[&libdir, "-lbehorighet", "-lrd_rals_revision", &rpath],
-    );
-    let got = run(&driver, &[]);
+    let driver = Compile::c(&dir)
+        .flag("-O1")
+        .link("behorighet")
+        .link("rd_rals_revision")
+        .to(&c_source("text_driver.c"), "text_driver");
+    let got = run_exe(&driver, &[]);
     let full = "nedsatt arbetsförmåga på grund av sjukdom under en period om minst 90 dagar; anställningsavtal med en annan arbetsgivare ingått från och med dag 91 till och med dag 180 av sjukperioden; anmäld till arbetsgivaren senast två veckor före ledighetens början";
     let n = full.len();
     let expected = format!(
@@ -1271,7 +1179,7 @@ fn two_decimals(text: &str) -> bool {
 
 #[test]
 fn json_schema_describes_avtal_run_json_lines_and_the_c_slots() {
-    if !have_cc() {
+    if !have("cc") {
         return;
     }
     let dir = scratch("build_c_schema");
@@ -1283,8 +1191,8 @@ fn json_schema_describes_avtal_run_json_lines_and_the_c_slots() {
         "https://json-schema.org/draft/2020-12/schema"
     );
     assert_eq!(schema["$ref"], "#/$defs/input");
-    let program = compile_file("examples/w1_payroll_month.avtal");
-    let (input, output) = layouts(&program, entry(&program, "W1"));
+    let program = program_of("examples/w1_payroll_month.avtal");
+    let (input, output) = layouts(&program, entry_id(&program, "W1"));
     for (def, layout) in [("input", &input), ("output", &output)] {
         let names: Vec<&str> = layout.fields.iter().map(|f| f.name.as_str()).collect();
         let required: Vec<&str> = schema["$defs"][def]["required"]
@@ -1338,10 +1246,8 @@ fn json_schema_describes_avtal_run_json_lines_and_the_c_slots() {
 
 #[test]
 fn the_header_compiles_as_cpp() {
-    let Ok(version) = Command::new("c++").arg("--version").output() else {
-        return;
-    };
-    if !version.status.success() {
+    if !have("c++") {
+        eprintln!("skipped: no `c++`");
         return;
     }
     let dir = scratch("build_c_cpp");
@@ -1353,11 +1259,11 @@ fn the_header_compiles_as_cpp() {
          int main() { W1Input in{}; W1Output out{}; AvtalError err{};\n\
          return avtal_W1(&in, &out, &err) == AVTAL_E_BEFORE_FIRST_DATE ? 0 : 1; }\n",
     );
-    cxx(&dir, &source, "use", "w1_payroll_month");
     // A zeroed record has day number 0 = 0000-12-31 in `period`: on the
     // calendar, so the first problem is the param lookup before 2026.
-    let status = Command::new(dir.join("use")).status().unwrap();
-    assert_eq!(status.code(), Some(0));
+    Compile::cxx(&dir)
+        .link("w1_payroll_month")
+        .run(&source, "use");
 
     // A header with text fields and accessors, as C++.
     build(&workspace().join("examples/rd_rals_revision.avtal"), &dir);
@@ -1371,9 +1277,9 @@ fn the_header_compiles_as_cpp() {
          char buf[3]; return avtal_Revisionsbelopp_grupp_text(&out, &in, buf, sizeof buf) == 2\n\
          && buf[0] == 'C' && buf[1] == '1' && buf[2] == 0 ? 0 : 1; }\n",
     );
-    cxx(&dir, &source, "texts", "rd_rals_revision");
-    let status = Command::new(dir.join("texts")).status().unwrap();
-    assert_eq!(status.code(), Some(0));
+    Compile::cxx(&dir)
+        .link("rd_rals_revision")
+        .run(&source, "texts");
 }
 
 const COLLIDING: &str = r#"module krock
@@ -1398,13 +1304,13 @@ evaluate Lon(x: In) -> Ut {
 
 #[test]
 fn names_that_collide_in_c() {
-    if !have_cc() {
+    if !have("cc") {
         return;
     }
     let dir = scratch("build_c_collide");
     let file = common::write(&dir, "krock.avtal", COLLIDING);
     // Both entry points: one C name for two functions is refused.
-    let both = build_output(&file, &dir, &[]);
+    let both = avtal_build(&file, &dir, &[]);
     let stderr = String::from_utf8_lossy(&both.stderr);
     assert!(!both.status.success());
     assert!(
@@ -1414,7 +1320,7 @@ fn names_that_collide_in_c() {
         "{stderr}"
     );
     // One of them: the fields `år` and `ar` get distinct C names.
-    let one = build_output(&file, &dir, &["Lön"]);
+    let one = avtal_build(&file, &dir, &["Lön"]);
     assert!(
         one.status.success(),
         "{}",
@@ -1430,28 +1336,11 @@ fn names_that_collide_in_c() {
          int main(void) { struct LonInput in = {.ar = 40, .ar_1 = 2}; struct LonOutput out;\n\
          return avtal_Lon(&in, &out, NULL) == AVTAL_OK && out.summa == 42 ? 0 : 1; }\n",
     );
-    let exe = dir.join("use");
-    let output = Command::new("cc")
-        .args(["-std=c11", "-Wall", "-Werror", "-I"])
-        .arg(&dir)
-        .arg("-o")
-        .arg(&exe)
-        .arg(&source)
-        .arg(format!("-L{}", dir.display()))
-        .arg("-lkrock")
-        .arg(format!("-Wl,-rpath,{}", dir.display()))
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    assert_eq!(Command::new(&exe).status().unwrap().code(), Some(0));
+    Compile::c(&dir).link("krock").run(&source, "use");
 
     // A text accessor's name is another entry point's.
     let file = common::write(&dir, "krock2.avtal", COLLIDING_TEXT);
-    let both = build_output(&file, &dir, &[]);
+    let both = avtal_build(&file, &dir, &[]);
     let stderr = String::from_utf8_lossy(&both.stderr);
     assert!(!both.status.success());
     assert!(
@@ -1480,24 +1369,3 @@ evaluate A_b_text(x: In) -> Ut {
   Ut { b: "b" }
 }
 "#;
-
-/// Compile `source` as C++17, strictly, into `dir/out`, linked with the
-/// library `lib<library>.so` in `dir`.
-fn cxx(dir: &Path, source: &Path, out: &str, library: &str) {
-    let output = Command::new("c++")
-        .args(["-std=c++17", "-Wall", "-Werror", "-I"])
-        .arg(dir)
-        .arg("-o")
-        .arg(dir.join(out))
-        .arg(source)
-        .arg(format!("-L{}", dir.display()))
-        .arg(format!("-l{library}"))
-        .arg(format!("-Wl,-rpath,{}", dir.display()))
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-}

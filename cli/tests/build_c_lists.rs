@@ -22,6 +22,7 @@
     clippy::indexing_slicing
 )]
 
+mod aot_support;
 mod common;
 
 use std::collections::BTreeMap;
@@ -30,103 +31,36 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use aot_support::{Compile, c_source, day, entry_id, have, layouts, program_of, run_exe};
 use avtal_compiler::clock;
 use avtal_compiler::data::DataType;
 use avtal_compiler::eval::{EvalError, Interpreter, Value};
 use avtal_compiler::ir::{FuncId, Program};
 use avtal_compiler::testgen::Rng;
-use avtal_compiler::{Sources, compile};
 use avtal_engine::codegen::{
     CompiledEntry, Encoding, ErrorCode, ListArena, RecordLayout, calendar, decode_value,
     encode_list, encode_value,
 };
-use chrono::{Datelike, NaiveDate};
 use common::{scratch, workspace};
 
 const AGREEMENT: &str = "cli/tests/c/shifts.avtal";
 
-fn have_cc() -> bool {
-    Command::new("cc").arg("--version").output().is_ok()
-}
-
+/// The library of `AGREEMENT`, built into `dir`.
 fn build(dir: &Path) {
-    let output = Command::new(env!("CARGO_BIN_EXE_avtal"))
-        .arg("build")
-        .arg(workspace().join(AGREEMENT))
-        .arg("-o")
-        .arg(dir)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "avtal build failed:\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    aot_support::build(&workspace().join(AGREEMENT), dir);
 }
 
 /// `list_driver.c` compiled strictly against the header in `dir` and
 /// linked with `libshifts.so` there.
 fn driver(dir: &Path) -> PathBuf {
-    let exe = dir.join("list_driver");
-    let output = Command::new("cc")
-        .args(["-std=c11", "-Wall", "-Wextra", "-Werror", "-O1", "-I"])
-        .arg(dir)
-        .arg("-o")
-        .arg(&exe)
-        .arg(workspace().join("cli/tests/c/list_driver.c"))
-        .arg(format!("-L{}", dir.display()))
-        .arg("-lshifts")
-        .arg(format!("-Wl,-rpath,{}", dir.display()))
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "cc list_driver.c failed:\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    exe
-}
-
-fn run(exe: &Path, args: &[&str]) -> String {
-    let output = Command::new(exe).args(args).output().unwrap();
-    assert!(
-        output.status.success(),
-        "{} {args:?} failed ({:?}):\n{}",
-        exe.display(),
-        output.status,
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).unwrap()
+    Compile::c(dir)
+        .flag("-O1")
+        .link("shifts")
+        .to(&c_source("list_driver.c"), "list_driver")
 }
 
 fn program() -> Program {
-    let mut sources = Sources::new();
-    avtal_compiler::stdlib::add_to(&mut sources);
-    let text = fs::read_to_string(workspace().join(AGREEMENT)).unwrap();
-    sources.add(AGREEMENT, &text);
-    let compilation = compile(&sources);
-    assert!(!compilation.has_errors(), "{:?}", compilation.diagnostics);
-    compilation.program
-}
-
-fn entry(program: &Program, name: &str) -> FuncId {
-    program
-        .entry_points()
-        .find(|(_, f)| f.name == name)
-        .map(|(id, _)| id)
-        .unwrap()
-}
-
-fn layouts(program: &Program, entry: FuncId) -> (RecordLayout, RecordLayout) {
-    let function = program.function(entry).unwrap();
-    (
-        RecordLayout::of(program, &function.params[0].1).unwrap(),
-        RecordLayout::of(program, &function.ret).unwrap(),
-    )
-}
-
-fn day(y: i32, m: u32, d: u32) -> i64 {
-    i64::from(NaiveDate::from_ymd_opt(y, m, d).unwrap().num_days_from_ce())
+    program_of(AGREEMENT)
 }
 
 fn minutes(day: i64, minute: i64) -> i64 {
@@ -484,7 +418,7 @@ fn cases() -> usize {
 
 #[test]
 fn months_of_shifts_through_c_match_the_interpreter_and_avtal_run() {
-    if !have_cc() {
+    if !have("cc") {
         eprintln!("skipped: no `cc`");
         return;
     }
@@ -492,14 +426,14 @@ fn months_of_shifts_through_c_match_the_interpreter_and_avtal_run() {
     build(&dir);
     let exe = driver(&dir);
     let program = program();
-    let id = entry(&program, "Shifts");
+    let id = entry_id(&program, "Shifts");
     let (input, output) = layouts(&program, id);
     let months = generated_months(cases());
     let records = dir.join("records.txt");
     write_months(&records, &months);
     let records_arg = records.to_str().unwrap();
-    let single = run(&exe, &["single", records_arg]);
-    let batch = run(&exe, &["batch", records_arg]);
+    let single = run_exe(&exe, &["single", records_arg]);
+    let batch = run_exe(&exe, &["batch", records_arg]);
     let single: Vec<&str> = single.lines().collect();
     let batch: Vec<&str> = batch.lines().collect();
     assert_eq!(single.len(), months.len(), "one line per record");
@@ -707,13 +641,13 @@ fn avtal_run_agrees(
 /// shows here, and the generated records keep clear of those days.
 #[test]
 fn classes_in_the_calendars_first_fortnight() {
-    if !have_cc() {
+    if !have("cc") {
         return;
     }
     let dir = scratch("build_c_lists_first_fortnight");
     build(&dir);
     let program = program();
-    let id = entry(&program, "Shifts");
+    let id = entry_id(&program, "Shifts");
     let (input, _) = layouts(&program, id);
     let first = calendar::min_day();
     let month = |offset: i64| Month {
@@ -734,7 +668,7 @@ fn classes_in_the_calendars_first_fortnight() {
     let months = [month(2), month(13), month(14)];
     let records = dir.join("records.txt");
     write_months(&records, &months);
-    let lines = run(&driver(&dir), &["single", records.to_str().unwrap()]);
+    let lines = run_exe(&driver(&dir), &["single", records.to_str().unwrap()]);
     let interpreter = Interpreter::new(&program);
     let codes: Vec<String> = months
         .iter()
@@ -752,13 +686,13 @@ fn classes_in_the_calendars_first_fortnight() {
 /// never read past the list (the driver's lists end at unreadable pages).
 #[test]
 fn bad_list_arguments_give_documented_codes() {
-    if !have_cc() {
+    if !have("cc") {
         eprintln!("skipped: no `cc`");
         return;
     }
     let dir = scratch("build_c_lists_bad");
     build(&dir);
-    let got = run(&driver(&dir), &["bad"]);
+    let got = run_exe(&driver(&dir), &["bad"]);
     let long = "skift_under_en_mycket_lång_period_med_flera_pass";
     assert_eq!(long.len(), 49);
     // The path of a bad element, cut at a character to 55 bytes.
@@ -828,7 +762,7 @@ strerror a list field's length is negative | a time field holds no minute of the
 /// the pointer's type and the length member.
 #[test]
 fn json_schema_of_lists_times_and_timestamps() {
-    if !have_cc() {
+    if !have("cc") {
         return;
     }
     let dir = scratch("build_c_lists_schema");
@@ -909,10 +843,8 @@ fn json_schema_of_lists_times_and_timestamps() {
 /// The header's element struct and length members, in C and in C++.
 #[test]
 fn the_list_header_compiles_as_cpp() {
-    let Ok(version) = Command::new("c++").arg("--version").output() else {
-        return;
-    };
-    if !version.status.success() {
+    if !have("c++") {
+        eprintln!("skipped: no `c++`");
         return;
     }
     let dir = scratch("build_c_lists_cpp");
@@ -935,22 +867,5 @@ fn the_list_header_compiles_as_cpp() {
            return avtal_Shifts(&in, &out, nullptr) == AVTAL_OK && out.hours == 100 ? 0 : 1;\n\
          }\n",
     );
-    let exe = dir.join("use");
-    let output = Command::new("c++")
-        .args(["-std=c++17", "-Wall", "-Werror", "-I"])
-        .arg(&dir)
-        .arg("-o")
-        .arg(&exe)
-        .arg(&source)
-        .arg(format!("-L{}", dir.display()))
-        .arg("-lshifts")
-        .arg(format!("-Wl,-rpath,{}", dir.display()))
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    assert_eq!(Command::new(&exe).status().unwrap().code(), Some(0));
+    Compile::cxx(&dir).link("shifts").run(&source, "use");
 }

@@ -15,23 +15,14 @@
     clippy::indexing_slicing
 )]
 
+mod aot_support;
 mod common;
 
 use std::fs;
 use std::path::Path;
-use std::process::Command;
 
+use aot_support::{Compile, avtal_build, have};
 use common::scratch;
-
-fn avtal_build(file: &Path, dir: &Path) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_avtal"))
-        .arg("build")
-        .arg(file)
-        .arg("-o")
-        .arg(dir)
-        .output()
-        .unwrap()
-}
 
 /// An agreement with `items` and one entry point `entry` from `In` to `Ut`.
 fn agreement(items: &str, input: &str, output: &str, entry: &str, body: &str) -> String {
@@ -45,7 +36,7 @@ fn agreement(items: &str, input: &str, output: &str, entry: &str, body: &str) ->
 /// `expected` in its message.
 fn refused(dir: &Path, name: &str, text: &str, expected: &[&str]) {
     let file = common::write(dir, name, text);
-    let output = avtal_build(&file, dir);
+    let output = avtal_build(&file, dir, &[]);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
         !output.status.success(),
@@ -296,7 +287,7 @@ fn names_of_list_fields_that_meet_are_refused() {
          evaluate B(x: In) -> Ut {{\n  Ut {{ n: count(x.b) }}\n}}\n"
     );
     let file = common::write(&dir, "delad.avtal", &text);
-    let output = avtal_build(&file, &dir);
+    let output = avtal_build(&file, &dir, &[]);
     assert!(
         output.status.success(),
         "{}",
@@ -383,42 +374,6 @@ int main(void) {
 }
 "#;
 
-fn have(compiler: &str) -> bool {
-    Command::new(compiler)
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
-
-/// Compile `source` with `compiler` and `flags` against the library in
-/// `dir`, run it, and require exit code 0.
-fn compile_and_run(compiler: &str, flags: &[&str], dir: &Path, source: &Path, out: &str) {
-    let exe = dir.join(out);
-    let output = Command::new(compiler)
-        .args(flags)
-        .args(["-Wall", "-Wextra", "-Werror", "-I"])
-        .arg(dir)
-        .arg("-o")
-        .arg(&exe)
-        .arg(source)
-        .arg(format!("-L{}", dir.display()))
-        .arg("-lmotstand")
-        .arg(format!("-Wl,-rpath,{}", dir.display()))
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{compiler} {flags:?} failed:\n{}\n{}",
-        String::from_utf8_lossy(&output.stderr),
-        fs::read_to_string(dir.join("motstand.h")).unwrap_or_default()
-    );
-    assert_eq!(
-        Command::new(&exe).status().unwrap().code(),
-        Some(0),
-        "{compiler} {flags:?}"
-    );
-}
-
 #[test]
 fn fields_named_like_c_keywords_and_macros_are_escaped_and_compile() {
     if !have("cc") {
@@ -427,16 +382,21 @@ fn fields_named_like_c_keywords_and_macros_are_escaped_and_compile() {
     }
     let dir = scratch("build_c_names_escaped");
     let file = common::write(&dir, "motstand.avtal", ESCAPED);
-    let output = avtal_build(&file, &dir);
+    let output = avtal_build(&file, &dir, &[]);
     assert!(
         output.status.success(),
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
     let source = common::write(&dir, "use.c", ESCAPED_C);
-    compile_and_run("cc", &["-std=c11", "-pedantic"], &dir, &source, "use_c11");
+    Compile::c(&dir)
+        .flag("-pedantic")
+        .link("motstand")
+        .run(&source, "use_c11");
     // GNU mode, the compilers' default, predefines `linux` and `unix`.
-    compile_and_run("cc", &["-std=gnu11"], &dir, &source, "use_gnu11");
+    Compile::new("cc", "-std=gnu11", &dir)
+        .link("motstand")
+        .run(&source, "use_gnu11");
     if have("c++") {
         let source = common::write(
             &dir,
@@ -447,12 +407,9 @@ fn fields_named_like_c_keywords_and_macros_are_escaped_and_compile() {
              return avtal_Motstand(&in, &out, nullptr) == AVTAL_OK && out.class_ == 7\n\
              && out.summa == 1 && out.steg == AVTAL_STEG_B ? 0 : 1; }\n",
         );
-        compile_and_run(
-            "c++",
-            &["-std=c++17", "-pedantic"],
-            &dir,
-            &source,
-            "use_cpp",
-        );
+        Compile::cxx(&dir)
+            .flag("-pedantic")
+            .link("motstand")
+            .run(&source, "use_cpp");
     }
 }

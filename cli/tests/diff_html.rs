@@ -11,81 +11,16 @@
     clippy::indexing_slicing
 )]
 
+mod chromium;
 mod common;
 
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::Command;
 
+use chromium::{headless, rendered_text};
 use common::{avtal, scratch, workspace};
-
-const CHROMIUM: &str = "/usr/bin/chromium";
-
-fn chromium() -> PathBuf {
-    let path = PathBuf::from(CHROMIUM);
-    assert!(
-        path.exists(),
-        "{CHROMIUM} is missing: the HTML report test renders the report in headless \
-         Chromium; install it with `scripts/setup-test-deps` (the README's test command)"
-    );
-    path
-}
-
-/// Chromium's flags for a machine without a display, a sandbox or a user
-/// profile (CI containers run as root).
-fn headless(dir: &Path) -> Command {
-    let mut command = Command::new(chromium());
-    command.args([
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--no-first-run",
-        "--hide-scrollbars",
-    ]);
-    command.arg(format!("--user-data-dir={}", dir.join("profile").display()));
-    command
-}
-
-/// The DOM after rendering, reduced to its text: tags dropped, blanks
-/// collapsed to single spaces.
-fn rendered_text(dir: &Path, page: &Path) -> String {
-    let output = headless(dir)
-        .arg("--dump-dom")
-        .arg(format!("file://{}", page.display()))
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let dom = String::from_utf8(output.stdout).unwrap();
-    let body = dom.split_once("<body>").map_or(dom.as_str(), |(_, b)| b);
-    let mut text = String::new();
-    let mut in_tag = false;
-    for c in body.chars() {
-        match c {
-            '<' => {
-                in_tag = true;
-                text.push(' ');
-            }
-            '>' => in_tag = false,
-            c if !in_tag => text.push(c),
-            _ => {}
-        }
-    }
-    let text = text
-        .replace("&amp;", "&")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"");
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
 
 #[test]
 fn html_report_renders_in_chromium() {
-    chromium();
     let dir = scratch("diff_html");
     let page = dir.join("report.html");
     let root = workspace();

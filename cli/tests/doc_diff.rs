@@ -10,13 +10,15 @@
     clippy::indexing_slicing
 )]
 
+mod chromium;
 mod common;
 mod doc_support;
 
 use std::fs;
 
+use chromium::rendered_text;
 use common::{avtal, scratch, workspace, write};
-use doc_support::{check_links, rendered_text, validate};
+use doc_support::{check_links, validate};
 
 fn assert_has(text: &str, expected: &[&str]) {
     for wanted in expected {

@@ -12,13 +12,15 @@
     clippy::indexing_slicing
 )]
 
+mod chromium;
 mod common;
 mod doc_support;
 
 use std::fs;
 
+use chromium::{print_pages, rendered_text};
 use common::{avtal, scratch, workspace, write};
-use doc_support::{check_links, pages, print_pages, rendered_text, validate};
+use doc_support::{check_links, pages, validate};
 
 fn assert_has(text: &str, expected: &[&str]) {
     for wanted in expected {

@@ -1,5 +1,5 @@
-//! What the `avtal doc` tests share: headless Chromium (the rendered
-//! text of a page, a print to PDF), the HTML validator installed by
+//! What the `avtal doc` tests share besides Chromium (`chromium/`): the
+//! HTML validator installed by
 //! `scripts/test-deps/doc.sh`, and the check that every relative link and
 //! anchor of a site resolves.
 
@@ -16,95 +16,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-
-const CHROMIUM: &str = "/usr/bin/chromium";
-
-/// Chromium's flags for a machine without a display, a sandbox or a user
-/// profile (CI containers run as root).
-pub fn headless(dir: &Path) -> Command {
-    assert!(
-        Path::new(CHROMIUM).exists(),
-        "{CHROMIUM} is missing: install it with `scripts/setup-test-deps`"
-    );
-    let mut command = Command::new(CHROMIUM);
-    command.args([
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--no-first-run",
-        "--hide-scrollbars",
-    ]);
-    command.arg(format!("--user-data-dir={}", dir.join("profile").display()));
-    command
-}
-
-/// The DOM after rendering, reduced to its text: tags dropped, blanks
-/// collapsed to single spaces.
-pub fn rendered_text(dir: &Path, page: &Path) -> String {
-    let output = headless(dir)
-        .arg("--dump-dom")
-        .arg(format!("file://{}", page.display()))
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let dom = String::from_utf8(output.stdout).unwrap();
-    let body = dom.split_once("<body>").map_or(dom.as_str(), |(_, b)| b);
-    let mut text = String::new();
-    let mut in_tag = false;
-    for c in body.chars() {
-        match c {
-            '<' => {
-                in_tag = true;
-                text.push(' ');
-            }
-            '>' => in_tag = false,
-            c if !in_tag => text.push(c),
-            _ => {}
-        }
-    }
-    let text = unescape(&text);
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-fn unescape(text: &str) -> String {
-    text.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&nbsp;", " ")
-        .replace("&amp;", "&")
-}
-
-/// Print `page` to PDF in Chromium; the number of pages of the PDF.
-pub fn print_pages(dir: &Path, page: &Path, pdf: &Path) -> usize {
-    let output = headless(dir)
-        .arg("--no-pdf-header-footer")
-        .arg(format!("--print-to-pdf={}", pdf.display()))
-        .arg(format!("file://{}", page.display()))
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let bytes = fs::read(pdf).unwrap();
-    assert!(bytes.starts_with(b"%PDF"), "{} is not a PDF", pdf.display());
-    // `/Type /Page` objects, not the `/Type /Pages` tree nodes.
-    let text = String::from_utf8_lossy(&bytes);
-    text.match_indices("/Type /Page")
-        .filter(|(at, m)| !text[at + m.len()..].starts_with('s'))
-        .count()
-        + text
-            .match_indices("/Type/Page")
-            .filter(|(at, m)| !text[at + m.len()..].starts_with('s'))
-            .count()
-}
 
 /// Every `.html` file below `dir`.
 pub fn pages(dir: &Path) -> Vec<PathBuf> {
@@ -153,7 +64,7 @@ fn attributes(html: &str, name: &str) -> Vec<String> {
     html.match_indices(&needle)
         .map(|(at, m)| {
             let rest = &html[at + m.len()..];
-            unescape(&rest[..rest.find('"').unwrap()])
+            crate::chromium::unescape(&rest[..rest.find('"').unwrap()])
         })
         .collect()
 }
