@@ -91,17 +91,5 @@ fn w1_from_java_through_ffm_matches_avtal_run() {
         .arg(&out)
         .output()
         .unwrap();
-    let stdout = String::from_utf8_lossy(&run.stdout);
-    assert!(
-        run.status.success(),
-        "the Java program failed:\n{stdout}\n{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
-    ffi::assert_same_as_run(&out, &["single.csv", "batch.csv", "threads.csv"], &expected);
-    assert!(stdout.contains("dates: ok\n"), "{stdout}");
-    let message = ffi::header_message(&lib, "AVTAL_E_BAD_ENUM");
-    assert!(
-        stdout.contains(&format!("bad enum: 11 6 division: {message}\n")),
-        "{stdout}"
-    );
+    ffi::assert_replay("Java", &run, &out, &expected, &lib);
 }

@@ -48,20 +48,7 @@ fn w1_from_python_through_cffi_matches_avtal_run() {
         .arg(&out)
         .output()
         .unwrap();
-    let stdout = String::from_utf8_lossy(&run.stdout);
-    assert!(
-        run.status.success(),
-        "the Python program failed:\n{stdout}\n{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
-    ffi::assert_same_as_run(&out, &["single.csv", "batch.csv", "threads.csv"], &expected);
-    assert!(stdout.contains("dates: ok\n"), "{stdout}");
-    // Field 6 of W1's input is `division`; the message is the C header's.
-    let message = ffi::header_message(&lib, "AVTAL_E_BAD_ENUM");
-    assert!(
-        stdout.contains(&format!("bad enum: 11 6 division: {message}\n")),
-        "{stdout}"
-    );
+    ffi::assert_replay("Python", &run, &out, &expected, &lib);
 }
 
 /// The header for FFI generators has no preprocessor directive (cffi

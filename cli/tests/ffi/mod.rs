@@ -86,3 +86,30 @@ pub fn assert_same_as_run(dir: &Path, names: &[&str], expected: &str) {
         }
     }
 }
+
+/// What a host program's replay run (`w1_cffi.py`, `W1Ffm.java`) must show:
+/// it succeeded, its single, batch and threaded outputs in `out` equal
+/// `avtal run`'s, its date helpers agreed with the host's calendar, and a
+/// bad enum's message is the header's own.
+pub fn assert_replay(
+    host: &str,
+    run: &std::process::Output,
+    out: &Path,
+    expected: &str,
+    lib: &Path,
+) {
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        run.status.success(),
+        "the {host} program failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert_same_as_run(out, &["single.csv", "batch.csv", "threads.csv"], expected);
+    assert!(stdout.contains("dates: ok\n"), "{stdout}");
+    // Field 6 of W1's input is `division`.
+    let message = header_message(lib, "AVTAL_E_BAD_ENUM");
+    assert!(
+        stdout.contains(&format!("bad enum: 11 6 division: {message}\n")),
+        "{stdout}"
+    );
+}
