@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """W1 over a Parquet population with PySpark's `mapInArrow`.
 
-usage: spark_w1.py PARTS_DIR OUT_DIR [--master local[2]]
+usage: spark_w1.py PARTS_DIR OUT_DIR [--master local[2]] [--agreement FILE]
    or: spark-submit --py-files examples/dataframes/avtal_spark.py \\
          examples/dataframes/spark_w1.py PARTS_DIR OUT_DIR
 
@@ -58,6 +58,7 @@ def main():
     parser.add_argument("parts_dir")
     parser.add_argument("out_dir")
     parser.add_argument("--master", help="e.g. local[2]; spark-submit's --master otherwise")
+    parser.add_argument("--agreement", default=str(W1), help="the .avtal file (W1's by default)")
     parser.add_argument("--engine", choices=["jit", "interp"], default="jit")
     parser.add_argument(
         "--conf", action="append", default=[], metavar="KEY=VALUE",
@@ -70,8 +71,9 @@ def main():
     spark.sparkContext.setLogLevel("ERROR")
     # The helper module reaches the executors' Python as a file; the
     # agreement travels as text inside the pickled function.
-    spark.sparkContext.addPyFile(str(HERE / "avtal_spark.py"))
-    agreement = avtal_spark.Agreement.read(W1)
+    if "avtal_spark.py" not in spark.sparkContext.getConf().get("spark.submit.pyFiles", ""):
+        spark.sparkContext.addPyFile(str(HERE / "avtal_spark.py"))
+    agreement = avtal_spark.Agreement.read(args.agreement)
     entry = agreement.entry("W1")  # compiles on the driver: errors stop here
     agreement.count_loads(spark.sparkContext)
     ready = time.perf_counter()
