@@ -40,6 +40,10 @@ ERROR_FIELDS = [
     ("error_help", pa.string()),
 ]
 
+# Rows per `evaluate` call: its compile (milliseconds) spread over them,
+# its memory (the rows in, their results out) bounded by them.
+ROWS_PER_CALL = 100_000
+
 # (agreement digest, entry name) -> avtal.Entry, per Python worker process.
 _ENTRIES = {}
 
@@ -125,7 +129,8 @@ def _results_batch(schema, results):
 
 
 def _errors_batch(schema, errors, batch):
-    """The problems of a batch's bad rows, placed by input file and row."""
+    """The problems of the bad rows of `batch` (a table), placed by input
+    file and row."""
     lines = errors.to_pylist()
     files = batch.column(FILE_COLUMN)
     rows = batch.column(ROW_COLUMN)
@@ -146,21 +151,39 @@ def _errors_batch(schema, errors, batch):
     return pa.RecordBatch.from_arrays(columns, schema=schema)
 
 
-def evaluate_partition(agreement, entry_name, engine, batches):
+def _chunks(batches, rows):
+    """Spark's batches gathered into lists of at least `rows` rows (the
+    last may be shorter)."""
+    chunk, count = [], 0
+    for batch in batches:
+        chunk.append(batch)
+        count += batch.num_rows
+        if count >= rows:
+            yield chunk
+            chunk, count = [], 0
+    if chunk:
+        yield chunk
+
+
+def evaluate_partition(agreement, entry_name, engine, rows_per_call, batches):
     """The function for `mapInArrow` (bound with `functools.partial`, so
-    it is pickled by reference): each input batch evaluated, its results
-    and its errors yielded as batches of `output_schema`."""
+    it is pickled by reference): the partition's batches evaluated
+    `rows_per_call` rows at a time (each `evaluate` call compiles the
+    entry's code, so a call per Spark batch of 10,000 rows would pay that
+    often), their results and errors yielded as batches of
+    `output_schema`."""
     entry = agreement.entry(entry_name)
     schema = output_schema(entry)
-    for batch in batches:
-        results, errors = entry.evaluate(batch, engine=engine)
+    for chunk in _chunks(batches, rows_per_call):
+        table = pa.Table.from_batches(chunk)
+        results, errors = entry.evaluate(table, engine=engine)
         if results.num_rows:
             yield _results_batch(schema, results)
         if errors.num_rows:
-            yield _errors_batch(schema, errors, batch)
+            yield _errors_batch(schema, errors, table)
 
 
-def evaluate(dataframe, agreement, entry_name, engine="jit"):
+def evaluate(dataframe, agreement, entry_name, engine="jit", rows_per_call=ROWS_PER_CALL):
     """One DataFrame of results and errors (see the module's doc).
 
     `dataframe` is read from files (Parquet): each row's file and row
@@ -179,7 +202,8 @@ def evaluate(dataframe, agreement, entry_name, engine="jit"):
         F.col("_metadata.row_index").alias(ROW_COLUMN),
     )
     schema = from_arrow_schema(output_schema(entry))
-    return placed.mapInArrow(partial(evaluate_partition, agreement, entry_name, engine), schema)
+    function = partial(evaluate_partition, agreement, entry_name, engine, rows_per_call)
+    return placed.mapInArrow(function, schema)
 
 
 def split(evaluated, entry):

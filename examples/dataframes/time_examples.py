@@ -13,6 +13,7 @@ start, imports and compile included); see docs/scale.md.
 
 import argparse
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -20,6 +21,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import avtal
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 HERE = Path(__file__).resolve().parent
@@ -32,6 +35,31 @@ def timed(command):
     if done.returncode not in (0, 2):
         sys.exit(f"{command[1]} failed:\n{done.stdout}\n{done.stderr}")
     return time.perf_counter() - started, done.stdout
+
+
+def package_costs(parts):
+    """In this process: the package over the whole population, the fixed
+    cost of one `evaluate` call (its compile), and the peak memory one
+    Spark-sized batch (10,000 rows) adds."""
+    entry = avtal.load(W1).entry("W1")
+    table = pa.concat_tables(pq.read_table(p) for p in sorted(parts.glob("*.parquet")))
+    one_row = table.slice(0, 1)
+    entry.evaluate(one_row)
+    started = time.perf_counter()
+    for _ in range(20):
+        entry.evaluate(one_row)
+    per_call = (time.perf_counter() - started) / 20
+    batch = table.slice(0, 10_000).combine_chunks()
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    entry.evaluate(batch)
+    grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+    started = time.perf_counter()
+    entry.evaluate(table)
+    whole = time.perf_counter() - started
+    return [
+        (f"evaluate, {table.num_rows:,} rows", whole, "in one call, pyarrow table in memory"),
+        ("evaluate, 1 row", per_call, f"per call (the compile); 10,000 rows add {grown / 1024:.1f} MB peak"),
+    ]
 
 
 def main():
@@ -66,9 +94,12 @@ def main():
                 sys.exit(f"{name} does not give avtal run's {good} results:\n{stdout}")
             note = next((line for line in stdout.splitlines() if line.startswith("seconds:")), "")
             rows.append((name, seconds, note))
+        costs = package_costs(parts)
         print(f"{args.n} rows in {args.parts} parts; load: {os.getloadavg()[0]:.1f}")
         for name, seconds, note in rows:
             print(f"{name:22} {seconds:7.1f} s  {args.n / seconds:>10,.0f} rows/s  {note}")
+        for name, seconds, note in costs:
+            print(f"{name:22} {seconds * 1000:9.1f} ms  {note}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

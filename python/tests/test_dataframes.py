@@ -174,17 +174,23 @@ def test_spark_function_loads_once_per_process(parts, monkeypatch):
     monkeypatch.setattr(avtal_spark.avtal, "load", lambda path: loads.append(path) or real_load(path))
     monkeypatch.setattr(avtal_spark, "_ENTRIES", {})
     agreement = avtal_spark.Agreement.read(W1)
-    function = cloudpickle.dumps(partial(avtal_spark.evaluate_partition, agreement, "W1", "jit"))
+    function = cloudpickle.dumps(partial(avtal_spark.evaluate_partition, agreement, "W1", "jit", 5))
     # By reference: the copy calls the module's own function.
     assert pickle.loads(function).func is avtal_spark.evaluate_partition
-    batch = pq.read_table(paths[0]).to_batches()[0]
-    placed = batch.append_column(avtal_spark.FILE_COLUMN, pa.array([str(paths[0])] * batch.num_rows))
-    placed = placed.append_column(avtal_spark.ROW_COLUMN, pa.array(range(batch.num_rows), pa.int64()))
-    first = list(pickle.loads(function)(iter([placed])))
-    second = list(pickle.loads(function)(iter([placed])))
+    table = pq.read_table(paths[0]).slice(0, 20)
+    table = table.append_column(avtal_spark.FILE_COLUMN, pa.array([str(paths[0])] * table.num_rows))
+    table = table.append_column(avtal_spark.ROW_COLUMN, pa.array(range(table.num_rows), pa.int64()))
+    # Spark's batches of 3 rows, evaluated 5 or more at a time: rows 7-12
+    # (from 1) are the second call's.
+    batches = table.to_batches(max_chunksize=3)
+    first = list(pickle.loads(function)(iter(batches)))
+    second = list(pickle.loads(function)(iter(batches)))
     assert len(loads) == 1
-    assert [b.num_rows for b in first] == [b.num_rows for b in second]
+    assert [b.num_rows for b in first] == [b.num_rows for b in second] == [6, 5, 1, 6, 2]
+    out = pa.Table.from_batches(first)
+    results = out.filter(pc.field(avtal_spark.KIND) == "result")
+    assert results.column("id").to_pylist() == [i for i in table.column("id").to_pylist() if i != 8]
     # The hostile row 8 of the first part comes back as an error there.
-    errors = pa.Table.from_batches(first).filter(pc.field(avtal_spark.KIND) == "error")
+    errors = out.filter(pc.field(avtal_spark.KIND) == "error")
     assert errors.column("error_row").to_pylist() == [8]
     assert errors.column("error_file").to_pylist() == [paths[0].name]
