@@ -194,3 +194,16 @@ def test_spark_function_loads_once_per_process(parts, monkeypatch):
     errors = out.filter(pc.field(avtal_spark.KIND) == "error")
     assert errors.column("error_row").to_pylist() == [8]
     assert errors.column("error_file").to_pylist() == [paths[0].name]
+
+
+def test_agreement_ships_its_local_modules(monkeypatch):
+    """The text shipped to executors holds the local modules named; a
+    module left out is a program error on the driver, with its code."""
+    monkeypatch.setattr(avtal_spark, "_ENTRIES", {})
+    agreement = ROOT / "cli" / "tests" / "data" / "diff" / "new" / "lön.avtal"
+    with pytest.raises(avtal.AvtalError) as raised:
+        avtal_spark.Agreement.read(agreement).entry("Lön")
+    assert raised.value.code.startswith("E") and "testfall.satser" in str(raised.value)
+    shipped = avtal_spark.Agreement.read(agreement, modules=["testfall/satser.avtal"])
+    assert sorted(shipped.files) == ["lön.avtal", "testfall/satser.avtal"]
+    assert shipped.entry("Lön").name == "Lön"
