@@ -213,8 +213,13 @@ pub fn avtal_binary() -> Option<PathBuf> {
 }
 
 pub fn run_binary(binary: &PathBuf, population: &str) -> Result<(), String> {
+    run_binary_to(binary, population, "avtal-w1-bench-out.csv")
+}
+
+/// `avtal run` of W1 by `binary` into the temporary file `out`.
+pub fn run_binary_to(binary: &PathBuf, population: &str, out: &str) -> Result<(), String> {
     let workspace = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-    let out = std::env::temp_dir().join("avtal-w1-bench-out.csv");
+    let out = std::env::temp_dir().join(out);
     let status = Command::new(binary)
         .current_dir(&workspace)
         .args([

@@ -9,7 +9,9 @@
 //! compared record by record before anything is timed.
 //!
 //! Make a population with `python3 ../shared/bench/gen_population.py 1000000 -o pop.csv`,
-//! then `cargo run --release -p avtal-bench -- pop.csv`.
+//! then `cargo run --release -p avtal-bench -- pop.csv`. `--against
+//! OTHER_AVTAL` also times another build's `avtal run` in the same rounds
+//! (after checking that it writes the same bytes) and prints the ratio.
 
 mod baseline_decimal;
 mod baseline_fixed;
@@ -22,7 +24,7 @@ use std::time::{Duration, Instant};
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some(path) = args.iter().find(|a| !a.starts_with("--")) else {
-        eprintln!("usage: w1-bench POPULATION.csv [--rounds N]");
+        eprintln!("usage: w1-bench POPULATION.csv [--rounds N] [--against OTHER_AVTAL]");
         return ExitCode::from(1);
     };
     let rounds: usize = args
@@ -31,7 +33,12 @@ fn main() -> ExitCode {
         .and_then(|i| args.get(i + 1))
         .and_then(|n| n.parse().ok())
         .unwrap_or(3);
-    match run(path, rounds) {
+    let against = args
+        .iter()
+        .position(|a| a == "--against")
+        .and_then(|i| args.get(i + 1))
+        .map(std::path::PathBuf::from);
+    match run(path, rounds, against.as_ref()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("error: {message}");
@@ -45,7 +52,7 @@ struct Timing {
     best: Duration,
 }
 
-fn run(path: &str, rounds: usize) -> Result<(), String> {
+fn run(path: &str, rounds: usize, against: Option<&std::path::PathBuf>) -> Result<(), String> {
     let (employees, rows, header) = population::read(path)?;
     let n = employees.len();
     println!("W1 over {n} records from {path}, best of {rounds} rounds\n");
@@ -108,6 +115,23 @@ fn run(path: &str, rounds: usize) -> Result<(), String> {
         },
     ];
     let end_to_end = engines::avtal_binary();
+    if let (Some(binary), Some(other)) = (&end_to_end, against) {
+        engines::run_binary_to(binary, path, "avtal-w1-bench-this.csv")?;
+        engines::run_binary_to(other, path, "avtal-w1-bench-other.csv")?;
+        let this = std::fs::read(std::env::temp_dir().join("avtal-w1-bench-this.csv"));
+        let that = std::fs::read(std::env::temp_dir().join("avtal-w1-bench-other.csv"));
+        if this.map_err(|e| e.to_string())? != that.map_err(|e| e.to_string())? {
+            return Err(format!(
+                "{} writes other bytes than this build",
+                other.display()
+            ));
+        }
+        println!(
+            "`avtal run` of {} writes the same bytes as this build\n",
+            other.display()
+        );
+    }
+    let mut other_best = Duration::MAX;
     let mut decimal_out = vec![population::Outputs::default(); employees.len()];
     let mut fixed_out = vec![None; employees.len()];
     for _ in 0..rounds {
@@ -121,6 +145,11 @@ fn run(path: &str, rounds: usize) -> Result<(), String> {
             let t = Instant::now();
             engines::run_binary(binary, path)?;
             record(&mut timings, 2, t.elapsed(), 0);
+        }
+        if let Some(other) = against {
+            let t = Instant::now();
+            engines::run_binary_to(other, path, "avtal-w1-bench-other.csv")?;
+            other_best = other_best.min(t.elapsed());
         }
         // The baselines store every output of every record, as the JIT
         // stores its output records: summing one field would let the
@@ -157,6 +186,16 @@ fn run(path: &str, rounds: usize) -> Result<(), String> {
             n as f64 / secs / 1e6,
             secs / decimal.as_secs_f64(),
             secs / fixed.as_secs_f64()
+        );
+    }
+    if let (Some(other), Some(this)) = (against, timings.get(2).map(|t| t.best)) {
+        let secs = other_best.as_secs_f64();
+        println!(
+            "{:<38} {:>10.1} {:>12.3}   this build takes {:.2}× its time",
+            format!("avtal run of {}", other.display()),
+            secs * 1000.0,
+            n as f64 / secs / 1e6,
+            this.as_secs_f64() / secs
         );
     }
     Ok(())

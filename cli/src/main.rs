@@ -190,6 +190,10 @@ pub struct RunArgs {
     /// and `G` suffixes allowed); a longer one is a row error and is skipped.
     #[arg(long, value_name = "BYTES", default_value = "1M", value_parser = parse_byte_size)]
     pub max_row_bytes: usize,
+    /// Workers that read, evaluate and format rows at the same time
+    /// (default: one per core); 1 runs one pipeline, batch after batch.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=256))]
+    pub threads: Option<u32>,
 }
 
 #[derive(Debug, clap::Args)]

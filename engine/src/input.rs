@@ -5,15 +5,20 @@
 //! from its value); otherwise the batch keeps its value for the
 //! interpreter. A row that cannot be read keeps its field errors, so the
 //! batch has one entry per data row and a command answers every row.
+//! JSON Lines rows go straight into the layout too, lists into list
+//! memory of the batch (`input/json.rs`), where they are plain.
+
+mod json;
 
 use std::sync::Arc;
 
 use super::results::FieldError;
-use crate::codegen::{Encoding, ListArena, RecordLayout, decode_value, encode_record};
+use crate::codegen::{Encoding, ListArena, RecordLayout, encode_record};
 use crate::slots::SlotReader;
 use avtal_compiler::data::DataType;
 use avtal_compiler::diagnostics::messages::data as msg;
 use avtal_compiler::eval::Value;
+use json::{JsonPlan, ListBlocks};
 
 /// The compiled input layout and how cells are read into it.
 #[derive(Debug, PartialEq, Eq)]
@@ -24,6 +29,9 @@ pub(super) struct LayoutCodec {
     /// The layout has text fields, which the compiled code refers to by
     /// field and the decoder takes from the record's value: keep it.
     pub(super) keeps_values: bool,
+    /// How a JSON Lines row is read straight into the layout, when every
+    /// field can be (no texts).
+    json: Option<JsonPlan>,
 }
 
 impl LayoutCodec {
@@ -36,6 +44,7 @@ impl LayoutCodec {
                 .fields
                 .iter()
                 .any(|slot| matches!(slot.encoding, Encoding::Text | Encoding::List)),
+            json: JsonPlan::new(record, layout),
             layout: layout.clone(),
         }
     }
@@ -62,6 +71,11 @@ pub struct InputBatch {
     pub(super) slots: Vec<u8>,
     /// The elements of the records' list fields, which their slots point at.
     lists: ListArena,
+    /// The list memory of the records read straight from JSON.
+    json_lists: ListBlocks,
+    /// Per record read straight from JSON with lists (in record order):
+    /// its index in the slots and its first block in `json_lists`.
+    json_records: Vec<(usize, usize)>,
     pub(super) records: Vec<Pending>,
 }
 
@@ -70,6 +84,8 @@ impl InputBatch {
     pub fn clear(&mut self) {
         self.slots.clear();
         self.lists.clear();
+        self.json_lists.clear();
+        self.json_records.clear();
         self.records.clear();
     }
 
@@ -115,9 +131,17 @@ impl InputBatch {
                 let codec = self.layout.as_ref()?;
                 let stride = codec.layout.stride;
                 let bytes = self.slots.get(at * stride..(at + 1) * stride)?;
+                let blocks = self
+                    .json_records
+                    .binary_search_by_key(at, |(record, _)| *record)
+                    .ok()
+                    .and_then(|found| self.json_records.get(found))
+                    .map_or(&[][..], |(_, first)| {
+                        self.json_lists.get(*first..).unwrap_or_default()
+                    });
                 Some(Value::Record(
                     (0..codec.layout.fields.len())
-                        .map(|i| decode_value(&codec.layout, i, bytes))
+                        .map(|i| json::decode_field(&codec.layout, i, bytes, blocks))
                         .collect(),
                 ))
             }
@@ -147,6 +171,8 @@ impl InputCodec {
     pub fn new_batch(&self) -> InputBatch {
         InputBatch {
             lists: ListArena::default(),
+            json_lists: ListBlocks::new(),
+            json_records: Vec::new(),
             layout: self.layout.clone(),
             slots: Vec::new(),
             records: Vec::new(),
@@ -178,6 +204,34 @@ impl InputCodec {
             None => Pending::Decoded(value),
         };
         batch.records.push(pending);
+    }
+
+    /// Add a JSON Lines row (its line break included) straight into the
+    /// layout; false, with nothing added, when it is not plain: then read
+    /// it with `DataType::parse_json_text` (which reports its problems) and
+    /// add the value.
+    pub fn push_json(&self, batch: &mut InputBatch, line: &[u8]) -> bool {
+        let Some(codec) = self.bind(batch) else {
+            return false;
+        };
+        let Some(plan) = &codec.json else {
+            return false;
+        };
+        let stride = codec.layout.stride;
+        let start = batch.slots.len();
+        let first_block = batch.json_lists.len();
+        batch.slots.resize(start + stride, 0);
+        let record = batch.slots.get_mut(start..).unwrap_or_default();
+        if !plan.read_row(line, record, &mut batch.json_lists) {
+            batch.slots.truncate(start);
+            return false;
+        }
+        let at = start / stride.max(1);
+        if batch.json_lists.len() > first_block {
+            batch.json_records.push((at, first_block));
+        }
+        batch.records.push(Pending::Encoded { at, value: None });
+        true
     }
 
     /// Add a row that could not be read, with its problems.

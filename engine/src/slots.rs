@@ -35,6 +35,11 @@ enum ReadKind {
         scale: u32,
     },
     Date,
+    /// `HH:MM` or `H:MM`: the minute of the day.
+    Time,
+    /// `YYYY-MM-DDTHH:MM` (or a space for the `T`): minutes from
+    /// 0001-01-01T00:00.
+    Timestamp,
     Bool,
     /// Variant names as bytes, by index.
     Variant(Vec<Box<[u8]>>),
@@ -52,45 +57,51 @@ impl SlotReader {
         fields
             .iter()
             .zip(&layout.fields)
-            .map(|((_, ty), slot)| {
-                let kind = match (ty.kind(), slot.encoding) {
-                    (
-                        Kind::Money | Kind::Percent | Kind::Hours | Kind::Rate,
-                        Encoding::Number { scale: 2 },
-                    )
-                    | (Kind::Int | Kind::Days | Kind::Months, Encoding::Number { scale: 0 }) => {
-                        // `max_scale` is what `parse_decimal` allows and
-                        // the slot's scale is where `canonical` puts it.
-                        let scale = ty.max_scale()?;
-                        ReadKind::Number { scale }
-                    }
-                    (Kind::Date, Encoding::Date) => ReadKind::Date,
-                    (Kind::Bool, Encoding::Bool) => ReadKind::Bool,
-                    (Kind::Enum { variants, .. }, Encoding::Variant) => ReadKind::Variant(
-                        variants
-                            .iter()
-                            .map(|v| v.as_bytes().to_vec().into_boxed_slice())
-                            .collect(),
-                    ),
-                    // Texts have no slot word (the engine keeps the
-                    // record's value); any other pair is not this
-                    // file's layout. One arm per encoding, so a new one
-                    // must be placed here.
-                    (
-                        _,
-                        Encoding::Number { .. }
-                        | Encoding::Date
-                        | Encoding::Time
-                        | Encoding::Timestamp
-                        | Encoding::Bool
-                        | Encoding::Variant
-                        | Encoding::Text
-                        | Encoding::List,
-                    ) => return None,
-                };
-                Some(SlotReader { kind })
-            })
+            .map(|((_, ty), slot)| SlotReader::for_field(ty, slot.encoding))
             .collect()
+    }
+
+    /// The reader of one field of type `ty` in a slot of `encoding`, or
+    /// `None` when the pair is not one this file knows.
+    pub fn for_field(ty: &DataType, encoding: Encoding) -> Option<SlotReader> {
+        let kind = match (ty.kind(), encoding) {
+            (
+                Kind::Money | Kind::Percent | Kind::Hours | Kind::Rate,
+                Encoding::Number { scale: 2 },
+            )
+            | (Kind::Int | Kind::Days | Kind::Months, Encoding::Number { scale: 0 }) => {
+                // `max_scale` is what `parse_decimal` allows and
+                // the slot's scale is where `canonical` puts it.
+                let scale = ty.max_scale()?;
+                ReadKind::Number { scale }
+            }
+            (Kind::Date, Encoding::Date) => ReadKind::Date,
+            (Kind::Time, Encoding::Time) => ReadKind::Time,
+            (Kind::Timestamp, Encoding::Timestamp) => ReadKind::Timestamp,
+            (Kind::Bool, Encoding::Bool) => ReadKind::Bool,
+            (Kind::Enum { variants, .. }, Encoding::Variant) => ReadKind::Variant(
+                variants
+                    .iter()
+                    .map(|v| v.as_bytes().to_vec().into_boxed_slice())
+                    .collect(),
+            ),
+            // Texts have no slot word (the engine keeps the
+            // record's value); any other pair is not this
+            // file's layout. One arm per encoding, so a new one
+            // must be placed here.
+            (
+                _,
+                Encoding::Number { .. }
+                | Encoding::Date
+                | Encoding::Time
+                | Encoding::Timestamp
+                | Encoding::Bool
+                | Encoding::Variant
+                | Encoding::Text
+                | Encoding::List,
+            ) => return None,
+        };
+        Some(SlotReader { kind })
     }
 
     /// The slot word of a plain cell, or `None` to take the general path.
@@ -98,6 +109,8 @@ impl SlotReader {
         match &self.kind {
             ReadKind::Number { scale } => parse_fixed(cell, *scale),
             ReadKind::Date => parse_day(cell),
+            ReadKind::Time => parse_minute_of_day(cell),
+            ReadKind::Timestamp => parse_timestamp(cell),
             ReadKind::Bool => {
                 if cell.eq_ignore_ascii_case(b"true") || cell == b"1" {
                     Some(1)
@@ -188,6 +201,35 @@ fn parse_day(cell: &[u8]) -> Option<i64> {
     }
     let date = NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)?;
     Some(i64::from(date.num_days_from_ce()))
+}
+
+/// `HH:MM` or `H:MM` of 00:00 to 23:59 as its minute of the day (as
+/// `clock::parse_time` then `clock::minute_of_day`); digits only.
+fn parse_minute_of_day(cell: &[u8]) -> Option<i64> {
+    let digit = |b: u8| b.is_ascii_digit().then(|| i64::from(b - b'0'));
+    let (hours, minutes) = match *cell {
+        [h, b':', m0, m1] => (digit(h)?, digit(m0)? * 10 + digit(m1)?),
+        [h0, h1, b':', m0, m1] => (digit(h0)? * 10 + digit(h1)?, digit(m0)? * 10 + digit(m1)?),
+        _ => return None,
+    };
+    (hours < 24 && minutes < 60).then_some(hours * 60 + minutes)
+}
+
+/// `YYYY-MM-DDTHH:MM` or `YYYY-MM-DD HH:MM` as minutes from
+/// 0001-01-01T00:00 (as `clock::parse_timestamp` then
+/// `clock::timestamp_minutes`).
+fn parse_timestamp(cell: &[u8]) -> Option<i64> {
+    let [date @ .., separator, h0, h1, b':', m0, m1] = cell else {
+        return None;
+    };
+    if date.len() != 10 || !matches!(separator, b'T' | b' ') {
+        return None;
+    }
+    let day = parse_day(date)?;
+    let minute = parse_minute_of_day(&[*h0, *h1, b':', *m0, *m1])?;
+    day.checked_sub(1)?
+        .checked_mul(avtal_compiler::clock::DAY_MINUTES)?
+        .checked_add(minute)
 }
 
 /// How one output field is written from its slot as a CSV cell.

@@ -12,6 +12,8 @@
 //!
 //! `python3 bench/w2/gen_time_reports.py 100000 -o w2.jsonl`, then
 //! `cargo run --release -p avtal-bench --bin w2-bench -- w2.jsonl`.
+//! `--against OTHER_AVTAL` also times another build's `avtal run` in the
+//! same rounds (after checking that it writes the same bytes).
 
 use std::path::PathBuf;
 use std::process::{Command, ExitCode, Stdio};
@@ -26,7 +28,7 @@ use avtal_engine::{Engine, PreparedEntry, Results};
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some(path) = args.iter().find(|a| !a.starts_with("--")) else {
-        eprintln!("usage: w2-bench POPULATION.jsonl [--rounds N]");
+        eprintln!("usage: w2-bench POPULATION.jsonl [--rounds N] [--against OTHER_AVTAL]");
         return ExitCode::from(1);
     };
     let rounds: usize = args
@@ -35,7 +37,12 @@ fn main() -> ExitCode {
         .and_then(|i| args.get(i + 1))
         .and_then(|n| n.parse().ok())
         .unwrap_or(3);
-    match run(path, rounds) {
+    let against = args
+        .iter()
+        .position(|a| a == "--against")
+        .and_then(|i| args.get(i + 1))
+        .map(PathBuf::from);
+    match run(path, rounds, against.as_ref()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("error: {message}");
@@ -54,7 +61,7 @@ fn best_of(rounds: usize, mut f: impl FnMut() -> Result<(), String>) -> Result<D
     Ok(best)
 }
 
-fn run(path: &str, rounds: usize) -> Result<(), String> {
+fn run(path: &str, rounds: usize, against: Option<&PathBuf>) -> Result<(), String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
     let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
     let n = lines.len();
@@ -184,12 +191,42 @@ fn run(path: &str, rounds: usize) -> Result<(), String> {
 
     match avtal_binary() {
         Some(binary) => {
-            let end_to_end = best_of(rounds, || run_binary(&binary, path))?;
+            if let Some(other) = against {
+                run_binary(&binary, path, "avtal-w2-bench-this.csv")?;
+                run_binary(other, path, "avtal-w2-bench-other.csv")?;
+                let read = |name: &str| {
+                    std::fs::read(std::env::temp_dir().join(name)).map_err(|e| e.to_string())
+                };
+                if read("avtal-w2-bench-this.csv")? != read("avtal-w2-bench-other.csv")? {
+                    return Err(format!(
+                        "{} writes other bytes than this build",
+                        other.display()
+                    ));
+                }
+            }
+            let mut other_best = Duration::MAX;
+            let end_to_end = best_of(rounds, || {
+                if let Some(other) = against {
+                    let start = Instant::now();
+                    run_binary(other, path, "avtal-w2-bench-other.csv")?;
+                    other_best = other_best.min(start.elapsed());
+                }
+                run_binary(&binary, path, "avtal-w2-bench-out.csv")
+            })?;
             println!(
                 "\navtal run, JSON Lines → CSV, end to end (compile included): {:.0} ms, {:.0} records/s",
                 ms(end_to_end),
                 n as f64 / end_to_end.as_secs_f64()
             );
+            if let Some(other) = against {
+                println!(
+                    "avtal run of {} (same bytes): {:.0} ms, {:.0} records/s; this build takes {:.2}× its time",
+                    other.display(),
+                    ms(other_best),
+                    n as f64 / other_best.as_secs_f64(),
+                    end_to_end.as_secs_f64() / other_best.as_secs_f64()
+                );
+            }
         }
         None => println!(
             "\n(no avtal binary next to this one: build avtal-cli in release to time `avtal run`)"
@@ -239,8 +276,8 @@ fn avtal_binary() -> Option<PathBuf> {
     candidate.exists().then_some(candidate)
 }
 
-fn run_binary(binary: &PathBuf, population: &str) -> Result<(), String> {
-    let out = std::env::temp_dir().join("avtal-w2-bench-out.csv");
+fn run_binary(binary: &PathBuf, population: &str, out: &str) -> Result<(), String> {
+    let out = std::env::temp_dir().join(out);
     let status = Command::new(binary)
         .current_dir(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".."))
         .args([

@@ -27,7 +27,11 @@ use avtal_compiler::eval::Value;
 
 use avtal_engine::{InputBatch, InputCodec};
 
+use std::sync::Arc;
+
 use super::arrow_io::ArrowRows;
+use super::parallel::Shape;
+use super::parallel::chunks::{CsvShape, JsonLines, Source};
 use super::reader::RowPlace;
 use super::report::RowError;
 use crate::DataFormat;
@@ -126,6 +130,47 @@ impl Input {
             size: None,
             rows,
         })
+    }
+
+    /// The input as a source of chunks for the workers of `parallel/`,
+    /// with how they read its rows; the input back when it is read row by
+    /// row only (long-form CSV, Parquet, Arrow IPC).
+    pub(crate) fn into_source(self) -> Result<(Source, Shape), Box<Input>> {
+        match self.rows {
+            Rows::Csv(rows) if rows.long.is_none() => {
+                let (header_len, read_columns) = rows.reader.header_checks();
+                let shape = Arc::new(CsvShape {
+                    header: rows.header,
+                    fields: rows.fields,
+                    header_len,
+                    read_columns,
+                    limit: max_row_bytes(),
+                });
+                Ok((
+                    Source::Csv {
+                        splitter: rows.reader,
+                        shape: shape.clone(),
+                        record: csv::ByteRecord::new(),
+                        path: self.path,
+                    },
+                    Shape::Csv(shape),
+                ))
+            }
+            // Nothing is read yet: the buffer is empty.
+            Rows::Jsonl(rows) if rows.reader.buffer().is_empty() && rows.line == 0 => {
+                let shape = Shape::Jsonl {
+                    record: rows.record,
+                    limit: rows.limit,
+                };
+                let lines = JsonLines::new(rows.reader.into_inner(), self.path, rows.limit);
+                Ok((Source::Jsonl(lines), shape))
+            }
+            rows => Err(Box::new(Input {
+                path: self.path,
+                size: self.size,
+                rows,
+            })),
+        }
     }
 
     /// The file's size, when it is a file (for the progress bar).
@@ -714,6 +759,20 @@ pub fn byte_size(bytes: usize) -> String {
     }
 }
 
+/// One JSON Lines row (its line break included) as a value of `record`,
+/// or every problem in it.
+pub(crate) fn json_row(record: &DataType, bytes: &[u8]) -> Result<Value, Vec<RowError>> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => record.parse_json_text(text).map_err(|errors| {
+            errors
+                .iter()
+                .map(|error| RowError::new(&error.path, msg::cell(error)))
+                .collect()
+        }),
+        Err(_) => Err(vec![RowError::new("", msg::not_utf8())]),
+    }
+}
+
 struct JsonRows {
     reader: BufReader<Box<dyn Read + Send>>,
     record: DataType,
@@ -805,15 +864,7 @@ impl JsonRows {
             }
             self.row += 1;
             safe_file::bump(&ROWS_READ);
-            let value = match std::str::from_utf8(bytes) {
-                Ok(text) => self.record.parse_json_text(text).map_err(|errors| {
-                    errors
-                        .iter()
-                        .map(|error| RowError::new(&error.path, msg::cell(error)))
-                        .collect()
-                }),
-                Err(_) => Err(vec![RowError::new("", msg::not_utf8())]),
-            };
+            let value = json_row(&self.record, bytes);
             return Ok(Some(Row {
                 number: self.row,
                 line: self.line,

@@ -24,6 +24,8 @@
 
 use std::io::{self, Read};
 
+mod plain;
+
 const BUFFER: usize = 1 << 16;
 
 /// What [`Splitter::next`] found.
