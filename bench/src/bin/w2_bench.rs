@@ -12,6 +12,8 @@
 //!
 //! `python3 bench/w2/gen_time_reports.py 100000 -o w2.jsonl`, then
 //! `cargo run --release -p avtal-bench --bin w2-bench -- w2.jsonl`.
+//! `--no-interpreter` leaves the interpreter out (its line then times one
+//! record), for counting instructions under callgrind.
 
 use std::path::PathBuf;
 use std::process::{Command, ExitCode, Stdio};
@@ -26,7 +28,7 @@ use avtal_engine::{Engine, PreparedEntry, Results};
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some(path) = args.iter().find(|a| !a.starts_with("--")) else {
-        eprintln!("usage: w2-bench POPULATION.jsonl [--rounds N]");
+        eprintln!("usage: w2-bench POPULATION.jsonl [--rounds N] [--no-interpreter]");
         return ExitCode::from(1);
     };
     let rounds: usize = args
@@ -35,7 +37,10 @@ fn main() -> ExitCode {
         .and_then(|i| args.get(i + 1))
         .and_then(|n| n.parse().ok())
         .unwrap_or(3);
-    match run(path, rounds) {
+    // Without the interpreter (its check and its timing): for counting
+    // instructions under callgrind, which does not depend on the load.
+    let interpreter = !args.iter().any(|a| a == "--no-interpreter");
+    match run(path, rounds, interpreter) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("error: {message}");
@@ -54,7 +59,7 @@ fn best_of(rounds: usize, mut f: impl FnMut() -> Result<(), String>) -> Result<D
     Ok(best)
 }
 
-fn run(path: &str, rounds: usize) -> Result<(), String> {
+fn run(path: &str, rounds: usize, with_interpreter: bool) -> Result<(), String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
     let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
     let n = lines.len();
@@ -132,7 +137,8 @@ fn run(path: &str, rounds: usize) -> Result<(), String> {
     );
 
     let interpreter = Interpreter::new(program);
-    for (i, (value, want)) in values.iter().zip(&expected).enumerate().take(2000) {
+    let checked = if with_interpreter { 2000 } else { 0 };
+    for (i, (value, want)) in values.iter().zip(&expected).enumerate().take(checked) {
         let got = interpreter
             .call(entry.function, std::slice::from_ref(value))
             .map_err(|e| format!("record {}: {e}", i + 1))?;
@@ -145,7 +151,7 @@ fn run(path: &str, rounds: usize) -> Result<(), String> {
         prepared.evaluate(&batch, &mut results);
         Ok(())
     })?;
-    let interp_n = n.min(20_000);
+    let interp_n = if with_interpreter { n.min(20_000) } else { 1 };
     let interp = best_of(1, || {
         for value in values.iter().take(interp_n) {
             interpreter
