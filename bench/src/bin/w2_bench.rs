@@ -14,6 +14,8 @@
 //! `cargo run --release -p avtal-bench --bin w2-bench -- w2.jsonl`.
 //! `--against OTHER_AVTAL` also times another build's `avtal run` in the
 //! same rounds (after checking that it writes the same bytes).
+//! `--no-interpreter` leaves the interpreter out (its line then times one
+//! record), for counting instructions under callgrind.
 
 use std::path::PathBuf;
 use std::process::{Command, ExitCode, Stdio};
@@ -28,7 +30,9 @@ use avtal_engine::{Engine, PreparedEntry, Results};
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some(path) = args.iter().find(|a| !a.starts_with("--")) else {
-        eprintln!("usage: w2-bench POPULATION.jsonl [--rounds N] [--against OTHER_AVTAL]");
+        eprintln!(
+            "usage: w2-bench POPULATION.jsonl [--rounds N] [--against OTHER_AVTAL] [--no-interpreter]"
+        );
         return ExitCode::from(1);
     };
     let rounds: usize = args
@@ -42,7 +46,10 @@ fn main() -> ExitCode {
         .position(|a| a == "--against")
         .and_then(|i| args.get(i + 1))
         .map(PathBuf::from);
-    match run(path, rounds, against.as_ref()) {
+    // Without the interpreter (its check and its timing): for counting
+    // instructions under callgrind, which does not depend on the load.
+    let interpreter = !args.iter().any(|a| a == "--no-interpreter");
+    match run(path, rounds, against.as_ref(), interpreter) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("error: {message}");
@@ -61,7 +68,12 @@ fn best_of(rounds: usize, mut f: impl FnMut() -> Result<(), String>) -> Result<D
     Ok(best)
 }
 
-fn run(path: &str, rounds: usize, against: Option<&PathBuf>) -> Result<(), String> {
+fn run(
+    path: &str,
+    rounds: usize,
+    against: Option<&PathBuf>,
+    with_interpreter: bool,
+) -> Result<(), String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
     let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
     let n = lines.len();
@@ -139,7 +151,8 @@ fn run(path: &str, rounds: usize, against: Option<&PathBuf>) -> Result<(), Strin
     );
 
     let interpreter = Interpreter::new(program);
-    for (i, (value, want)) in values.iter().zip(&expected).enumerate().take(2000) {
+    let checked = if with_interpreter { 2000 } else { 0 };
+    for (i, (value, want)) in values.iter().zip(&expected).enumerate().take(checked) {
         let got = interpreter
             .call(entry.function, std::slice::from_ref(value))
             .map_err(|e| format!("record {}: {e}", i + 1))?;
@@ -152,7 +165,7 @@ fn run(path: &str, rounds: usize, against: Option<&PathBuf>) -> Result<(), Strin
         prepared.evaluate(&batch, &mut results);
         Ok(())
     })?;
-    let interp_n = n.min(20_000);
+    let interp_n = if with_interpreter { n.min(20_000) } else { 1 };
     let interp = best_of(1, || {
         for value in values.iter().take(interp_n) {
             interpreter
@@ -162,14 +175,16 @@ fn run(path: &str, rounds: usize, against: Option<&PathBuf>) -> Result<(), Strin
         Ok(())
     })?;
     let interp = interp.mul_f64(n as f64 / interp_n as f64);
-    let mut sink = 0i64;
+    // Every output of every record stored, as the compiled code stores
+    // its output records (a sum of one field would let the optimiser drop
+    // the others).
+    let mut outputs: Vec<w2_baseline::Output> = Vec::with_capacity(records.len());
     let baseline = best_of(rounds, || {
-        for record in &records {
-            sink = sink.wrapping_add(w2_baseline::evaluate(record).ob_pay);
-        }
+        outputs.clear();
+        outputs.extend(records.iter().map(w2_baseline::evaluate));
+        std::hint::black_box(&outputs);
         Ok(())
     })?;
-    std::hint::black_box(sink);
 
     println!("{:<44} {:>10} {:>14}", "compute only", "time", "records/s");
     for (name, time) in [

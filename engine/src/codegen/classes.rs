@@ -27,7 +27,7 @@
 //! it. The hours of an interval in a class then add up, day by day, the
 //! overlap of the interval with that class's segments: minutes / 60, exact.
 
-use cranelift_codegen::ir::{InstBuilder, MemFlagsData, Value, condcodes::IntCC, types};
+use cranelift_codegen::ir::{BlockArg, InstBuilder, MemFlagsData, Value, condcodes::IntCC, types};
 
 use super::translate::{FunctionTranslator, Result, Val};
 use super::{CodegenError, NativeStatus};
@@ -144,7 +144,8 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
     }
 
     /// Minutes of `[lo, hi)` (only those on `only_day`, if given) in class
-    /// `class`: a loop over the days the interval touches.
+    /// `class`: from the record's memo (`class_memo.rs`), or a loop over
+    /// the days the interval touches.
     fn class_minutes(
         &mut self,
         classes: ClassesId,
@@ -153,11 +154,6 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
         hi: Value,
         only_day: Option<Value>,
     ) -> Result<Value> {
-        let program = self.program;
-        let info = program
-            .classes_info(classes)
-            .ok_or(CodegenError::Internal("a classes item that does not exist"))?;
-        let segments = Segments::of(info)?;
         let (lo, hi) = match only_day {
             Some(day) => {
                 let start = self.day_start(day);
@@ -168,6 +164,39 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
             }
             None => (lo, hi),
         };
+        let Some(memo) = self.class_memo(classes) else {
+            let minutes = self.walk_days(classes, &[class], lo, hi)?;
+            return minutes
+                .first()
+                .copied()
+                .ok_or(CodegenError::Internal("a walk without its class"));
+        };
+        let every: Vec<u32> = match self.program.classes_info(classes) {
+            Some(info) => (0..info.classes.len())
+                .map(|c| u32::try_from(c).unwrap_or(u32::MAX))
+                .collect(),
+            None => return Err(CodegenError::Internal("a classes item that does not exist")),
+        };
+        self.memo_minutes(memo, class, lo, hi, |this| {
+            this.walk_days(classes, &every, lo, hi)
+        })
+    }
+
+    /// Minutes of `[lo, hi)` in each class of `wanted`, in its order: one
+    /// loop over the days the interval touches, the day's profile read
+    /// once for all of them.
+    fn walk_days(
+        &mut self,
+        classes: ClassesId,
+        wanted: &[u32],
+        lo: Value,
+        hi: Value,
+    ) -> Result<Vec<Value>> {
+        let program = self.program;
+        let info = program
+            .classes_info(classes)
+            .ok_or(CodegenError::Internal("a classes item that does not exist"))?;
+        let segments = Segments::of(info)?;
         // Days from lo's to (hi − 1)'s; none when the interval is empty.
         let (first, last, empty) = self.days_of_interval(lo, hi);
 
@@ -175,22 +204,24 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
         let body = self.builder.create_block();
         let done = self.builder.create_block();
         self.builder.append_block_param(header, types::I64); // day
-        self.builder.append_block_param(header, types::I64); // minutes
-        self.builder.append_block_param(done, types::I64);
+        for _ in wanted {
+            self.builder.append_block_param(header, types::I64); // minutes
+            self.builder.append_block_param(done, types::I64);
+        }
         let zero = self.builder.ins().iconst(types::I64, 0);
-        self.builder.ins().brif(
-            empty,
-            done,
-            &[zero.into()],
-            header,
-            &[first.into(), zero.into()],
-        );
+        let zeros: Vec<BlockArg> = wanted.iter().map(|_| zero.into()).collect();
+        let mut start_args: Vec<BlockArg> = vec![first.into()];
+        start_args.extend(zeros.iter().copied());
+        self.builder
+            .ins()
+            .brif(empty, done, &zeros, header, &start_args);
 
         self.builder.switch_to_block(header);
-        let (day, total) = match self.builder.block_params(header) {
-            [d, t] => (*d, *t),
-            _ => return Err(CodegenError::Internal("a loop without its parameters")),
-        };
+        let params = self.builder.block_params(header).to_vec();
+        let (day, totals) = params
+            .split_first()
+            .ok_or(CodegenError::Internal("a loop without its parameters"))?;
+        let (day, mut totals) = (*day, totals.to_vec());
         self.builder.ins().jump(body, &[]);
         self.builder.seal_block(body);
         self.builder.switch_to_block(body);
@@ -202,17 +233,12 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
         };
         let profile = self.day_profile(classes, miss, &segments, day)?;
         let day_lo = self.day_start(day);
-        let mut total = total;
         let mask = (1i64 << segments.bits) - 1;
         for index in 0..segments.starts.len() {
             let start = segments.starts.get(index).copied().unwrap_or(0);
             let shift = i64::from(index as u32 * segments.bits);
             let field = self.builder.ins().sshr_imm_s(profile, shift);
             let field = self.builder.ins().band_imm_s(field, mask);
-            let ours = self
-                .builder
-                .ins()
-                .icmp_imm_s(IntCC::Equal, field, i64::from(class) + 1);
             let seg_lo = self.builder.ins().iadd_imm_s(day_lo, i64::from(start));
             let seg_hi = self
                 .builder
@@ -222,28 +248,30 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
             let to = self.builder.ins().smin(hi, seg_hi);
             let overlap = self.builder.ins().isub(to, from);
             let overlap = self.builder.ins().smax(overlap, zero);
-            let counted = self.builder.ins().select(ours, overlap, zero);
-            total = self.builder.ins().iadd(total, counted);
+            for (total, class) in totals.iter_mut().zip(wanted) {
+                let ours =
+                    self.builder
+                        .ins()
+                        .icmp_imm_s(IntCC::Equal, field, i64::from(*class) + 1);
+                let counted = self.builder.ins().select(ours, overlap, zero);
+                *total = self.builder.ins().iadd(*total, counted);
+            }
         }
         let next = self.builder.ins().iadd_imm_s(day, 1);
         let more = self
             .builder
             .ins()
             .icmp(IntCC::SignedLessThanOrEqual, next, last);
-        self.builder.ins().brif(
-            more,
-            header,
-            &[next.into(), total.into()],
-            done,
-            &[total.into()],
-        );
+        let mut loop_args: Vec<BlockArg> = vec![next.into()];
+        loop_args.extend(totals.iter().map(|t| BlockArg::from(*t)));
+        let done_args: Vec<BlockArg> = totals.iter().map(|t| BlockArg::from(*t)).collect();
+        self.builder
+            .ins()
+            .brif(more, header, &loop_args, done, &done_args);
         self.builder.seal_block(header);
         self.builder.seal_block(done);
         self.builder.switch_to_block(done);
-        match self.builder.block_params(done) {
-            [t] => Ok(*t),
-            _ => Err(CodegenError::Internal("a loop without its result")),
-        }
+        Ok(self.builder.block_params(done).to_vec())
     }
 
     /// The profile of `day` for `classes` item `index` (in its profile
@@ -261,7 +289,7 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
 
     /// After a profile call: a negative result is a failed day rule's
     /// status, which this record returns.
-    fn fail_with_negative_status(&mut self, result: Value) {
+    pub(super) fn fail_with_negative_status(&mut self, result: Value) {
         let failed = self
             .builder
             .ins()

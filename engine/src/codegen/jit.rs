@@ -249,6 +249,30 @@ pub(super) fn build<M: Module>(
         class_tables.push(Some(module.declare_data_in_func(data, &mut context.func)));
         table_ids.push(data);
     }
+    // One table and function per memoised rule the entry calls
+    // (`day_memo.rs`), built first: a rule whose body does not translate
+    // is inlined instead (and fails there as it would have).
+    let mut day_memos = Vec::new();
+    for func in super::day_memo::memoised_calls(program, function) {
+        let memo_name = format!("{name}.memo{}", func.0);
+        let memo = module
+            .declare_function(&memo_name, Linkage::Local, &profile_signature)
+            .map_err(cranelift)?;
+        let data = module
+            .declare_data(&format!("{memo_name}.table"), Linkage::Local, true, false)
+            .map_err(cranelift)?;
+        let mut description = DataDescription::new();
+        description.define_zeroinit((super::classes::TABLE_DAYS * 8) as usize);
+        description.set_align(8);
+        module.define_data(data, &description).map_err(cranelift)?;
+        if build_day_memo(module, program, func, memo, data, &profile_signature)? {
+            day_memos.push(super::day_memo::DayMemo {
+                func,
+                function: module.declare_func_in_func(memo, &mut context.func),
+                table: module.declare_data_in_func(data, &mut context.func),
+            });
+        }
+    }
     let mut builder_context = FunctionBuilderContext::new();
     let output_texts;
     {
@@ -273,7 +297,10 @@ pub(super) fn build<M: Module>(
             seqs: Vec::new(),
             profiles,
             exits_negated: false,
+            class_memos: Vec::new(),
+            day_memos,
         };
+        translator.init_class_memos();
         let record = translator.load_record(input, input_ptr);
         let mut frame = vec![None; (function.n_locals as usize).max(1)];
         if let Some(slot) = frame.first_mut() {
@@ -347,6 +374,8 @@ fn build_profile<M: Module>(
             seqs: Vec::new(),
             profiles: vec![None; program.classes.len()],
             exits_negated: true,
+            class_memos: Vec::new(),
+            day_memos: Vec::new(),
         };
         let profile = match translator.profile_of(index, day) {
             Ok(profile) => profile,
@@ -367,6 +396,82 @@ fn build_profile<M: Module>(
         .map_err(cranelift)?;
     module.clear_context(&mut context);
     Ok(())
+}
+
+/// Define the function of memoised rule `func` (`day_memo.rs`): its
+/// table word for a day, computed and stored, or a negative status. False
+/// when the rule's body does not translate; the function then only
+/// returns "out of range", and calls inline the rule instead.
+fn build_day_memo<M: Module>(
+    module: &mut M,
+    program: &Program,
+    func: FuncId,
+    id: cranelift_module::FuncId,
+    table: cranelift_module::DataId,
+    signature: &cranelift_codegen::ir::Signature,
+) -> Result<bool, CodegenError> {
+    let mut context = module.make_context();
+    context.func.signature = signature.clone();
+    context.func.name = UserFuncName::user(2, id.as_u32());
+    let table = module.declare_data_in_func(table, &mut context.func);
+    let mut builder_context = FunctionBuilderContext::new();
+    let translated = {
+        let mut builder = FunctionBuilder::new(&mut context.func, &mut builder_context);
+        let entry = builder.create_block();
+        builder.append_block_params_for_function_params(entry);
+        builder.switch_to_block(entry);
+        builder.seal_block(entry);
+        let day = match builder.block_params(entry) {
+            [d] => *d,
+            _ => return Err(CodegenError::Internal("the memo function's parameter")),
+        };
+        let mut translator = FunctionTranslator {
+            program,
+            builder,
+            exits: Vec::new(),
+            frames: Vec::new(),
+            depth: 1,
+            output_texts: Vec::new(),
+            class_tables: vec![None; program.classes.len()],
+            pointer_type: module.target_config().pointer_type(),
+            seqs: Vec::new(),
+            profiles: vec![None; program.classes.len()],
+            exits_negated: true,
+            class_memos: Vec::new(),
+            day_memos: Vec::new(),
+        };
+        match translator.memo_body(func, table, day) {
+            Ok(word) => {
+                translator.builder.ins().return_(&[word]);
+                translator.finish_exits();
+                translator.builder.finalize(module.target_config());
+                true
+            }
+            Err(_) => false,
+        }
+    };
+    if !translated {
+        // A fresh body that only says "out of range"; nothing calls it.
+        module.clear_context(&mut context);
+        context.func.signature = signature.clone();
+        context.func.name = UserFuncName::user(2, id.as_u32());
+        let mut builder_context = FunctionBuilderContext::new();
+        let mut builder = FunctionBuilder::new(&mut context.func, &mut builder_context);
+        let entry = builder.create_block();
+        builder.append_block_params_for_function_params(entry);
+        builder.switch_to_block(entry);
+        builder.seal_block(entry);
+        let status = builder
+            .ins()
+            .iconst(types::I64, -(super::NativeStatus::Range as i64));
+        builder.ins().return_(&[status]);
+        builder.finalize(module.target_config());
+    }
+    module
+        .define_function(id, &mut context)
+        .map_err(cranelift)?;
+    module.clear_context(&mut context);
+    Ok(translated)
 }
 
 /// Put a record value into its layout, the elements of its lists into

@@ -28,9 +28,11 @@
 
 mod abi;
 pub mod calendar;
+mod class_memo;
 mod classes;
 mod clock;
 mod control;
+mod day_memo;
 mod jit;
 mod layout;
 mod list_equal;
@@ -73,6 +75,16 @@ mod generated_programs;
     reason = "tests state their expectations with unwrap and indexing"
 )]
 mod calendar_tests;
+
+#[cfg(test)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "tests state their expectations with unwrap and indexing"
+)]
+mod memo_tests;
 
 pub use abi::{
     CNameClash, CNameKind, CNameSource, c_header, c_member, c_name_clashes, cdef_header,

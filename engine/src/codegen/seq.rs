@@ -21,7 +21,7 @@ use super::layout::RecordLayout;
 use super::numeric::Checked;
 use super::translate::{FunctionTranslator, Result, Val};
 use super::{CodegenError, NativeStatus};
-use avtal_compiler::ir::{Aggregate, Expr, LocalId};
+use avtal_compiler::ir::{Aggregate, BinOp, Expr, ExprKind, LocalId, UnOp};
 use avtal_compiler::types::Type;
 
 /// A run-time list: its source and the comprehensions over it.
@@ -105,9 +105,15 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
 
     /// Make every element of a list bound by `let` once, so that the
     /// compiled code fails where the interpreter's eager `let` does.
+    /// Stages that cannot fail (W2's `filter(r.shifts, s => s.kind ==
+    /// ordinary)`) need no such loop: it would compute nothing.
     pub(super) fn seq_made_once(&mut self, seq: usize) -> Result<()> {
-        let has_stages = self.seqs.get(seq).is_some_and(|d| !d.stages.is_empty());
-        if has_stages {
+        let may_fail = self.seqs.get(seq).is_some_and(|d| {
+            d.stages
+                .iter()
+                .any(|s| !cannot_fail(s.element) || s.filter.is_some_and(|f| !cannot_fail(f)))
+        });
+        if may_fail {
             let zero = self.builder.ins().iconst(types::I64, 0);
             self.fold(seq, &[zero], |_, _, acc| Ok(acc.to_vec()))?;
         }
@@ -341,6 +347,33 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
     /// the input record.
     fn load_element(&mut self, layout: &RecordLayout, address: Value) -> Val {
         self.load_record(layout, address)
+    }
+}
+
+/// Whether `expr` surely evaluates without an error, in compiled code
+/// as in the interpreter: locals, constants, fields, and comparisons and
+/// logic of values that are compared as words (no rescaling that could
+/// overflow).
+fn cannot_fail(expr: &Expr) -> bool {
+    let word = |e: &Expr| {
+        matches!(
+            e.ty,
+            Type::Bool | Type::Enum(_) | Type::Date | Type::Time | Type::Timestamp
+        )
+    };
+    match &expr.kind {
+        ExprKind::Const(_) | ExprKind::Local(_) => true,
+        ExprKind::Field(record, _) => cannot_fail(record),
+        ExprKind::Unary(UnOp::Not, operand) => cannot_fail(operand),
+        ExprKind::Binary(
+            BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge,
+            left,
+            right,
+        ) => word(left) && word(right) && cannot_fail(left) && cannot_fail(right),
+        ExprKind::Binary(BinOp::And | BinOp::Or, left, right) => {
+            cannot_fail(left) && cannot_fail(right)
+        }
+        _ => false,
     }
 }
 

@@ -451,7 +451,7 @@ pub(super) fn differential_records(
     true
 }
 
-fn cases() -> u64 {
+pub(super) fn cases() -> u64 {
     std::env::var("PROPTEST_CASES")
         .ok()
         .and_then(|c| c.parse().ok())

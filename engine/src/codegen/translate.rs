@@ -109,6 +109,12 @@ pub(super) struct FunctionTranslator<'a, 'b> {
     /// True in a profile function: an exit returns the negated status as
     /// an `I64` instead of the status byte.
     pub(super) exits_negated: bool,
+    /// Per `classes` item, the record's memo of classified intervals
+    /// (`class_memo.rs`); empty in profile functions.
+    pub(super) class_memos: Vec<Option<super::class_memo::ClassMemo>>,
+    /// The memoised rules this function calls through their tables
+    /// (`day_memo.rs`); empty in profile and memo functions.
+    pub(super) day_memos: Vec<super::day_memo::DayMemo>,
 }
 
 pub(super) type Result<T> = std::result::Result<T, CodegenError>;
@@ -352,7 +358,7 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
             ExprKind::Const(constant) => self.translate_const(constant),
             ExprKind::Local(local) => self.translate_local(*local),
             ExprKind::Param { param, at } => self.translate_param(*param, at),
-            ExprKind::Call { func, args } => self.translate_call(*func, args),
+            ExprKind::Call { func, args } => self.translate_call_or_memo(*func, args),
             ExprKind::Builtin { builtin, args } => self.translate_builtin(*builtin, args),
             ExprKind::Unary(op, operand) => self.translate_unary(*op, operand),
             ExprKind::Binary(op, left, right) => self.translate_binary(*op, left, right),
