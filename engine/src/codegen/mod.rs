@@ -40,6 +40,7 @@ mod object;
 mod object_checks;
 mod object_texts;
 mod ratio;
+mod refuse;
 mod seq;
 mod speculate;
 mod translate;
@@ -142,6 +143,9 @@ pub(crate) enum NativeStatus {
     EmptyList = 7,
     /// E0509: an interval that ends before it starts.
     ReversedInterval = 8,
+    /// E0510: a `refuse` whose test held; the interpreter names the
+    /// element and gives the clause's message.
+    Refused = 9,
     /// The record was not run (never a byte the kernel returns).
     NotRun = 255,
 }
@@ -160,6 +164,7 @@ impl NativeStatus {
             6 => NativeStatus::BadInput,
             7 => NativeStatus::EmptyList,
             8 => NativeStatus::ReversedInterval,
+            9 => NativeStatus::Refused,
             _ => NativeStatus::NotRun,
         }
     }
@@ -179,6 +184,7 @@ impl NativeStatus {
             NativeStatus::NoTableRow => Some(Code::NoTableRow),
             NativeStatus::EmptyList => Some(Code::EmptyList),
             NativeStatus::ReversedInterval => Some(Code::ReversedInterval),
+            NativeStatus::Refused => Some(Code::Refused),
         }
     }
 }
