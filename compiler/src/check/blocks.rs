@@ -61,7 +61,7 @@ impl Checker<'_> {
                     message,
                     span,
                 } => {
-                    let span = span.to(body.span);
+                    // The statement alone: an error points at the refusal.
                     make(
                         ExprKind::Refuse {
                             test: Box::new(test),
