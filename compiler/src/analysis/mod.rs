@@ -250,6 +250,7 @@ pub const KEYWORDS: &[&str] = &[
     "least",
     "per",
     "requires",
+    "refuse",
     "because",
     "and",
     "or",
