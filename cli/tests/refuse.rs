@@ -234,3 +234,29 @@ fn long_form_csv_names_the_element_on_the_record_row() {
         (code, stdout, stderr, errors)
     );
 }
+
+#[test]
+fn explain_shows_the_refusal_with_its_message_and_place() {
+    let case = record(
+        7,
+        &[
+            ("2026-06-05T08:00", "2026-06-05T16:00", "ordinary"),
+            ("2026-06-10T08:00", "2026-06-11T08:01", "overtime"),
+        ],
+    );
+    let run = avtal(&workspace(), &["explain", AGREEMENT, "--case", &case]);
+    let line = line_of("if s.end - s.start > 24 h");
+    assert!(
+        run.stdout.contains(&format!(
+            "error[E0510]: a shift must be at most 24 hours long [{AGREEMENT}:{line}:3]"
+        )),
+        "{}\n{}",
+        run.stdout,
+        run.stderr
+    );
+    let all = format!("{}{}", run.stdout, run.stderr);
+    assert!(
+        all.contains("help: the agreement does not accept `shifts[1]`: correct it in the input"),
+        "{all}"
+    );
+}
