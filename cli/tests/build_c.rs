@@ -967,8 +967,8 @@ fn differential_w2_population() {
     assert_eq!(computed, total, "{lines}");
 
     // Generated months: the record's slots as for any entry point, and
-    // shifts within a few days of the period, minutes to a day long
-    // (two days, or reversed, now and then); every kind.
+    // shifts in the period's month (a few days before or after it, two
+    // days long, or reversed, now and then: refused); every kind.
     let generated = |program: &Program, id: FuncId| {
         let mut records = generated_records(program, id, cases() / 3);
         let (input, _) = layouts(program, id);
@@ -995,13 +995,22 @@ fn differential_w2_population() {
             } else {
                 first
             };
-            let n = rng.range(0, 30) as usize;
+            // The period is the shifts' (W2 refuses a shift outside it).
+            record[period] = Cell::Word(first);
+            let n = rng.range(0, 15) as usize;
             let elements = (0..n)
                 .map(|_| {
-                    let start = (first - 1 + rng.range(-2, 33)) * 1440 + rng.range(0, 1439);
+                    // Inside the period's month (days 1 to 28), now and
+                    // then a few days before or after it, which W2 refuses.
+                    let offset = match rng.below(400) {
+                        0 => rng.range(-2, -1),
+                        1 => rng.range(31, 33),
+                        _ => rng.range(0, 27),
+                    };
+                    let start = (first - 1 + offset) * 1440 + rng.range(0, 1439);
                     let length = match rng.below(150) {
                         0 => -rng.range(1, 300),
-                        1..=4 => rng.range(1440, 2880),
+                        1 => rng.range(1440, 2880),
                         _ => rng.range(0, 16 * 60),
                     };
                     vec![start, start + length, rng.range(0, 2)]
