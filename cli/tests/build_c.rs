@@ -146,6 +146,7 @@ fn expected(output: &RecordLayout, result: &Result<Value, EvalError>) -> Expecte
                 "E0505" => ErrorCode::NoTableRow,
                 "E0213" => ErrorCode::EmptyList,
                 "E0509" => ErrorCode::ReversedInterval,
+                "E0510" => ErrorCode::Refused,
                 other => panic!("the interpreter's {other} has no library code: {error:?}"),
             };
             let diagnostic = code.diagnostic().unwrap_or("-").to_string();
@@ -877,8 +878,8 @@ fn differential_w2_population() {
     assert_eq!(computed, total, "{lines}");
 
     // Generated months: the record's slots as for any entry point, and
-    // shifts within a few days of the period, minutes to a day long
-    // (two days, or reversed, now and then); every kind.
+    // shifts in the period's month (a few days before or after it, two
+    // days long, or reversed, now and then: refused); every kind.
     let generated = |program: &Program, id: FuncId| {
         let mut records = generated_records(program, id, cases() / 3);
         let (input, _) = layouts(program, id);
@@ -905,13 +906,22 @@ fn differential_w2_population() {
             } else {
                 first
             };
-            let n = rng.range(0, 30) as usize;
+            // The period is the shifts' (W2 refuses a shift outside it).
+            record[period] = Cell::Word(first);
+            let n = rng.range(0, 15) as usize;
             let elements = (0..n)
                 .map(|_| {
-                    let start = (first - 1 + rng.range(-2, 33)) * 1440 + rng.range(0, 1439);
+                    // Inside the period's month (days 1 to 28), now and
+                    // then a few days before or after it, which W2 refuses.
+                    let offset = match rng.below(400) {
+                        0 => rng.range(-2, -1),
+                        1 => rng.range(31, 33),
+                        _ => rng.range(0, 27),
+                    };
+                    let start = (first - 1 + offset) * 1440 + rng.range(0, 1439);
                     let length = match rng.below(150) {
                         0 => -rng.range(1, 300),
-                        1..=4 => rng.range(1440, 2880),
+                        1 => rng.range(1440, 2880),
                         _ => rng.range(0, 16 * 60),
                     };
                     vec![start, start + length, rng.range(0, 2)]
@@ -929,13 +939,15 @@ fn differential_w2_population() {
         generated,
     );
     // The record's own slots leave the fixed point often (salaries of
-    // 10^16 öre), and the interpreter fails reversed shifts.
+    // 10^16 öre), and W2 refuses shifts that are reversed, over 24 hours
+    // or start outside the month (E0510, `AVTAL_E_REFUSED`).
     let codes = |code: &str| lines.lines().filter(|l| l.starts_with(code)).count();
     eprintln!(
-        "W2, {total} generated months: {computed} computed, {} out of range, {} E0509",
+        "W2, {total} generated months: {computed} computed, {} out of range, {} E0510",
         codes("1 "),
-        codes("8 ")
+        codes("9 ")
     );
+    assert!(codes("9 E0510") > 0, "no refused month:\n{lines}");
     assert!(computed * 3 > total, "only {computed} of {total}:\n{lines}");
 }
 

@@ -319,6 +319,7 @@ fn expected(output: &RecordLayout, result: &Result<Value, EvalError>) -> String 
                 "E0505" => ErrorCode::NoTableRow,
                 "E0213" => ErrorCode::EmptyList,
                 "E0509" => ErrorCode::ReversedInterval,
+                "E0510" => ErrorCode::Refused,
                 other => panic!("the interpreter's {other} has no library code: {error:?}"),
             };
             format!("{} {}", code as i32, code.diagnostic().unwrap_or("-"))

@@ -156,6 +156,7 @@ fn grammar_js_has_the_pest_keywords_and_units() {
         "span_day",
         "span_every",
         "list_word",
+        "refused_word",
     ] {
         for word in pest_words(&pest, rule) {
             assert!(

@@ -515,6 +515,13 @@ pub enum Builtin {
     DaysOf,
 }
 
+/// Where the per-element form of a refusal points: the list's path from
+/// the rule's parameter (`shifts` of `r.shifts`, `a.b` of `p.a.b`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefuseEach {
+    pub path: String,
+}
+
 #[derive(Debug, Clone)]
 pub enum ExprKind {
     Const(Const),
@@ -565,6 +572,26 @@ pub enum ExprKind {
         filter: Option<Box<Expr>>,
     },
     Aggregate(Aggregate, Box<Expr>),
+    /// `refuse … if test because "message"`, then `body`: when `test`
+    /// (a `Bool`) holds, the record fails with `message` (E0510) and
+    /// `body` is not evaluated. For the per-element form `test` is
+    /// `any([t for x in list])`, a plain `Aggregate(Any, Comprehension)`
+    /// the compiled back end translates as it is, and `each` is set: the
+    /// interpreter then tests the elements itself to name the first one
+    /// refused (`shifts[4]`).
+    Refuse {
+        test: Box<Expr>,
+        each: Option<RefuseEach>,
+        message: String,
+        body: Box<Expr>,
+    },
+    /// `value refused because "message"` (examples only): true when
+    /// evaluating `value` stops at a refusal with exactly `message`, false
+    /// when it gives a value or another message; other errors stay errors.
+    ExpectRefused {
+        value: Box<Expr>,
+        message: String,
+    },
     /// Round to a multiple of `step` (positive), with `mode`.
     Round {
         value: Box<Expr>,

@@ -113,10 +113,15 @@ impl<'c, 'a> Formula<'c, 'a> {
                     arms.concat()
                 )
             }
-            ExprKind::Block { lets, result } => {
-                let (result, lets) = self.block(lets, result);
+            ExprKind::Block { stmts, result } => {
+                let (result, lets) = self.block(stmts, result);
                 format!("{result}{lets}")
             }
+            ExprKind::Refused { value, message, .. } => format!(
+                "{} <span class=\"op\">avvisas med</span> ”{}”",
+                self.expr(value),
+                escape(message)
+            ),
             ExprKind::Record { type_name, fields } => {
                 let fields: Vec<String> = fields
                     .iter()
@@ -153,26 +158,51 @@ impl<'c, 'a> Formula<'c, 'a> {
         }
     }
 
-    /// A block's result and its `let`s as a "där" list.
+    /// A block's result, its refusals as an "avvisas" list and its
+    /// `let`s as a "där" list.
     pub fn block(
         &mut self,
-        lets: &[avtal_syntax::syntax::ast::Let],
+        stmts: &[avtal_syntax::syntax::ast::Stmt],
         result: &Expr,
     ) -> (String, String) {
+        use avtal_syntax::syntax::ast::Stmt;
         let result = self.expr(result);
-        if lets.is_empty() {
-            return (result, String::new());
+        let mut refusals = String::new();
+        let mut lets = String::new();
+        for stmt in stmts {
+            match stmt {
+                Stmt::Let(binding) => lets.push_str(&format!(
+                    "<li><span class=\"name\">{}</span> = {}</li>",
+                    escape(&binding.name.name),
+                    self.expr(&binding.value)
+                )),
+                Stmt::Refuse(refuse) => {
+                    let each = match &refuse.each {
+                        Some((binder, list)) => format!(
+                            "<span class=\"op\">varje</span> {} <span class=\"op\">i</span> {} ",
+                            escape(&binder.name),
+                            self.expr(list)
+                        ),
+                        None => String::new(),
+                    };
+                    refusals.push_str(&format!(
+                        "<li>{each}<span class=\"op\">om</span> {}: ”{}”</li>",
+                        self.expr(&refuse.test),
+                        escape(&refuse.message)
+                    ));
+                }
+            }
         }
-        let mut list = String::from("<div class=\"where\">där<ul>");
-        for binding in lets {
-            list.push_str(&format!(
-                "<li><span class=\"name\">{}</span> = {}</li>",
-                escape(&binding.name.name),
-                self.expr(&binding.value)
+        let mut text = String::new();
+        if !refusals.is_empty() {
+            text.push_str(&format!(
+                "<div class=\"refuse\">avvisas (indata godtas inte)<ul>{refusals}</ul></div>"
             ));
         }
-        list.push_str("</ul></div>");
-        (result, list)
+        if !lets.is_empty() {
+            text.push_str(&format!("<div class=\"where\">där<ul>{lets}</ul></div>"));
+        }
+        (result, text)
     }
 
     /// `x för varje m i lista där villkor`, without brackets.

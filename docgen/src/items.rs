@@ -228,7 +228,7 @@ fn type_link(context: &Context, ty: &Type) -> String {
 fn rule(context: &Context, r: &ast::Rule) -> String {
     let mut formula = Formula::new(context);
     let (result, lets) = match &r.body.kind {
-        ExprKind::Block { lets, result } => formula.block(lets, result),
+        ExprKind::Block { stmts, result } => formula.block(stmts, result),
         _ => (formula.expr(&r.body), String::new()),
     };
     let params: Vec<String> = r.params.iter().map(|p| escape(&p.name.name)).collect();

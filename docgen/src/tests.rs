@@ -149,3 +149,42 @@ fn the_comparison_names_each_change() {
     file(&site, "old/prov.avtal.html");
     file(&site, "new/prov.avtal.html");
 }
+
+#[test]
+fn refusals_are_rendered_in_words_with_their_message() {
+    let (compilation, root) = compiled(
+        r#"module prov.avvisning
+
+record Pass {
+  start: Timestamp
+  slut: Timestamp
+}
+
+record Rapport {
+  pass: List<Pass>
+}
+
+rule timmar(r: Rapport) -> Hours {
+  refuse for p in r.pass if p.slut - p.start > 24 h because "ett pass är högst 24 timmar"
+  refuse if count(r.pass) > 40 because "högst 40 pass"
+  let summa = sum([p.slut - p.start for p in r.pass])
+  summa
+}
+
+example "för långt" {
+  timmar({ pass: [{ start: 2026-06-01T08:00, slut: 2026-06-02T09:00 }] })
+    refused because "ett pass är högst 24 timmar"
+}
+"#,
+    );
+    let site = site(&compilation, &[root], &options("2026-06-01"));
+    let page = file(&site, "prov.avvisning.html");
+    assert!(page.contains("<div class=\"refuse\">avvisas"), "{page}");
+    assert!(page.contains("”ett pass är högst 24 timmar”"), "{page}");
+    assert!(page.contains("”högst 40 pass”"), "{page}");
+    assert!(
+        page.contains("<span class=\"op\">varje</span> p <span class=\"op\">i</span>"),
+        "{page}"
+    );
+    assert!(page.contains("avvisas med</span> ”ett pass"), "{page}");
+}

@@ -180,7 +180,12 @@ module.exports = grammar({
     _day_selector: $ => choice($.every_day, $.identifier),
     every_day: _ => seq('every', 'day'),
 
-    example: $ => seq('example', field('title', $.text), '{', repeat1($._expression), '}'),
+    example: $ => seq(
+      'example', field('title', $.text), '{',
+      repeat1(choice($._expression, $.refused_assertion)), '}',
+    ),
+    // `EXPR refused because "MESSAGE"`: the value is expected refused.
+    refused_assertion: $ => seq($._expression, 'refused', 'because', field('message', $.text)),
 
     // Types
 
@@ -265,7 +270,14 @@ module.exports = grammar({
     ),
     field_initializer: $ => seq(field('name', $.identifier), ':', $._expression),
 
-    block: $ => seq('{', repeat($.let_statement), $._expression, '}'),
+    block: $ => seq('{', repeat(choice($.let_statement, $.refuse_statement)), $._expression, '}'),
+    // `refuse [for s in r.shifts] if TEST because "MESSAGE"`.
+    refuse_statement: $ => seq(
+      'refuse',
+      optional(seq('for', field('binder', $.identifier), 'in', field('list', $._expression))),
+      'if', field('test', $._expression),
+      'because', field('message', $.text),
+    ),
     let_statement: $ => seq(
       'let', field('name', $.identifier), optional(seq(':', field('type', $.type))),
       '=', $._expression,

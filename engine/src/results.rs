@@ -63,8 +63,9 @@ impl RowFailure {
             RowFailure::Unreadable(errors) => errors.clone(),
             RowFailure::Evaluation(error) => {
                 let diagnostic = error.to_diagnostic();
+                // A refusal names the element it refuses (`shifts[4]`).
                 vec![FieldError::new(
-                    "",
+                    error.place().unwrap_or(""),
                     DataMessage {
                         code: diagnostic.code,
                         message: format!(

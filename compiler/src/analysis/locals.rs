@@ -149,15 +149,30 @@ impl Walker {
                 self.expr(scrutinee);
                 arms.iter().for_each(|arm| self.expr(&arm.body));
             }
-            ast::ExprKind::Block { lets, result } => {
+            ast::ExprKind::Block { stmts, result } => {
                 let depth = self.stack.len();
-                for l in lets {
-                    self.expr(&l.value);
-                    self.bind(&l.name, l.ty.as_ref().map(type_text));
+                for stmt in stmts {
+                    match stmt {
+                        ast::Stmt::Let(l) => {
+                            self.expr(&l.value);
+                            self.bind(&l.name, l.ty.as_ref().map(type_text));
+                        }
+                        ast::Stmt::Refuse(r) => match &r.each {
+                            Some((binder, list)) => {
+                                self.expr(list);
+                                let inner = self.stack.len();
+                                self.bind(binder, None);
+                                self.expr(&r.test);
+                                self.stack.truncate(inner);
+                            }
+                            None => self.expr(&r.test),
+                        },
+                    }
                 }
                 self.expr(result);
                 self.stack.truncate(depth);
             }
+            ast::ExprKind::Refused { value, .. } => self.expr(value),
             ast::ExprKind::Record { fields, .. } => {
                 fields.iter().for_each(|f| self.expr(&f.value));
             }

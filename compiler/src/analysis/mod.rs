@@ -10,6 +10,7 @@
 mod builtin_fields;
 mod completion;
 pub mod incremental;
+mod keywords;
 mod lenses;
 pub mod locals;
 pub mod modules;
@@ -250,6 +251,7 @@ pub const KEYWORDS: &[&str] = &[
     "least",
     "per",
     "requires",
+    "refuse",
     "because",
     "and",
     "or",
@@ -378,7 +380,8 @@ pub fn hover(
 ) -> Option<Hover> {
     let index = Index::new(compilation);
     let Some((span, target)) = index.at(file, offset) else {
-        return builtin_field_hover(compilation, file, offset);
+        return builtin_field_hover(compilation, file, offset)
+            .or_else(|| keywords::hover(compilation, file, offset));
     };
     let program = &compilation.program;
     let mut out = String::new();

@@ -130,7 +130,12 @@ impl Checker<'_> {
             ast::ExprKind::Match { scrutinee, arms } => {
                 self.match_(scrutinee, arms, expected, span)
             }
-            ast::ExprKind::Block { lets, result } => self.block(lets, result, expected),
+            ast::ExprKind::Block { stmts, result } => self.block(stmts, result, expected),
+            ast::ExprKind::Refused {
+                value,
+                message,
+                message_span,
+            } => self.expect_refused(value, message, *message_span, span),
             ast::ExprKind::Record { type_name, fields } => {
                 self.record(type_name.as_ref(), fields, expected, span)
             }
@@ -583,41 +588,6 @@ impl Checker<'_> {
             scale,
             span,
         )
-    }
-
-    fn block(&mut self, lets: &[ast::Let], result: &ast::Expr, expected: Option<&Type>) -> Expr {
-        let mark = self.ctx.locals.len();
-        let mut bound: Vec<(LocalId, Expr, Span)> = Vec::new();
-        for l in lets {
-            let annotated = l.ty.as_ref().map(|t| self.resolve_type(self.ctx.module, t));
-            let value = self.expr(&l.value, annotated.as_ref());
-            let ty = match annotated {
-                Some(t) => {
-                    self.expect_type(&value, &t);
-                    t
-                }
-                None => value.ty.clone(),
-            };
-            let id = self.push_local(&l.name.name, ty, value.scale);
-            bound.push((id, value, l.span));
-        }
-        let mut body = self.expr(result, expected);
-        self.truncate_locals(mark);
-        for (id, value, span) in bound.into_iter().rev() {
-            let (ty, scale) = (body.ty.clone(), body.scale);
-            let span = span.to(body.span);
-            body = make(
-                ExprKind::Let {
-                    local: id,
-                    value: boxed(value),
-                    body: boxed(body),
-                },
-                ty,
-                scale,
-                span,
-            );
-        }
-        body
     }
 }
 

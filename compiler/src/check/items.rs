@@ -81,6 +81,7 @@ impl Checker<'_> {
             let scale = storage_scale(ty);
             self.push_local(name, ty.clone(), scale);
         }
+        self.ctx.n_params = self.ctx.n_locals;
         let (body, scale, ret) = match source {
             FuncSource::Rule(rule) => {
                 let body = self.expr(&rule.body, Some(&ret));

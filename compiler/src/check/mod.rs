@@ -9,6 +9,7 @@
 //! on demand, callee before caller, so that a call knows its callee's static
 //! result scale; the same walk finds recursion.
 
+mod blocks;
 mod calls;
 mod classes;
 mod compound;
@@ -147,6 +148,8 @@ struct BodyContext {
     /// Kept in step by `push_local` and `truncate_locals`.
     local_index: HashMap<String, Vec<usize>>,
     n_locals: u32,
+    /// The body's parameters are its first locals, `0..n_params`.
+    n_params: u32,
 }
 
 struct Checker<'a> {

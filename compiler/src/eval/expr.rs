@@ -82,6 +82,13 @@ impl<'a, 'p> Machine<'a, 'p> {
             } => self.comprehension(element, *binder, list, filter.as_deref(), span),
             ExprKind::Aggregate(aggregate, list) => self.aggregate(*aggregate, list, span),
             ExprKind::Round { value, step, mode } => self.round(value, *step, *mode, span),
+            ExprKind::Refuse {
+                test,
+                each,
+                message,
+                body,
+            } => self.refuse(test, each.as_ref(), message, body, span),
+            ExprKind::ExpectRefused { value, message } => self.expect_refused(value, message),
             ExprKind::Error => Err(msg::internal(
                 span,
                 "an expression the checker could not type",

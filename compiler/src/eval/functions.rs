@@ -325,6 +325,18 @@ impl<'a, 'p> Machine<'a, 'p> {
     /// `None` when the assertion holds. For `a == b` the failure shows both
     /// sides, each formatted with its own type.
     fn assertion(&mut self, assertion: &'p Expr) -> Result<Option<AssertionFailure>, EvalError> {
+        if let ExprKind::ExpectRefused { value, message } = &assertion.kind {
+            let actual = match self.refusal_of(value)? {
+                Err(got) if got == *message => return Ok(None),
+                Err(got) => format!("refused because {got:?}"),
+                Ok(computed) => format_value(self.program, &value.ty, &computed),
+            };
+            return Ok(Some(AssertionFailure {
+                span: assertion.span,
+                expected: Some(format!("refused because {message:?}")),
+                actual: Some(actual),
+            }));
+        }
         if let ExprKind::Binary(BinOp::Eq, left, right) = &assertion.kind {
             let actual = self.eval(left)?;
             let expected = self.eval(right)?;

@@ -28,6 +28,7 @@ pub mod calendar;
 mod expr;
 mod functions;
 pub mod number;
+mod refuse;
 mod round;
 mod time_builtins;
 pub mod trace;
@@ -161,6 +162,14 @@ pub enum EvalError {
         start: String,
         end: String,
     },
+    /// A `refuse` whose test held: `message` is the clause's own, `place`
+    /// the refused element of the input (`shifts[4]`) for the per-element
+    /// form, `None` for the whole record.
+    Refused {
+        span: Span,
+        message: String,
+        place: Option<String>,
+    },
     /// The IR does not have the shape the checker promises: a bug.
     Internal { span: Span, what: String },
 }
@@ -178,7 +187,16 @@ impl EvalError {
             | EvalError::EmptyAggregate { span, .. }
             | EvalError::TooDeep { span, .. }
             | EvalError::ReversedInterval { span, .. }
+            | EvalError::Refused { span, .. }
             | EvalError::Internal { span, .. } => *span,
+        }
+    }
+
+    /// The field of the input it names (`shifts[4]`), when it names one.
+    pub fn place(&self) -> Option<&str> {
+        match self {
+            EvalError::Refused { place, .. } => place.as_deref(),
+            _ => None,
         }
     }
 

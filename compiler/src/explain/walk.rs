@@ -64,5 +64,7 @@ pub(super) fn children(expr: &Expr) -> Vec<&Expr> {
             .collect(),
         ExprKind::Aggregate(_, list) => vec![list],
         ExprKind::Round { value, .. } => vec![value],
+        ExprKind::Refuse { test, body, .. } => vec![test, body],
+        ExprKind::ExpectRefused { value, .. } => vec![value],
     }
 }

@@ -13,8 +13,9 @@
 //!   column 0 (the parser cuts files at column-0 item keywords);
 //! - an expression body opening brackets on a top-level `= …` line hangs
 //!   from the expression, two columns in; a line that continues the
-//!   expression above (it starts with a binary operator, `and`, `or`) or a
-//!   `requires` (`because`) goes one step further in;
+//!   expression above (it starts with a binary operator, `and`, `or`), a
+//!   `requires` or `refuse` (`because`) or an example's value expected
+//!   refused (`refused because`) goes one step further in;
 //! - trailing whitespace goes, line ends become `\n`, runs of blank lines
 //!   become one, blank lines at the start and end go, and one blank line
 //!   separates top-level items (consecutive `use` lines stay together);
@@ -103,13 +104,14 @@ fn item_keyword(line: &str) -> Option<&'static str> {
 const CONTINUING_OPERATORS: &[&str] = &["==", "!=", "<", ">", "+", "-", "*", "/"];
 
 /// Whether a line continues the one before: a `because` after its
-/// `requires`, or a line that starts with a binary operator. Such lines go
-/// one step further in.
+/// `requires` or `refuse`, an example's `refused because` after the value
+/// it expects refused, or a line that starts with a binary operator. Such
+/// lines go one step further in.
 fn continues_expression(line: &str) -> bool {
     if line.starts_with("->") || line.starts_with("//") {
         return false;
     }
-    ["because", "and", "or"]
+    ["because", "refused", "and", "or"]
         .iter()
         .any(|word| starts_with_word(line, word))
         || CONTINUING_OPERATORS.iter().any(|op| line.starts_with(op))

@@ -88,6 +88,16 @@ fn expression_bodies_hang_from_the_expression() {
     assert_eq!(format_text(expected), expected);
 }
 
+/// A `refuse`'s `because` and an example's `refused because` on their own
+/// lines go one step in, like a `requires`'s `because`.
+#[test]
+fn refusals_continue_one_step_in() {
+    let text = "rule r(x: Hours) -> Hours {\nrefuse if x > 24 h\nbecause \"för långt\"\n      refuse for s in [x] if s > 1 h\n  because \"m\"\nx\n}\n\nexample \"e\" {\nr(25 h)\nrefused because \"för långt\"\n}\n";
+    let expected = "rule r(x: Hours) -> Hours {\n  refuse if x > 24 h\n    because \"för långt\"\n  refuse for s in [x] if s > 1 h\n    because \"m\"\n  x\n}\n\nexample \"e\" {\n  r(25 h)\n    refused because \"för långt\"\n}\n";
+    assert_eq!(format_text(text), expected);
+    assert_eq!(format_source(text).unwrap(), expected);
+}
+
 #[test]
 fn refuses_syntax_errors() {
     assert_eq!(

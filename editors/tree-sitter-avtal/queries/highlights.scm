@@ -17,6 +17,7 @@
 [
   "module" "use" "param" "record" "enum" "rule" "table" "condition" "limit"
   "classes" "example" "evaluate" "source" "from" "let" "requires" "because"
+  "refuse" "refused"
   "per" "ranked" "on" "to" "next" "all" "every" "day"
 ] @keyword
 

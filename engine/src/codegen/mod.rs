@@ -42,6 +42,7 @@ mod object;
 mod object_checks;
 mod object_texts;
 mod ratio;
+mod refuse;
 mod seq;
 mod speculate;
 mod translate;
@@ -154,6 +155,9 @@ pub(crate) enum NativeStatus {
     EmptyList = 7,
     /// E0509: an interval that ends before it starts.
     ReversedInterval = 8,
+    /// E0510: a `refuse` whose test held; the interpreter names the
+    /// element and gives the clause's message.
+    Refused = 9,
     /// The record was not run (never a byte the kernel returns).
     NotRun = 255,
 }
@@ -172,6 +176,7 @@ impl NativeStatus {
             6 => NativeStatus::BadInput,
             7 => NativeStatus::EmptyList,
             8 => NativeStatus::ReversedInterval,
+            9 => NativeStatus::Refused,
             _ => NativeStatus::NotRun,
         }
     }
@@ -191,6 +196,7 @@ impl NativeStatus {
             NativeStatus::NoTableRow => Some(Code::NoTableRow),
             NativeStatus::EmptyList => Some(Code::EmptyList),
             NativeStatus::ReversedInterval => Some(Code::ReversedInterval),
+            NativeStatus::Refused => Some(Code::Refused),
         }
     }
 }

@@ -52,6 +52,7 @@ pub enum ErrorCode {
     BadInput = 6,
     EmptyList = 7,
     ReversedInterval = 8,
+    Refused = 9,
     NullArgument = 10,
     BadEnum = 11,
     BadDate = 12,
@@ -61,7 +62,7 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 15] = [
+    pub const ALL: [ErrorCode; 16] = [
         ErrorCode::Ok,
         ErrorCode::Range,
         ErrorCode::DivisionByZero,
@@ -71,6 +72,7 @@ impl ErrorCode {
         ErrorCode::BadInput,
         ErrorCode::EmptyList,
         ErrorCode::ReversedInterval,
+        ErrorCode::Refused,
         ErrorCode::NullArgument,
         ErrorCode::BadEnum,
         ErrorCode::BadDate,
@@ -101,6 +103,7 @@ impl ErrorCode {
             ErrorCode::BadInput => "E_BAD_INPUT",
             ErrorCode::EmptyList => "E_EMPTY_LIST",
             ErrorCode::ReversedInterval => "E_REVERSED_INTERVAL",
+            ErrorCode::Refused => "E_REFUSED",
             ErrorCode::NullArgument => "E_NULL_ARGUMENT",
             ErrorCode::BadEnum => "E_BAD_ENUM",
             ErrorCode::BadDate => "E_BAD_DATE",
@@ -124,6 +127,9 @@ impl ErrorCode {
             ErrorCode::BadInput => "the input record holds a value of no field type",
             ErrorCode::EmptyList => "`min` or `max` of a list with no element",
             ErrorCode::ReversedInterval => "an interval of time ends before it starts",
+            ErrorCode::Refused => {
+                "a clause refuses the record; `avtal run` gives its message and the element"
+            }
             ErrorCode::NullArgument => "a required pointer argument is null",
             ErrorCode::BadEnum => "an enum field holds no variant's tag",
             ErrorCode::BadDate => "a date field holds a day number off the calendar",
@@ -145,6 +151,7 @@ impl ErrorCode {
             ErrorCode::NoTableRow => NativeStatus::NoTableRow,
             ErrorCode::EmptyList => NativeStatus::EmptyList,
             ErrorCode::ReversedInterval => NativeStatus::ReversedInterval,
+            ErrorCode::Refused => NativeStatus::Refused,
             ErrorCode::BadEnum => {
                 return Some(avtal_compiler::diagnostics::Code::BadEnumValue.as_str());
             }

@@ -97,6 +97,8 @@ fn safe(program: &Program, expr: &Expr, budget: &mut u32) -> bool {
         | ExprKind::List(_)
         | ExprKind::Comprehension { .. }
         | ExprKind::Aggregate(..)
+        | ExprKind::Refuse { .. }
+        | ExprKind::ExpectRefused { .. }
         | ExprKind::Error => false,
     }
 }

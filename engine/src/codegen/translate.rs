@@ -390,6 +390,10 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
                 filter,
             } => self.translate_comprehension(element, *binder, list, filter.as_deref()),
             ExprKind::Aggregate(aggregate, list) => self.translate_aggregate(*aggregate, list),
+            ExprKind::Refuse { test, body, .. } => self.translate_refuse(test, body),
+            ExprKind::ExpectRefused { .. } => Err(CodegenError::Unsupported(
+                "an example's `refused` assertion",
+            )),
             ExprKind::Error => Err(CodegenError::Internal(
                 "an expression the checker could not type",
             )),

@@ -65,6 +65,7 @@ codes! {
     NotAList = "E0212", Error, "an aggregate or comprehension is given something that is not a list";
     EmptyList = "E0213", Error, "an empty list literal where its element type cannot be known";
     HoursTimesMoney = "E0214", Error, "money and hours are combined without a rate";
+    InvalidRefusal = "E0215", Error, "a `refuse` has no message, or cannot name the element it refuses";
     // Windows and classes of time (E04xx)
     InvalidDaySelector = "E0401", Error, "a span's day is not `every day` or a rule `(Date) -> Bool`";
     EmptyWindow = "E0402", Error, "a window can never hold a minute";
@@ -86,6 +87,7 @@ codes! {
     ExampleFailed = "E0506", Error, "an example's assertion does not hold";
     NotExact = "E0507", Error, "a value cannot be written with its type's decimals";
     ReversedInterval = "E0509", Error, "an interval ends before it starts";
+    Refused = "E0510", Error, "a clause refuses the record with its own message";
     // Data rows (E06xx)
     BadCell = "E0601", Error, "an input cell cannot be read as its field's type";
     MissingInputField = "E0602", Error, "an input row or header lacks a field";

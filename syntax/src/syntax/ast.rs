@@ -497,10 +497,17 @@ pub enum ExprKind {
         scrutinee: Box<Expr>,
         arms: Vec<MatchArm>,
     },
-    /// `{ let a = e  let b: T = e  result }`
+    /// `{ let a = e  refuse if t because "…"  let b: T = e  result }`
     Block {
-        lets: Vec<Let>,
+        stmts: Vec<Stmt>,
         result: Box<Expr>,
+    },
+    /// `EXPR refused because "MESSAGE"`, an assertion of an example only:
+    /// true when evaluating `value` stops at a `refuse` with `message`.
+    Refused {
+        value: Box<Expr>,
+        message: String,
+        message_span: Span,
     },
     /// `Anställd { fast_lön: 30000 SEK, … }`, or `{ … }` where the type is
     /// known from context (a call argument, a rule's result).
@@ -544,6 +551,25 @@ pub struct MatchArm {
     pub patterns: Vec<Ident>,
     pub wildcard: bool,
     pub body: Expr,
+    pub span: Span,
+}
+
+/// A statement of a block, before its result.
+#[derive(Debug, Clone)]
+pub enum Stmt {
+    Let(Let),
+    Refuse(Refuse),
+}
+
+/// `refuse [for x in list] if test because "message"`: the clause does not
+/// accept the record (or the element of `list`) when `test` holds.
+#[derive(Debug, Clone)]
+pub struct Refuse {
+    /// The binder and list of the per-element form.
+    pub each: Option<(Ident, Expr)>,
+    pub test: Expr,
+    pub message: String,
+    pub message_span: Span,
     pub span: Span,
 }
 

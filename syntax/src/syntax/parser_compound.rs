@@ -47,27 +47,64 @@ impl Builder<'_> {
         }
     }
 
-    /// `{ let a = e … result }`; without `let`s the block is its result.
+    /// `{ let a = e … result }`; without statements the block is its
+    /// result.
     pub(super) fn block(&mut self, pair: Pair<'_, Rule>) -> Expr {
         let span = self.span(&pair);
-        let mut lets = Vec::new();
+        let mut stmts = Vec::new();
         let mut result = None;
         for child in pair.into_inner() {
             match child.as_rule() {
-                Rule::let_stmt => lets.push(self.let_stmt(child)),
+                Rule::let_stmt => stmts.push(ast::Stmt::Let(self.let_stmt(child))),
+                Rule::refuse_stmt => stmts.push(ast::Stmt::Refuse(self.refuse_stmt(child))),
                 Rule::an_expr => result = Some(self.expr(child)),
                 _ => {}
             }
         }
         let result = result.unwrap_or_else(|| error_expr(span));
-        if lets.is_empty() {
+        if stmts.is_empty() {
             return result;
         }
         Expr {
             kind: ExprKind::Block {
-                lets,
+                stmts,
                 result: Box::new(result),
             },
+            span,
+        }
+    }
+
+    /// `refuse [for x in list] if test because "message"`.
+    fn refuse_stmt(&mut self, pair: Pair<'_, Rule>) -> ast::Refuse {
+        let span = self.span(&pair);
+        let mut each = None;
+        let mut test = None;
+        let mut message = (String::new(), span);
+        for child in pair.into_inner() {
+            match child.as_rule() {
+                Rule::refuse_each => {
+                    let each_span = self.span(&child);
+                    let mut binder = self.missing_ident(each_span);
+                    let mut list = None;
+                    for part in child.into_inner() {
+                        match part.as_rule() {
+                            Rule::name_ident => binder = self.ident(&part),
+                            Rule::an_expr => list = Some(self.expr(part)),
+                            _ => {}
+                        }
+                    }
+                    each = Some((binder, list.unwrap_or_else(|| error_expr(each_span))));
+                }
+                Rule::an_expr => test = Some(self.expr(child)),
+                Rule::text_lit => message = self.text(child),
+                _ => {}
+            }
+        }
+        ast::Refuse {
+            each,
+            test: test.unwrap_or_else(|| error_expr(span)),
+            message: message.0,
+            message_span: message.1,
             span,
         }
     }

@@ -29,7 +29,7 @@ const KEYWORDS: &[&str] = &[
     "module", "use", "param", "record", "enum", "rule", "table", "condition", "limit",
     "example", "evaluate", "source", "from", "let", "if", "else", "match", "for", "in", "at",
     "most", "least", "per", "requires", "because", "and", "or", "not", "true", "false",
-    "classes",
+    "classes", "refuse",
 ];
 
 /// One diagnostic for a chunk that failed to parse. `chunk` is the byte

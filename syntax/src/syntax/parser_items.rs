@@ -502,6 +502,7 @@ impl<'d> Builder<'d> {
             match child.as_rule() {
                 Rule::text_lit => title = Some(self.text(child)),
                 Rule::an_expr => assertions.push(self.expr(child)),
+                Rule::example_refusal => assertions.push(self.example_refusal(child)),
                 _ => {}
             }
         }
@@ -512,6 +513,28 @@ impl<'d> Builder<'d> {
             title_span,
             assertions,
             span: header.span,
+        }
+    }
+
+    /// `EXPR refused because "MESSAGE"`.
+    fn example_refusal(&mut self, pair: Pair<'_, Rule>) -> ast::Expr {
+        let span = self.span(&pair);
+        let mut value = None;
+        let mut message = (String::new(), span);
+        for child in pair.into_inner() {
+            match child.as_rule() {
+                Rule::an_expr => value = Some(self.expr(child)),
+                Rule::text_lit => message = self.text(child),
+                _ => {}
+            }
+        }
+        ast::Expr {
+            kind: ast::ExprKind::Refused {
+                value: Box::new(value.unwrap_or_else(|| error_expr(span))),
+                message: message.0,
+                message_span: message.1,
+            },
+            span,
         }
     }
 

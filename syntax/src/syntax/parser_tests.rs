@@ -4,7 +4,9 @@
 
 #![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
 
-use super::ast::{Cell, Expr, ExprKind, Item, Literal, LiteralUnit, Module, TypeExpr, UnaryOp};
+use super::ast::{
+    Cell, Expr, ExprKind, Item, Literal, LiteralUnit, Module, Stmt, TypeExpr, UnaryOp,
+};
 use super::parse;
 use crate::diagnostics::Diagnostic;
 use crate::source::Sources;
@@ -88,20 +90,35 @@ pub(super) fn sexpr(e: &Expr) -> String {
                 .collect();
             format!("(match {} {})", sexpr(scrutinee), arms.join(" "))
         }
-        ExprKind::Block { lets, result } => {
-            let lets: Vec<String> = lets
+        ExprKind::Block { stmts, result } => {
+            let lets: Vec<String> = stmts
                 .iter()
-                .map(|l| match &l.ty {
-                    Some(ty) => format!(
-                        "(let {}: {} {})",
-                        l.name.name,
-                        type_text(ty),
-                        sexpr(&l.value)
-                    ),
-                    None => format!("(let {} {})", l.name.name, sexpr(&l.value)),
+                .map(|stmt| match stmt {
+                    Stmt::Let(l) => match &l.ty {
+                        Some(ty) => format!(
+                            "(let {}: {} {})",
+                            l.name.name,
+                            type_text(ty),
+                            sexpr(&l.value)
+                        ),
+                        None => format!("(let {} {})", l.name.name, sexpr(&l.value)),
+                    },
+                    Stmt::Refuse(r) => match &r.each {
+                        Some((binder, list)) => format!(
+                            "(refuse for {} in {} if {} {:?})",
+                            binder.name,
+                            sexpr(list),
+                            sexpr(&r.test),
+                            r.message
+                        ),
+                        None => format!("(refuse if {} {:?})", sexpr(&r.test), r.message),
+                    },
                 })
                 .collect();
             format!("(block {} {})", lets.join(" "), sexpr(result))
+        }
+        ExprKind::Refused { value, message, .. } => {
+            format!("(refused {} {message:?})", sexpr(value))
         }
         ExprKind::Record { type_name, fields } => {
             let fields: Vec<String> = fields
@@ -589,4 +606,29 @@ fn windows_line_endings_parse_the_same() {
     assert_eq!(module.items.len(), 10);
     let record = variant!(&module.items[1], Record);
     assert_eq!(record.fields[0].doc.as_deref(), Some("Fast månadslön."));
+}
+
+#[test]
+fn refusals_in_blocks_and_refused_assertions_in_examples() {
+    assert_eq!(
+        sexpr(&expr_of(
+            "{ refuse if x > 24 h because \"too long\"\n let y = x\n y }"
+        )),
+        "(block (refuse if (> x 24Hours) \"too long\") (let y x) y)"
+    );
+    assert_eq!(
+        sexpr(&expr_of(
+            "{ refuse for s in r.shifts if s.end <= s.start\n    because \"a shift must end after it starts\"\n  1 }"
+        )),
+        "(block (refuse for s in r.shifts if (<= s.end s.start) \"a shift must end after it starts\") 1)"
+    );
+    let module = parse_ok("example \"e\" {\n  f(1)\n    refused because \"no\"\n  x == 5\n}");
+    let example = variant!(&module.items[0], Example);
+    assert_eq!(
+        example.assertions.iter().map(sexpr).collect::<Vec<_>>(),
+        ["(refused (f 1) \"no\")", "(== x 5)"]
+    );
+    // `refuse` is a keyword; `refused` stays a name outside examples.
+    assert!(!parse_text("rule refuse() -> Int = 1").1.is_empty());
+    assert_eq!(sexpr(&expr_of("refused + 1")), "(+ refused 1)");
 }

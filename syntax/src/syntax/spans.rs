@@ -316,6 +316,27 @@ impl SpansMut for Let {
     }
 }
 
+impl SpansMut for Stmt {
+    fn spans_mut(&mut self, f: &mut dyn FnMut(&mut Span)) {
+        match self {
+            Stmt::Let(l) => l.spans_mut(f),
+            Stmt::Refuse(r) => r.spans_mut(f),
+        }
+    }
+}
+
+impl SpansMut for Refuse {
+    fn spans_mut(&mut self, f: &mut dyn FnMut(&mut Span)) {
+        if let Some((binder, list)) = &mut self.each {
+            binder.spans_mut(f);
+            list.spans_mut(f);
+        }
+        self.test.spans_mut(f);
+        f(&mut self.message_span);
+        f(&mut self.span);
+    }
+}
+
 impl SpansMut for FieldInit {
     fn spans_mut(&mut self, f: &mut dyn FnMut(&mut Span)) {
         self.name.spans_mut(f);
@@ -355,9 +376,17 @@ impl SpansMut for Expr {
                 scrutinee.spans_mut(f);
                 arms.spans_mut(f);
             }
-            ExprKind::Block { lets, result } => {
-                lets.spans_mut(f);
+            ExprKind::Block { stmts, result } => {
+                stmts.spans_mut(f);
                 result.spans_mut(f);
+            }
+            ExprKind::Refused {
+                value,
+                message_span,
+                ..
+            } => {
+                value.spans_mut(f);
+                f(message_span);
             }
             ExprKind::Record { type_name, fields } => {
                 type_name.spans_mut(f);

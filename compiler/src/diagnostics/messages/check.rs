@@ -613,3 +613,23 @@ pub fn no_next_day(span: Span, selector: &str, start: &str, days: i64) -> Diagno
     .with_label(format!("it would be cut off after {days} days"))
     .with_help("a span ends on the first later day its `on next` rule selects; check that rule")
 }
+
+/// `refuse … because ""`: a refusal must say why.
+pub fn refusal_without_message(span: Span) -> Diagnostic {
+    Diagnostic::new(Code::InvalidRefusal, span, "a refusal without a message")
+        .with_help("say in the clause's words what is not accepted, e.g. `because \"a shift is at most 24 hours long\"`")
+}
+
+/// `refuse for x in LIST`, where LIST is not a field path of a parameter.
+pub fn refusal_list_not_a_field(span: Span) -> Diagnostic {
+    Diagnostic::new(
+        Code::InvalidRefusal,
+        span,
+        "`refuse for` needs a list read from a parameter, such as `r.shifts`",
+    )
+    .with_help(
+        "the error names the element by its place in the input (`shifts[4]`); test the \
+         condition inside the `if` instead of filtering the list first \
+         (`refuse for s in r.shifts if s.kind == ordinary and …`)",
+    )
+}

@@ -103,6 +103,7 @@ pub fn code(error: &EvalError) -> Code {
         // program of extraordinary depth; `E0110` (recursion) is closest.
         EvalError::TooDeep { .. } => Code::Recursion,
         EvalError::ReversedInterval { .. } => Code::ReversedInterval,
+        EvalError::Refused { .. } => Code::Refused,
         EvalError::Internal { .. } => Code::Internal,
     }
 }
@@ -155,6 +156,8 @@ pub fn headline(error: &EvalError) -> String {
         EvalError::ReversedInterval { start, end, .. } => {
             format!("the interval {start} to {end} ends before it starts")
         }
+        // The clause's own words, as written after `because`.
+        EvalError::Refused { message, .. } => message.clone(),
         EvalError::Internal { what, .. } => format!("internal error in the interpreter: {what}"),
     }
 }
@@ -201,6 +204,10 @@ pub fn help(error: &EvalError) -> Option<String> {
         EvalError::ReversedInterval { .. } => "check the order of the two timestamps and the \
                                                data; a shift past midnight ends on the next date"
             .to_string(),
+        EvalError::Refused { place, .. } => match place {
+            Some(place) => format!("the agreement does not accept `{place}`: correct it in the input"),
+            None => "the agreement does not accept this record: correct it in the input".to_string(),
+        },
         EvalError::Internal { .. } => {
             "this is a bug in the Avtal checker; please report it with the source".to_string()
         }

@@ -177,6 +177,7 @@ fn keyword_rename_help(keyword: &str) -> String {
         "record" => Some("post"),
         "requires" => Some("krav"),
         "because" => Some("skäl"),
+        "refuse" => Some("avvisa"),
         "for" => Some("för"),
         "per" => Some("period"),
         "classes" => Some("klasser"),
