@@ -948,7 +948,9 @@ fn differential_w2_population() {
         codes("9 ")
     );
     assert!(codes("9 E0510") > 0, "no refused month:\n{lines}");
-    assert!(computed * 3 > total, "only {computed} of {total}:\n{lines}");
+    // About 38 % are computed (the rest leave the fixed point or are
+    // refused); a quarter leaves room for the generator's spread.
+    assert!(computed * 4 > total, "only {computed} of {total}:\n{lines}");
 }
 
 /// Division by zero, a param before its first date, a date off the
