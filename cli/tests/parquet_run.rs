@@ -443,30 +443,49 @@ fn columnar_runs_write_the_csv_runs_records() {
             } else {
                 read_arrow(&dir.join(&out))
             };
-            assert_eq!(as_csv(&batches), reference, "{out}");
+            // Parquet money is `Decimal128(18, 2)`: the huge salary's
+            // results (10^26 kronor) fail their row there, reported, where
+            // CSV and Arrow IPC (precision 38) write them.
+            let expected: String = if output == "parquet" {
+                reference
+                    .lines()
+                    .filter(|line| !line.starts_with("303,"))
+                    .map(|line| format!("{line}\n"))
+                    .collect()
+            } else {
+                reference.clone()
+            };
+            assert_eq!(as_csv(&batches), expected, "{out}");
             outputs.push((out, batches));
         }
     }
-    let schema = outputs[0].1[0].schema();
-    let types: Vec<String> = schema
-        .fields()
-        .iter()
-        .map(|f| format!("{}: {}", f.name(), f.data_type()))
-        .collect();
-    assert_eq!(
-        types,
-        [
-            "id: Int64",
-            "vacation_guarantee: Decimal128(38, 2)",
-            "flex_premium: Decimal128(38, 2)",
-            "tsn_fee: Decimal128(38, 2)",
-            "reserve_topup: Decimal128(38, 2)",
-            "overtime_room: Decimal128(38, 2)",
-            "overtime_violation: Boolean",
-            "notice_months: Int64",
-            "notice_end: Date32",
-        ]
-    );
+    // Money in Parquet is `Decimal128(18, 2)` (a 64-bit integer in the
+    // file), in Arrow IPC `Decimal128(38, 2)`.
+    for (index, precision) in [(0, 18), (2, 38)] {
+        let schema = outputs[index].1[0].schema();
+        let types: Vec<String> = schema
+            .fields()
+            .iter()
+            .map(|f| format!("{}: {}", f.name(), f.data_type()))
+            .collect();
+        let money = format!("Decimal128({precision}, 2)");
+        assert_eq!(
+            types,
+            [
+                "id: Int64".to_string(),
+                format!("vacation_guarantee: {money}"),
+                format!("flex_premium: {money}"),
+                format!("tsn_fee: {money}"),
+                format!("reserve_topup: {money}"),
+                format!("overtime_room: {money}"),
+                "overtime_violation: Boolean".to_string(),
+                "notice_months: Int64".to_string(),
+                "notice_end: Date32".to_string(),
+            ],
+            "{}",
+            outputs[index].0
+        );
+    }
     // The two engines' files are equal as data (the same batches).
     for pair in outputs.chunks(2) {
         assert_eq!(pair[0].1, pair[1].1, "{} and {}", pair[0].0, pair[1].0);

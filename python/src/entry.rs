@@ -2,14 +2,14 @@
 //! data through the engine boundary (compiled code, the interpreter for
 //! what it does not compute), explained for one record.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use arrow_array::{ArrayRef, RecordBatch, StringArray};
 use arrow_schema::{ArrowError, DataType as ArrowType, Field, Schema, SchemaRef};
 use avtal_compiler::diagnostics::messages::data::DataMessage;
-use avtal_compiler::ir::EntryPoint;
-use avtal_engine::arrow::{ArrowInput, ArrowOutput, output_schema};
-use avtal_engine::{Engine, PreparedEntry, Results};
+use avtal_compiler::ir::{EntryPoint, Program};
+use avtal_engine::arrow::{ArrowEvaluator, ArrowInput, output_schema};
+use avtal_engine::{Engine, PreparedEntry};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyCapsule, PyDict};
@@ -18,14 +18,76 @@ use crate::errors::{RowErrors, plain_error};
 use crate::ffi;
 use crate::sources::Loaded;
 
-/// Records per evaluation, as `avtal run` batches them.
-const BATCH_ROWS: usize = 4096;
-
 #[pyclass(frozen, module = "avtal")]
 pub struct Entry {
-    pub(crate) loaded: Arc<Loaded>,
-    pub(crate) entry: EntryPoint,
+    pub(crate) compiled: Compiled,
     pub(crate) name: String,
+}
+
+/// An entry point prepared for evaluation, borrowing the program of the
+/// loaded file it belongs to. Preparing compiles the entry point to native
+/// code (milliseconds), so it is done once and the prepared entry points
+/// are kept for the next call.
+pub(crate) struct Prepared<'p> {
+    program: &'p Program,
+    entry: EntryPoint,
+    /// Per engine, the prepared entry points no call is using. Each call
+    /// takes one out (or prepares one when all are in use by other
+    /// threads) and puts it back: a `PreparedEntry` is used by one thread
+    /// at a time, and threads with the GIL released evaluate side by side.
+    jit: Mutex<Vec<PreparedEntry<'p>>>,
+    interp: Mutex<Vec<PreparedEntry<'p>>>,
+}
+
+self_cell::self_cell!(
+    /// The loaded file and the prepared entry points of one entry point.
+    pub(crate) struct Compiled {
+        owner: Arc<Loaded>,
+        #[not_covariant]
+        dependent: Prepared,
+    }
+);
+
+impl Prepared<'_> {
+    /// Run `work` with a prepared entry point of `engine` of its own.
+    fn with<R>(&self, engine: Engine, work: impl FnOnce(&mut PreparedEntry<'_>) -> R) -> R {
+        let pool = match engine {
+            Engine::Jit => &self.jit,
+            Engine::Interp => &self.interp,
+        };
+        // A poisoned lock only means a panic elsewhere; the list is whole.
+        let idle = pool.lock().unwrap_or_else(PoisonError::into_inner).pop();
+        let mut prepared =
+            idle.unwrap_or_else(|| PreparedEntry::prepare(self.program, &self.entry, engine));
+        let result = work(&mut prepared);
+        pool.lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(prepared);
+        result
+    }
+}
+
+impl Entry {
+    pub(crate) fn new(loaded: Arc<Loaded>, entry: EntryPoint, name: String) -> Entry {
+        let compiled = Compiled::new(loaded, |loaded| Prepared {
+            program: &loaded.compilation.program,
+            entry,
+            jit: Mutex::new(Vec::new()),
+            interp: Mutex::new(Vec::new()),
+        });
+        Entry { compiled, name }
+    }
+
+    /// Run `work` with a prepared entry point of `engine` (compiled on the
+    /// first call, kept for the next).
+    fn with_prepared<R>(
+        &self,
+        engine: Engine,
+        work: impl FnOnce(&mut PreparedEntry<'_>) -> R,
+    ) -> R {
+        self.compiled
+            .with_dependent(|_, prepared| prepared.with(engine, work))
+    }
 }
 
 /// Arrow record batches behind the PyCapsule stream interface, for callers
@@ -65,14 +127,14 @@ impl Entry {
     /// pyarrow Schema when pyarrow is importable, else a dict name → type.
     #[getter]
     fn input_schema<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let record = self.prepared(Engine::Interp).input_type().clone();
+        let record = self.with_prepared(Engine::Interp, |p| p.input_type().clone());
         schema_to_python(py, Arc::new(output_schema(&record)))
     }
 
     /// The Arrow schema of `evaluate`'s results.
     #[getter]
     fn output_schema<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let record = self.prepared(Engine::Interp).output_type().clone();
+        let record = self.with_prepared(Engine::Interp, |p| p.output_type().clone());
         schema_to_python(py, Arc::new(output_schema(&record)))
     }
 
@@ -80,6 +142,10 @@ impl Entry {
     /// `__arrow_c_array__`). Returns `(results, errors)`: the results of the
     /// good rows in input order, and one line per problem of a bad row
     /// (`row` from 1, `field`, `code`, `message`, `help`).
+    ///
+    /// A stream is evaluated batch by batch as it is read, so memory holds
+    /// one input batch and the results. The entry point is compiled on the
+    /// first call and kept; the GIL is released while evaluating.
     #[pyo3(signature = (data, engine = "jit"))]
     fn evaluate<'py>(
         &self,
@@ -96,17 +162,22 @@ impl Entry {
                 )));
             }
         };
-        let (schema, batches) = ffi::import(data)?;
+        let stream = ffi::import(data)?;
         // Compiling and evaluating touch no Python object: other Python
-        // threads run meanwhile.
-        let (table, errors) = py
-            .detach(|| self.evaluate_batches(engine, &schema, &batches))
-            .map_err(|problem| match problem {
+        // threads run meanwhile. Reading the stream may call back into
+        // Python (a reader over a generator); its producer takes the GIL
+        // for that, as the C stream interface asks.
+        let (table, errors) = py.detach(|| self.evaluate_stream(engine, stream)).map_err(
+            |problem| match problem {
                 Problem::Setup(m) => {
                     plain_error(py, m.code.as_str(), &m.message, m.help.as_deref())
                 }
+                Problem::Read(e) => {
+                    PyValueError::new_err(format!("cannot read the Arrow stream: {e}"))
+                }
                 Problem::Arrow(e) => arrow_error(e),
-            })?;
+            },
+        )?;
         Ok((to_table(py, table)?, to_table(py, errors)?))
     }
 
@@ -114,8 +185,8 @@ impl Entry {
     /// their text: `"32000.00"`, `"2026-03-01"`, or numbers, dates, bools)
     /// as the explanation tree of `avtal explain`, in text.
     fn explain(&self, py: Python<'_>, record: &Bound<'_, PyDict>) -> PyResult<String> {
-        let prepared = self.prepared(Engine::Interp);
-        let fields = prepared.input_type().record_fields().unwrap_or(&[]);
+        let input_type = self.with_prepared(Engine::Interp, |p| p.input_type().clone());
+        let fields = input_type.record_fields().unwrap_or(&[]);
         let mut schema_fields = Vec::with_capacity(fields.len());
         let mut columns: Vec<ArrayRef> = Vec::with_capacity(fields.len());
         for (name, _) in fields {
@@ -128,7 +199,7 @@ impl Entry {
         }
         let batch = RecordBatch::try_new(Arc::new(Schema::new(schema_fields)), columns)
             .map_err(arrow_error)?;
-        let binding = ArrowInput::bind(prepared.input_type(), &batch.schema())
+        let binding = ArrowInput::bind(&input_type, &batch.schema())
             .map_err(|m| plain_error(py, m.code.as_str(), &m.message, m.help.as_deref()))?;
         let value = binding.read_row(&batch, 0).map_err(|errors| {
             let first = errors.first();
@@ -142,9 +213,11 @@ impl Entry {
                 None => PyValueError::new_err("the record cannot be read"),
             }
         })?;
-        let program = &self.loaded.compilation.program;
-        let explanation = avtal_compiler::explain::explain(program, self.entry.function, &value);
-        Ok(explanation.render_text())
+        let explanation = self.compiled.with_dependent(|loaded, prepared| {
+            let program = &loaded.compilation.program;
+            avtal_compiler::explain::explain(program, prepared.entry.function, &value).render_text()
+        });
+        Ok(explanation)
     }
 
     fn __repr__(&self) -> String {
@@ -157,64 +230,47 @@ impl Entry {
 enum Problem {
     /// The data does not fit the entry point (a missing column).
     Setup(DataMessage),
+    /// The stream failed while it was read.
+    Read(ArrowError),
+    /// The results could not be made into Arrow arrays.
     Arrow(ArrowError),
 }
 
 impl Entry {
-    /// Every row of `batches` through the entry point, in batches of
-    /// `BATCH_ROWS`: the results of the good rows and the errors table.
-    fn evaluate_batches(
+    /// Every row of `stream` through the entry point, batch by batch as
+    /// the stream gives them: the results of the good rows and the errors
+    /// table.
+    fn evaluate_stream(
         &self,
         engine: Engine,
-        schema: &Schema,
-        batches: &[RecordBatch],
+        stream: ffi::Stream,
     ) -> Result<(ArrowTable, ArrowTable), Problem> {
-        let mut prepared = self.prepared(engine);
-        let mut binding =
-            ArrowInput::bind(prepared.input_type(), schema).map_err(Problem::Setup)?;
-        let codec = prepared.input_codec();
-        let mut output = ArrowOutput::new(prepared.output_type());
-        let mut results = Results::default();
-        let mut errors = RowErrors::default();
-        let mut written = Vec::new();
-        let mut row: u64 = 0;
-        let mut batch = codec.new_batch();
-        for columns in batches {
-            for start in (0..columns.num_rows()).step_by(BATCH_ROWS) {
-                batch.clear();
-                let end = (start + BATCH_ROWS).min(columns.num_rows());
-                binding.push_rows(&codec, &mut batch, columns, start..end);
-                prepared.evaluate(&batch, &mut results);
-                for index in 0..results.len() {
-                    row += 1;
-                    match results.get(index) {
-                        Some(Ok(computed)) => {
-                            if let Err(error) = output.push(&computed) {
-                                errors.add(row, &[error]);
-                            }
-                        }
-                        Some(Err(failure)) => errors.add(row, &prepared.field_errors(failure)),
-                        None => {}
-                    }
+        self.with_prepared(engine, |prepared| {
+            let mut evaluator =
+                ArrowEvaluator::new(prepared, &stream.schema).map_err(Problem::Setup)?;
+            let mut errors = RowErrors::default();
+            let mut written = Vec::new();
+            for columns in stream.batches {
+                let columns = columns.map_err(Problem::Read)?;
+                let results = evaluator
+                    .evaluate(prepared, &columns, |row, problems| {
+                        errors.add(row, &problems)
+                    })
+                    .map_err(Problem::Arrow)?;
+                if results.num_rows() > 0 {
+                    written.push(results);
                 }
             }
-            if !output.is_empty() {
-                written.push(output.take_batch().map_err(Problem::Arrow)?);
-            }
-        }
-        let table = ArrowTable {
-            schema: output.schema(),
-            batches: written,
-        };
-        let errors = ArrowTable {
-            schema: RowErrors::schema(),
-            batches: vec![errors.into_batch().map_err(Problem::Arrow)?],
-        };
-        Ok((table, errors))
-    }
-
-    fn prepared(&self, engine: Engine) -> PreparedEntry<'_> {
-        PreparedEntry::prepare(&self.loaded.compilation.program, &self.entry, engine)
+            let table = ArrowTable {
+                schema: evaluator.output_schema(),
+                batches: written,
+            };
+            let errors = ArrowTable {
+                schema: RowErrors::schema(),
+                batches: vec![errors.into_batch().map_err(Problem::Arrow)?],
+            };
+            Ok((table, errors))
+        })
     }
 }
 

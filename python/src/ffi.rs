@@ -11,7 +11,7 @@ use arrow_array::ffi_stream::{FFI_ArrowArrayStream, RecordBatchStreamReader};
 use arrow_array::{
     Array, RecordBatch, RecordBatchIterator, RecordBatchReader, StructArray, make_array,
 };
-use arrow_schema::SchemaRef;
+use arrow_schema::{ArrowError, SchemaRef};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyCapsule, PyTuple};
@@ -20,10 +20,19 @@ const STREAM: &std::ffi::CStr = c"arrow_array_stream";
 const SCHEMA: &std::ffi::CStr = c"arrow_schema";
 const ARRAY: &std::ffi::CStr = c"arrow_array";
 
+/// The record batches of a Python Arrow object, read one at a time.
+pub struct Stream {
+    pub schema: SchemaRef,
+    /// Sent to the thread that evaluates (the GIL released): a producer
+    /// that needs Python takes the GIL itself.
+    pub batches: Box<dyn Iterator<Item = Result<RecordBatch, ArrowError>> + Send>,
+}
+
 /// The schema and batches of a Python Arrow object (a table, a batch, a
-/// reader, a polars or DuckDB frame): its stream when it has one, else
-/// its one array (a struct array, as a record batch exports itself).
-pub fn import(data: &Bound<'_, PyAny>) -> PyResult<(SchemaRef, Vec<RecordBatch>)> {
+/// reader, a polars or DuckDB frame): its stream when it has one, read
+/// batch by batch as the caller iterates, else its one array (a struct
+/// array, as a record batch exports itself).
+pub fn import(data: &Bound<'_, PyAny>) -> PyResult<Stream> {
     if data.hasattr("__arrow_c_stream__")? {
         let capsule = data.call_method0("__arrow_c_stream__")?;
         let capsule = capsule.cast::<PyCapsule>()?;
@@ -35,11 +44,10 @@ pub fn import(data: &Bound<'_, PyAny>) -> PyResult<(SchemaRef, Vec<RecordBatch>)
             RecordBatchStreamReader::from_raw(pointer.as_ptr().cast::<FFI_ArrowArrayStream>())
         }
         .map_err(|e| PyValueError::new_err(format!("cannot read the Arrow stream: {e}")))?;
-        let schema = reader.schema();
-        let batches = reader
-            .collect::<Result<Vec<RecordBatch>, _>>()
-            .map_err(|e| PyValueError::new_err(format!("cannot read the Arrow stream: {e}")))?;
-        return Ok((schema, batches));
+        return Ok(Stream {
+            schema: reader.schema(),
+            batches: Box::new(reader),
+        });
     }
     if data.hasattr("__arrow_c_array__")? {
         let pair = data.call_method0("__arrow_c_array__")?;
@@ -70,7 +78,10 @@ pub fn import(data: &Bound<'_, PyAny>) -> PyResult<(SchemaRef, Vec<RecordBatch>)
             ));
         };
         let batch = RecordBatch::from(columns.clone());
-        return Ok((batch.schema(), vec![batch]));
+        return Ok(Stream {
+            schema: batch.schema(),
+            batches: Box::new(std::iter::once(Ok(batch))),
+        });
     }
     Err(PyTypeError::new_err(
         "expected Arrow data: an object with __arrow_c_stream__ or __arrow_c_array__ \

@@ -93,11 +93,11 @@ impl Module {
                 None,
             )
         })?;
-        Ok(Entry {
-            loaded: self.loaded.clone(),
+        Ok(Entry::new(
+            self.loaded.clone(),
             entry,
-            name: function.name.clone(),
-        })
+            function.name.clone(),
+        ))
     }
 
     /// The warnings of the file (errors were raised by `load`), as dicts.

@@ -1,18 +1,27 @@
 //! `columnar-bench`: workload W1 through `avtal run` with Parquet and Arrow
-//! IPC against CSV, end to end, side by side.
+//! IPC against CSV, end to end, and the Python package against the same
+//! evaluation from Rust, side by side in one run.
 //!
 //! It converts a W1 population (CSV, as `gen_population.py` writes it)
 //! into Parquet and Arrow IPC with typed columns (money as
 //! `Decimal128(12, 2)`, dates as `Date32`, enums as dictionaries), runs
 //! the `avtal` binary built next to it on each (best of `--rounds`,
 //! formats alternating), checks that every columnar output holds the CSV
-//! run's records, and prints records per second and the ratios.
+//! run's records, and prints records per second and the ratios. Then it
+//! evaluates the Parquet population in memory from Rust and, given
+//! `--python` (an interpreter where `import avtal` works, built with
+//! `--release`), from Python (`columnar/in_process.rs`).
 //!
 //! ```sh
 //! python3 ../shared/bench/gen_population.py 1000000 -o /tmp/pop1m.csv
 //! cargo build --release -p avtal-cli -p avtal-bench
-//! target/release/columnar-bench /tmp/pop1m.csv --rounds 3
+//! python3 -m venv --system-site-packages /tmp/avtal-venv
+//! VIRTUAL_ENV=/tmp/avtal-venv python3 -m maturin develop --release -m python/Cargo.toml
+//! target/release/columnar-bench /tmp/pop1m.csv --rounds 3 --python /tmp/avtal-venv/bin/python
 //! ```
+
+#[path = "columnar/in_process.rs"]
+mod in_process;
 
 use std::fs::{self, File};
 use std::path::{Path, PathBuf};
@@ -71,16 +80,25 @@ fn main() {
 
 fn run() -> Result<(), String> {
     let mut args = std::env::args().skip(1);
-    let population = args
-        .next()
-        .ok_or("usage: columnar-bench POPULATION.csv [--rounds N]")?;
-    let rounds = match (args.next().as_deref(), args.next()) {
-        (Some("--rounds"), Some(n)) => n.parse().map_err(|_| "--rounds takes a number")?,
-        _ => 3,
-    };
+    let usage = "usage: columnar-bench POPULATION.csv [--rounds N] [--python PYTHON] [--keep DIR]";
+    let population = args.next().ok_or(usage)?;
+    let mut rounds = 3;
+    let mut python = None;
+    let mut keep = None;
+    while let Some(flag) = args.next() {
+        match (flag.as_str(), args.next()) {
+            // Keep the converted files there (for profiling `avtal run`).
+            ("--keep", Some(path)) => keep = Some(PathBuf::from(path)),
+            ("--rounds", Some(n)) => rounds = n.parse().map_err(|_| "--rounds takes a number")?,
+            ("--python", Some(path)) => python = Some(PathBuf::from(path)),
+            _ => return Err(usage.into()),
+        }
+    }
     let binary = avtal_binary()
         .ok_or("build avtal-cli in the same profile first (no avtal beside this binary)")?;
-    let dir = std::env::temp_dir().join(format!("avtal-columnar-bench-{}", std::process::id()));
+    let dir = keep.clone().unwrap_or_else(|| {
+        std::env::temp_dir().join(format!("avtal-columnar-bench-{}", std::process::id()))
+    });
     fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     let csv = PathBuf::from(&population);
     let started = Instant::now();
@@ -133,7 +151,32 @@ fn run() -> Result<(), String> {
             reference_time.as_secs_f64() / seconds
         );
     }
-    let _ = fs::remove_dir_all(&dir);
+
+    let side = in_process::rust_and_python(&dir.join("pop.parquet"), python.as_deref(), rounds)?;
+    println!(
+        "W1, {records} records in memory (read and compiled before the clock), best of {rounds}:"
+    );
+    let rust = side.rust.as_secs_f64();
+    println!(
+        "  {:<24} {rust:>7.3} s  {:>6.2} M records/s",
+        "Rust ArrowEvaluator",
+        records as f64 / rust / 1e6
+    );
+    match side.python {
+        Some(python) => {
+            let python = python.as_secs_f64();
+            println!(
+                "  {:<24} {python:>7.3} s  {:>6.2} M records/s  {:>5.2}× Rust's time",
+                "Python Entry.evaluate",
+                records as f64 / python / 1e6,
+                python / rust
+            );
+        }
+        None => println!("  (Python not measured: give --python PYTHON)"),
+    }
+    if keep.is_none() {
+        let _ = fs::remove_dir_all(&dir);
+    }
     Ok(())
 }
 

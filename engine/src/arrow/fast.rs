@@ -7,9 +7,10 @@
 //! goes to the general path. Declining is always allowed, a different
 //! word never is; `tests.rs` compares both paths cell by cell.
 
+use arrow_array::Array;
 use arrow_array::cast::AsArray;
 use arrow_array::types::{Date32Type, Decimal128Type, Int32Type, Int64Type};
-use arrow_array::{Array, ArrowPrimitiveType};
+use arrow_buffer::NullBuffer;
 use arrow_schema::DataType as ArrowType;
 
 use super::cells::{clock_value, dictionary_key, string_at};
@@ -34,43 +35,58 @@ pub(crate) fn fill(
     mut write: impl FnMut(usize, i64),
     mut decline: impl FnMut(usize),
 ) {
-    let mut each = |word_of: WordOf<'_>| {
-        for (offset, row) in rows.clone().enumerate() {
-            match word_of(row).filter(|_| array.is_valid(row)) {
-                Some(word) => write(offset, word),
-                None => decline(offset),
-            }
-        }
-    };
+    // Most columns have no nulls at all: then no row is asked.
+    let nulls = array.logical_nulls().filter(|n| n.null_count() > 0);
+    // One loop per column type, the type's conversion inlined in it: this
+    // runs for every cell of the input.
+    macro_rules! each {
+        ($word_of:expr) => {
+            each_row(
+                rows.clone(),
+                nulls.as_ref(),
+                $word_of,
+                &mut write,
+                &mut decline,
+            )
+        };
+    }
     match (array.data_type(), encoding) {
         (ArrowType::Decimal128(_, scale), Encoding::Number { scale: slot_scale })
             if number_kind(ty) =>
         {
             let values = array.as_primitive::<Decimal128Type>().values();
-            let Some(shift) = Shift::new(*scale, slot_scale) else {
-                return each(&|_| None);
-            };
-            each(&|row| shift.apply(*values.get(row)?))
+            match Shift::new(*scale, slot_scale) {
+                // The common case, a column at the slot's scale: a copy.
+                Some(Shift::Up(1)) => {
+                    each!(|row| i64::try_from(*values.get(row)?).ok());
+                }
+                Some(shift) => each!(|row| shift.apply(*values.get(row)?)),
+                None => each!(|_| None),
+            }
         }
         (ArrowType::Int64, Encoding::Number { scale }) if number_kind(ty) => {
-            integers::<Int64Type>(array, scale, &mut each)
+            let values = array.as_primitive::<Int64Type>().values();
+            let factor = 10_i64.checked_pow(scale);
+            each!(|row| values.get(row)?.checked_mul(factor?))
         }
         (ArrowType::Int32, Encoding::Number { scale }) if number_kind(ty) => {
-            integers::<Int32Type>(array, scale, &mut each)
+            let values = array.as_primitive::<Int32Type>().values();
+            let factor = 10_i64.checked_pow(scale);
+            each!(|row| i64::from(*values.get(row)?).checked_mul(factor?))
         }
         (ArrowType::Date32, Encoding::Date) => {
             let values = array.as_primitive::<Date32Type>().values();
-            each(&|row| {
+            each!(|row| {
                 let day = i64::from(*values.get(row)?) + EPOCH_DAY;
                 (1..=LAST_DAY).contains(&day).then_some(day)
             })
         }
-        (ArrowType::Time32(_) | ArrowType::Time64(_), Encoding::Time) => each(&|row| {
+        (ArrowType::Time32(_) | ArrowType::Time64(_), Encoding::Time) => each!(|row| {
             let (value, per_minute) = clock_value(array, row)?;
             let minute = whole(value, per_minute)?;
             (0..1440).contains(&minute).then_some(minute)
         }),
-        (ArrowType::Timestamp(_, None), Encoding::Timestamp) => each(&|row| {
+        (ArrowType::Timestamp(_, None), Encoding::Timestamp) => each!(|row| {
             let (value, per_minute) = clock_value(array, row)?;
             let minute = whole(value, per_minute)?.checked_add(EPOCH_MINUTE)?;
             // Years 1 to 9999, where the general path's text agrees.
@@ -78,11 +94,11 @@ pub(crate) fn fill(
         }),
         (ArrowType::Boolean, Encoding::Bool) => {
             let values = array.as_boolean();
-            each(&|row| Some(i64::from(values.value(row))))
+            each!(|row| Some(i64::from(values.value(row))))
         }
         (ArrowType::Dictionary(_, _), Encoding::Variant) => {
             let Kind::Enum { variants, .. } = ty.kind() else {
-                return each(&|_| None);
+                return each!(|_| None);
             };
             // The variant of each dictionary entry, once per batch.
             let dictionary = array.as_any_dictionary();
@@ -98,18 +114,40 @@ pub(crate) fn fill(
                 })
                 .collect();
             let keys = dictionary.keys();
-            each(&|row| *index.get(dictionary_key(keys, row)?)?)
+            // Int32 keys (what writers use) read directly, any other
+            // integer type through `dictionary_key`.
+            match keys.data_type() {
+                ArrowType::Int32 => {
+                    let keys = keys.as_primitive::<Int32Type>().values();
+                    each!(|row| *index.get(usize::try_from(*keys.get(row)?).ok()?)?)
+                }
+                _ => each!(|row| *index.get(dictionary_key(keys, row)?)?),
+            }
         }
         (ArrowType::Utf8 | ArrowType::LargeUtf8 | ArrowType::Utf8View, _) => match reader {
-            Some(reader) => each(&|row| reader.read(string_at(array, row)?.as_bytes())),
-            None => each(&|_| None),
+            Some(reader) => each!(|row| reader.read(string_at(array, row)?.as_bytes())),
+            None => each!(|_| None),
         },
-        _ => each(&|_| None),
+        _ => each!(|_| None),
     }
 }
 
-/// The word of one row, `None` to decline it.
-type WordOf<'a> = &'a dyn Fn(usize) -> Option<i64>;
+/// Each row of `rows`: its word written, or declined (a null, or no word).
+fn each_row(
+    rows: std::ops::Range<usize>,
+    nulls: Option<&NullBuffer>,
+    word_of: impl Fn(usize) -> Option<i64>,
+    write: &mut impl FnMut(usize, i64),
+    decline: &mut impl FnMut(usize),
+) {
+    for (offset, row) in rows.enumerate() {
+        let valid = nulls.is_none_or(|n| n.is_valid(row));
+        match word_of(row).filter(|_| valid) {
+            Some(word) => write(offset, word),
+            None => decline(offset),
+        }
+    }
+}
 
 fn number_kind(ty: &DataType) -> bool {
     matches!(
@@ -122,18 +160,6 @@ fn number_kind(ty: &DataType) -> bool {
             | Kind::Days
             | Kind::Months
     )
-}
-
-fn integers<T: ArrowPrimitiveType>(array: &dyn Array, scale: u32, each: &mut dyn FnMut(WordOf<'_>))
-where
-    T::Native: Into<i64>,
-{
-    let values = array.as_primitive::<T>().values();
-    let factor = 10_i64.checked_pow(scale);
-    each(&|row| {
-        let value: i64 = (*values.get(row)?).into();
-        value.checked_mul(factor?)
-    })
 }
 
 /// `value / per_minute` when it divides exactly.

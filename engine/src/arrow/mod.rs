@@ -20,6 +20,10 @@
 //! cases) and converted. Failed rows are not written: the caller reports
 //! them.
 //!
+//! Evaluating ([`ArrowEvaluator`], `evaluate.rs`): both together around a
+//! caller's prepared entry point, a record batch in and one out, for the
+//! Python package and the benchmark.
+//!
 //! The mapping of types (`schema.rs`, and docs/reference.md "Data
 //! formats"): money, percent, hours and amounts per hour are
 //! `Decimal128(38, 2)`, whole numbers, days and months `Int64`, `Decimal`
@@ -29,6 +33,7 @@
 //! `List` of `Struct`.
 
 mod cells;
+mod evaluate;
 mod fast;
 mod input;
 mod output;
@@ -44,6 +49,7 @@ mod schema;
 )]
 mod tests;
 
+pub use evaluate::ArrowEvaluator;
 pub use input::ArrowInput;
 pub use output::ArrowOutput;
 pub use schema::{arrow_field, output_schema};

@@ -24,7 +24,7 @@ use crate::codegen::Encoding;
 use crate::results::{Computed, FieldError};
 use avtal_compiler::clock;
 use avtal_compiler::data::{CellError, DataType, Found, Kind, Problem};
-use avtal_compiler::diagnostics::messages::data as msg;
+use avtal_compiler::diagnostics::messages::data::{self as msg, DataMessage};
 use avtal_compiler::eval::Value;
 
 /// Microseconds in a minute.
@@ -45,6 +45,9 @@ pub struct ArrowOutput {
 enum Column {
     Decimal {
         scale: u32,
+        precision: u8,
+        /// 10^precision: every value's mantissa is smaller in magnitude.
+        limit: i128,
         values: Vec<i128>,
     },
     Int(Vec<i64>),
@@ -71,14 +74,27 @@ enum Cell {
 }
 
 impl ArrowOutput {
-    /// Columns for records of type `record`.
+    /// Columns for records of type `record`, money, percent and hours as
+    /// `Decimal128(38, 2)`.
     pub fn new(record: &DataType) -> ArrowOutput {
+        ArrowOutput::with_decimal_precision(record, PRECISION)
+    }
+
+    /// Columns for records of type `record`, money, percent and hours as
+    /// `Decimal128(precision, 2)`: a value with more digits fails its row
+    /// (E0501). Parquet stores a precision of up to 18 as a plain 64-bit
+    /// integer, much faster to write than the 16 bytes of precision 38.
+    pub fn with_decimal_precision(record: &DataType, precision: u8) -> ArrowOutput {
+        let precision = precision.clamp(3, PRECISION);
         let fields = record.record_fields().unwrap_or(&[]).to_vec();
-        let columns = fields.iter().map(|(_, ty)| Column::new(ty)).collect();
+        let columns = fields
+            .iter()
+            .map(|(_, ty)| Column::new(ty, precision))
+            .collect();
         let schema = Schema::new(
             fields
                 .iter()
-                .map(|(name, ty)| Field::new(name, column_type(ty), false))
+                .map(|(name, ty)| Field::new(name, column_type(ty, precision), false))
                 .collect::<Vec<_>>(),
         );
         ArrowOutput {
@@ -139,7 +155,9 @@ impl ArrowOutput {
                 .and_then(|b| <[u8; 8]>::try_from(b).ok())
                 .map(i64::from_ne_bytes);
             let cell = word.and_then(|word| match (column, slot.encoding) {
-                (Column::Decimal { scale, .. }, Encoding::Number { scale: at }) if *scale == at => {
+                (Column::Decimal { scale, limit, .. }, Encoding::Number { scale: at })
+                    if *scale == at && i128::from(word).abs() < *limit =>
+                {
                     Some(Cell::Wide(i128::from(word)))
                 }
                 (Column::Int(_), Encoding::Number { scale: 0 })
@@ -196,6 +214,17 @@ impl ArrowOutput {
                 .map_err(|error| FieldError::new(name, msg::cell(&error)))?;
             let cell = convert(ty, value, start, self.text.len())
                 .ok_or_else(|| FieldError::new(name, msg::cell(&wrong_value(Some(ty)))))?;
+            if let (
+                Cell::Wide(mantissa),
+                Some(Column::Decimal {
+                    precision, limit, ..
+                }),
+            ) = (cell, self.columns.get(self.cells.len()))
+                && mantissa.abs() >= *limit
+            {
+                let text = self.text.get(start..).unwrap_or_default();
+                return Err(FieldError::new(name, too_many_digits(ty, text, *precision)));
+            }
             self.cells.push(cell);
         }
         if self.cells.len() != self.columns.len() {
@@ -235,6 +264,22 @@ fn convert(ty: &DataType, value: &Value, start: usize, end: usize) -> Option<Cel
     })
 }
 
+/// A decimal with more digits than its column's precision.
+fn too_many_digits(ty: &DataType, text: &str, precision: u8) -> DataMessage {
+    let error = CellError {
+        path: String::new(),
+        expected: ty.expected(),
+        problem: Problem::TooLarge,
+        found: Found::Value(text.to_string()),
+    };
+    let mut message = msg::cell(&error);
+    message.help = Some(format!(
+        "this column is `Decimal128({precision}, 2)`: at most {} digits before the point",
+        precision.saturating_sub(2)
+    ));
+    message
+}
+
 fn wrong_value(ty: Option<&DataType>) -> CellError {
     CellError {
         path: String::new(),
@@ -244,20 +289,24 @@ fn wrong_value(ty: Option<&DataType>) -> CellError {
     }
 }
 
-/// The Arrow type of an output column: the data type's, but records and
-/// lists (never an entry point's output fields) as their JSON text.
-fn column_type(ty: &DataType) -> ArrowType {
-    match ty.kind() {
-        Kind::Record { .. } | Kind::List(_) => ArrowType::Utf8,
-        _ => arrow_type(ty),
+/// The Arrow type of an output column: the data type's (decimals of
+/// `precision`), but records and lists (never an entry point's output
+/// fields) as their JSON text.
+fn column_type(ty: &DataType, precision: u8) -> ArrowType {
+    match (ty.kind(), arrow_type(ty)) {
+        (Kind::Record { .. } | Kind::List(_), _) => ArrowType::Utf8,
+        (_, ArrowType::Decimal128(_, scale)) => ArrowType::Decimal128(precision, scale),
+        (_, other) => other,
     }
 }
 
 impl Column {
-    fn new(ty: &DataType) -> Column {
+    fn new(ty: &DataType, precision: u8) -> Column {
         match ty.kind() {
             Kind::Money | Kind::Percent | Kind::Hours | Kind::Rate => Column::Decimal {
                 scale: 2,
+                precision,
+                limit: 10_i128.pow(u32::from(precision)),
                 values: Vec::new(),
             },
             Kind::Int | Kind::Days | Kind::Months => Column::Int(Vec::new()),
@@ -303,22 +352,33 @@ impl Column {
 
     fn take(&mut self) -> Result<ArrayRef, ArrowError> {
         Ok(match self {
-            Column::Decimal { scale, values } => Arc::new(
-                Decimal128Array::from(std::mem::take(values))
-                    .with_precision_and_scale(PRECISION, i8::try_from(*scale).unwrap_or(2))?,
+            Column::Decimal {
+                scale,
+                precision,
+                values,
+                ..
+            } => Arc::new(
+                Decimal128Array::from(take_sized(values))
+                    .with_precision_and_scale(*precision, i8::try_from(*scale).unwrap_or(2))?,
             ),
-            Column::Int(values) => Arc::new(Int64Array::from(std::mem::take(values))),
-            Column::Date(values) => Arc::new(Date32Array::from(std::mem::take(values))),
-            Column::Time(values) => Arc::new(Time64MicrosecondArray::from(std::mem::take(values))),
+            Column::Int(values) => Arc::new(Int64Array::from(take_sized(values))),
+            Column::Date(values) => Arc::new(Date32Array::from(take_sized(values))),
+            Column::Time(values) => Arc::new(Time64MicrosecondArray::from(take_sized(values))),
             Column::Timestamp(values) => {
-                Arc::new(TimestampMicrosecondArray::from(std::mem::take(values)))
+                Arc::new(TimestampMicrosecondArray::from(take_sized(values)))
             }
-            Column::Bool(values) => Arc::new(BooleanArray::from(std::mem::take(values))),
+            Column::Bool(values) => Arc::new(BooleanArray::from(take_sized(values))),
             Column::Enum { variants, keys } => Arc::new(DictionaryArray::<Int32Type>::try_new(
-                Int32Array::from(std::mem::take(keys)),
+                Int32Array::from(take_sized(keys)),
                 Arc::new(StringArray::from_iter_values(variants.iter())),
             )?),
             Column::Text(builder) => Arc::new(builder.finish()),
         })
     }
+}
+
+/// The values gathered, leaving an empty vector as large: the next batch
+/// is as long, and growing it again would copy each column twice over.
+fn take_sized<T>(values: &mut Vec<T>) -> Vec<T> {
+    std::mem::replace(values, Vec::with_capacity(values.len()))
 }

@@ -16,7 +16,7 @@ use arrow_schema::{Field, Schema};
 
 use super::cells::read_cell;
 use super::fast;
-use super::{ArrowInput, ArrowOutput, EPOCH_DAY};
+use super::{ArrowEvaluator, ArrowInput, ArrowOutput, EPOCH_DAY};
 use crate::codegen::{RecordLayout, encode_value};
 use crate::{Engine, PreparedEntry, Results};
 use avtal_compiler::Sources;
@@ -463,4 +463,78 @@ fn a_missing_column_is_a_setup_error() {
     let schema = Schema::new(vec![Field::new("id", arrow_schema::DataType::Int64, false)]);
     let error = ArrowInput::bind(&input, &schema).unwrap_err();
     assert!(error.message.contains("lön"), "{}", error.message);
+}
+
+#[test]
+fn the_evaluator_gives_the_batches_and_numbers_rows_across_them() {
+    let program = program();
+    let batch = input_batch(&mut Rng(7), 3000);
+    let (expected, expected_failed, _) = evaluate(&program, Engine::Jit, &batch, 4096);
+    let mut prepared = PreparedEntry::prepare(&program, entry(&program, "E"), Engine::Jit);
+    let mut evaluator = ArrowEvaluator::new(&prepared, &batch.schema()).unwrap();
+    let mut failed = Vec::new();
+    let mut written = 0;
+    for start in (0..3000).step_by(1000) {
+        let part = evaluator
+            .evaluate(&mut prepared, &batch.slice(start, 1000), |row, errors| {
+                failed.push((row, errors.len()));
+            })
+            .unwrap();
+        assert_eq!(
+            part,
+            expected.slice(written, part.num_rows()),
+            "from row {start}"
+        );
+        written += part.num_rows();
+    }
+    assert_eq!(written, expected.num_rows());
+    // Rows count from 1 across the batches.
+    let expected_rows: Vec<(u64, usize)> = expected_failed
+        .iter()
+        .map(|(offset, errors)| (*offset as u64 + 1, errors.len()))
+        .collect();
+    assert_eq!(failed, expected_rows);
+}
+
+#[test]
+fn a_narrower_decimal_column_fails_the_rows_beyond_its_digits() {
+    let program = program();
+    let batch = input_batch(&mut Rng(7), 40);
+    for engine in [Engine::Jit, Engine::Interp] {
+        let mut prepared = PreparedEntry::prepare(&program, entry(&program, "E"), engine);
+        let codec = prepared.input_codec();
+        let mut input = ArrowInput::bind(prepared.input_type(), &batch.schema()).unwrap();
+        let mut narrow = ArrowOutput::with_decimal_precision(prepared.output_type(), 18);
+        let mut wide = ArrowOutput::new(prepared.output_type());
+        let mut records = codec.new_batch();
+        input.push_rows(&codec, &mut records, &batch, 0..40);
+        let mut results = Results::default();
+        prepared.evaluate(&records, &mut results);
+        let mut too_large = Vec::new();
+        for index in 0..records.len() {
+            if let Ok(computed) = results.get(index).unwrap() {
+                wide.push(&computed).unwrap();
+                if let Err(error) = narrow.push(&computed) {
+                    too_large.push((error.field.clone(), error.message.message.clone()));
+                }
+            }
+        }
+        // The huge salary's double (2 × 10^22 kronor) only.
+        assert_eq!(
+            too_large,
+            [(
+                "dubbel".to_string(),
+                "the value 20000000000000000000000.00 is too large to be written as money"
+                    .to_string()
+            )],
+            "{engine:?}"
+        );
+        let narrow = narrow.take_batch().unwrap();
+        let wide = wide.take_batch().unwrap();
+        assert_eq!(narrow.num_rows() + 1, wide.num_rows());
+        assert_eq!(
+            narrow.schema().field(1).data_type(),
+            &arrow_schema::DataType::Decimal128(18, 2)
+        );
+    }
 }
