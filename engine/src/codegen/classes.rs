@@ -27,7 +27,9 @@
 //! it. The hours of an interval in a class then add up, day by day, the
 //! overlap of the interval with that class's segments: minutes / 60, exact.
 
-use cranelift_codegen::ir::{BlockArg, InstBuilder, MemFlagsData, Value, condcodes::IntCC, types};
+use cranelift_codegen::ir::{
+    Block, BlockArg, GlobalValue, InstBuilder, MemFlagsData, Value, condcodes::IntCC, types,
+};
 
 use super::translate::{FunctionTranslator, Result, Val};
 use super::{CodegenError, NativeStatus};
@@ -40,6 +42,14 @@ use avtal_compiler::ir::{
 pub(super) const TABLE_FIRST_DAY: i64 = 730_120;
 /// Days in the profile table: 2000-01-01 to 2099-12-31.
 pub(super) const TABLE_DAYS: i64 = 36_525;
+
+/// A day's word in a per-day table (`FunctionTranslator::day_slot`).
+#[derive(Clone, Copy)]
+pub(super) struct DaySlot {
+    /// Whether the day is in the table (only then may its word be stored).
+    pub(super) in_table: Value,
+    pub(super) address: Value,
+}
 
 /// What a profile lookup does when the day is not in the table yet.
 #[derive(Clone, Copy)]
@@ -307,6 +317,51 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
         self.builder.switch_to_block(go_on);
     }
 
+    /// Where `day`'s word lies in a per-day table of the module
+    /// (`TABLE_DAYS` words from `TABLE_FIRST_DAY`; 0 means "not known
+    /// yet"). Outside the table the address is the first day's, so that it
+    /// can always be read; only `in_table` words may be stored.
+    pub(super) fn day_slot(&mut self, table: GlobalValue, day: Value) -> DaySlot {
+        let base = self.builder.ins().symbol_value(self.pointer_type, table);
+        let index = self.builder.ins().iadd_imm_s(day, -TABLE_FIRST_DAY);
+        let in_table = self
+            .builder
+            .ins()
+            .icmp_imm_u(IntCC::UnsignedLessThan, index, TABLE_DAYS);
+        let zero = self.builder.ins().iconst(types::I64, 0);
+        let safe_index = self.builder.ins().select(in_table, index, zero);
+        let offset = self.builder.ins().imul_imm_s(safe_index, 8);
+        let address = self.builder.ins().iadd(base, offset);
+        DaySlot { in_table, address }
+    }
+
+    /// `day`'s word of `table` where it is known: the returned block
+    /// `done` receives it as its one parameter. The builder is left in the
+    /// cold block of a miss (a day outside the table, or not known yet),
+    /// where the caller finds the word and jumps to `done` with it.
+    pub(super) fn read_day_word(&mut self, table: GlobalValue, day: Value) -> (DaySlot, Block) {
+        let slot = self.day_slot(table, day);
+        let look = self.builder.create_block();
+        let miss = self.builder.create_block();
+        let done = self.builder.create_block();
+        self.builder.append_block_param(done, types::I64);
+        self.builder.set_cold_block(miss);
+        self.builder.ins().brif(slot.in_table, look, &[], miss, &[]);
+        self.builder.seal_block(look);
+        self.builder.switch_to_block(look);
+        let word =
+            self.builder
+                .ins()
+                .atomic_load(types::I64, MemFlagsData::trusted(), slot.address);
+        let known = self.builder.ins().icmp_imm_s(IntCC::NotEqual, word, 0);
+        self.builder
+            .ins()
+            .brif(known, done, &[word.into()], miss, &[]);
+        self.builder.seal_block(miss);
+        self.builder.switch_to_block(miss);
+        (slot, done)
+    }
+
     /// First minute of day `day`.
     fn day_start(&mut self, day: Value) -> Value {
         let before = self.builder.ins().iadd_imm_s(day, -1);
@@ -329,33 +384,8 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
             .copied()
             .flatten()
             .ok_or(CodegenError::Internal("a classes item without its table"))?;
-        let pointer = self.pointer_type;
-        let base = self.builder.ins().symbol_value(pointer, table);
-        let index = self.builder.ins().iadd_imm_s(day, -TABLE_FIRST_DAY);
-        let in_table = self
-            .builder
-            .ins()
-            .icmp_imm_u(IntCC::UnsignedLessThan, index, TABLE_DAYS);
-        let zero = self.builder.ins().iconst(types::I64, 0);
-        let safe_index = self.builder.ins().select(in_table, index, zero);
-        let offset = self.builder.ins().imul_imm_s(safe_index, 8);
-        let address = self.builder.ins().iadd(base, offset);
-
-        let look = self.builder.create_block();
-        let compute = self.builder.create_block();
-        let done = self.builder.create_block();
-        self.builder.append_block_param(done, types::I64);
-        self.builder.set_cold_block(compute);
-        self.builder.ins().brif(in_table, look, &[], compute, &[]);
-        self.builder.seal_block(look);
-        self.builder.switch_to_block(look);
-        let word = self.builder.ins().atomic_load(types::I64, flags, address);
-        let known = self.builder.ins().icmp_imm_s(IntCC::NotEqual, word, 0);
-        self.builder
-            .ins()
-            .brif(known, done, &[word.into()], compute, &[]);
-        self.builder.seal_block(compute);
-        self.builder.switch_to_block(compute);
+        let (slot, done) = self.read_day_word(table, day);
+        let DaySlot { in_table, address } = slot;
         match miss {
             Miss::Compute(info) => {
                 let packed = self.compute_profile(info, segments, day)?;

@@ -25,7 +25,6 @@ use cranelift_codegen::ir::{
 };
 
 use super::CodegenError;
-use super::classes::{TABLE_DAYS, TABLE_FIRST_DAY};
 use super::translate::{FunctionTranslator, Result, Val};
 use avtal_compiler::ir::{Body, Builtin, Expr, ExprKind, FuncId, Function, Program};
 use avtal_compiler::types::Type;
@@ -130,9 +129,10 @@ fn scan(program: &Program, expr: &Expr, found: &mut Found, seen: &mut BTreeSet<u
         }
         ExprKind::Round { value, .. } => children.push(value),
         ExprKind::Const(_) | ExprKind::Local(_) | ExprKind::Error => {}
-        // A construct this walk does not know: not memoised.
-        #[allow(unreachable_patterns, reason = "constructs added after this walk")]
-        _ => found.has_class = true,
+        // A refusal carries its message and place, which a table word
+        // cannot: such a rule is not memoised. Every construct is listed,
+        // so that a new one must say whether it may be.
+        ExprKind::Refuse { .. } | ExprKind::ExpectRefused { .. } => found.has_class = true,
     }
     for child in children {
         scan(program, child, found, seen);
@@ -211,10 +211,12 @@ fn push_children<'e>(expr: &'e Expr, out: &mut Vec<&'e Expr>) {
             out.extend(filter.as_deref());
         }
         ExprKind::Aggregate(_, list) => out.push(list),
-        ExprKind::Round { value, .. } => out.push(value),
+        ExprKind::Round { value, .. } | ExprKind::ExpectRefused { value, .. } => out.push(value),
+        ExprKind::Refuse { test, body, .. } => out.extend([test.as_ref(), body.as_ref()]),
+        // Every construct is listed, so that a new one with calls below it
+        // cannot hide them from the memo (it did: the rest of a block after
+        // a `refuse` went unseen).
         ExprKind::Const(_) | ExprKind::Local(_) | ExprKind::Error => {}
-        #[allow(unreachable_patterns, reason = "constructs added after this walk")]
-        _ => {}
     }
 }
 
@@ -239,35 +241,7 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
     /// The table word of `day`: read, or on a miss from the rule's
     /// function (a negative result is its failure's status).
     fn memo_word(&mut self, memo: DayMemo, day: Value) -> Result<Value> {
-        let flags = MemFlagsData::trusted();
-        let base = self
-            .builder
-            .ins()
-            .symbol_value(self.pointer_type, memo.table);
-        let index = self.builder.ins().iadd_imm_s(day, -TABLE_FIRST_DAY);
-        let in_table = self
-            .builder
-            .ins()
-            .icmp_imm_u(IntCC::UnsignedLessThan, index, TABLE_DAYS);
-        let zero = self.builder.ins().iconst(types::I64, 0);
-        let safe_index = self.builder.ins().select(in_table, index, zero);
-        let offset = self.builder.ins().imul_imm_s(safe_index, 8);
-        let address = self.builder.ins().iadd(base, offset);
-        let look = self.builder.create_block();
-        let call = self.builder.create_block();
-        let done = self.builder.create_block();
-        self.builder.append_block_param(done, types::I64);
-        self.builder.set_cold_block(call);
-        self.builder.ins().brif(in_table, look, &[], call, &[]);
-        self.builder.seal_block(look);
-        self.builder.switch_to_block(look);
-        let word = self.builder.ins().atomic_load(types::I64, flags, address);
-        let known = self.builder.ins().icmp_imm_s(IntCC::NotEqual, word, 0);
-        self.builder
-            .ins()
-            .brif(known, done, &[word.into()], call, &[]);
-        self.builder.seal_block(call);
-        self.builder.switch_to_block(call);
+        let (_, done) = self.read_day_word(memo.table, day);
         let inst = self.builder.ins().call(memo.function, &[day]);
         let result = self
             .builder
@@ -331,21 +305,17 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
         self.fail_if(unfit);
         let shifted = self.builder.ins().ishl_imm_u(value, 1);
         let word = self.builder.ins().bor_imm_u(shifted, 1);
-        let flags = MemFlagsData::trusted();
-        let base = self.builder.ins().symbol_value(self.pointer_type, table);
-        let index = self.builder.ins().iadd_imm_s(day, -TABLE_FIRST_DAY);
-        let in_table = self
-            .builder
-            .ins()
-            .icmp_imm_u(IntCC::UnsignedLessThan, index, TABLE_DAYS);
+        let slot = self.day_slot(table, day);
         let store = self.builder.create_block();
         let done = self.builder.create_block();
-        self.builder.ins().brif(in_table, store, &[], done, &[]);
+        self.builder
+            .ins()
+            .brif(slot.in_table, store, &[], done, &[]);
         self.builder.seal_block(store);
         self.builder.switch_to_block(store);
-        let offset = self.builder.ins().imul_imm_s(index, 8);
-        let address = self.builder.ins().iadd(base, offset);
-        self.builder.ins().atomic_store(flags, word, address);
+        self.builder
+            .ins()
+            .atomic_store(MemFlagsData::trusted(), word, slot.address);
         self.builder.ins().jump(done, &[]);
         self.builder.seal_block(done);
         self.builder.switch_to_block(done);

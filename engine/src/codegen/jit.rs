@@ -286,19 +286,11 @@ pub(super) fn build<M: Module>(
             _ => return Err(CodegenError::Internal("the record function's parameters")),
         };
         let mut translator = FunctionTranslator {
-            program,
-            builder,
-            exits: Vec::new(),
-            frames: Vec::new(),
-            depth: 1,
-            output_texts: Vec::new(),
             class_tables,
-            pointer_type: pointer,
-            seqs: Vec::new(),
             profiles,
             exits_negated: false,
-            class_memos: Vec::new(),
             day_memos,
+            ..FunctionTranslator::for_helper(program, builder, pointer)
         };
         translator.init_class_memos();
         let record = translator.load_record(input, input_ptr);
@@ -363,19 +355,12 @@ fn build_profile<M: Module>(
             _ => return Err(CodegenError::Internal("the profile function's parameter")),
         };
         let mut translator = FunctionTranslator {
-            program,
-            builder,
-            exits: Vec::new(),
-            frames: Vec::new(),
-            depth: 1,
-            output_texts: Vec::new(),
             class_tables,
-            pointer_type: module.target_config().pointer_type(),
-            seqs: Vec::new(),
-            profiles: vec![None; program.classes.len()],
-            exits_negated: true,
-            class_memos: Vec::new(),
-            day_memos: Vec::new(),
+            ..FunctionTranslator::for_helper(
+                program,
+                builder,
+                module.target_config().pointer_type(),
+            )
         };
         let profile = match translator.profile_of(index, day) {
             Ok(profile) => profile,
@@ -425,21 +410,8 @@ fn build_day_memo<M: Module>(
             [d] => *d,
             _ => return Err(CodegenError::Internal("the memo function's parameter")),
         };
-        let mut translator = FunctionTranslator {
-            program,
-            builder,
-            exits: Vec::new(),
-            frames: Vec::new(),
-            depth: 1,
-            output_texts: Vec::new(),
-            class_tables: vec![None; program.classes.len()],
-            pointer_type: module.target_config().pointer_type(),
-            seqs: Vec::new(),
-            profiles: vec![None; program.classes.len()],
-            exits_negated: true,
-            class_memos: Vec::new(),
-            day_memos: Vec::new(),
-        };
+        let mut translator =
+            FunctionTranslator::for_helper(program, builder, module.target_config().pointer_type());
         match translator.memo_body(func, table, day) {
             Ok(word) => {
                 translator.builder.ins().return_(&[word]);

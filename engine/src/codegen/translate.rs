@@ -120,6 +120,32 @@ pub(super) struct FunctionTranslator<'a, 'b> {
 pub(super) type Result<T> = std::result::Result<T, CodegenError>;
 
 impl<'a, 'b> FunctionTranslator<'a, 'b> {
+    /// A translator for a helper function of the module (a day's profile,
+    /// a memoised rule): no tables, profiles or memos of its own, and exits
+    /// that return the negated status as an `I64`. The record function
+    /// sets its tables, profiles and memos over this.
+    pub(super) fn for_helper(
+        program: &'a Program,
+        builder: FunctionBuilder<'b>,
+        pointer_type: types::Type,
+    ) -> Self {
+        FunctionTranslator {
+            program,
+            builder,
+            exits: Vec::new(),
+            frames: Vec::new(),
+            depth: 1,
+            output_texts: Vec::new(),
+            class_tables: vec![None; program.classes.len()],
+            pointer_type,
+            seqs: Vec::new(),
+            profiles: vec![None; program.classes.len()],
+            exits_negated: true,
+            class_memos: Vec::new(),
+            day_memos: Vec::new(),
+        }
+    }
+
     /// The input record, loaded slot by slot. The input is never written
     /// while the function runs, so its loads may move: the optimiser sinks
     /// each to where it is used instead of keeping 16 fields live.
