@@ -152,6 +152,28 @@ impl<'p> PreparedEntry<'p> {
         }
     }
 
+    /// Another prepared entry for another thread, sharing this one's
+    /// compiled code (`CompiledEntry::share`): no compiling again, so a
+    /// worker per core costs no more than its buffers.
+    pub fn fork(&self) -> PreparedEntry<'p> {
+        PreparedEntry {
+            program: self.program,
+            entry: self.entry,
+            input: self.input.clone(),
+            output: self.output.clone(),
+            interpreter: Interpreter::new(self.program),
+            native: self.native.as_ref().map(|native| Native {
+                compiled: native.compiled.share(),
+                input: Arc::clone(&native.input),
+                output: Arc::clone(&native.output),
+            }),
+            not_compiled: self.not_compiled.clone(),
+            scratch: Vec::new(),
+            scratch_lists: Default::default(),
+            places: Vec::new(),
+        }
+    }
+
     pub fn program(&self) -> &'p Program {
         self.program
     }

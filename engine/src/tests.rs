@@ -369,3 +369,50 @@ fn a_record_with_a_list_is_read_element_by_element_and_compiled() {
     let named: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
     assert_eq!(named, ["id", "start"]);
 }
+
+/// Forks share the compiled code (no compiling again) and its day tables,
+/// and evaluate alike from many threads at once, also after the entry they
+/// came from is gone: W2's population, whose memoised holiday counts and
+/// day profiles every thread fills and reads.
+#[test]
+fn forks_share_compiled_code_across_threads() {
+    let mut sources = Sources::new();
+    avtal_compiler::stdlib::add_to(&mut sources);
+    sources.add(
+        "w2_time_report.avtal",
+        include_str!("../../examples/w2_time_report.avtal"),
+    );
+    let compilation = avtal_compiler::compile(&sources);
+    assert!(!compilation.has_errors(), "{:?}", compilation.diagnostics);
+    let program = compilation.program;
+    let entry = program.entries[0];
+    let original = PreparedEntry::prepare(&program, &entry, Engine::Jit);
+    assert!(original.is_native(), "{:?}", original.interpreted_because());
+    let records: Vec<Value> = include_str!("../../examples/w2_time_reports.jsonl")
+        .lines()
+        .map(|line| original.input_type().parse_json_text(line).unwrap())
+        .collect();
+    let mut interpreted = PreparedEntry::prepare(&program, &entry, Engine::Interp);
+    let expected: Vec<Value> = records
+        .iter()
+        .map(|r| interpreted.evaluate_value(r).unwrap())
+        .collect();
+
+    let forks: Vec<PreparedEntry> = (0..4).map(|_| original.fork()).collect();
+    drop(original);
+    std::thread::scope(|scope| {
+        for (n, mut fork) in forks.into_iter().enumerate() {
+            let (records, expected) = (&records, &expected);
+            scope.spawn(move || {
+                assert!(fork.is_native());
+                // Each thread starts at another record, so the threads
+                // fill the tables in different orders.
+                let start = n * records.len() / 4;
+                for i in (0..records.len()).map(|i| (i + start) % records.len()) {
+                    let got = fork.evaluate_value(&records[i]).unwrap();
+                    assert_eq!(got, expected[i], "record {i} in thread {n}");
+                }
+            });
+        }
+    });
+}

@@ -145,7 +145,6 @@ pub fn run(args: &RunArgs) -> Result<Status, Failure> {
     let count = match chunked {
         Ok((source, shape)) => parallel::run_chunks(
             &mut prepared,
-            args.engine.into(),
             source,
             shape,
             &mut output,

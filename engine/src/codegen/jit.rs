@@ -1,6 +1,8 @@
 //! The JIT module: compiling an entry point and running batches of
 //! records through it (`crate::engine` combines it with the interpreter).
 
+use std::sync::{Arc, Mutex};
+
 use cranelift_codegen::ir::{AbiParam, InstBuilder, UserFuncName, types};
 use cranelift_codegen::isa::OwnedTargetIsa;
 use cranelift_codegen::settings::{self, Configurable};
@@ -20,10 +22,40 @@ pub(super) type OutputTexts = Vec<Vec<super::layout::TextPiece>>;
 
 type RecordFn = unsafe extern "C" fn(*const u8, *mut u8) -> u8;
 
-/// One compiled entry point. Owns its JIT memory and frees it on drop.
-pub struct CompiledEntry {
-    module: Option<JITModule>,
+/// The machine code of a compiled entry point, shared by every copy of
+/// the entry (`CompiledEntry::share`) and freed with the last.
+///
+/// One copy serves any number of threads: the record function keeps its
+/// state on its stack (the memo of classified intervals included), and the
+/// only memory it writes besides its output are the per-day tables of
+/// profiles and memoised rules, with atomic loads and stores of words that
+/// any thread computes alike. The same code is the `avtal build` library,
+/// whose tests call it from eight threads at once.
+struct Code {
+    /// Behind a mutex only so that `Code` is `Sync`: after compiling, the
+    /// module is touched again only to free it.
+    module: Mutex<Option<JITModule>>,
     function: RecordFn,
+}
+
+impl Drop for Code {
+    fn drop(&mut self) {
+        let module = match self.module.get_mut() {
+            Ok(module) => module.take(),
+            Err(poisoned) => poisoned.into_inner().take(),
+        };
+        if let Some(module) = module {
+            // SAFETY: `self.function` points into this module, and the last
+            // `CompiledEntry` that could call it is being dropped.
+            unsafe { module.free_memory() };
+        }
+    }
+}
+
+/// One compiled entry point. Its JIT memory is shared with its copies
+/// (`share`) and freed when the last is dropped.
+pub struct CompiledEntry {
+    code: Arc<Code>,
     input: RecordLayout,
     output: RecordLayout,
     /// Per output field, the pieces of a text result (`Encoding::Text`).
@@ -57,8 +89,10 @@ impl CompiledEntry {
                 // owns the code lives as long as `self`.
                 let function = unsafe { std::mem::transmute::<*const u8, RecordFn>(address) };
                 Ok(CompiledEntry {
-                    module: Some(module),
-                    function,
+                    code: Arc::new(Code {
+                        module: Mutex::new(Some(module)),
+                        function,
+                    }),
                     input,
                     output,
                     output_texts,
@@ -94,6 +128,17 @@ impl CompiledEntry {
         built.map(|_| listing)
     }
 
+    /// Another handle on the same machine code, for another thread: no
+    /// compiling, and the day tables the code fills are shared too.
+    pub fn share(&self) -> CompiledEntry {
+        CompiledEntry {
+            code: Arc::clone(&self.code),
+            input: self.input.clone(),
+            output: self.output.clone(),
+            output_texts: self.output_texts.clone(),
+        }
+    }
+
     /// Per output field, the pieces of a text result (empty for the
     /// other fields).
     pub fn output_texts(&self) -> &[Vec<super::layout::TextPiece>] {
@@ -126,21 +171,11 @@ impl CompiledEntry {
             // compiled code reads and writes only the slots of its layouts
             // (offsets below the stride), and its code is alive while
             // `self` is.
-            *state = unsafe { (self.function)(record.as_ptr(), result.as_mut_ptr()) };
+            *state = unsafe { (self.code.function)(record.as_ptr(), result.as_mut_ptr()) };
             done += 1;
         }
         for state in status.iter_mut().take(n).skip(done) {
             *state = super::NativeStatus::NotRun as u8;
-        }
-    }
-}
-
-impl Drop for CompiledEntry {
-    fn drop(&mut self) {
-        if let Some(module) = self.module.take() {
-            // SAFETY: `self.function` points into this module and dies with
-            // `self`; nothing else holds its code.
-            unsafe { module.free_memory() };
         }
     }
 }

@@ -23,7 +23,7 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, SyncSender, channel, s
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
-use avtal_engine::{Engine, PreparedEntry};
+use avtal_engine::PreparedEntry;
 
 use super::output::Output;
 use super::report::ErrorReport;
@@ -50,10 +50,8 @@ struct Recycled {
 /// Run every row of `source` through `threads` workers into `output` and
 /// `report`; the number of rows. `after_chunk(bytes read, rows so far)`
 /// sees the progress.
-#[allow(clippy::too_many_arguments)]
 pub(crate) fn run_chunks(
     prepared: &mut PreparedEntry<'_>,
-    engine: Engine,
     source: Source,
     shape: Shape,
     output: &mut Output,
@@ -82,8 +80,6 @@ pub(crate) fn run_chunks(
     let work = Mutex::new(work);
     let stop = AtomicBool::new(false);
     let csv_output = output.is_csv();
-    let program = prepared.program();
-    let entry = *prepared.entry();
     std::thread::scope(|scope| {
         let (done_sender, done) = channel::<Done>();
         let (work, stop, shape) = (&work, &stop, &shape);
@@ -92,13 +88,13 @@ pub(crate) fn run_chunks(
             let Some(chunk) = next_chunk(work, stop) else {
                 return;
             };
-            // More workers only for an input of more than one chunk: each
-            // prepares (compiles) the entry point again.
+            // More workers only for an input of more than one chunk; each
+            // shares the compiled code of the first (`PreparedEntry::fork`).
             if !chunk.last {
                 for _ in 1..threads {
                     let done_sender = done_sender.clone();
+                    let mut prepared = prepared.fork();
                     scope.spawn(move || {
-                        let mut prepared = PreparedEntry::prepare(program, &entry, engine);
                         let mut worker = Worker::new(&mut prepared, shape, csv_output);
                         work_on(&mut worker, work, stop, &done_sender);
                     });
