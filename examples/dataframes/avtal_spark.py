@@ -40,8 +40,8 @@ ERROR_FIELDS = [
     ("error_help", pa.string()),
 ]
 
-# Rows per `evaluate` call: its compile (milliseconds) spread over them,
-# its memory (the rows in, their results out) bounded by them.
+# Rows per `evaluate` call: its fixed cost (tables in and out) spread over
+# them, its memory (the rows in, their results out) bounded by them.
 ROWS_PER_CALL = 100_000
 
 # (agreement digest, entry name) -> avtal.Entry, per Python worker process.
@@ -168,10 +168,10 @@ def _chunks(batches, rows):
 def evaluate_partition(agreement, entry_name, engine, rows_per_call, batches):
     """The function for `mapInArrow` (bound with `functools.partial`, so
     it is pickled by reference): the partition's batches evaluated
-    `rows_per_call` rows at a time (each `evaluate` call compiles the
-    entry's code, so a call per Spark batch of 10,000 rows would pay that
-    often), their results and errors yielded as batches of
-    `output_schema`."""
+    `rows_per_call` rows at a time (fewer, larger calls: each call
+    converts its table and builds its result and error tables; the
+    entry's code is compiled once per worker and kept), their results and
+    errors yielded as batches of `output_schema`."""
     entry = agreement.entry(entry_name)
     schema = output_schema(entry)
     for chunk in _chunks(batches, rows_per_call):

@@ -32,11 +32,16 @@ pub(crate) struct Prepared<'p> {
     program: &'p Program,
     entry: EntryPoint,
     /// Per engine, the prepared entry points no call is using. Each call
-    /// takes one out (or prepares one when all are in use by other
-    /// threads) and puts it back: a `PreparedEntry` is used by one thread
-    /// at a time, and threads with the GIL released evaluate side by side.
+    /// takes one out (or forks one from `first` when all are in use by
+    /// other threads) and puts it back: a `PreparedEntry` is used by one
+    /// thread at a time, and threads with the GIL released evaluate side by
+    /// side.
     jit: Mutex<Vec<PreparedEntry<'p>>>,
     interp: Mutex<Vec<PreparedEntry<'p>>>,
+    /// Per engine, the entry point prepared (compiled) once; the pools'
+    /// entries are its forks, which share its machine code.
+    first_jit: Mutex<Option<PreparedEntry<'p>>>,
+    first_interp: Mutex<Option<PreparedEntry<'p>>>,
 }
 
 self_cell::self_cell!(
@@ -48,7 +53,7 @@ self_cell::self_cell!(
     }
 );
 
-impl Prepared<'_> {
+impl<'p> Prepared<'p> {
     /// Run `work` with a prepared entry point of `engine` of its own.
     fn with<R>(&self, engine: Engine, work: impl FnOnce(&mut PreparedEntry<'_>) -> R) -> R {
         let pool = match engine {
@@ -57,13 +62,25 @@ impl Prepared<'_> {
         };
         // A poisoned lock only means a panic elsewhere; the list is whole.
         let idle = pool.lock().unwrap_or_else(PoisonError::into_inner).pop();
-        let mut prepared =
-            idle.unwrap_or_else(|| PreparedEntry::prepare(self.program, &self.entry, engine));
+        let mut prepared = idle.unwrap_or_else(|| self.fork(engine));
         let result = work(&mut prepared);
         pool.lock()
             .unwrap_or_else(PoisonError::into_inner)
             .push(prepared);
         result
+    }
+
+    /// A prepared entry point of `engine` for one more thread: a fork of
+    /// the one compiled first (compiling it now if this is the first).
+    fn fork(&self, engine: Engine) -> PreparedEntry<'p> {
+        let first = match engine {
+            Engine::Jit => &self.first_jit,
+            Engine::Interp => &self.first_interp,
+        };
+        let mut first = first.lock().unwrap_or_else(PoisonError::into_inner);
+        first
+            .get_or_insert_with(|| PreparedEntry::prepare(self.program, &self.entry, engine))
+            .fork()
     }
 }
 
@@ -74,6 +91,8 @@ impl Entry {
             entry,
             jit: Mutex::new(Vec::new()),
             interp: Mutex::new(Vec::new()),
+            first_jit: Mutex::new(None),
+            first_interp: Mutex::new(None),
         });
         Entry { compiled, name }
     }
