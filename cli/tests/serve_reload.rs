@@ -54,14 +54,28 @@ fn marker(body: &serde_json::Value) -> i64 {
     body["marker"].as_i64().unwrap()
 }
 
-fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
+/// Wait up to a minute for `done`; the server's stderr (its reloads and
+/// refusals) is in the failure.
+fn wait_for(server: &Server, what: &str, mut done: impl FnMut() -> bool) {
     let started = Instant::now();
     while !done() {
         assert!(
             started.elapsed() < Duration::from_secs(60),
-            "timed out waiting for {what}"
+            "timed out waiting for {what}; the server said:\n{}",
+            server.stderr()
         );
         std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Sets the clients' stop flag when dropped, also while the test unwinds
+/// from a failed assertion: the scope then joins clients that end, and the
+/// failure is reported instead of waiting for them forever.
+struct StopOnDrop<'a>(&'a AtomicBool);
+
+impl Drop for StopOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
     }
 }
 
@@ -127,9 +141,10 @@ fn reload_under_load_loses_no_request_and_mixes_no_versions() {
                 })
             })
             .collect();
+        let _stop_clients = StopOnDrop(&stop);
         for generation_marker in [2, 3] {
             write_version(&versions, "gallande.avtal", &agreement(generation_marker));
-            wait_for("the new version", || {
+            wait_for(&server, "the new version", || {
                 marker(&server.post_json("/v1/Prov", r#"{"id": 0}"#).json()) == generation_marker
             });
         }
@@ -139,7 +154,7 @@ fn reload_under_load_loses_no_request_and_mixes_no_versions() {
             "gallande.avtal",
             &agreement(4).replace("marker: 4", "marker: 4 +"),
         );
-        wait_for("the refusal", || {
+        wait_for(&server, "the refusal", || {
             let listed = server.get("/v1/versions").json();
             listed["versions"]
                 .as_array()
@@ -176,7 +191,7 @@ fn reload_under_load_loses_no_request_and_mixes_no_versions() {
         assert!(server.stderr().contains("refused"), "{}", server.stderr());
         // Fixed again.
         write_version(&versions, "gallande.avtal", &agreement(5));
-        wait_for("the fixed version", || {
+        wait_for(&server, "the fixed version", || {
             marker(&server.post_json("/v1/Prov", r#"{"id": 0}"#).json()) == 5
         });
         std::thread::sleep(Duration::from_millis(300));
@@ -221,7 +236,7 @@ fn reload_under_load_loses_no_request_and_mixes_no_versions() {
 
     // A version added to the directory is served too.
     write_version(&versions, "ny.avtal", &agreement(7));
-    wait_for("the new file", || {
+    wait_for(&server, "the new file", || {
         server
             .post_json("/v1/Prov?version=ny", r#"{"id": 1}"#)
             .status
