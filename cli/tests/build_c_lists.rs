@@ -125,12 +125,11 @@ fn generated_shift(rng: &mut Rng, around: i64) -> [i64; 7] {
         _ => rng.range(60, 14 * 60),
     };
     let mut end = start + length;
-    // The calendar's last minutes, and its first days: from the 15th on,
-    // as the interpreter's classes fail (E0901) on the first 14 (FIXME,
-    // `classes_in_the_calendars_first_fortnight`).
+    // The calendar's first and last minutes, where spans are cut at its
+    // ends (`classes_in_the_calendars_first_fortnight`).
     match rng.below(300) {
         0 => {
-            start = first_minute + FORTNIGHT + rng.range(0, 3);
+            start = first_minute + rng.range(0, FORTNIGHT);
             end = start + rng.range(0, 600);
         }
         1 => {
@@ -632,14 +631,11 @@ fn avtal_run_agrees(
     );
 }
 
-/// FIXME: in the calendar's first 14 days the interpreter's `hours_in`
-/// over classes with an `on next` span fails with E0901 ("a day off the
-/// calendar": it looks at the days before the shift, which do not exist),
-/// while the compiled code computes the hours; so the library returns a
-/// value for a shift in year -262143 where `avtal run` reports an internal
-/// error. The defect is in code this test does not own (the interpreter's
-/// classes, or the translator's); it is asserted as it is so that its fix
-/// shows here, and the generated records keep clear of those days.
+/// In the calendar's first 14 days a span with `on next` would start on
+/// days that do not exist: no rule selects them, in both engines
+/// (`eval/time_builtins.rs` `RuleOracle`, `codegen/classes.rs`
+/// `selects`), so the library and the interpreter give the same hours
+/// where the interpreter once failed with E0901.
 #[test]
 fn classes_in_the_calendars_first_fortnight() {
     if !have("cc") {
@@ -671,16 +667,14 @@ fn classes_in_the_calendars_first_fortnight() {
     write_months(&records, &months);
     let lines = run_exe(&driver(&dir), &["single", records.to_str().unwrap()]);
     let interpreter = Interpreter::new(&program);
-    let codes: Vec<String> = months
+    let (_, output) = layouts(&program, id);
+    let wanted: Vec<String> = months
         .iter()
-        .map(|m| match interpreter.call(id, &[value_of(&input, m)]) {
-            Ok(_) => "ok".to_string(),
-            Err(error) => error.code().as_str().to_string(),
-        })
+        .map(|m| expected(&output, &interpreter.call(id, &[value_of(&input, m)])))
         .collect();
-    assert_eq!(codes, ["E0901", "E0901", "ok"]);
-    let library: Vec<&str> = lines.lines().map(|l| &l[..1]).collect();
-    assert_eq!(library, ["0", "0", "0"], "{lines}");
+    assert!(wanted.iter().all(|w| w.starts_with("0 ")), "{wanted:?}");
+    let library: Vec<&str> = lines.lines().collect();
+    assert_eq!(library, wanted);
 }
 
 /// Bad list arguments give the documented codes, name the element, and

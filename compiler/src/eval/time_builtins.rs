@@ -259,7 +259,12 @@ impl Oracle for RuleOracle<'_, '_, '_> {
         if let Some(known) = self.machine.interp.remembered_day(func, day) {
             return Ok(known);
         }
-        let date = date_of_day(day, self.span)?;
+        // A day off the calendar does not exist, so no rule selects it: a
+        // span near the calendar's first or last day is cut there, not an
+        // error (the compiled code's `selects` does the same).
+        let Some(date) = clock::date_of_day(day) else {
+            return Ok(false);
+        };
         let answer = match self.machine.interp.call(func, &[Value::Date(date)])? {
             Value::Bool(b) => b,
             _ => {

@@ -595,7 +595,9 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
         Ok((reached, ends))
     }
 
-    /// An `I8`: whether `selector` selects `day` (its rule, inlined).
+    /// An `I8`: whether `selector` selects `day` (its rule, inlined). A
+    /// day off the calendar is selected by no rule, as in the interpreter
+    /// (`eval/time_builtins.rs`): its rule is not run.
     fn selects(&mut self, selector: DaySelector, day: Value) -> Result<Value> {
         let func = match selector {
             DaySelector::Every => return Ok(self.builder.ins().iconst(types::I8, 1)),
@@ -609,9 +611,36 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
         if let Some(slot) = frame.first_mut() {
             *slot = Some(Val::Date(day));
         }
-        match self.enter(function, frame)? {
-            Val::Bool(b) => Ok(b),
-            _ => Err(CodegenError::Internal("a day rule that is not a Bool")),
+        let after_first = self.builder.ins().icmp_imm_s(
+            IntCC::SignedGreaterThanOrEqual,
+            day,
+            super::calendar::min_day(),
+        );
+        let before_last = self.builder.ins().icmp_imm_s(
+            IntCC::SignedLessThanOrEqual,
+            day,
+            super::calendar::max_day(),
+        );
+        let on_calendar = self.builder.ins().band(after_first, before_last);
+        let ask = self.builder.create_block();
+        let done = self.builder.create_block();
+        self.builder.append_block_param(done, types::I8);
+        let no = self.builder.ins().iconst(types::I8, 0);
+        self.builder
+            .ins()
+            .brif(on_calendar, ask, &[], done, &[no.into()]);
+        self.builder.seal_block(ask);
+        self.builder.switch_to_block(ask);
+        let selected = match self.enter(function, frame)? {
+            Val::Bool(b) => b,
+            _ => return Err(CodegenError::Internal("a day rule that is not a Bool")),
+        };
+        self.builder.ins().jump(done, &[selected.into()]);
+        self.builder.seal_block(done);
+        self.builder.switch_to_block(done);
+        match self.builder.block_params(done) {
+            [selected] => Ok(*selected),
+            _ => Err(CodegenError::Internal("a day rule without its answer")),
         }
     }
 }
