@@ -77,7 +77,7 @@ impl CompiledEntry {
             function,
             &input,
             &output,
-            ("avtal_entry", Linkage::Export),
+            ("avtal_entry", Linkage::Export, Failures::SentToInterpreter),
             None,
         ) {
             Ok((id, output_texts)) => {
@@ -120,7 +120,7 @@ impl CompiledEntry {
             function,
             &input,
             &output,
-            ("avtal_entry", Linkage::Export),
+            ("avtal_entry", Linkage::Export, Failures::SentToInterpreter),
             Some(&mut listing),
         );
         // SAFETY: no code of this module was ever handed out.
@@ -226,6 +226,18 @@ pub(super) fn host_isa(pic: bool) -> Result<OwnedTargetIsa, CodegenError> {
         .map_err(cranelift)
 }
 
+/// What a failed record's status is for, which decides whether loops
+/// may be fused (`fuse.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Failures {
+    /// Any failure sends the record to the interpreter (the JIT), which
+    /// reports its own first error: the status only says "failed".
+    SentToInterpreter,
+    /// The status is the caller's error code (`avtal build`): it must be
+    /// the interpreter's first error.
+    Reported,
+}
+
 /// Define the record function `status = f(input, output)` under `name`
 /// in any module (the JIT's, or an object file's for `avtal build`).
 pub(super) fn build<M: Module>(
@@ -234,7 +246,7 @@ pub(super) fn build<M: Module>(
     function: &avtal_compiler::ir::Function,
     input: &RecordLayout,
     output: &RecordLayout,
-    (name, linkage): (&str, Linkage),
+    (name, linkage, failures): (&str, Linkage, Failures),
     listing: Option<&mut String>,
 ) -> Result<(cranelift_module::FuncId, OutputTexts), CodegenError> {
     let pointer = module.target_config().pointer_type();
@@ -325,6 +337,7 @@ pub(super) fn build<M: Module>(
             profiles,
             exits_negated: false,
             day_memos,
+            fuse_loops: failures == Failures::SentToInterpreter,
             ..FunctionTranslator::for_helper(program, builder, pointer)
         };
         translator.init_class_memos();

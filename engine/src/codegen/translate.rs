@@ -115,6 +115,9 @@ pub(super) struct FunctionTranslator<'a, 'b> {
     /// The memoised rules this function calls through their tables
     /// (`day_memo.rs`); empty in profile and memo functions.
     pub(super) day_memos: Vec<super::day_memo::DayMemo>,
+    /// Fuse a block's loops over one input list (`fuse.rs`): only where
+    /// any failure sends the record to the interpreter (the JIT).
+    pub(super) fuse_loops: bool,
 }
 
 pub(super) type Result<T> = std::result::Result<T, CodegenError>;
@@ -143,6 +146,7 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
             exits_negated: true,
             class_memos: Vec::new(),
             day_memos: Vec::new(),
+            fuse_loops: false,
         }
     }
 
@@ -398,7 +402,10 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
                 arms,
                 default,
             } => self.translate_match(scrutinee, arms, default.as_deref(), &expr.ty),
-            ExprKind::Let { local, value, body } => self.translate_let(*local, value, body),
+            ExprKind::Let { local, value, body } => match self.fusion_plan(expr) {
+                Some(plan) => self.translate_fused(plan),
+                None => self.translate_let(*local, value, body),
+            },
             ExprKind::Field(record, index) => self.translate_field(record, *index),
             ExprKind::Record { fields, .. } => {
                 let mut values = Vec::with_capacity(fields.len());
@@ -416,7 +423,10 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
                 filter,
             } => self.translate_comprehension(element, *binder, list, filter.as_deref()),
             ExprKind::Aggregate(aggregate, list) => self.translate_aggregate(*aggregate, list),
-            ExprKind::Refuse { test, body, .. } => self.translate_refuse(test, body),
+            ExprKind::Refuse { test, body, .. } => match self.fusion_plan(expr) {
+                Some(plan) => self.translate_fused(plan),
+                None => self.translate_refuse(test, body),
+            },
             ExprKind::ExpectRefused { .. } => Err(CodegenError::Unsupported(
                 "an example's `refused` assertion",
             )),
