@@ -115,6 +115,18 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
         match (builtin, values.as_slice()) {
             (Builtin::HoursIn, [Val::Date(lo), Val::Date(hi), _]) => {
                 let (lo, hi) = (*lo, *hi);
+                // Classified already for this element of a fused loop.
+                if let Some((.., minutes)) = self
+                    .known_walks
+                    .iter()
+                    .find(|(c, l, h, _)| *c == classes && *l == lo && *h == hi)
+                {
+                    let minutes = minutes
+                        .get(class as usize)
+                        .copied()
+                        .ok_or(CodegenError::Internal("a class outside its item"))?;
+                    return Ok(self.hours_of_minutes(minutes));
+                }
                 self.fail_if_reversed(lo, hi);
                 let minutes = self.class_minutes(classes, class, lo, hi, None)?;
                 Ok(self.hours_of_minutes(minutes))
@@ -187,9 +199,38 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
                 .collect(),
             None => return Err(CodegenError::Internal("a classes item that does not exist")),
         };
-        self.memo_minutes(memo, class, lo, hi, |this| {
+        self.memo_minutes(memo, &[class], lo, hi, |this| {
             this.walk_days(classes, &every, lo, hi)
-        })
+        })?
+        .first()
+        .copied()
+        .ok_or(CodegenError::Internal("a memo without its result"))
+    }
+
+    /// Minutes of `[lo, hi)` in every class of `classes`, in order: one
+    /// memo probe or walk (`fuse.rs`, for the members of a fused loop that
+    /// each ask for one class of the same interval). `None` when the item
+    /// has no memo here.
+    pub(super) fn class_minutes_all(
+        &mut self,
+        classes: ClassesId,
+        lo: Value,
+        hi: Value,
+    ) -> Result<Option<Vec<Value>>> {
+        let Some(memo) = self.class_memo(classes) else {
+            return Ok(None);
+        };
+        let every: Vec<u32> = match self.program.classes_info(classes) {
+            Some(info) => (0..info.classes.len())
+                .map(|c| u32::try_from(c).unwrap_or(u32::MAX))
+                .collect(),
+            None => return Err(CodegenError::Internal("a classes item that does not exist")),
+        };
+        self.fail_if_reversed(lo, hi);
+        let minutes = self.memo_minutes(memo, &every, lo, hi, |this| {
+            this.walk_days(classes, &every, lo, hi)
+        })?;
+        Ok(Some(minutes))
     }
 
     /// Minutes of `[lo, hi)` in each class of `wanted`, in its order: one

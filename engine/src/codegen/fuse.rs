@@ -6,13 +6,18 @@
 //! `refuse`s (a block) whose aggregates fold the same input list becomes
 //! one loop here: each element is loaded once, and every aggregate's stages
 //! (its filters, its element) and step run for it, in source order.
+//! Consecutive aggregates over the same `let`-bound list make its element
+//! once (one filter, one branch), and where two or more of them take
+//! `hours_in(x.a, x.b, C)` of the same fields (W2's OB classes), that
+//! interval is classified once for every class of C's item before their
+//! steps, which read the minutes (`known_walks`).
 //!
 //! The members of the chain take one of three roles:
 //! - **loop**: `let x = sum/count/all/any(LIST)` and `refuse for … in LIST`,
 //!   where LIST is made from the one input list and mentions no local of a
 //!   loop or later member; a refusal's test ends the record at the first
 //!   element it holds for, before the later members' steps for that
-//!   element, so a refused shift (24 hours or more, reversed) is never
+//!   element, so a refused shift (over 24 hours, reversed) is never
 //!   classified, as in the interpreter;
 //! - **before**: a `let` or `refuse` without loops or calls (`r.period + 1
 //!   month`, `r.salary / r.rate`, a `filter` that cannot fail), computed
@@ -29,52 +34,20 @@
 //! failure's own code with no interpreter behind it, so it keeps one loop
 //! per aggregate.
 
-use std::collections::{BTreeMap, BTreeSet};
-
 use cranelift_codegen::ir::{BlockArg, InstBuilder, Value, condcodes::IntCC, types};
 
-use super::day_memo::push_children;
+use super::fuse_plan::{Item, Plan, Role};
 use super::numeric::Checked;
-use super::seq::{SeqDef, Source, cannot_fail, first};
+use super::seq::{SeqDef, Source, first};
 use super::translate::{FunctionTranslator, Result, Val};
 use super::{CodegenError, NativeStatus};
-use avtal_compiler::ir::{Aggregate, Builtin, Expr, ExprKind, LocalId};
+use avtal_compiler::ir::{Aggregate, Builtin, ClassesId, Const, Expr, ExprKind};
 
 #[cfg(test)]
 thread_local! {
     /// The number of loop members of each block fused on this thread.
     pub(super) static FUSED: std::cell::RefCell<Vec<usize>> =
         const { std::cell::RefCell::new(Vec::new()) };
-}
-
-/// One statement of a block: `let local = value` or `refuse if test`.
-#[derive(Debug, Clone, Copy)]
-enum Item<'a> {
-    Let { local: LocalId, value: &'a Expr },
-    Refuse { test: &'a Expr },
-}
-
-impl<'a> Item<'a> {
-    fn expr(self) -> &'a Expr {
-        match self {
-            Item::Let { value, .. } => value,
-            Item::Refuse { test } => test,
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Role {
-    Before,
-    Loop,
-    After,
-}
-
-/// A block whose loops are fused: its members in source order and the
-/// expression after them.
-pub(super) struct Plan<'a> {
-    members: Vec<(Item<'a>, Role)>,
-    tail: &'a Expr,
 }
 
 /// One aggregate of the fused loop, with its running state.
@@ -89,61 +62,6 @@ struct Folding<'a> {
 }
 
 impl<'a, 'b> FunctionTranslator<'a, 'b> {
-    /// The plan for the block starting at `expr` (a `let` or a `refuse`),
-    /// when at least two of its aggregates fold the same input list.
-    pub(super) fn fusion_plan(&self, expr: &'a Expr) -> Option<Plan<'a>> {
-        if !self.fuse_loops {
-            return None;
-        }
-        let mut members = Vec::new();
-        // Locals of loop and after members: not known before the loop.
-        let mut late: BTreeSet<u32> = BTreeSet::new();
-        // Run-time lists bound by `before` members, by their input list.
-        let mut seq_locals: BTreeMap<u32, Value> = BTreeMap::new();
-        let mut root: Option<Value> = None;
-        let mut current = expr;
-        loop {
-            let (item, body) = match &current.kind {
-                ExprKind::Let { local, value, body } => (
-                    Item::Let {
-                        local: *local,
-                        value,
-                    },
-                    body,
-                ),
-                ExprKind::Refuse { test, body, .. } => (Item::Refuse { test }, body),
-                _ => break,
-            };
-            let role = if mentions(item.expr(), &late) {
-                Role::After
-            } else if let Some(address) = self.loop_list(item, &seq_locals)
-                && *root.get_or_insert(address) == address
-            {
-                Role::Loop
-            } else if loop_free(item.expr()) || self.cheap_seq(item, &seq_locals) {
-                Role::Before
-            } else {
-                Role::After
-            };
-            if let Item::Let { local, value } = item {
-                if role == Role::Before {
-                    if let Some(address) = self.seq_root(value, &seq_locals) {
-                        seq_locals.insert(local.0, address);
-                    }
-                } else {
-                    late.insert(local.0);
-                }
-            }
-            members.push((item, role));
-            current = body;
-        }
-        let loops = members.iter().filter(|(_, r)| *r == Role::Loop).count();
-        (loops >= 2).then_some(Plan {
-            members,
-            tail: current,
-        })
-    }
-
     /// The block of `plan`: its `before` members, one loop for its loop
     /// members, its `after` members, then the rest. Each member is
     /// translated at the depth the nested `let`s would give it.
@@ -298,9 +216,10 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
         let at = self.builder.ins().iadd(address, offset);
         let loaded = self.load_element(&element, at);
 
-        for folding in foldings.iter_mut() {
-            self.fold_one(folding, loaded.clone())?;
-        }
+        let outer = std::mem::replace(&mut self.in_fused_loop, true);
+        let folded = self.fold_groups(foldings, &loaded);
+        self.in_fused_loop = outer;
+        folded?;
         let next_state: Vec<BlockArg> = foldings
             .iter()
             .flat_map(|f| f.state.iter().map(|v| BlockArg::from(*v)))
@@ -322,6 +241,133 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
         Ok(())
     }
 
+    /// The foldings' steps for one element, in order; consecutive
+    /// foldings over the same made list (W2's four over `ordinary_shifts`)
+    /// make it once: one filter, one branch.
+    fn fold_groups(&mut self, foldings: &mut [Folding<'a>], loaded: &Val) -> Result<()> {
+        let mut start = 0;
+        while let Some(head) = foldings.get(start) {
+            let shared = head.def.stages.len().saturating_sub(1);
+            let mut end = start + 1;
+            while foldings
+                .get(end)
+                .is_some_and(|f| same_stages(&head.def, &f.def, shared))
+            {
+                end += 1;
+            }
+            let group = foldings
+                .get_mut(start..end)
+                .ok_or(CodegenError::Internal("a fused group out of range"))?;
+            self.fold_group(group, shared, loaded.clone())?;
+            start = end;
+        }
+        Ok(())
+    }
+
+    /// A group of foldings whose first `shared` stages are the same: those
+    /// stages once (an element they drop keeps every state), each interval
+    /// the group's `hours_in` calls classify walked once for all classes,
+    /// then each folding's own stage and step.
+    fn fold_group(&mut self, group: &mut [Folding<'a>], shared: usize, loaded: Val) -> Result<()> {
+        let skip = self.builder.create_block();
+        let mut kept: Vec<BlockArg> = Vec::new();
+        for folding in group.iter() {
+            for value in &folding.state {
+                let ty = self.builder.func.dfg.value_type(*value);
+                self.builder.append_block_param(skip, ty);
+                kept.push(BlockArg::from(*value));
+            }
+        }
+        let mut element = loaded;
+        let prefix: Vec<_> = group
+            .first()
+            .map(|f| f.def.stages.iter().take(shared).cloned().collect())
+            .unwrap_or_default();
+        for stage in &prefix {
+            element = self.in_stage(stage, element, |this, stage| {
+                this.stage_element(stage, skip, &kept)
+            })?;
+        }
+        let known = self.known_walks.len();
+        let walked = self.walk_shared_intervals(group, shared, &element);
+        let folded = walked.and_then(|()| {
+            group
+                .iter_mut()
+                .try_for_each(|folding| self.fold_one(folding, shared, element.clone()))
+        });
+        self.known_walks.truncate(known);
+        folded?;
+        let after: Vec<BlockArg> = group
+            .iter()
+            .flat_map(|f| f.state.iter().map(|v| BlockArg::from(*v)))
+            .collect();
+        self.builder.ins().jump(skip, &after);
+        self.builder.seal_block(skip);
+        self.builder.switch_to_block(skip);
+        let params = self.builder.block_params(skip).to_vec();
+        self.scatter(group, &params);
+        Ok(())
+    }
+
+    /// `make(stage)` with the stage's frame, its binder bound to `element`.
+    fn in_stage(
+        &mut self,
+        stage: &super::seq::Stage<'a>,
+        element: Val,
+        make: impl FnOnce(&mut Self, &super::seq::Stage<'a>) -> Result<Val>,
+    ) -> Result<Val> {
+        let mut frame = stage.frame.clone();
+        match frame.get_mut(stage.binder.0 as usize) {
+            Some(slot) => *slot = Some(element),
+            None => return Err(CodegenError::Internal("a binder outside its frame")),
+        }
+        self.frames.push(frame);
+        let made = make(self, stage);
+        self.frames.pop();
+        made
+    }
+
+    /// Where two or more foldings of a group take `hours_in(x.a, x.b, C)`
+    /// of the same fields of the element (W2's three OB classes), one
+    /// memo probe for every class of C's item, before their steps, which
+    /// read it (`known_walks`). Each such folding would classify the
+    /// interval first thing, failing where this fails.
+    fn walk_shared_intervals(
+        &mut self,
+        group: &[Folding<'a>],
+        shared: usize,
+        element: &Val,
+    ) -> Result<()> {
+        let mut seen: Vec<(ClassesId, u32, u32)> = Vec::new();
+        let mut twice: Vec<(ClassesId, u32, u32)> = Vec::new();
+        for folding in group {
+            if let Some(key) = folding.def.stages.get(shared).and_then(classified_fields) {
+                if seen.contains(&key) {
+                    if !twice.contains(&key) {
+                        twice.push(key);
+                    }
+                } else {
+                    seen.push(key);
+                }
+            }
+        }
+        let Val::Record(fields) = element else {
+            return Ok(());
+        };
+        for (classes, lo_field, hi_field) in twice {
+            let (Some(Val::Date(lo)), Some(Val::Date(hi))) =
+                (fields.get(lo_field as usize), fields.get(hi_field as usize))
+            else {
+                continue;
+            };
+            let (lo, hi) = (*lo, *hi);
+            if let Some(minutes) = self.class_minutes_all(classes, lo, hi)? {
+                self.known_walks.push((classes, lo, hi, minutes));
+            }
+        }
+        Ok(())
+    }
+
     /// Hand each folding its part of the flattened `state`.
     fn scatter(&self, foldings: &mut [Folding<'a>], state: &[Value]) {
         let mut rest = state;
@@ -333,27 +379,21 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
         }
     }
 
-    /// One folding's stages and step for the element `loaded`; the
-    /// builder goes on in a block where its state is the new one.
-    fn fold_one(&mut self, folding: &mut Folding<'a>, loaded: Val) -> Result<()> {
+    /// One folding's stages from `from` on and its step for `element`;
+    /// the builder goes on in a block where its state is the new one.
+    fn fold_one(&mut self, folding: &mut Folding<'a>, from: usize, element: Val) -> Result<()> {
         let go_on = self.builder.create_block();
         for value in &folding.state {
             let ty = self.builder.func.dfg.value_type(*value);
             self.builder.append_block_param(go_on, ty);
         }
         let kept: Vec<BlockArg> = folding.state.iter().map(|v| BlockArg::from(*v)).collect();
-        let mut element = loaded;
-        for stage in &folding.def.stages {
-            let mut frame = stage.frame.clone();
-            if let Some(slot) = frame.get_mut(stage.binder.0 as usize) {
-                *slot = Some(element);
-            } else {
-                return Err(CodegenError::Internal("a binder outside its frame"));
-            }
-            self.frames.push(frame);
-            let made = self.stage_element(stage, go_on, &kept);
-            self.frames.pop();
-            element = made?;
+        let mut element = element;
+        let stages: Vec<_> = folding.def.stages.iter().skip(from).cloned().collect();
+        for stage in &stages {
+            element = self.in_stage(stage, element, |this, stage| {
+                this.stage_element(stage, go_on, &kept)
+            })?;
         }
         let next = self.fused_step(folding, element)?;
         let next: Vec<BlockArg> = next.iter().map(|v| BlockArg::from(*v)).collect();
@@ -419,121 +459,53 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
             _ => return Err(CodegenError::Internal("`min`/`max` in a fused loop")),
         })
     }
+}
 
-    /// The input list a loop member folds (its address), if `item` is one:
-    /// `sum`, `count`, `all` or `any` of a list made from an input list, or
-    /// a refusal over one.
-    fn loop_list(&self, item: Item<'a>, seq_locals: &BTreeMap<u32, Value>) -> Option<Value> {
-        let ExprKind::Aggregate(aggregate, list) = &item.expr().kind else {
-            return None;
-        };
-        let fits = match item {
-            Item::Let { .. } => !matches!(aggregate, Aggregate::Min | Aggregate::Max),
-            Item::Refuse { .. } => *aggregate == Aggregate::Any,
-        };
-        fits.then(|| self.seq_root(list, seq_locals)).flatten()
-    }
-
-    /// The address of the input list `list` is made from, without code:
-    /// the input list itself, a local bound to one, or comprehensions over
-    /// them.
-    fn seq_root(&self, list: &Expr, seq_locals: &BTreeMap<u32, Value>) -> Option<Value> {
-        match &list.kind {
-            ExprKind::Comprehension { list, .. } => self.seq_root(list, seq_locals),
-            ExprKind::Local(local) => match seq_locals.get(&local.0) {
-                Some(address) => Some(*address),
-                None => match self.frame_value(*local)? {
-                    Val::Seq(seq) => self.records_address(*seq),
-                    _ => None,
-                },
-            },
-            ExprKind::Field(record, index) => {
-                let ExprKind::Local(local) = &record.kind else {
-                    return None;
-                };
-                match self.frame_value(*local)? {
-                    Val::Record(fields) => match fields.get(*index as usize)? {
-                        Val::Seq(seq) => self.records_address(*seq),
-                        _ => None,
-                    },
-                    _ => None,
+/// Whether the first `shared` stages of `a` and `b` are the same
+/// comprehensions (the same expressions, so the same frame: a list bound
+/// by `let` and folded twice), and `b` has one stage more, as `a` has.
+fn same_stages(a: &SeqDef<'_>, b: &SeqDef<'_>, shared: usize) -> bool {
+    let same_source = match (&a.source, &b.source) {
+        (Source::Records { address: x, .. }, Source::Records { address: y, .. }) => x == y,
+        _ => false,
+    };
+    same_source
+        && a.stages.len() == b.stages.len()
+        && a.stages.iter().zip(&b.stages).take(shared).all(|(x, y)| {
+            x.binder == y.binder
+                && std::ptr::eq(x.element, y.element)
+                && match (x.filter, y.filter) {
+                    (Some(f), Some(g)) => std::ptr::eq(f, g),
+                    (None, None) => true,
+                    _ => false,
                 }
-            }
-            _ => None,
-        }
-    }
-
-    fn frame_value(&self, local: LocalId) -> Option<&Val> {
-        self.frames.last()?.get(local.0 as usize)?.as_ref()
-    }
-
-    fn records_address(&self, seq: usize) -> Option<Value> {
-        match self.seqs.get(seq)?.source {
-            Source::Records { address, .. } => Some(address),
-            Source::Days { .. } => None,
-        }
-    }
-
-    /// A `let` of a comprehension over an input list that cannot fail
-    /// (`filter(r.shifts, s => s.kind == ordinary)`): binding it makes no
-    /// code.
-    fn cheap_seq(&self, item: Item<'a>, seq_locals: &BTreeMap<u32, Value>) -> bool {
-        let Item::Let { value, .. } = item else {
-            return false;
-        };
-        let mut current = value;
-        while let ExprKind::Comprehension {
-            element,
-            list,
-            filter,
-            ..
-        } = &current.kind
-        {
-            if !cannot_fail(element) || filter.as_deref().is_some_and(|f| !cannot_fail(f)) {
-                return false;
-            }
-            current = list;
-        }
-        self.seq_root(value, seq_locals).is_some()
-    }
+        })
 }
 
-/// Whether `expr` reads one of `locals`.
-fn mentions(expr: &Expr, locals: &BTreeSet<u32>) -> bool {
-    let mut stack = vec![expr];
-    while let Some(e) = stack.pop() {
-        if let ExprKind::Local(local) = &e.kind
-            && locals.contains(&local.0)
-        {
-            return true;
-        }
-        push_children(e, &mut stack);
+/// A stage without a filter whose element is `hours_in(x.a, x.b, C)` of
+/// its binder `x`: C's item and the fields `a`, `b`.
+fn classified_fields(stage: &super::seq::Stage<'_>) -> Option<(ClassesId, u32, u32)> {
+    if stage.filter.is_some() {
+        return None;
     }
-    false
-}
-
-/// Whether `expr` has no loop and no call: its cost does not depend on
-/// the input, so it may be computed before the fused loop.
-fn loop_free(expr: &Expr) -> bool {
-    let mut stack = vec![expr];
-    while let Some(e) = stack.pop() {
-        let ok = match &e.kind {
-            ExprKind::Builtin { builtin, .. } => !matches!(
-                builtin,
-                Builtin::HoursIn | Builtin::HoursOn | Builtin::InClass | Builtin::DaysOf
-            ),
-            ExprKind::Call { .. }
-            | ExprKind::Comprehension { .. }
-            | ExprKind::Aggregate(..)
-            | ExprKind::Refuse { .. }
-            | ExprKind::ExpectRefused { .. }
-            | ExprKind::Error => false,
-            _ => true,
-        };
-        if !ok {
-            return false;
+    let ExprKind::Builtin {
+        builtin: Builtin::HoursIn,
+        args,
+    } = &stage.element.kind
+    else {
+        return None;
+    };
+    let [lo, hi, class] = args.as_slice() else {
+        return None;
+    };
+    let field_of_binder = |e: &Expr| match &e.kind {
+        ExprKind::Field(record, index) => {
+            matches!(&record.kind, ExprKind::Local(l) if *l == stage.binder).then_some(*index)
         }
-        push_children(e, &mut stack);
-    }
-    true
+        _ => None,
+    };
+    let ExprKind::Const(Const::Class { classes, .. }) = &class.kind else {
+        return None;
+    };
+    Some((*classes, field_of_binder(lo)?, field_of_binder(hi)?))
 }

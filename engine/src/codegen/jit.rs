@@ -351,6 +351,7 @@ pub(super) fn build<M: Module>(
         translator.store_record(output, result, output_ptr)?;
         let ok = translator.builder.ins().iconst(types::I8, 0);
         translator.builder.ins().return_(&[ok]);
+        translator.finish_class_memos();
         translator.finish_exits();
         output_texts = std::mem::take(&mut translator.output_texts);
         translator.builder.finalize(module.target_config());

@@ -34,6 +34,7 @@ mod clock;
 mod control;
 mod day_memo;
 mod fuse;
+mod fuse_plan;
 mod jit;
 mod layout;
 mod list_equal;

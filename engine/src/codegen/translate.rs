@@ -118,6 +118,16 @@ pub(super) struct FunctionTranslator<'a, 'b> {
     /// Fuse a block's loops over one input list (`fuse.rs`): only where
     /// any failure sends the record to the interpreter (the JIT).
     pub(super) fuse_loops: bool,
+    /// True while a fused loop's body is translated.
+    pub(super) in_fused_loop: bool,
+    /// The block that empties the class memos and the body it enters
+    /// (`class_memo.rs`), and how many entries the calls reach.
+    pub(super) class_memo_blocks: Option<(Block, Block)>,
+    pub(super) class_memo_reach: i64,
+    /// Intervals of the element a fused loop is folding, classified for
+    /// every class of an item before its members' steps (`fuse.rs`): the
+    /// item, `lo`, `hi` and the minutes of each class.
+    pub(super) known_walks: Vec<(avtal_compiler::ir::ClassesId, Value, Value, Vec<Value>)>,
 }
 
 pub(super) type Result<T> = std::result::Result<T, CodegenError>;
@@ -147,6 +157,10 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
             class_memos: Vec::new(),
             day_memos: Vec::new(),
             fuse_loops: false,
+            in_fused_loop: false,
+            class_memo_blocks: None,
+            class_memo_reach: 0,
+            known_walks: Vec::new(),
         }
     }
 
