@@ -361,8 +361,8 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
                 continue;
             };
             let (lo, hi) = (*lo, *hi);
-            if let Some(minutes) = self.class_minutes_all(classes, lo, hi)? {
-                self.known_walks.push((classes, lo, hi, minutes));
+            if let Some(minutes) = self.class_minutes_all(classes, lo, hi, None)? {
+                self.known_walks.push((classes, None, lo, hi, minutes));
             }
         }
         Ok(())

@@ -10,6 +10,7 @@ use avtal_compiler::testgen::Rng;
 use chrono::NaiveDate;
 
 use super::CompiledEntry;
+use super::day_walks::SHARED_DAY_WALKS;
 use super::fuse::FUSED;
 use super::tests::{Evaluator, differential_records, native_share_of};
 
@@ -255,5 +256,29 @@ fn which_blocks_are_fused() {
     FUSED.with(|f| f.borrow_mut().clear());
     let program = &w2.program;
     super::build_library(program, &[entry(program)], "w2").unwrap();
+    CompiledEntry::compile_as_library(program, entry(program)).unwrap();
     assert_eq!(FUSED.with(|f| f.borrow().clone()), Vec::<usize>::new());
+}
+
+/// A day's `hours_on` calls of one interval are classified once
+/// (`day_walks.rs`): W2's OB pay (three classes of a shift's day) and
+/// fuse.avtal's `dagvis` (two), each one interval a day; not in a library.
+#[test]
+fn days_classified_once_for_their_calls() {
+    let shared = |program: &Program| {
+        SHARED_DAY_WALKS.with(|n| n.set(0));
+        CompiledEntry::compile(program, entry(program)).unwrap();
+        SHARED_DAY_WALKS.with(|n| n.get())
+    };
+    let compilation = fuse_program();
+    assert_eq!(shared(&compilation.program), 1);
+    let w2 = compile(
+        "w2_time_report.avtal",
+        include_str!("../../../examples/w2_time_report.avtal"),
+    );
+    assert_eq!(shared(&w2.program), 1);
+    SHARED_DAY_WALKS.with(|n| n.set(0));
+    let program = &w2.program;
+    super::build_library(program, &[entry(program)], "w2").unwrap();
+    assert_eq!(SHARED_DAY_WALKS.with(|n| n.get()), 0);
 }

@@ -65,6 +65,26 @@ pub struct CompiledEntry {
 impl CompiledEntry {
     /// Compile `entry`, which must take one record and return one.
     pub fn compile(program: &Program, entry: FuncId) -> Result<CompiledEntry, CodegenError> {
+        Self::compile_for(program, entry, Failures::SentToInterpreter)
+    }
+
+    /// Compile `entry` as a library of `avtal build` has it: no fused
+    /// loops (`fuse.rs`), so a failed record's status is the interpreter's
+    /// first error, as the library's error code is. For tests that compare
+    /// the two.
+    #[cfg(any(test, feature = "testgen"))]
+    pub fn compile_as_library(
+        program: &Program,
+        entry: FuncId,
+    ) -> Result<CompiledEntry, CodegenError> {
+        Self::compile_for(program, entry, Failures::Reported)
+    }
+
+    fn compile_for(
+        program: &Program,
+        entry: FuncId,
+        failures: Failures,
+    ) -> Result<CompiledEntry, CodegenError> {
         let (function, input, output) = entry_layouts(program, entry)?;
 
         // As cranelift-jit requires on x86-64 (CRATES.md §2).
@@ -77,7 +97,7 @@ impl CompiledEntry {
             function,
             &input,
             &output,
-            ("avtal_entry", Linkage::Export, Failures::SentToInterpreter),
+            ("avtal_entry", Linkage::Export, failures),
             None,
         ) {
             Ok((id, output_texts)) => {

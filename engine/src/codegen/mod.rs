@@ -33,6 +33,7 @@ mod classes;
 mod clock;
 mod control;
 mod day_memo;
+mod day_walks;
 mod fuse;
 mod fuse_plan;
 mod jit;

@@ -300,6 +300,8 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
             }
             Source::Days { first, .. } => Val::Date(self.builder.ins().iadd(*first, index)),
         };
+        let known = self.known_walks.len();
+        let by_day = matches!(def.source, Source::Days { .. }) && def.stages.len() == 1;
         for stage in &def.stages {
             let mut frame = stage.frame.clone();
             if let Some(slot) = frame.get_mut(stage.binder.0 as usize) {
@@ -308,11 +310,19 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
                 return Err(CodegenError::Internal("a binder outside its frame"));
             }
             self.frames.push(frame);
-            let made = self.stage_element(stage, latch, &state_args);
+            // A day's `hours_on` calls of one interval: one classification.
+            let shared = if by_day {
+                self.share_day_walks(stage)
+            } else {
+                Ok(())
+            };
+            let made = shared.and_then(|()| self.stage_element(stage, latch, &state_args));
             self.frames.pop();
             element = made?;
         }
-        let next_state = step(self, element, &state)?;
+        let stepped = step(self, element, &state);
+        self.known_walks.truncate(known);
+        let next_state = stepped?;
         let next_args: Vec<BlockArg> = next_state.iter().map(|v| BlockArg::from(*v)).collect();
         self.builder.ins().jump(latch, &next_args);
 

@@ -124,13 +124,23 @@ pub(super) struct FunctionTranslator<'a, 'b> {
     /// (`class_memo.rs`), and how many entries the calls reach.
     pub(super) class_memo_blocks: Option<(Block, Block)>,
     pub(super) class_memo_reach: i64,
-    /// Intervals of the element a fused loop is folding, classified for
-    /// every class of an item before its members' steps (`fuse.rs`): the
-    /// item, `lo`, `hi` and the minutes of each class.
-    pub(super) known_walks: Vec<(avtal_compiler::ir::ClassesId, Value, Value, Vec<Value>)>,
+    /// Intervals classified for every class of an item before the calls
+    /// that read them (`fuse.rs`, `day_walks.rs`): the item, the day of
+    /// `hours_on` (`None` for `hours_in`), `lo`, `hi` and the minutes of
+    /// each class.
+    pub(super) known_walks: Vec<KnownWalk>,
 }
 
 pub(super) type Result<T> = std::result::Result<T, CodegenError>;
+
+/// An interval classified ahead of its calls (`known_walks`).
+pub(super) type KnownWalk = (
+    avtal_compiler::ir::ClassesId,
+    Option<Value>,
+    Value,
+    Value,
+    Vec<Value>,
+);
 
 impl<'a, 'b> FunctionTranslator<'a, 'b> {
     /// A translator for a helper function of the module (a day's profile,
