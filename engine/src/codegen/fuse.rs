@@ -72,6 +72,9 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
             if *role == Role::Before {
                 self.depth = depth_of(index);
                 self.translate_item(*item)?;
+                if let Item::Let { local, .. } = item {
+                    self.anchor_local(*local)?;
+                }
             }
         }
         let mut foldings = Vec::new();
@@ -127,6 +130,51 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
         let result = self.translate_expr(plan.tail);
         self.depth = base;
         result
+    }
+
+    /// Keep a `before` member's words where they are computed. Cranelift
+    /// places pure instructions at their uses and hoists them out of loops,
+    /// except chains that meet an instruction it rematerialises (an add of
+    /// a constant): W2's `r.period + 1 month` (about 50 instructions) was
+    /// computed again for every shift. `sadd_overflow` with 0, whose first
+    /// result is the word itself, is not moved (two results), so the chain
+    /// ends before the loop.
+    fn anchor_local(&mut self, local: avtal_compiler::ir::LocalId) -> Result<()> {
+        let anchor = |this: &mut Self, v: Value| {
+            if this.builder.func.dfg.value_type(v) != types::I64 || this.known(v).is_some() {
+                return v;
+            }
+            let zero = this.builder.ins().iconst(types::I64, 0);
+            let (word, _) = this.builder.ins().sadd_overflow(v, zero);
+            word
+        };
+        let anchored = match self.frames.last().and_then(|f| f.get(local.0 as usize)) {
+            Some(Some(Val::Date(v))) => Val::Date(*v),
+            Some(Some(Val::Num { v, scale })) => Val::Num {
+                v: *v,
+                scale: *scale,
+            },
+            Some(Some(Val::Ratio { num, den, scale })) => Val::Ratio {
+                num: *num,
+                den: *den,
+                scale: *scale,
+            },
+            _ => return Ok(()),
+        };
+        let anchored = match anchored {
+            Val::Date(v) => Val::Date(anchor(self, v)),
+            Val::Num { v, scale } => Val::Num {
+                v: anchor(self, v),
+                scale,
+            },
+            Val::Ratio { num, den, scale } => Val::Ratio {
+                num: anchor(self, num),
+                den: anchor(self, den),
+                scale,
+            },
+            other => other,
+        };
+        self.bind(local, anchored)
     }
 
     /// A member on its own, as `translate_let` / `translate_refuse` do.
