@@ -19,10 +19,17 @@
 //! walk without the memo would, and stores nothing. The keys are emptied
 //! when the record function starts, so nothing carries over from another
 //! record; a collision only costs a walk, which overwrites the entry.
+//!
+//! Inside a fused loop (`fuse.rs`) every call for one shift comes while
+//! that shift is folded (its classes, then its days, each clipped interval
+//! asked for once per class in a row), so those calls use only the first
+//! `FUSED_ENTRIES` entries; the emptying stores are emitted last, in a
+//! block the function enters first, for the entries its calls can reach:
+//! W2's records empty 8 entries per item instead of 64.
 
 use cranelift_codegen::ir::{
-    InstBuilder, MemFlagsData, StackSlot, StackSlotData, StackSlotKind, Value, condcodes::IntCC,
-    types,
+    BlockArg, InstBuilder, MemFlagsData, StackSlot, StackSlotData, StackSlotKind, Value,
+    condcodes::IntCC, types,
 };
 
 use super::CodegenError;
@@ -35,6 +42,10 @@ use avtal_compiler::ir::ClassesId;
 /// and a bit, so that a month's shifts (one a day, as a rule) get an
 /// entry each; a collision only costs a walk.
 const ENTRIES: i64 = 64;
+
+/// Entries the calls inside a fused loop use, a power of two: a shift's
+/// interval and the parts of its first and second day.
+const FUSED_ENTRIES: i64 = 8;
 
 /// One `classes` item's memo: `ENTRIES` entries of `[lo, hi, minutes of
 /// class 0, …, minutes of class n − 1]`, `I64` words.
@@ -52,11 +63,18 @@ impl ClassMemo {
 
 impl<'a, 'b> FunctionTranslator<'a, 'b> {
     /// At the start of a record function: a memo for each `classes` item
-    /// the compiled code can classify, its keys emptied (`lo = i64::MAX`,
-    /// `hi = i64::MIN`: an empty interval, which is never looked up).
+    /// the compiled code can classify. The function goes on in a new
+    /// block; [`Self::finish_class_memos`] empties the entries its calls
+    /// reach, before that block.
     pub(super) fn init_class_memos(&mut self) {
         let program = self.program;
         let mut memos = Vec::with_capacity(program.classes.len());
+        let empty = self.builder.create_block();
+        let body = self.builder.create_block();
+        self.builder.ins().jump(empty, &[]);
+        self.builder.seal_block(empty);
+        self.builder.switch_to_block(body);
+        self.class_memo_blocks = Some((empty, body));
         for info in &program.classes {
             if Segments::of(info).is_err() {
                 memos.push(None);
@@ -70,20 +88,45 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
                 size,
                 3,
             ));
-            let memo = ClassMemo { slot, classes };
-            let pointer = self.pointer_type;
-            // `lo = i64::MAX` is no key: a nonempty interval ends after it
-            // starts. So only the `lo` words need emptying.
-            let empty_lo = self.builder.ins().iconst(types::I64, i64::MAX);
-            for entry in 0..ENTRIES {
+            memos.push(Some(ClassMemo { slot, classes }));
+        }
+        self.class_memos = memos;
+    }
+
+    /// After the record function's body: empty the keys of the entries
+    /// its calls reach (`lo = i64::MAX`, an empty interval, which is never
+    /// looked up), then go on to the body.
+    pub(super) fn finish_class_memos(&mut self) {
+        let Some((empty, body)) = self.class_memo_blocks.take() else {
+            return;
+        };
+        self.builder.switch_to_block(empty);
+        let pointer = self.pointer_type;
+        // `lo = i64::MAX` is no key: a nonempty interval ends after it
+        // starts. So only the `lo` words need emptying.
+        let empty_lo = self.builder.ins().iconst(types::I64, i64::MAX);
+        for memo in self.class_memos.clone().into_iter().flatten() {
+            for entry in 0..self.class_memo_reach {
                 let offset = i32::try_from(entry * memo.stride()).unwrap_or(i32::MAX);
                 self.builder
                     .ins()
-                    .stack_store(pointer, empty_lo, slot, offset);
+                    .stack_store(pointer, empty_lo, memo.slot, offset);
             }
-            memos.push(Some(memo));
         }
-        self.class_memos = memos;
+        self.builder.ins().jump(body, &[]);
+        self.builder.seal_block(body);
+    }
+
+    /// The entries a call here may use: a few inside a fused loop, else
+    /// all; the function empties as many as its calls reach.
+    fn memo_entries(&mut self) -> i64 {
+        let entries = if self.in_fused_loop {
+            FUSED_ENTRIES
+        } else {
+            ENTRIES
+        };
+        self.class_memo_reach = self.class_memo_reach.max(entries);
+        entries
     }
 
     /// The memo of `classes`, if this function has one (profile functions
@@ -92,32 +135,33 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
         self.class_memos.get(classes.0 as usize).copied().flatten()
     }
 
-    /// Minutes of `[lo, hi)` in class `class`, from the memo or by one
-    /// walk for all classes (`walk` gives the minutes of each class, in
-    /// order), which is then stored.
+    /// Minutes of `[lo, hi)` in each class of `wanted`, from the memo or
+    /// by one walk for all classes (`walk` gives the minutes of each
+    /// class, in order), which is then stored.
     pub(super) fn memo_minutes(
         &mut self,
         memo: ClassMemo,
-        class: u32,
+        wanted: &[u32],
         lo: Value,
         hi: Value,
         walk: impl FnOnce(&mut Self) -> Result<Vec<Value>>,
-    ) -> Result<Value> {
+    ) -> Result<Vec<Value>> {
         let flags = MemFlagsData::trusted();
         let probe = self.builder.create_block();
         let hit = self.builder.create_block();
         let miss = self.builder.create_block();
         let done = self.builder.create_block();
-        self.builder.append_block_param(done, types::I64);
+        for _ in wanted {
+            self.builder.append_block_param(done, types::I64);
+        }
         // An empty interval has no minutes, and is never a key.
         let empty = self
             .builder
             .ins()
             .icmp(IntCC::SignedLessThanOrEqual, hi, lo);
         let zero = self.builder.ins().iconst(types::I64, 0);
-        self.builder
-            .ins()
-            .brif(empty, done, &[zero.into()], probe, &[]);
+        let zeros: Vec<BlockArg> = wanted.iter().map(|_| zero.into()).collect();
+        self.builder.ins().brif(empty, done, &zeros, probe, &[]);
         self.builder.seal_block(probe);
         self.builder.switch_to_block(probe);
         // The entry: by the interval's first day, and whether it goes on
@@ -133,7 +177,8 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
         let crosses = self.builder.ins().uextend(types::I64, crosses);
         let doubled = self.builder.ins().ishl_imm_u(first_day, 1);
         let index = self.builder.ins().bor(doubled, crosses);
-        let index = self.builder.ins().band_imm_u(index, ENTRIES - 1);
+        let entries = self.memo_entries();
+        let index = self.builder.ins().band_imm_u(index, entries - 1);
         let offset = self.builder.ins().imul_imm_s(index, memo.stride());
         let pointer = self.pointer_type;
         let base = self.builder.ins().stack_addr(pointer, memo.slot, 0);
@@ -145,15 +190,19 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
         let same = self.builder.ins().band(same_lo, same_hi);
         self.builder.ins().brif(same, hit, &[], miss, &[]);
 
-        let class_offset = i32::try_from(16 + 8 * i64::from(class))
-            .map_err(|_| CodegenError::Unsupported("a classes item with too many classes"))?;
         self.builder.seal_block(hit);
         self.builder.switch_to_block(hit);
-        let minutes = self
-            .builder
-            .ins()
-            .load(types::I64, flags, entry, class_offset);
-        self.builder.ins().jump(done, &[minutes.into()]);
+        let mut read = Vec::with_capacity(wanted.len());
+        for class in wanted {
+            let class_offset = i32::try_from(16 + 8 * i64::from(*class))
+                .map_err(|_| CodegenError::Unsupported("a classes item with too many classes"))?;
+            let minutes = self
+                .builder
+                .ins()
+                .load(types::I64, flags, entry, class_offset);
+            read.push(BlockArg::from(minutes));
+        }
+        self.builder.ins().jump(done, &read);
 
         self.builder.seal_block(miss);
         self.builder.switch_to_block(miss);
@@ -168,17 +217,18 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
                 .map_err(|_| CodegenError::Unsupported("a classes item with too many classes"))?;
             self.builder.ins().store(flags, *total, entry, offset);
         }
-        let minutes = totals
-            .get(class as usize)
-            .copied()
-            .ok_or(CodegenError::Internal("a class outside its item"))?;
-        self.builder.ins().jump(done, &[minutes.into()]);
+        let mut found = Vec::with_capacity(wanted.len());
+        for class in wanted {
+            let minutes = totals
+                .get(*class as usize)
+                .copied()
+                .ok_or(CodegenError::Internal("a class outside its item"))?;
+            found.push(BlockArg::from(minutes));
+        }
+        self.builder.ins().jump(done, &found);
 
         self.builder.seal_block(done);
         self.builder.switch_to_block(done);
-        match self.builder.block_params(done) {
-            [m] => Ok(*m),
-            _ => Err(CodegenError::Internal("a memo without its result")),
-        }
+        Ok(self.builder.block_params(done).to_vec())
     }
 }

@@ -115,12 +115,34 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
         match (builtin, values.as_slice()) {
             (Builtin::HoursIn, [Val::Date(lo), Val::Date(hi), _]) => {
                 let (lo, hi) = (*lo, *hi);
+                // Classified already for this element of a fused loop.
+                if let Some((.., minutes)) = self
+                    .known_walks
+                    .iter()
+                    .find(|(c, d, l, h, _)| *c == classes && d.is_none() && *l == lo && *h == hi)
+                {
+                    let minutes = minutes
+                        .get(class as usize)
+                        .copied()
+                        .ok_or(CodegenError::Internal("a class outside its item"))?;
+                    return Ok(self.hours_of_minutes(minutes));
+                }
                 self.fail_if_reversed(lo, hi);
                 let minutes = self.class_minutes(classes, class, lo, hi, None)?;
                 Ok(self.hours_of_minutes(minutes))
             }
             (Builtin::HoursOn, [Val::Date(day), Val::Date(lo), Val::Date(hi), _]) => {
                 let (day, lo, hi) = (*day, *lo, *hi);
+                // Classified already for this day (`day_walks.rs`).
+                if let Some((.., minutes)) = self.known_walks.iter().find(|(c, d, l, h, _)| {
+                    *c == classes && *d == Some(day) && *l == lo && *h == hi
+                }) {
+                    let minutes = minutes
+                        .get(class as usize)
+                        .copied()
+                        .ok_or(CodegenError::Internal("a class outside its item"))?;
+                    return Ok(self.hours_of_minutes(minutes));
+                }
                 self.fail_if_reversed(lo, hi);
                 let minutes = self.class_minutes(classes, class, lo, hi, Some(day))?;
                 Ok(self.hours_of_minutes(minutes))
@@ -164,16 +186,7 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
         hi: Value,
         only_day: Option<Value>,
     ) -> Result<Value> {
-        let (lo, hi) = match only_day {
-            Some(day) => {
-                let start = self.day_start(day);
-                let end = self.builder.ins().iadd_imm_s(start, DAY_MINUTES);
-                let lo = self.builder.ins().smax(lo, start);
-                let hi = self.builder.ins().smin(hi, end);
-                (lo, hi)
-            }
-            None => (lo, hi),
-        };
+        let (lo, hi) = self.clip_to_day(lo, hi, only_day);
         let Some(memo) = self.class_memo(classes) else {
             let minutes = self.walk_days(classes, &[class], lo, hi)?;
             return minutes
@@ -187,9 +200,55 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
                 .collect(),
             None => return Err(CodegenError::Internal("a classes item that does not exist")),
         };
-        self.memo_minutes(memo, class, lo, hi, |this| {
+        self.memo_minutes(memo, &[class], lo, hi, |this| {
             this.walk_days(classes, &every, lo, hi)
-        })
+        })?
+        .first()
+        .copied()
+        .ok_or(CodegenError::Internal("a memo without its result"))
+    }
+
+    /// `[lo, hi)`, or its part on `only_day`.
+    fn clip_to_day(&mut self, lo: Value, hi: Value, only_day: Option<Value>) -> (Value, Value) {
+        match only_day {
+            Some(day) => {
+                let start = self.day_start(day);
+                let end = self.builder.ins().iadd_imm_s(start, DAY_MINUTES);
+                let lo = self.builder.ins().smax(lo, start);
+                let hi = self.builder.ins().smin(hi, end);
+                (lo, hi)
+            }
+            None => (lo, hi),
+        }
+    }
+
+    /// Minutes of `[lo, hi)` (only those on `only_day`, if given) in every
+    /// class of `classes`, in order, after `hours_in`'s (`hours_on`'s)
+    /// check of the interval: one memo probe or walk, for calls that each
+    /// ask for one class of the same interval (`fuse.rs`, `day_walks.rs`).
+    /// `None` when the item has no memo here.
+    pub(super) fn class_minutes_all(
+        &mut self,
+        classes: ClassesId,
+        lo: Value,
+        hi: Value,
+        only_day: Option<Value>,
+    ) -> Result<Option<Vec<Value>>> {
+        let Some(memo) = self.class_memo(classes) else {
+            return Ok(None);
+        };
+        let every: Vec<u32> = match self.program.classes_info(classes) {
+            Some(info) => (0..info.classes.len())
+                .map(|c| u32::try_from(c).unwrap_or(u32::MAX))
+                .collect(),
+            None => return Err(CodegenError::Internal("a classes item that does not exist")),
+        };
+        self.fail_if_reversed(lo, hi);
+        let (lo, hi) = self.clip_to_day(lo, hi, only_day);
+        let minutes = self.memo_minutes(memo, &every, lo, hi, |this| {
+            this.walk_days(classes, &every, lo, hi)
+        })?;
+        Ok(Some(minutes))
     }
 
     /// Minutes of `[lo, hi)` in each class of `wanted`, in its order: one

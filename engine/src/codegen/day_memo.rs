@@ -179,7 +179,7 @@ pub(super) fn memoised_calls(program: &Program, entry: &Function) -> Vec<FuncId>
     out.into_iter().map(FuncId).collect()
 }
 
-fn push_children<'e>(expr: &'e Expr, out: &mut Vec<&'e Expr>) {
+pub(super) fn push_children<'e>(expr: &'e Expr, out: &mut Vec<&'e Expr>) {
     match &expr.kind {
         ExprKind::Call { args, .. } | ExprKind::Builtin { args, .. } => out.extend(args),
         ExprKind::Param { at, .. } => out.push(at),

@@ -65,6 +65,26 @@ pub struct CompiledEntry {
 impl CompiledEntry {
     /// Compile `entry`, which must take one record and return one.
     pub fn compile(program: &Program, entry: FuncId) -> Result<CompiledEntry, CodegenError> {
+        Self::compile_for(program, entry, Failures::SentToInterpreter)
+    }
+
+    /// Compile `entry` as a library of `avtal build` has it: no fused
+    /// loops (`fuse.rs`), so a failed record's status is the interpreter's
+    /// first error, as the library's error code is. For tests that compare
+    /// the two.
+    #[cfg(any(test, feature = "testgen"))]
+    pub fn compile_as_library(
+        program: &Program,
+        entry: FuncId,
+    ) -> Result<CompiledEntry, CodegenError> {
+        Self::compile_for(program, entry, Failures::Reported)
+    }
+
+    fn compile_for(
+        program: &Program,
+        entry: FuncId,
+        failures: Failures,
+    ) -> Result<CompiledEntry, CodegenError> {
         let (function, input, output) = entry_layouts(program, entry)?;
 
         // As cranelift-jit requires on x86-64 (CRATES.md §2).
@@ -77,7 +97,7 @@ impl CompiledEntry {
             function,
             &input,
             &output,
-            ("avtal_entry", Linkage::Export),
+            ("avtal_entry", Linkage::Export, failures),
             None,
         ) {
             Ok((id, output_texts)) => {
@@ -120,7 +140,7 @@ impl CompiledEntry {
             function,
             &input,
             &output,
-            ("avtal_entry", Linkage::Export),
+            ("avtal_entry", Linkage::Export, Failures::SentToInterpreter),
             Some(&mut listing),
         );
         // SAFETY: no code of this module was ever handed out.
@@ -226,6 +246,18 @@ pub(super) fn host_isa(pic: bool) -> Result<OwnedTargetIsa, CodegenError> {
         .map_err(cranelift)
 }
 
+/// What a failed record's status is for, which decides whether loops
+/// may be fused (`fuse.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Failures {
+    /// Any failure sends the record to the interpreter (the JIT), which
+    /// reports its own first error: the status only says "failed".
+    SentToInterpreter,
+    /// The status is the caller's error code (`avtal build`): it must be
+    /// the interpreter's first error.
+    Reported,
+}
+
 /// Define the record function `status = f(input, output)` under `name`
 /// in any module (the JIT's, or an object file's for `avtal build`).
 pub(super) fn build<M: Module>(
@@ -234,7 +266,7 @@ pub(super) fn build<M: Module>(
     function: &avtal_compiler::ir::Function,
     input: &RecordLayout,
     output: &RecordLayout,
-    (name, linkage): (&str, Linkage),
+    (name, linkage, failures): (&str, Linkage, Failures),
     listing: Option<&mut String>,
 ) -> Result<(cranelift_module::FuncId, OutputTexts), CodegenError> {
     let pointer = module.target_config().pointer_type();
@@ -325,6 +357,7 @@ pub(super) fn build<M: Module>(
             profiles,
             exits_negated: false,
             day_memos,
+            fuse_loops: failures == Failures::SentToInterpreter,
             ..FunctionTranslator::for_helper(program, builder, pointer)
         };
         translator.init_class_memos();
@@ -338,6 +371,7 @@ pub(super) fn build<M: Module>(
         translator.store_record(output, result, output_ptr)?;
         let ok = translator.builder.ins().iconst(types::I8, 0);
         translator.builder.ins().return_(&[ok]);
+        translator.finish_class_memos();
         translator.finish_exits();
         output_texts = std::mem::take(&mut translator.output_texts);
         translator.builder.finalize(module.target_config());

@@ -33,6 +33,9 @@ mod classes;
 mod clock;
 mod control;
 mod day_memo;
+mod day_walks;
+mod fuse;
+mod fuse_plan;
 mod jit;
 mod layout;
 mod list_equal;
@@ -86,6 +89,16 @@ mod calendar_tests;
     reason = "tests state their expectations with unwrap and indexing"
 )]
 mod memo_tests;
+
+#[cfg(test)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "tests state their expectations with unwrap and indexing"
+)]
+mod fuse_tests;
 
 pub use abi::{
     CNameClash, CNameKind, CNameSource, c_header, c_member, c_name_clashes, cdef_header,

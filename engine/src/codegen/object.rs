@@ -27,7 +27,7 @@ use cranelift_module::{FuncId as ClifFuncId, Linkage, Module, default_libcall_na
 use cranelift_object::{ObjectBuilder, ObjectModule};
 
 use super::abi::c_fields;
-use super::jit::{build, host_isa};
+use super::jit::{Failures, build, host_isa};
 use super::layout::{Encoding, RecordLayout, TextPiece};
 use super::object_checks::{FieldCheck, emit_checks, input_checks};
 use super::object_texts::{TextField, define_text_accessor, text_accessor_name};
@@ -267,7 +267,11 @@ pub fn build_library(
             function,
             &input,
             &output,
-            (&format!("avtal_kernel_{c_name}"), Linkage::Local),
+            (
+                &format!("avtal_kernel_{c_name}"),
+                Linkage::Local,
+                Failures::Reported,
+            ),
             None,
         )?;
         let checks = input_checks(program, &input);

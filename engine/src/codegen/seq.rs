@@ -27,12 +27,12 @@ use avtal_compiler::types::Type;
 /// A run-time list: its source and the comprehensions over it.
 #[derive(Debug, Clone)]
 pub(super) struct SeqDef<'a> {
-    source: Source,
-    stages: Vec<Stage<'a>>,
+    pub(super) source: Source,
+    pub(super) stages: Vec<Stage<'a>>,
 }
 
 #[derive(Debug, Clone)]
-enum Source {
+pub(super) enum Source {
     /// `len` records of `element`'s layout from `address`.
     Records {
         address: Value,
@@ -44,11 +44,11 @@ enum Source {
 }
 
 #[derive(Debug, Clone)]
-struct Stage<'a> {
-    frame: Vec<Option<Val>>,
-    binder: LocalId,
-    element: &'a Expr,
-    filter: Option<&'a Expr>,
+pub(super) struct Stage<'a> {
+    pub(super) frame: Vec<Option<Val>>,
+    pub(super) binder: LocalId,
+    pub(super) element: &'a Expr,
+    pub(super) filter: Option<&'a Expr>,
 }
 
 impl<'a, 'b> FunctionTranslator<'a, 'b> {
@@ -300,6 +300,8 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
             }
             Source::Days { first, .. } => Val::Date(self.builder.ins().iadd(*first, index)),
         };
+        let known = self.known_walks.len();
+        let by_day = matches!(def.source, Source::Days { .. }) && def.stages.len() == 1;
         for stage in &def.stages {
             let mut frame = stage.frame.clone();
             if let Some(slot) = frame.get_mut(stage.binder.0 as usize) {
@@ -308,11 +310,19 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
                 return Err(CodegenError::Internal("a binder outside its frame"));
             }
             self.frames.push(frame);
-            let made = self.stage_element(stage, latch, &state_args);
+            // A day's `hours_on` calls of one interval: one classification.
+            let shared = if by_day {
+                self.share_day_walks(stage)
+            } else {
+                Ok(())
+            };
+            let made = shared.and_then(|()| self.stage_element(stage, latch, &state_args));
             self.frames.pop();
             element = made?;
         }
-        let next_state = step(self, element, &state)?;
+        let stepped = step(self, element, &state);
+        self.known_walks.truncate(known);
+        let next_state = stepped?;
         let next_args: Vec<BlockArg> = next_state.iter().map(|v| BlockArg::from(*v)).collect();
         self.builder.ins().jump(latch, &next_args);
 
@@ -331,7 +341,12 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
 
     /// One stage's element, in the stage's frame with its binder bound; a
     /// filtered-out element jumps to `skip` with the state unchanged.
-    fn stage_element(&mut self, stage: &Stage<'a>, skip: Block, state: &[BlockArg]) -> Result<Val> {
+    pub(super) fn stage_element(
+        &mut self,
+        stage: &Stage<'a>,
+        skip: Block,
+        state: &[BlockArg],
+    ) -> Result<Val> {
         if let Some(filter) = stage.filter {
             let keep = self.translate_bool(filter)?;
             let go_on = self.builder.create_block();
@@ -345,7 +360,7 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
 
     /// An element record of an input list, at `address`: read-only like
     /// the input record.
-    fn load_element(&mut self, layout: &RecordLayout, address: Value) -> Val {
+    pub(super) fn load_element(&mut self, layout: &RecordLayout, address: Value) -> Val {
         self.load_record(layout, address)
     }
 }
@@ -354,7 +369,7 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
 /// as in the interpreter: locals, constants, fields, and comparisons and
 /// logic of values that are compared as words (no rescaling that could
 /// overflow).
-fn cannot_fail(expr: &Expr) -> bool {
+pub(super) fn cannot_fail(expr: &Expr) -> bool {
     let word = |e: &Expr| {
         matches!(
             e.ty,
@@ -377,7 +392,7 @@ fn cannot_fail(expr: &Expr) -> bool {
     }
 }
 
-fn first(values: &[Value]) -> Result<Value> {
+pub(super) fn first(values: &[Value]) -> Result<Value> {
     values
         .first()
         .copied()

@@ -115,9 +115,32 @@ pub(super) struct FunctionTranslator<'a, 'b> {
     /// The memoised rules this function calls through their tables
     /// (`day_memo.rs`); empty in profile and memo functions.
     pub(super) day_memos: Vec<super::day_memo::DayMemo>,
+    /// Fuse a block's loops over one input list (`fuse.rs`): only where
+    /// any failure sends the record to the interpreter (the JIT).
+    pub(super) fuse_loops: bool,
+    /// True while a fused loop's body is translated.
+    pub(super) in_fused_loop: bool,
+    /// The block that empties the class memos and the body it enters
+    /// (`class_memo.rs`), and how many entries the calls reach.
+    pub(super) class_memo_blocks: Option<(Block, Block)>,
+    pub(super) class_memo_reach: i64,
+    /// Intervals classified for every class of an item before the calls
+    /// that read them (`fuse.rs`, `day_walks.rs`): the item, the day of
+    /// `hours_on` (`None` for `hours_in`), `lo`, `hi` and the minutes of
+    /// each class.
+    pub(super) known_walks: Vec<KnownWalk>,
 }
 
 pub(super) type Result<T> = std::result::Result<T, CodegenError>;
+
+/// An interval classified ahead of its calls (`known_walks`).
+pub(super) type KnownWalk = (
+    avtal_compiler::ir::ClassesId,
+    Option<Value>,
+    Value,
+    Value,
+    Vec<Value>,
+);
 
 impl<'a, 'b> FunctionTranslator<'a, 'b> {
     /// A translator for a helper function of the module (a day's profile,
@@ -143,6 +166,11 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
             exits_negated: true,
             class_memos: Vec::new(),
             day_memos: Vec::new(),
+            fuse_loops: false,
+            in_fused_loop: false,
+            class_memo_blocks: None,
+            class_memo_reach: 0,
+            known_walks: Vec::new(),
         }
     }
 
@@ -398,7 +426,10 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
                 arms,
                 default,
             } => self.translate_match(scrutinee, arms, default.as_deref(), &expr.ty),
-            ExprKind::Let { local, value, body } => self.translate_let(*local, value, body),
+            ExprKind::Let { local, value, body } => match self.fusion_plan(expr) {
+                Some(plan) => self.translate_fused(plan),
+                None => self.translate_let(*local, value, body),
+            },
             ExprKind::Field(record, index) => self.translate_field(record, *index),
             ExprKind::Record { fields, .. } => {
                 let mut values = Vec::with_capacity(fields.len());
@@ -416,7 +447,10 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
                 filter,
             } => self.translate_comprehension(element, *binder, list, filter.as_deref()),
             ExprKind::Aggregate(aggregate, list) => self.translate_aggregate(*aggregate, list),
-            ExprKind::Refuse { test, body, .. } => self.translate_refuse(test, body),
+            ExprKind::Refuse { test, body, .. } => match self.fusion_plan(expr) {
+                Some(plan) => self.translate_fused(plan),
+                None => self.translate_refuse(test, body),
+            },
             ExprKind::ExpectRefused { .. } => Err(CodegenError::Unsupported(
                 "an example's `refused` assertion",
             )),
