@@ -229,7 +229,16 @@ impl Input {
                     return Ok(None);
                 };
                 match row.value {
-                    Ok(value) => codec.push_value(batch, value),
+                    Ok(value) => {
+                        codec.push_value(batch, value);
+                        // An error naming an element is reported at its row.
+                        if let Some(long) = &rows.long
+                            && let Some(group) = &long.last
+                        {
+                            let places = group.rows.iter().map(|(_, place)| *place);
+                            batch.place_elements(&long.list_name, places);
+                        }
+                    }
                     Err(errors) => codec.push_unreadable(batch, errors),
                 }
                 Ok(Some(RowPlace {
@@ -300,8 +309,9 @@ pub struct CsvRows {
 
 /// How the rows of a long-form file become records (`groups.rs`).
 struct LongForm {
-    /// The list field's index in the input record.
+    /// The list field's index in the input record, and its name.
     list: usize,
+    list_name: String,
     /// For each field of the list's elements: its column's name, its type
     /// and the column's index.
     elements: Vec<(String, DataType, usize)>,
@@ -415,7 +425,7 @@ impl CsvRows {
         if elements.iter().any(|(_, _, column)| *column == 0) {
             return Err(msg::long_form_key(header.first().map_or("", String::as_str)).into());
         }
-        let long = lists.first().map(|(list, _, _)| {
+        let long = lists.first().map(|(list, list_name, _)| {
             let compared = fields
                 .iter()
                 .map(|(_, _, column)| *column)
@@ -429,6 +439,7 @@ impl CsvRows {
                 .collect();
             Box::new(LongForm {
                 list: *list,
+                list_name: (*list_name).to_string(),
                 elements: elements.clone(),
                 grouper: Grouper::new(header.clone(), compared),
                 last: None,

@@ -60,6 +60,7 @@ Lists of records (an input field such as shifts: List<Shift>):
   record without elements is one row with blank element cells. A changed
   record column (E0608), a key whose rows came earlier (E0609) and a bad
   element cell fail their record, at their row; errors name that row.
+  An element the agreement refuses (`shifts[2]`) is named at its own row.
 
 Output:
   The entry point's result record, one row per good input row, in input
