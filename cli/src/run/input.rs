@@ -21,7 +21,7 @@ use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use avtal_compiler::data::{DataType, Kind};
+use avtal_compiler::data::{DataType, Kind, data_name};
 use avtal_compiler::diagnostics::messages::data as msg;
 use avtal_compiler::eval::Value;
 
@@ -350,9 +350,11 @@ impl CsvRows {
                 .with_help(message.help.unwrap_or_default()));
             }
         }
+        // Names in NFC, as the sources' names are: a header written by a
+        // tool that decomposes (`lo\u{308}n`) names the field `lön`.
         let header: Vec<String> = first
             .iter()
-            .map(|cell| String::from_utf8_lossy(cell).trim().to_string())
+            .map(|cell| data_name(String::from_utf8_lossy(cell).trim()).into_owned())
             .collect();
         let record_fields = record.record_fields().unwrap_or(&[]);
         let lists: Vec<(usize, &str, &DataType)> = record_fields
