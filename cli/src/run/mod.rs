@@ -85,7 +85,8 @@ Errors:
 Files:
   --output and --errors are written to a temporary file beside each and
   replace the previous files only when the run ends: after a failure,
-  SIGINT or SIGTERM they are left as they were. An output that names the
+  SIGINT or SIGTERM they are left as they were. On Linux the temporary
+  files have no name until then, so even SIGKILL leaves nothing behind. An output that names the
   input, a source file or the other output is refused.
 
 Engines:
