@@ -92,6 +92,9 @@ impl Pending {
     }
 }
 
+/// Unnamed temporary files open at once, at most.
+const MAX_UNNAMED: usize = 32;
+
 static REGISTRY: Mutex<Registry> = Mutex::new(Registry {
     pending: Vec::new(),
     abandoned: Vec::new(),
@@ -165,7 +168,11 @@ impl SafeFile {
         let mut registry = registry();
         let id = registry.next_id;
         registry.next_id += 1;
-        let unnamed = if named {
+        // An unnamed file stays open until it is committed: past a few,
+        // named files, so that a command writing many files (`doc`, `fmt`
+        // over a project) stays within the limit of open files.
+        let open_unnamed = registry.pending.iter().filter(|p| p.temp.is_none()).count();
+        let unnamed = if named || open_unnamed >= MAX_UNNAMED {
             None
         } else {
             temp::create_unnamed(&folder)

@@ -244,3 +244,33 @@ fn an_unnamed_output_keeps_the_previous_files_mode() {
     );
     assert!(names(&dir).iter().all(|n| !n.ends_with(".avtal-tmp")));
 }
+
+#[test]
+fn a_command_writing_many_files_stays_within_the_open_file_limit() {
+    // Unnamed temporary files stay open until the command commits them:
+    // `fmt` over 80 files under a limit of 64 open files must still
+    // rewrite them all (past a few, they are named files, closed when
+    // written).
+    let dir = scratch("safe_output_many_files");
+    let unformatted = AGREEMENT.replace("  id: Int", "      id: Int");
+    for n in 0..80 {
+        write(&dir, &format!("f{n:02}.avtal"), &unformatted);
+    }
+    let run = Command::new("sh")
+        .args([
+            "-c",
+            "ulimit -n 64 && exec \"$0\" fmt .",
+            env!("CARGO_BIN_EXE_avtal"),
+        ])
+        .current_dir(&dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(0), "{stderr}");
+    for n in 0..80 {
+        let text = fs::read_to_string(dir.join(format!("f{n:02}.avtal"))).unwrap();
+        assert_eq!(text, AGREEMENT, "f{n:02}.avtal");
+    }
+    assert!(names(&dir).iter().all(|n| !n.ends_with(".avtal-tmp")));
+}
