@@ -1,9 +1,10 @@
 //! `avtal run`: evaluate one entry point over a file of cases, streaming.
 //!
-//! CSV and JSON Lines to CSV or JSON Lines run on every core
-//! (`parallel/`): the input is cut into chunks of whole rows, and workers
-//! read, evaluate and format chunks at the same time, written in input
-//! order. Otherwise (`--threads 1`, long-form CSV, Parquet and Arrow IPC)
+//! CSV (long form included) and JSON Lines to CSV or JSON Lines run on
+//! every core (`parallel/`): the input is cut into chunks of whole rows
+//! (of whole records, in long form), and workers read, evaluate and format
+//! chunks at the same time, written in input order. Otherwise
+//! (`--threads 1`, Parquet and Arrow IPC)
 //! rows are read on a reader thread (plain CSV cells and JSON rows
 //! straight into the compiled record layout), evaluated in batches of 4096
 //! through the engine boundary (`avtal_engine`: the compiled

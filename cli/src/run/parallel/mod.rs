@@ -193,10 +193,13 @@ fn write_in_order(
             }
             output.write_rows_bytes(&chunk.output, chunk.written)?;
             for failed in chunk.failed {
-                report.add_row(rows + failed.index + 1, failed.line, failed.errors)?;
+                let number = failed.number.unwrap_or(rows + failed.index + 1);
+                report.add_row(number, failed.line, failed.errors)?;
             }
             rows += chunk.rows;
-            ROWS_READ.fetch_add(chunk.rows, Ordering::Relaxed);
+            if !chunk.counted {
+                ROWS_READ.fetch_add(chunk.rows, Ordering::Relaxed);
+            }
             after_chunk(chunk.position, rows);
             // The reader may have finished; then the buffers are dropped.
             let _ = tokens.send(Recycled {
