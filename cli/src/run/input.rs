@@ -649,10 +649,18 @@ impl CsvRows {
             if let Some(long) = &mut self.long {
                 match problem {
                     Some(error) => long.grouper.push_unreadable(&self.record, place, error),
-                    None => long.grouper.push_row(&self.record, place),
+                    None => long.grouper.push_row(&mut self.record, place),
                 }
             }
         }
+    }
+
+    /// Long form: take records to reuse for the rows of later groups.
+    pub(crate) fn give_spare(&mut self, records: &mut Vec<csv::ByteRecord>) {
+        if let Some(long) = &mut self.long {
+            long.grouper.give_spare(records);
+        }
+        records.clear();
     }
 
     /// Long form: how the workers read a group; `None` otherwise.

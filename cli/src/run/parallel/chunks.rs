@@ -45,6 +45,9 @@ pub(crate) struct Chunk {
     pub failure: Option<Failure>,
     /// A buffer for the worker's output, handed round for reuse.
     pub out: Vec<u8>,
+    /// A buffer for the records of long-form groups the worker is done
+    /// with, handed back to the grouper (empty here).
+    pub spare: Vec<csv::ByteRecord>,
     /// The input's last chunk.
     pub last: bool,
 }
@@ -114,6 +117,14 @@ impl Source {
                 .fill(chunk, want)
                 .map_err(|e| Failure::read(&lines.path, &e)),
             Source::LongCsv { rows, path } => fill_groups(rows, path, chunk),
+        }
+    }
+
+    /// Records of used long-form groups, for the rows of later ones.
+    pub fn give_spare(&mut self, records: &mut Vec<csv::ByteRecord>) {
+        match self {
+            Source::LongCsv { rows, .. } => rows.give_spare(records),
+            Source::Csv { .. } | Source::Jsonl(_) => records.clear(),
         }
     }
 

@@ -51,6 +51,8 @@ pub(crate) struct Done {
     /// The chunk's input buffers, for reuse.
     pub bytes: Vec<u8>,
     pub parts: Vec<Part>,
+    /// The records of its long-form groups, for reuse.
+    pub spare: Vec<csv::ByteRecord>,
 }
 
 /// How the worker reads rows.
@@ -119,6 +121,7 @@ impl<'w, 'p> Worker<'w, 'p> {
             failure: chunk.failure.take(),
             bytes: Vec::new(),
             parts: Vec::new(),
+            spare: std::mem::take(&mut chunk.spare),
         };
         done.output.clear();
         if let Err(failure) = self.rows(&mut chunk, &mut done) {
@@ -152,6 +155,8 @@ impl<'w, 'p> Worker<'w, 'p> {
                         shape.push_group(&self.codec, &mut self.batch, &group);
                         done.counted = true;
                         self.pushed_at(group.place.line, Some(group.place.number), done)?;
+                        let records = group.rows.into_iter().map(|(record, _)| record);
+                        done.spare.extend(records);
                     }
                 }
                 Part::CsvRow {
