@@ -82,12 +82,12 @@ pub fn run(args: &BuildArgs) -> Result<Status, Failure> {
     // Every file goes to a temporary file first and replaces the previous
     // one only when all are written (`main` commits them together).
     let object_path = args.output.join(format!("{}.o", library.c_name));
-    let mut object = SafeFile::create(&object_path)?;
+    let mut object = SafeFile::create_named(&object_path)?;
     object
         .write_all(&library.object)
         .and_then(|()| object.flush())
         .map_err(|e| Failure::write(&object_path, &e))?;
-    let shared = SafeFile::create(&so_path)?;
+    let shared = SafeFile::create_named(&so_path)?;
     let source_name = display_path(&args.file);
     let exports = codegen::exports_source(program, &library, &source_name);
     let linked = link(object.temp_path(), &exports, shared.temp_path(), &so_path);

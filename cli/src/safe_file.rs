@@ -2,10 +2,12 @@
 //! `diff --changes/--html/--errors`, what `build -o DIR` writes, and the
 //! sources `fmt` rewrites.
 //!
-//! A [`SafeFile`] writes to a temporary file beside its target
-//! (`.NAME.PID.N.avtal-tmp`, so that the rename stays on one file system).
-//! [`SafeFile::finish`] flushes it to disk and marks it ready; `main` renames
-//! every ready file over its target only after the command returned
+//! A [`SafeFile`] writes to a temporary file in its target's folder (so
+//! that the rename stays on one file system): an unnamed one on Linux, so
+//! that even a SIGKILL or a power cut leaves nothing behind, else a named
+//! `.NAME.PID.N.avtal-tmp` that a later run sweeps up (`temp.rs`).
+//! [`SafeFile::finish`] flushes it to disk and marks it ready; `main` puts
+//! every ready file in place of its target only after the command returned
 //! without failing ([`commit_ready`]), all under one lock, so a signal sees
 //! either every file replaced or none. On any failure, a signal (SIGINT,
 //! SIGTERM) or a full disk, the temporary files are removed, the previous
@@ -21,7 +23,9 @@
 //! This module does not decide what a command writes or when it has
 //! succeeded; it only makes the writing all or nothing.
 
-use std::fs::{self, File, OpenOptions};
+mod temp;
+
+use std::fs::{self, File};
 use std::io::{self, Write};
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
@@ -55,11 +59,41 @@ struct Registry {
 
 struct Pending {
     id: u64,
-    temp: PathBuf,
+    /// The named temporary file; `None` for an unnamed one.
+    temp: Option<PathBuf>,
+    /// An unnamed temporary file, handed over when it is finished.
+    unnamed: Option<File>,
     target: PathBuf,
     shown: PathBuf,
     ready: bool,
 }
+
+impl Pending {
+    /// Throw the new content away: remove a named file (an unnamed one
+    /// goes with its descriptor).
+    fn remove(self) -> PathBuf {
+        if let Some(temp) = &self.temp {
+            let _ = fs::remove_file(temp);
+        }
+        self.shown
+    }
+
+    /// Put the new content in place of the target.
+    fn commit(&mut self) -> io::Result<()> {
+        match (&self.temp, &mut self.unnamed) {
+            (Some(temp), _) => fs::rename(temp, &self.target),
+            (None, Some(file)) => {
+                let (folder, name) = temp::folder_and_name(&self.target)
+                    .ok_or_else(|| io::Error::other("not a file name"))?;
+                temp::link_into_place(file, &folder, &name, self.id, &self.target)
+            }
+            (None, None) => Err(io::Error::other("the file was not finished")),
+        }
+    }
+}
+
+/// Unnamed temporary files open at once, at most.
+const MAX_UNNAMED: usize = 32;
 
 static REGISTRY: Mutex<Registry> = Mutex::new(Registry {
     pending: Vec::new(),
@@ -81,13 +115,19 @@ pub struct SafeFile {
     shown: PathBuf,
     /// `None` when the target is written directly (not a regular file).
     id: Option<u64>,
-    temp: PathBuf,
+    /// The file written: a named temporary file, or the target itself;
+    /// `None` for an unnamed temporary file.
+    temp: Option<PathBuf>,
     file: Option<File>,
 }
 
 impl SafeFile {
     /// Start writing `path`; nothing at `path` changes yet.
     pub fn create(path: &Path) -> Result<SafeFile, Failure> {
+        SafeFile::open(path, false)
+    }
+
+    fn open(path: &Path, named: bool) -> Result<SafeFile, Failure> {
         install_signal_handler();
         // A symbolic link keeps pointing at the file it names, which is
         // the one replaced.
@@ -112,38 +152,43 @@ impl SafeFile {
             return Ok(SafeFile {
                 shown: path.to_path_buf(),
                 id: None,
-                temp: target,
+                temp: Some(target),
                 file: Some(file),
             });
         }
-        let name = target
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .ok_or_else(|| {
-                Failure::new(format!(
-                    "cannot write {}: not a file name",
-                    display_path(path)
-                ))
-            })?;
-        let folder = match target.parent() {
-            Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        remove_stale_temporaries(&folder, &name);
+        let (folder, name) = temp::folder_and_name(&target).ok_or_else(|| {
+            Failure::new(format!(
+                "cannot write {}: not a file name",
+                display_path(path)
+            ))
+        })?;
+        temp::remove_stale(&folder, &name);
         // Created and registered under the lock, so that a signal in
         // between cannot leave it behind.
         let mut registry = registry();
         let id = registry.next_id;
         registry.next_id += 1;
-        let temp = folder.join(format!(".{name}.{}.{id}.avtal-tmp", std::process::id()));
-        let file = OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&temp)
-            .map_err(|e| Failure::write(path, &e))?;
+        // An unnamed file stays open until it is committed: past a few,
+        // named files, so that a command writing many files (`doc`, `fmt`
+        // over a project) stays within the limit of open files.
+        let open_unnamed = registry.pending.iter().filter(|p| p.temp.is_none()).count();
+        let unnamed = if named || open_unnamed >= MAX_UNNAMED {
+            None
+        } else {
+            temp::create_unnamed(&folder)
+        };
+        let (temp, file) = match unnamed {
+            Some(file) => (None, file),
+            None => {
+                let (temp, file) =
+                    temp::create_named(&folder, &name, id).map_err(|e| Failure::write(path, &e))?;
+                (Some(temp), file)
+            }
+        };
         registry.pending.push(Pending {
             id,
             temp: temp.clone(),
+            unnamed: None,
             target,
             shown: path.to_path_buf(),
             ready: false,
@@ -152,7 +197,7 @@ impl SafeFile {
         if let Some(meta) = existing {
             // The new file gets the old one's permissions (a payroll file
             // readable by its owner only stays so).
-            let _ = fs::set_permissions(&temp, meta.permissions());
+            let _ = file.set_permissions(meta.permissions());
         }
         Ok(SafeFile {
             shown: path.to_path_buf(),
@@ -162,10 +207,16 @@ impl SafeFile {
         })
     }
 
+    /// Start writing `path` through a temporary file with a name, which a
+    /// program other than this one can write ([`SafeFile::temp_path`]).
+    pub fn create_named(path: &Path) -> Result<SafeFile, Failure> {
+        SafeFile::open(path, true)
+    }
+
     /// The temporary file's path, for a program that writes it itself
-    /// (the C compiler in `build`).
+    /// (the C compiler in `build`): made by [`SafeFile::create_named`].
     pub fn temp_path(&self) -> &Path {
-        &self.temp
+        self.temp.as_deref().unwrap_or(Path::new(""))
     }
 
     /// Throw the file away without a note (a by-product, such as the
@@ -175,15 +226,15 @@ impl SafeFile {
             self.file = None;
             let mut registry = registry();
             if let Some(index) = registry.pending.iter().position(|p| p.id == id) {
-                let pending = registry.pending.remove(index);
-                let _ = fs::remove_file(&pending.temp);
+                registry.pending.remove(index).remove();
             }
         }
     }
 
     /// Flush to disk and mark ready; the rename waits for [`commit_ready`].
     pub fn finish(mut self) -> Result<(), Failure> {
-        if let Some(mut file) = self.file.take() {
+        let mut finished = self.file.take();
+        if let Some(file) = &mut finished {
             file.flush()
                 .and_then(|()| match self.id {
                     Some(_) => file.sync_data(),
@@ -195,6 +246,11 @@ impl SafeFile {
             let mut registry = registry();
             if let Some(pending) = registry.pending.iter_mut().find(|p| p.id == id) {
                 pending.ready = true;
+                // An unnamed file exists only while it is open: the
+                // registry keeps it open until it is named.
+                if pending.temp.is_none() {
+                    pending.unnamed = finished;
+                }
             }
         }
         Ok(())
@@ -227,9 +283,8 @@ impl Drop for SafeFile {
         self.file = None;
         let mut registry = registry();
         if let Some(index) = registry.pending.iter().position(|p| p.id == id) {
-            let pending = registry.pending.remove(index);
-            let _ = fs::remove_file(&pending.temp);
-            registry.abandoned.push(pending.shown);
+            let shown = registry.pending.remove(index).remove();
+            registry.abandoned.push(shown);
         }
     }
 }
@@ -261,58 +316,27 @@ pub fn commit_ready() -> Result<(), Failure> {
             display_path(&path)
         ))
     });
-    for pending in std::mem::take(&mut registry.pending) {
+    for mut pending in std::mem::take(&mut registry.pending) {
         if first_error.is_some() {
-            let _ = fs::remove_file(&pending.temp);
-            registry.abandoned.push(pending.shown);
+            let shown = pending.remove();
+            registry.abandoned.push(shown);
             continue;
         }
-        if let Err(error) = fs::rename(&pending.temp, &pending.target) {
-            let _ = fs::remove_file(&pending.temp);
+        if let Err(error) = pending.commit() {
             first_error = Some(Failure::write(&pending.shown, &error));
-            registry.abandoned.push(pending.shown);
+            let shown = pending.remove();
+            registry.abandoned.push(shown);
         }
     }
     first_error.map_or(Ok(()), Err)
-}
-
-/// Remove the temporary files of `name` that a run killed without a chance
-/// to clean up (SIGKILL, a power cut) left in `folder`: those whose process
-/// (the pid in `.NAME.PID.N.avtal-tmp`) no longer runs. Only where `/proc`
-/// says which processes run; a file that cannot be removed stays.
-fn remove_stale_temporaries(folder: &Path, name: &str) {
-    let proc = Path::new("/proc");
-    if !proc.join("self").exists() {
-        return;
-    }
-    let Ok(entries) = fs::read_dir(folder) else {
-        return;
-    };
-    let prefix = format!(".{name}.");
-    for entry in entries.flatten() {
-        let file_name = entry.file_name();
-        let Some(rest) = file_name
-            .to_str()
-            .and_then(|n| n.strip_prefix(prefix.as_str()))
-            .and_then(|n| n.strip_suffix(".avtal-tmp"))
-        else {
-            continue;
-        };
-        let Some(pid) = rest.split('.').next().and_then(|p| p.parse::<u32>().ok()) else {
-            continue;
-        };
-        if pid != std::process::id() && !proc.join(pid.to_string()).exists() {
-            let _ = fs::remove_file(entry.path());
-        }
-    }
 }
 
 /// After a failure: remove what is left and say which files were kept.
 pub fn abandon_all() {
     let mut registry = registry();
     for pending in std::mem::take(&mut registry.pending) {
-        let _ = fs::remove_file(&pending.temp);
-        registry.abandoned.push(pending.shown);
+        let shown = pending.remove();
+        registry.abandoned.push(shown);
     }
     let abandoned = std::mem::take(&mut registry.abandoned);
     if !abandoned.is_empty() {
@@ -378,8 +402,7 @@ fn on_signal(signal: i32) -> ! {
     let mut registry = registry();
     let mut kept = std::mem::take(&mut registry.abandoned);
     for pending in std::mem::take(&mut registry.pending) {
-        let _ = fs::remove_file(&pending.temp);
-        kept.push(pending.shown);
+        kept.push(pending.remove());
     }
     let mut message = format!("error: interrupted by {name}; {}", rows_done());
     if !kept.is_empty() {

@@ -200,39 +200,163 @@ fn reversed_empty_and_out_of_month_shifts_are_refused_at_their_element() {
     );
 }
 
+/// `avtal run` of W2 with extra arguments: exit code, stdout, stderr and
+/// the errors file.
+fn run_with(dir: &Path, input: &str, extra: &[&str]) -> (i32, String, String, String) {
+    let errors = dir.join("errors.csv");
+    let _ = fs::remove_file(&errors);
+    let input = dir.join(input);
+    let mut args = vec![
+        "run",
+        AGREEMENT,
+        "--input",
+        input.to_str().unwrap(),
+        "--errors",
+        errors.to_str().unwrap(),
+        "--output-format",
+        "csv",
+    ];
+    args.extend_from_slice(extra);
+    let run = avtal(&workspace(), &args);
+    let errors = fs::read_to_string(errors).unwrap_or_default();
+    (run.code, run.stdout, run.stderr, errors)
+}
+
+/// The row, field and message (without its place in the agreement) of
+/// each line of an errors file.
+fn error_rows(errors: &str) -> Vec<(String, String, String)> {
+    errors
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let cells: Vec<&str> = l.splitn(4, ',').collect();
+            (
+                cells[0].to_string(),
+                cells[1].to_string(),
+                format!("{} {}", cells[2], cells[3].split(" (").next().unwrap()),
+            )
+        })
+        .collect()
+}
+
 #[test]
-fn long_form_csv_names_the_element_on_the_record_row() {
+fn long_form_csv_reports_a_refused_element_at_its_own_row() {
     let dir = scratch("refuse_long_csv");
     let header = "id,period,salary,rate,overtime_ytd,shift_start,shift_end,shift_kind";
     let row = |id: u32, start: &str, end: &str| {
         format!("{id},2026-06-01,30000.00,100.00,0.00,{start},{end},ordinary")
     };
+    // Data rows from 1; a blank line after row 5 puts rows 6 on one
+    // line further down.
     let csv = [
         header.to_string(),
-        row(1, "2026-06-05T08:00", "2026-06-05T16:00"),
-        row(2, "2026-06-05T08:00", "2026-06-05T16:00"),
-        row(2, "2026-06-10T08:00", "2026-06-11T09:00"),
-        row(3, "2026-06-08T08:00", "2026-06-09T08:00"),
+        row(1, "2026-06-05T08:00", "2026-06-05T16:00"), // row 1, line 2
+        row(2, "2026-06-05T08:00", "2026-06-05T16:00"), // row 2
+        row(2, "2026-06-08T08:00", "2026-06-08T16:00"), // row 3
+        row(2, "2026-06-10T08:00", "2026-06-11T09:00"), // row 4, line 5: shifts[2], 25 h
+        row(3, "2026-06-12T08:00", "2026-06-12T16:00"), // row 5, line 6
+        String::new(),
+        row(3, "2026-06-15T08:00", "2026-06-15T07:00"), // row 6, line 8: shifts[1], reversed
+        row(4, "2026-05-31T22:00", "2026-06-01T06:00"), // row 7, line 9: shifts[0], May
+        row(5, "2026-06-16T08:00", "2026-06-16T16:00"), // row 8
+        row(5, "2026-06-3xT08:00", "2026-06-17T16:00"), // row 9, line 11: a bad cell
+        row(6, "2026-06-08T08:00", "2026-06-09T08:00"), // row 10
     ];
     write(&dir, "input.csv", &(csv.join("\n") + "\n"));
-    let (code, stdout, stderr, errors) = run(&dir, "input.csv", "jit");
+    let (code, stdout, stderr, errors) = run_with(&dir, "input.csv", &[]);
     assert_eq!(code, 2, "{stderr}");
     let ids: Vec<&str> = stdout
         .lines()
         .skip(1)
         .map(|l| l.split(',').next().unwrap())
         .collect();
-    assert_eq!(ids, ["1", "3"]);
-    assert!(
-        errors.starts_with(
-            "row,field,code,message\n2,shifts[1],E0510,a shift must be at most 24 hours long ("
-        ),
+    assert_eq!(ids, ["1", "6"]);
+    let at = |row: &str, field: &str, message: &str| {
+        (row.to_string(), field.to_string(), message.to_string())
+    };
+    let rows = error_rows(&errors);
+    assert_eq!(
+        rows[..3],
+        [
+            at(
+                "4",
+                "shifts[2]",
+                "E0510 a shift must be at most 24 hours long"
+            ),
+            at("6", "shifts[1]", "E0510 a shift must end after it starts"),
+            at(
+                "7",
+                "shifts[0]",
+                "E0510 a shift must start inside the period's month"
+            ),
+        ]
+    );
+    // A bad element cell was already at its own row: it stays there.
+    assert_eq!(
+        (rows[3].0.as_str(), rows[3].1.as_str()),
+        ("9", "shift_start"),
         "{errors}"
     );
-    assert_eq!(
-        run(&dir, "input.csv", "interp"),
-        (code, stdout, stderr, errors)
+    assert_eq!(rows.len(), 4, "{errors}");
+    let refuse_line = line_of("if s.end - s.start > 24 h");
+    assert!(
+        errors.contains(&format!(
+            "4,shifts[2],E0510,a shift must be at most 24 hours long ({AGREEMENT}:{refuse_line}:3)\n"
+        )),
+        "{errors}"
     );
+    // The summary names each element's row and file line.
+    for place in [
+        "row 4 (line 5), field shifts[2]: a shift must be at most 24 hours long",
+        "row 6 (line 8), field shifts[1]: a shift must end after it starts",
+        "row 7 (line 9), field shifts[0]: a shift must start inside the period's month",
+        "row 9 (line 11), field shift_start:",
+    ] {
+        assert!(stderr.contains(place), "{place}\n{stderr}");
+    }
+    // Both engines, one thread or several: the same bytes.
+    let expected = (code, stdout, stderr, errors);
+    for extra in [
+        &["--engine", "interp"][..],
+        &["--threads", "1"],
+        &["--engine", "interp", "--threads", "1"],
+        &["--threads", "2"],
+    ] {
+        assert_eq!(run_with(&dir, "input.csv", extra), expected, "{extra:?}");
+    }
+}
+
+#[test]
+fn json_lines_reports_a_refused_element_at_its_record_row() {
+    let dir = scratch("refuse_jsonl_rows");
+    let lines = [
+        record(1, &[("2026-06-05T08:00", "2026-06-05T16:00", "ordinary")]),
+        record(
+            2,
+            &[
+                ("2026-06-05T08:00", "2026-06-05T16:00", "ordinary"),
+                ("2026-06-08T08:00", "2026-06-08T16:00", "ordinary"),
+                ("2026-06-10T08:00", "2026-06-11T09:00", "ordinary"),
+            ],
+        ),
+    ];
+    write(&dir, "input.jsonl", &(lines.join("\n") + "\n"));
+    for extra in [&[][..], &["--engine", "interp", "--threads", "1"]] {
+        let (code, _, stderr, errors) = run_with(&dir, "input.jsonl", extra);
+        assert_eq!(code, 2, "{stderr}");
+        assert_eq!(
+            error_rows(&errors),
+            [(
+                "2".to_string(),
+                "shifts[2]".to_string(),
+                "E0510 a shift must be at most 24 hours long".to_string()
+            )]
+        );
+        assert!(
+            stderr.contains("row 2 (line 2), field shifts[2]"),
+            "{stderr}"
+        );
+    }
 }
 
 #[test]

@@ -248,14 +248,14 @@ fn interrupted_by(signal: &str, code: i32) {
     let started = Instant::now();
     loop {
         stdin.write_all(block.as_bytes()).unwrap();
-        // The temporary output, or (written in place) the output itself.
-        let grown = fs::read_dir(&dir).unwrap().any(|entry| {
+        // The temporary output: unnamed, seen through the process's open
+        // files, or named where the file system has no `O_TMPFILE`.
+        let named = fs::read_dir(&dir).unwrap().any(|entry| {
             let entry = entry.unwrap();
             let name = entry.file_name().to_string_lossy().into_owned();
-            (name.starts_with(".ut.csv.") || name == "ut.csv")
-                && entry.metadata().unwrap().len() > 100_000
+            name.starts_with(".ut.csv.") && entry.metadata().unwrap().len() > 100_000
         });
-        if grown {
+        if named || common::largest_unnamed_file(child.id(), &dir) > 100_000 {
             break;
         }
         assert!(

@@ -8,16 +8,18 @@
 //! JSON Lines rows go straight into the layout too, lists into list
 //! memory of the batch (`input/json.rs`), where they are plain.
 
+mod element_rows;
 mod json;
 
 use std::sync::Arc;
 
-use super::results::FieldError;
+use super::results::{FieldError, RowPlace};
 use crate::codegen::{Encoding, ListArena, RecordLayout, encode_record};
 use crate::slots::SlotReader;
 use avtal_compiler::data::DataType;
 use avtal_compiler::diagnostics::messages::data as msg;
 use avtal_compiler::eval::Value;
+use element_rows::ElementRows;
 use json::{JsonPlan, ListBlocks};
 
 /// The compiled input layout and how cells are read into it.
@@ -77,6 +79,8 @@ pub struct InputBatch {
     /// its index in the slots and its first block in `json_lists`.
     json_records: Vec<(usize, usize)>,
     pub(super) records: Vec<Pending>,
+    /// Where the list elements of records of several rows were read.
+    element_rows: ElementRows,
 }
 
 impl InputBatch {
@@ -87,6 +91,22 @@ impl InputBatch {
         self.json_lists.clear();
         self.json_records.clear();
         self.records.clear();
+        self.element_rows.clear();
+    }
+
+    /// The record pushed last spans several rows (long-form CSV): element
+    /// `i` of its list field `list` was read from `rows[i]`. An evaluation
+    /// error that names an element is then placed at that element's row.
+    pub fn place_elements(&mut self, list: &str, rows: impl IntoIterator<Item = RowPlace>) {
+        if let Some(last) = self.records.len().checked_sub(1) {
+            self.element_rows.set(last, list, rows);
+        }
+    }
+
+    /// The row of the element that `place` (`shifts[2]`) names, in record
+    /// `index`, when that record's elements have rows of their own.
+    pub(super) fn element_row(&self, index: usize, place: &str) -> Option<RowPlace> {
+        self.element_rows.row_of(index, place)
     }
 
     /// Records in the batch, readable or not.
@@ -176,6 +196,7 @@ impl InputCodec {
             layout: self.layout.clone(),
             slots: Vec::new(),
             records: Vec::new(),
+            element_rows: ElementRows::default(),
         }
     }
 

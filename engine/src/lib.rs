@@ -236,7 +236,7 @@ impl<'p> PreparedEntry<'p> {
                     }
                     _ => self.interpret(batch.value(index)),
                 };
-                results.push(answer);
+                results.push(at_element(batch, index, answer));
             }
             return;
         };
@@ -306,7 +306,7 @@ impl<'p> PreparedEntry<'p> {
                 // interpreter's result or error, identical by design.
                 (None, _) => self.interpret(batch.value(index)),
             };
-            results.push(answer);
+            results.push(at_element(batch, index, answer));
         }
     }
 
@@ -341,5 +341,25 @@ impl<'p> PreparedEntry<'p> {
             Ok(result) => Answer::Value(Box::new(result)),
             Err(error) => Answer::Failed(Box::new(RowFailure::Evaluation(error))),
         }
+    }
+}
+
+/// A failure of record `index` that names one of its list's elements, when
+/// that element was read from a row of its own: placed at that row.
+fn at_element(batch: &InputBatch, index: usize, answer: Answer) -> Answer {
+    let Answer::Failed(failure) = answer else {
+        return answer;
+    };
+    let row = match &*failure {
+        RowFailure::Evaluation(error) => error
+            .place()
+            .and_then(|place| batch.element_row(index, place)),
+        _ => None,
+    };
+    match (row, *failure) {
+        (Some(row), RowFailure::Evaluation(error)) => {
+            Answer::Failed(Box::new(RowFailure::EvaluationAt { error, row }))
+        }
+        (_, failure) => Answer::Failed(Box::new(failure)),
     }
 }

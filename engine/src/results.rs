@@ -52,6 +52,9 @@ pub enum RowFailure {
     /// The program stopped with an error on it (the interpreter's error,
     /// whichever engine ran it).
     Evaluation(EvalError),
+    /// An evaluation error that names an element of a list whose elements
+    /// have rows of their own (long-form CSV): placed at that row.
+    EvaluationAt { error: EvalError, row: RowPlace },
     /// A broken invariant of the engine, never an answer about the data.
     Internal(&'static str),
 }
@@ -61,21 +64,9 @@ impl RowFailure {
     pub fn field_errors(&self, sources: &Sources) -> Vec<FieldError> {
         match self {
             RowFailure::Unreadable(errors) => errors.clone(),
-            RowFailure::Evaluation(error) => {
-                let diagnostic = error.to_diagnostic();
-                // A refusal names the element it refuses (`shifts[4]`).
-                vec![FieldError::new(
-                    error.place().unwrap_or(""),
-                    DataMessage {
-                        code: diagnostic.code,
-                        message: format!(
-                            "{} ({})",
-                            diagnostic.message,
-                            sources.location(diagnostic.span)
-                        ),
-                        help: diagnostic.help,
-                    },
-                )]
+            RowFailure::Evaluation(error) => vec![evaluation_error(error, sources)],
+            RowFailure::EvaluationAt { error, row } => {
+                vec![evaluation_error(error, sources).at(*row)]
             }
             RowFailure::Internal(what) => vec![FieldError::new(
                 "",
@@ -87,6 +78,24 @@ impl RowFailure {
             )],
         }
     }
+}
+
+/// An evaluation error as a field error, with its place in `sources`.
+fn evaluation_error(error: &EvalError, sources: &Sources) -> FieldError {
+    let diagnostic = error.to_diagnostic();
+    // A refusal names the element it refuses (`shifts[4]`).
+    FieldError::new(
+        error.place().unwrap_or(""),
+        DataMessage {
+            code: diagnostic.code,
+            message: format!(
+                "{} ({})",
+                diagnostic.message,
+                sources.location(diagnostic.span)
+            ),
+            help: diagnostic.help,
+        },
+    )
 }
 
 /// The compiled output layout and how its slots are written or decoded.

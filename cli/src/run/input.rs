@@ -14,6 +14,7 @@
 //! is a bad row too, skipped without being kept in memory.
 
 pub(crate) mod groups;
+pub(crate) mod long_form;
 pub(crate) mod records;
 
 use std::fs::File;
@@ -21,7 +22,7 @@ use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use avtal_compiler::data::{DataType, Kind};
+use avtal_compiler::data::{DataType, Kind, data_name};
 use avtal_compiler::diagnostics::messages::data as msg;
 use avtal_compiler::eval::Value;
 
@@ -38,6 +39,7 @@ use crate::DataFormat;
 use crate::safe_file::{self, ROWS_READ};
 use crate::term::{Failure, display_path};
 use groups::{Group, Grouper};
+use long_form::LongShape;
 use records::{Next, Problem, QuoteEnd, Splitter};
 
 /// The longest row or line read, in bytes (`--max-row-bytes`).
@@ -134,7 +136,7 @@ impl Input {
 
     /// The input as a source of chunks for the workers of `parallel/`,
     /// with how they read its rows; the input back when it is read row by
-    /// row only (long-form CSV, Parquet, Arrow IPC).
+    /// row only (Parquet, Arrow IPC).
     pub(crate) fn into_source(self) -> Result<(Source, Shape), Box<Input>> {
         match self.rows {
             Rows::Csv(rows) if rows.long.is_none() => {
@@ -156,6 +158,22 @@ impl Input {
                     Shape::Csv(shape),
                 ))
             }
+            // Long form: grouped on the reader thread, where keys are met
+            // in file order (E0608, E0609); groups read by the workers.
+            Rows::Csv(rows) => match rows.long_shape() {
+                Some(shape) => Ok((
+                    Source::LongCsv {
+                        rows: Box::new(rows),
+                        path: self.path,
+                    },
+                    Shape::LongCsv(shape),
+                )),
+                None => Err(Box::new(Input {
+                    path: self.path,
+                    size: self.size,
+                    rows: Rows::Csv(rows),
+                })),
+            },
             // Nothing is read yet: the buffer is empty.
             Rows::Jsonl(rows) if rows.reader.buffer().is_empty() && rows.line == 0 => {
                 let shape = Shape::Jsonl {
@@ -225,17 +243,15 @@ impl Input {
     ) -> Result<Option<RowPlace>, Failure> {
         match &mut self.rows {
             Rows::Csv(rows) if rows.long.is_some() => {
-                let Some(row) = rows.next_group(&self.path)? else {
+                let Some(group) = rows.next_raw_group(&self.path)? else {
                     return Ok(None);
                 };
-                match row.value {
-                    Ok(value) => codec.push_value(batch, value),
-                    Err(errors) => codec.push_unreadable(batch, errors),
+                let place = group.place;
+                if let Some(long) = &mut rows.long {
+                    long.shape.push_group(codec, batch, &group);
+                    long.grouper.recycle(group);
                 }
-                Ok(Some(RowPlace {
-                    number: row.number,
-                    line: row.line,
-                }))
+                Ok(Some(place))
             }
             Rows::Csv(rows) => {
                 if !rows.read(&self.path)? {
@@ -300,11 +316,7 @@ pub struct CsvRows {
 
 /// How the rows of a long-form file become records (`groups.rs`).
 struct LongForm {
-    /// The list field's index in the input record.
-    list: usize,
-    /// For each field of the list's elements: its column's name, its type
-    /// and the column's index.
-    elements: Vec<(String, DataType, usize)>,
+    shape: Arc<LongShape>,
     grouper: Grouper,
     /// The group last handed out, kept for its cells until the next one.
     last: Option<Group>,
@@ -340,9 +352,11 @@ impl CsvRows {
                 .with_help(message.help.unwrap_or_default()));
             }
         }
+        // Names in NFC, as the sources' names are: a header written by a
+        // tool that decomposes (`lo\u{308}n`) names the field `lön`.
         let header: Vec<String> = first
             .iter()
-            .map(|cell| String::from_utf8_lossy(cell).trim().to_string())
+            .map(|cell| data_name(String::from_utf8_lossy(cell).trim()).into_owned())
             .collect();
         let record_fields = record.record_fields().unwrap_or(&[]);
         let lists: Vec<(usize, &str, &DataType)> = record_fields
@@ -415,7 +429,7 @@ impl CsvRows {
         if elements.iter().any(|(_, _, column)| *column == 0) {
             return Err(msg::long_form_key(header.first().map_or("", String::as_str)).into());
         }
-        let long = lists.first().map(|(list, _, _)| {
+        let long = lists.first().map(|(list, list_name, _)| {
             let compared = fields
                 .iter()
                 .map(|(_, _, column)| *column)
@@ -428,8 +442,12 @@ impl CsvRows {
                 )
                 .collect();
             Box::new(LongForm {
-                list: *list,
-                elements: elements.clone(),
+                shape: Arc::new(LongShape {
+                    fields: fields.clone(),
+                    list: *list,
+                    list_name: (*list_name).to_string(),
+                    elements: elements.clone(),
+                }),
                 grouper: Grouper::new(header.clone(), compared),
                 last: None,
                 at_end: false,
@@ -467,7 +485,7 @@ impl CsvRows {
     /// The input record's columns (name, index), its list's elements'
     /// last, for showing a row.
     pub(crate) fn input_columns(&self) -> impl Iterator<Item = (String, usize)> + '_ {
-        let elements = self.long.iter().flat_map(|long| &long.elements);
+        let elements = self.long.iter().flat_map(|long| &long.shape.elements);
         self.fields
             .iter()
             .chain(elements)
@@ -586,20 +604,32 @@ impl CsvRows {
         {
             long.grouper.recycle(group);
         }
+        let Some(group) = self.next_raw_group(path)? else {
+            return Ok(None);
+        };
+        let Some(long) = &mut self.long else {
+            return Ok(None);
+        };
+        let value = long.shape.value(&group);
+        let place = group.place;
+        long.last = Some(group);
+        Ok(Some(Row {
+            number: place.number,
+            line: place.line,
+            last: self.last_row_of_group().unwrap_or(place.number),
+            value,
+        }))
+    }
+
+    /// Long form: the rows of the next record, grouped but not read;
+    /// `None` at the end (and for a file not in long form).
+    pub(crate) fn next_raw_group(&mut self, path: &Path) -> Result<Option<Group>, Failure> {
         loop {
             let Some(long) = &mut self.long else {
                 return Ok(None);
             };
             if let Some(group) = long.grouper.pop() {
-                let value = group_value(&self.fields, long, &group);
-                let place = group.place;
-                long.last = Some(group);
-                return Ok(Some(Row {
-                    number: place.number,
-                    line: place.line,
-                    last: self.last_row_of_group().unwrap_or(place.number),
-                    value,
-                }));
+                return Ok(Some(group));
             }
             if long.at_end {
                 return Ok(None);
@@ -619,59 +649,24 @@ impl CsvRows {
             if let Some(long) = &mut self.long {
                 match problem {
                     Some(error) => long.grouper.push_unreadable(&self.record, place, error),
-                    None => long.grouper.push_row(&self.record, place),
+                    None => long.grouper.push_row(&mut self.record, place),
                 }
             }
         }
     }
-}
 
-/// The record of a long-form group: its own fields from its first row,
-/// one list element per row (none for a lone row whose element cells are
-/// all blank), every problem of the group and its cells at its row.
-fn group_value(
-    fields: &[(String, DataType, usize)],
-    long: &LongForm,
-    group: &Group,
-) -> Result<Value, Vec<RowError>> {
-    let Some((first, _)) = group.rows.first() else {
-        return Err(group.errors.clone());
-    };
-    let blank = |record: &csv::ByteRecord| {
-        long.elements.iter().all(|(_, _, column)| {
-            record
-                .get(*column)
-                .unwrap_or_default()
-                .iter()
-                .all(u8::is_ascii_whitespace)
-        })
-    };
-    let no_elements = group.rows.len() == 1 && blank(first);
-    let elements = group
-        .rows
-        .iter()
-        .filter(|_| !no_elements)
-        .map(|(record, place)| {
-            avtal_engine::read_fields(long.elements.iter().map(|(name, ty, column)| {
-                (name.as_str(), ty, record.get(*column).unwrap_or_default())
-            }))
-            .map_err(|errors| errors.into_iter().map(|e| e.at(*place)).collect())
-        });
-    let read = avtal_engine::read_with_list(
-        fields
-            .iter()
-            .map(|(name, ty, column)| (name.as_str(), ty, first.get(*column).unwrap_or_default())),
-        long.list,
-        elements,
-    );
-    if group.errors.is_empty() {
-        return read;
+    /// Long form: take records to reuse for the rows of later groups.
+    pub(crate) fn give_spare(&mut self, records: &mut Vec<csv::ByteRecord>) {
+        if let Some(long) = &mut self.long {
+            long.grouper.give_spare(records);
+        }
+        records.clear();
     }
-    let mut errors = group.errors.clone();
-    errors.extend(read.err().unwrap_or_default());
-    // In row order; a record's own problems (at its first row) first.
-    errors.sort_by_key(|error| error.row.map_or(group.place.number, |at| at.number));
-    Err(errors)
+
+    /// Long form: how the workers read a group; `None` otherwise.
+    pub(crate) fn long_shape(&self) -> Option<Arc<LongShape>> {
+        self.long.as_ref().map(|long| long.shape.clone())
+    }
 }
 
 /// The columns that may hold field `field` of the elements of list

@@ -1,9 +1,10 @@
 //! `avtal run`: evaluate one entry point over a file of cases, streaming.
 //!
-//! CSV and JSON Lines to CSV or JSON Lines run on every core
-//! (`parallel/`): the input is cut into chunks of whole rows, and workers
-//! read, evaluate and format chunks at the same time, written in input
-//! order. Otherwise (`--threads 1`, long-form CSV, Parquet and Arrow IPC)
+//! CSV (long form included) and JSON Lines to CSV or JSON Lines run on
+//! every core (`parallel/`): the input is cut into chunks of whole rows
+//! (of whole records, in long form), and workers read, evaluate and format
+//! chunks at the same time, written in input order. Otherwise
+//! (`--threads 1`, Parquet and Arrow IPC)
 //! rows are read on a reader thread (plain CSV cells and JSON rows
 //! straight into the compiled record layout), evaluated in batches of 4096
 //! through the engine boundary (`avtal_engine`: the compiled
@@ -60,6 +61,7 @@ Lists of records (an input field such as shifts: List<Shift>):
   record without elements is one row with blank element cells. A changed
   record column (E0608), a key whose rows came earlier (E0609) and a bad
   element cell fail their record, at their row; errors name that row.
+  An element the agreement refuses (`shifts[2]`) is named at its own row.
 
 Output:
   The entry point's result record, one row per good input row, in input
@@ -84,7 +86,8 @@ Errors:
 Files:
   --output and --errors are written to a temporary file beside each and
   replace the previous files only when the run ends: after a failure,
-  SIGINT or SIGTERM they are left as they were. An output that names the
+  SIGINT or SIGTERM they are left as they were. On Linux the temporary
+  files have no name until then, so even SIGKILL leaves nothing behind. An output that names the
   input, a source file or the other output is refused.
 
 Engines:

@@ -130,3 +130,31 @@ pub fn workspace() -> PathBuf {
         .unwrap()
         .to_path_buf()
 }
+
+/// The sizes of the unnamed files (`O_TMPFILE`, as `avtal`'s temporary
+/// outputs are on Linux) in `dir` that process `pid` has open, read
+/// through `/proc/PID/fd`.
+pub fn unnamed_files(pid: u32, dir: &Path) -> Vec<u64> {
+    let dir = fs::canonicalize(dir).unwrap();
+    let Ok(fds) = fs::read_dir(format!("/proc/{pid}/fd")) else {
+        return Vec::new();
+    };
+    fds.flatten()
+        .filter(|fd| {
+            // `/dir/#1234 (deleted)`: in `dir`, with no name.
+            fs::read_link(fd.path()).is_ok_and(|target| {
+                target.parent() == Some(dir.as_path())
+                    && target
+                        .file_name()
+                        .is_some_and(|n| n.to_string_lossy().starts_with('#'))
+            })
+        })
+        .filter_map(|fd| fs::metadata(fd.path()).ok().map(|m| m.len()))
+        .collect()
+}
+
+/// The size of the largest unnamed file in `dir` that process `pid` has
+/// open ([`unnamed_files`]); 0 when it has none.
+pub fn largest_unnamed_file(pid: u32, dir: &Path) -> u64 {
+    unnamed_files(pid, dir).into_iter().max().unwrap_or(0)
+}

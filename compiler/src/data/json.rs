@@ -241,7 +241,11 @@ impl<'de> Visitor<'de> for ObjectSeed<'_, 'de> {
             let key = key.0;
             let index = match self.fields.get(next) {
                 Some((name, _)) if *name == key => Some(next),
-                _ => self.fields.iter().position(|(name, _)| *name == key),
+                // Field names are NFC: so is the key, to find it.
+                _ => {
+                    let key = super::data_name(&key);
+                    self.fields.iter().position(|(name, _)| *name == *key)
+                }
             };
             match index {
                 Some(index) => {

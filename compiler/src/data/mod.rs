@@ -26,7 +26,7 @@
 //!
 //! Code map: this file holds [`DataType`] (a [`Type`] resolved for data)
 //! and its [`Kind`]; `cells.rs` reads CSV cells, `numbers.rs` reads exact
-//! decimal text, `json.rs` reads JSON values and rows, `format.rs` writes
+//! decimal text, `names.rs` compares names of columns and keys in NFC, `json.rs` reads JSON values and rows, `format.rs` writes
 //! values as cell text or JSON (the crate `avtal-engine` reads plain cells
 //! straight into a compiled layout, with [`DataType::max_scale`]), and `problems.rs` has [`CellError`] and what it is made
 //! of.
@@ -34,6 +34,7 @@
 mod cells;
 mod format;
 mod json;
+mod names;
 mod numbers;
 mod problems;
 
@@ -51,6 +52,7 @@ use crate::ir::Program;
 use crate::types::Type;
 
 pub use format::write_json_string;
+pub use names::data_name;
 pub use numbers::parse_decimal;
 pub(crate) use problems::shorten;
 pub use problems::{CellError, Expected, Found, Hint, Problem};

@@ -33,7 +33,12 @@ impl ArrowInput {
     pub fn bind(record: &DataType, schema: &Schema) -> Result<ArrowInput, DataMessage> {
         let record = record.clone();
         let fields = record.record_fields().unwrap_or(&[]);
-        let header: Vec<String> = schema.fields().iter().map(|f| f.name().clone()).collect();
+        // Column names in NFC, as the sources' names are (`data_name`).
+        let header: Vec<String> = schema
+            .fields()
+            .iter()
+            .map(|f| avtal_compiler::data::data_name(f.name()).into_owned())
+            .collect();
         let mut columns = Vec::with_capacity(fields.len());
         let mut missing = Vec::new();
         for (name, _) in fields {

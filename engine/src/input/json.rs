@@ -18,7 +18,7 @@ use serde_json::value::RawValue;
 
 use crate::codegen::{Encoding, RecordLayout};
 use crate::slots::SlotReader;
-use avtal_compiler::data::{DataType, Kind};
+use avtal_compiler::data::{DataType, Kind, data_name};
 
 /// How each field of a record is read from JSON into its slot.
 #[derive(Debug, PartialEq, Eq)]
@@ -186,7 +186,11 @@ impl<'de> Visitor<'de> for RecordSeed<'_> {
         while let Some(key) = map.next_key::<Key<'de>>()? {
             let index = match fields.get(next) {
                 Some(field) if field.name == key.0 => Some(next),
-                _ => fields.iter().position(|field| field.name == key.0),
+                // Field names are NFC: so is the key, to find it.
+                _ => {
+                    let key = data_name(&key.0);
+                    fields.iter().position(|field| field.name == *key)
+                }
             };
             let (Some(index), Some(field)) = (index, index.and_then(|i| fields.get(i))) else {
                 map.next_value::<IgnoredAny>()?;

@@ -75,14 +75,13 @@ impl Grouper {
         }
     }
 
-    /// Take a row of cells (as many as the header).
-    pub fn push_row(&mut self, cells: &csv::ByteRecord, place: RowPlace) {
+    /// Take a row of cells (as many as the header); `cells` is left
+    /// empty (a record to reuse), its buffers taken, not copied.
+    pub fn push_row(&mut self, cells: &mut csv::ByteRecord, place: RowPlace) {
         let mut copy = self.spare.pop().unwrap_or_default();
         copy.clear();
-        for cell in cells {
-            copy.push_field(cell);
-        }
-        let key = cells.get(0).unwrap_or_default();
+        std::mem::swap(&mut copy, cells);
+        let key = copy.get(0).unwrap_or_default();
         self.enter(key, place);
         let Some(group) = self.current.as_mut() else {
             return;
@@ -180,6 +179,15 @@ impl Grouper {
             .extend(group.rows.into_iter().map(|(record, _)| record));
     }
 
+    /// Take records to reuse (those of groups used elsewhere: the workers
+    /// of the chunked pipeline), keeping at most [`SPARE`].
+    pub fn give_spare(&mut self, records: &mut Vec<csv::ByteRecord>) {
+        let room = SPARE.saturating_sub(self.spare.len());
+        let from = records.len().saturating_sub(room);
+        self.spare.extend(records.drain(from..));
+        records.clear();
+    }
+
     /// The current group is complete; rows that could not be read after
     /// it are records of their own.
     fn close(&mut self) {
@@ -200,6 +208,9 @@ impl Grouper {
         self.header.get(column).map_or("", String::as_str)
     }
 }
+
+/// Records kept for reuse at most: a few chunks' rows.
+const SPARE: usize = 1 << 16;
 
 /// Every key met so far: whole numbers as runs of consecutive numbers,
 /// other keys as their text.

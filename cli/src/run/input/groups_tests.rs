@@ -48,8 +48,8 @@ fn group(rows: &[&str]) -> Grouped {
             );
             grouper.push_unreadable(&cells, place, FieldError::new("", msg::not_utf8()));
         } else {
-            let cells = csv::ByteRecord::from(row.split(',').collect::<Vec<_>>());
-            grouper.push_row(&cells, place);
+            let mut cells = csv::ByteRecord::from(row.split(',').collect::<Vec<_>>());
+            grouper.push_row(&mut cells, place);
         }
         drain(&mut grouper);
     }

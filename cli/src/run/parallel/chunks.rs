@@ -12,16 +12,24 @@
 //! `--max-row-bytes` is skipped here without being kept and shipped as a
 //! marker. Each chunk knows the file line of each of its pieces; row
 //! numbers are counted when the chunks are put back in order.
+//!
+//! Long-form CSV: rows are split and grouped into records here, by the
+//! sequential reader itself (`CsvRows`, `input/groups.rs`), so that keys
+//! are met in file order and a changed record column (E0608), a key whose
+//! rows came earlier (E0609) and every row number are exactly the
+//! sequential run's; each chunk holds whole records, whose cells the
+//! workers read.
 
 use std::io::{self, Read};
 use std::ops::Range;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use avtal_compiler::data::DataType;
 
-use super::super::input::problem_message;
+use super::super::input::groups::Group;
 use super::super::input::records::{Next, Splitter};
+use super::super::input::{CsvRows, problem_message};
 use super::super::report::RowError;
 use crate::term::Failure;
 
@@ -37,6 +45,9 @@ pub(crate) struct Chunk {
     pub failure: Option<Failure>,
     /// A buffer for the worker's output, handed round for reuse.
     pub out: Vec<u8>,
+    /// A buffer for the records of long-form groups the worker is done
+    /// with, handed back to the grouper (empty here).
+    pub spare: Vec<csv::ByteRecord>,
     /// The input's last chunk.
     pub last: bool,
 }
@@ -58,6 +69,8 @@ pub(crate) enum Part {
     },
     /// A JSON line longer than the limit, skipped.
     JsonTooLong { line: u64 },
+    /// The rows of one long-form record, grouped, with their places.
+    Group(Box<Group>),
 }
 
 /// What the workers need to know of a CSV file's header.
@@ -80,6 +93,11 @@ pub(crate) enum Source {
         path: PathBuf,
     },
     Jsonl(JsonLines),
+    /// Long-form CSV, read and grouped by the sequential reader.
+    LongCsv {
+        rows: Box<CsvRows>,
+        path: PathBuf,
+    },
 }
 
 impl Source {
@@ -98,6 +116,15 @@ impl Source {
             Source::Jsonl(lines) => lines
                 .fill(chunk, want)
                 .map_err(|e| Failure::read(&lines.path, &e)),
+            Source::LongCsv { rows, path } => fill_groups(rows, path, chunk),
+        }
+    }
+
+    /// Records of used long-form groups, for the rows of later ones.
+    pub fn give_spare(&mut self, records: &mut Vec<csv::ByteRecord>) {
+        match self {
+            Source::LongCsv { rows, .. } => rows.give_spare(records),
+            Source::Csv { .. } | Source::Jsonl(_) => records.clear(),
         }
     }
 
@@ -106,8 +133,26 @@ impl Source {
         match self {
             Source::Csv { splitter, .. } => splitter.position(),
             Source::Jsonl(lines) => lines.position,
+            Source::LongCsv { rows, .. } => rows.position(),
         }
     }
+}
+
+/// Data rows of long-form records per chunk, at least (a chunk ends with
+/// a whole record).
+const GROUP_ROWS: usize = 8192;
+
+/// Fill `chunk` with whole long-form records; false at the end.
+fn fill_groups(rows: &mut CsvRows, path: &Path, chunk: &mut Chunk) -> Result<bool, Failure> {
+    let mut taken = 0;
+    while taken < GROUP_ROWS {
+        let Some(group) = rows.next_raw_group(path)? else {
+            return Ok(false);
+        };
+        taken += group.rows.len().max(1);
+        chunk.parts.push(Part::Group(Box::new(group)));
+    }
+    Ok(true)
 }
 
 /// Rows split here per chunk at most, so that a file of quoted cells still

@@ -45,6 +45,7 @@ struct Recycled {
     bytes: Vec<u8>,
     parts: Vec<Part>,
     out: Vec<u8>,
+    records: Vec<csv::ByteRecord>,
 }
 
 /// Run every row of `source` through `threads` workers into `output` and
@@ -68,6 +69,7 @@ pub(crate) fn run_chunks(
             bytes: Vec::new(),
             parts: Vec::new(),
             out: Vec::new(),
+            records: Vec::new(),
         });
     }
     // Not joined: a reader blocked on stdin is left to the process's end
@@ -120,6 +122,7 @@ fn read_chunks(mut source: Source, work: &SyncSender<Chunk>, tokens: &Receiver<R
     while let Ok(mut recycled) = tokens.recv() {
         recycled.bytes.clear();
         recycled.parts.clear();
+        source.give_spare(&mut recycled.records);
         let mut chunk = Chunk {
             seq,
             bytes: recycled.bytes,
@@ -127,6 +130,7 @@ fn read_chunks(mut source: Source, work: &SyncSender<Chunk>, tokens: &Receiver<R
             position: 0,
             failure: None,
             out: recycled.out,
+            spare: recycled.records,
             last: false,
         };
         let more = match source.fill(&mut chunk, CHUNK_BYTES) {
@@ -193,16 +197,20 @@ fn write_in_order(
             }
             output.write_rows_bytes(&chunk.output, chunk.written)?;
             for failed in chunk.failed {
-                report.add_row(rows + failed.index + 1, failed.line, failed.errors)?;
+                let number = failed.number.unwrap_or(rows + failed.index + 1);
+                report.add_row(number, failed.line, failed.errors)?;
             }
             rows += chunk.rows;
-            ROWS_READ.fetch_add(chunk.rows, Ordering::Relaxed);
+            if !chunk.counted {
+                ROWS_READ.fetch_add(chunk.rows, Ordering::Relaxed);
+            }
             after_chunk(chunk.position, rows);
             // The reader may have finished; then the buffers are dropped.
             let _ = tokens.send(Recycled {
                 bytes: chunk.bytes,
                 parts: chunk.parts,
                 out: chunk.output,
+                records: chunk.spare,
             });
         }
     }

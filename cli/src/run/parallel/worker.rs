@@ -7,7 +7,9 @@
 //! a JSON line through the same blank-line, byte-order-mark and limit
 //! rules; so the answers are the same, row for row. Rows are counted
 //! within the chunk: their numbers are known only when the chunks are put
-//! back in order.
+//! back in order. A long-form record comes grouped, with its rows' numbers
+//! (the reader counted them), and is read as `CsvRows` reads it
+//! (`input/long_form.rs`).
 
 use std::sync::Arc;
 
@@ -16,6 +18,7 @@ use avtal_compiler::diagnostics::messages::data as msg;
 use avtal_engine::{InputBatch, InputCodec, PreparedEntry, Results};
 
 use super::super::BATCH;
+use super::super::input::long_form::LongShape;
 use super::super::input::records::{Next, Problem, Splitter};
 use super::super::input::{json_row, problem_message};
 use super::super::report::RowError;
@@ -24,18 +27,21 @@ use super::chunks::{Chunk, CsvShape, Part};
 use crate::term::Failure;
 
 /// A failed row of a chunk: its index in the chunk (from 0), its line and
-/// its problems.
+/// its problems; a long-form record has its row number already.
 pub(crate) struct FailedRow {
     pub index: u64,
     pub line: u64,
+    pub number: Option<u64>,
     pub errors: Vec<RowError>,
 }
 
 /// A chunk done: what goes to the output and the report.
 pub(crate) struct Done {
     pub seq: u64,
-    /// Rows read, good or not.
+    /// Rows read, good or not (records, in long form).
     pub rows: u64,
+    /// The data rows were counted as read by the reader (long form).
+    pub counted: bool,
     /// Rows in `output`.
     pub written: u64,
     pub output: Vec<u8>,
@@ -45,6 +51,8 @@ pub(crate) struct Done {
     /// The chunk's input buffers, for reuse.
     pub bytes: Vec<u8>,
     pub parts: Vec<Part>,
+    /// The records of its long-form groups, for reuse.
+    pub spare: Vec<csv::ByteRecord>,
 }
 
 /// How the worker reads rows.
@@ -55,6 +63,8 @@ pub(crate) enum Shape {
         record: DataType,
         limit: usize,
     },
+    /// Long-form CSV records, grouped by the reader.
+    LongCsv(Arc<LongShape>),
 }
 
 /// The state of one worker, kept from chunk to chunk.
@@ -63,8 +73,9 @@ pub(crate) struct Worker<'w, 'p> {
     shape: &'w Shape,
     codec: InputCodec,
     batch: InputBatch,
-    /// Per row of the batch: its index in the chunk and its line.
-    places: Vec<(u64, u64)>,
+    /// Per row of the batch: its index in the chunk, its line, and its
+    /// number when the reader knew it.
+    places: Vec<(u64, u64, Option<u64>)>,
     results: Results,
     formatter: RowFormatter,
     record: csv::ByteRecord,
@@ -102,6 +113,7 @@ impl<'w, 'p> Worker<'w, 'p> {
         let mut done = Done {
             seq: chunk.seq,
             rows: 0,
+            counted: false,
             written: 0,
             output: std::mem::take(&mut chunk.out),
             failed: Vec::new(),
@@ -109,6 +121,7 @@ impl<'w, 'p> Worker<'w, 'p> {
             failure: chunk.failure.take(),
             bytes: Vec::new(),
             parts: Vec::new(),
+            spare: std::mem::take(&mut chunk.spare),
         };
         done.output.clear();
         if let Err(failure) = self.rows(&mut chunk, &mut done) {
@@ -135,7 +148,17 @@ impl<'w, 'p> Worker<'w, 'p> {
                         let text = chunk.bytes.get(range).unwrap_or_default();
                         self.json_lines(text, first_line, done)?;
                     }
+                    Shape::LongCsv(_) => {}
                 },
+                Part::Group(group) => {
+                    if let Shape::LongCsv(shape) = self.shape {
+                        shape.push_group(&self.codec, &mut self.batch, &group);
+                        done.counted = true;
+                        self.pushed_at(group.place.line, Some(group.place.number), done)?;
+                        let records = group.rows.into_iter().map(|(record, _)| record);
+                        done.spare.extend(records);
+                    }
+                }
                 Part::CsvRow {
                     record,
                     line,
@@ -151,6 +174,7 @@ impl<'w, 'p> Worker<'w, 'p> {
                     let limit = match self.shape {
                         Shape::Jsonl { limit, .. } => *limit,
                         Shape::Csv(shape) => shape.limit,
+                        Shape::LongCsv(_) => super::super::input::max_row_bytes(),
                     };
                     let message = problem_message(&Problem::TooLong { limit }, &[], limit);
                     self.unreadable(line, vec![RowError::new("", message)], done)?;
@@ -315,7 +339,18 @@ impl<'w, 'p> Worker<'w, 'p> {
 
     /// A row went into the batch: note its place; evaluate a full batch.
     fn pushed(&mut self, line: u64, done: &mut Done) -> Result<(), Failure> {
-        self.places.push((done.rows, line));
+        self.pushed_at(line, None, done)
+    }
+
+    /// A row (or a long-form record, at its first row `number`) went into
+    /// the batch.
+    fn pushed_at(
+        &mut self,
+        line: u64,
+        number: Option<u64>,
+        done: &mut Done,
+    ) -> Result<(), Failure> {
+        self.places.push((done.rows, line, number));
         done.rows += 1;
         if self.places.len() >= BATCH {
             self.flush(done)?;
@@ -329,7 +364,7 @@ impl<'w, 'p> Worker<'w, 'p> {
             return Ok(());
         }
         self.prepared.evaluate(&self.batch, &mut self.results);
-        for (at, &(index, line)) in self.places.iter().enumerate() {
+        for (at, &(index, line, number)) in self.places.iter().enumerate() {
             let answer = self
                 .results
                 .get(at)
@@ -347,6 +382,7 @@ impl<'w, 'p> Worker<'w, 'p> {
             done.failed.push(FailedRow {
                 index,
                 line,
+                number,
                 errors,
             });
         }
