@@ -18,7 +18,8 @@
 use std::fs::File;
 use std::io::{self, BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::atomic::Ordering;
+use std::sync::mpsc::{Receiver, Sender, SyncSender, channel, sync_channel};
 use std::thread::JoinHandle;
 
 use arrow_array::RecordBatch;
@@ -27,20 +28,20 @@ use arrow_ipc::writer::{FileWriter, StreamWriter};
 use arrow_schema::ArrowError;
 use avtal_compiler::data::{DataType, Kind};
 use avtal_compiler::eval::Value;
-use avtal_engine::arrow::{ArrowInput, ArrowOutput};
-use avtal_engine::{Computed, InputBatch, InputCodec};
+use avtal_engine::arrow::{ArrowInput, ArrowOutput, Rejected};
+use avtal_engine::{Computed, InputBatch, InputCodec, Results};
 use parquet::arrow::ArrowWriter;
 use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder};
-use parquet::basic::Compression;
+use parquet::basic::{Compression, ZstdLevel};
 use parquet::file::properties::{EnabledStatistics, WriterProperties};
 use parquet::schema::types::ColumnPath;
 
 use super::input::Row;
 use super::reader::RowPlace;
 use super::report::RowError;
-use crate::DataFormat;
 use crate::safe_file::{self, ROWS_WRITTEN, SafeFile};
 use crate::term::{Failure, display_path};
+use crate::{DataFormat, ParquetCompression};
 
 /// Rows gathered before they go to the file's writer.
 const FLUSH_ROWS: usize = 65_536;
@@ -234,6 +235,9 @@ pub struct ArrowSink {
     columns: ArrowOutput,
     /// Gathered batches to the writer thread; `None` once it has stopped.
     batches: Option<SyncSender<RecordBatch>>,
+    /// Batches the writer thread is done with, whose vectors the next
+    /// batches reuse (fresh ones cost a page fault per page).
+    spent: Receiver<RecordBatch>,
     writer: Option<JoinHandle<Result<Sink, Failure>>>,
 }
 
@@ -289,8 +293,14 @@ impl Write for Sink {
 }
 
 impl ArrowSink {
-    /// Start writing records of `record` to `path` (`-`: stdout).
-    pub fn open(path: &Path, format: DataFormat, record: &DataType) -> Result<ArrowSink, Failure> {
+    /// Start writing records of `record` to `path` (`-`: stdout), Parquet
+    /// pages compressed with `compression`.
+    pub fn open(
+        path: &Path,
+        format: DataFormat,
+        record: &DataType,
+        compression: ParquetCompression,
+    ) -> Result<ArrowSink, Failure> {
         let columns = match format {
             DataFormat::Parquet => ArrowOutput::with_decimal_precision(record, PARQUET_PRECISION),
             _ => ArrowOutput::new(record),
@@ -307,8 +317,12 @@ impl ArrowSink {
         };
         let writer = match format {
             DataFormat::Parquet => {
-                let writer = ArrowWriter::try_new(sink, schema, Some(parquet_properties(record)))
-                    .map_err(|e| failure(&e))?;
+                let writer = ArrowWriter::try_new(
+                    sink,
+                    schema,
+                    Some(parquet_properties(record, compression)),
+                )
+                .map_err(|e| failure(&e))?;
                 Writer::Parquet(Box::new(writer))
             }
             // A file on disk in the IPC file format (random access); a
@@ -319,15 +333,17 @@ impl ArrowSink {
             _ => Writer::IpcFile(FileWriter::try_new(sink, &schema).map_err(|e| failure(&e))?),
         };
         let (batches, received) = sync_channel::<RecordBatch>(BATCHES_IN_FLIGHT);
+        let (spent_sender, spent) = channel::<RecordBatch>();
         let shown = display_path(path);
         let thread = std::thread::Builder::new()
             .name("avtal-write".into())
-            .spawn(move || write_all(writer, &received, &shown))
+            .spawn(move || write_all(writer, &received, &spent_sender, &shown))
             .map_err(|e| Failure::new(format!("cannot start a thread: {e}")))?;
         Ok(ArrowSink {
             path: path.to_path_buf(),
             columns,
             batches: Some(batches),
+            spent,
             writer: Some(thread),
         })
     }
@@ -343,6 +359,22 @@ impl ArrowSink {
             self.flush_columns()?;
         }
         Ok(Ok(()))
+    }
+
+    /// Add every answer of an evaluated batch in order, a column at a
+    /// time; `rejected(index, why)` for each row not written (a failed
+    /// row, or a result that cannot be written exactly).
+    pub fn write_results<'r>(
+        &mut self,
+        results: &'r Results,
+        rejected: impl FnMut(usize, Rejected<'r>) -> Result<(), Failure>,
+    ) -> Result<(), Failure> {
+        let added = self.columns.push_results(results, rejected)?;
+        ROWS_WRITTEN.fetch_add(added as u64, Ordering::Relaxed);
+        if self.columns.len() >= FLUSH_ROWS {
+            self.flush_columns()?;
+        }
+        Ok(())
     }
 
     /// Add one record value (the general writer's path).
@@ -361,6 +393,9 @@ impl ArrowSink {
     fn flush_columns(&mut self) -> Result<(), Failure> {
         if self.columns.is_empty() {
             return Ok(());
+        }
+        while let Ok(spent) = self.spent.try_recv() {
+            self.columns.recycle(spent);
         }
         let batch = self
             .columns
@@ -411,31 +446,41 @@ impl ArrowSink {
     }
 }
 
-/// The writer thread: every batch received into the file, then the
-/// footer. It stops at the first failure (the receiver is dropped, so the
-/// next send tells the main thread).
+/// The writer thread: every batch received into the file (and handed
+/// back on `spent`), then the footer. It stops at the first failure (the
+/// receiver is dropped, so the next send tells the main thread).
 fn write_all(
     mut writer: Writer,
     batches: &Receiver<RecordBatch>,
+    spent: &Sender<RecordBatch>,
     shown: &str,
 ) -> Result<Sink, Failure> {
     let failure = |e: String| Failure::new(format!("cannot write {shown}: {e}"));
     for batch in batches {
         writer.write(&batch).map_err(failure)?;
+        // The main thread may be gone (a failure): then it is dropped.
+        let _ = spent.send(batch);
     }
     writer.finish().map_err(failure)
 }
 
 /// How Parquet output is written (see docs/reference.md "Parquet and
-/// Arrow"): Snappy compression, which costs a fraction of zstd's time for
-/// a file about 1.6 times as large; dictionary encoding only where values
+/// Arrow"): pages compressed with `compression` (Snappy unless asked,
+/// which costs a fraction of zstd's time for a file about 1.6 times as
+/// large); dictionary encoding only where values
 /// repeat by nature (enums and dates), since for amounts and ids it hashes
 /// every value and then falls back to plain; min/max statistics per column
 /// chunk (what readers use to skip row groups), no page index.
-fn parquet_properties(record: &DataType) -> WriterProperties {
+fn parquet_properties(record: &DataType, compression: ParquetCompression) -> WriterProperties {
+    let compression = match compression {
+        ParquetCompression::Snappy => Compression::SNAPPY,
+        ParquetCompression::Zstd => Compression::ZSTD(ZstdLevel::default()),
+        ParquetCompression::Lz4 => Compression::LZ4_RAW,
+        ParquetCompression::None => Compression::UNCOMPRESSED,
+    };
     let mut builder = WriterProperties::builder()
         .set_max_row_group_row_count(Some(ROW_GROUP_ROWS))
-        .set_compression(Compression::SNAPPY)
+        .set_compression(compression)
         .set_dictionary_enabled(false)
         .set_statistics_enabled(EnabledStatistics::Chunk);
     for (name, ty) in record.record_fields().unwrap_or(&[]) {
