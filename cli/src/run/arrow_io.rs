@@ -18,6 +18,7 @@
 use std::fs::File;
 use std::io::{self, BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::sync::mpsc::{Receiver, Sender, SyncSender, channel, sync_channel};
 use std::thread::JoinHandle;
@@ -25,14 +26,17 @@ use std::thread::JoinHandle;
 use arrow_array::RecordBatch;
 use arrow_ipc::reader::{FileReader, StreamReader};
 use arrow_ipc::writer::{FileWriter, StreamWriter};
-use arrow_schema::ArrowError;
+use arrow_schema::{ArrowError, DataType as ArrowType, Field, Schema};
 use avtal_compiler::data::{DataType, Kind};
 use avtal_compiler::eval::Value;
 use avtal_engine::arrow::{ArrowInput, ArrowOutput, Rejected};
 use avtal_engine::{Computed, InputBatch, InputCodec, Results};
 use parquet::arrow::ArrowWriter;
-use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder};
-use parquet::basic::{Compression, ZstdLevel};
+use parquet::arrow::arrow_reader::{
+    ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReader,
+    ParquetRecordBatchReaderBuilder,
+};
+use parquet::basic::{Compression, Type as PhysicalType, ZstdLevel};
 use parquet::file::properties::{EnabledStatistics, WriterProperties};
 use parquet::schema::types::ColumnPath;
 
@@ -44,7 +48,7 @@ use crate::term::{Failure, display_path};
 use crate::{DataFormat, ParquetCompression};
 
 /// Rows gathered before they go to the file's writer.
-const FLUSH_ROWS: usize = 65_536;
+const FLUSH_ROWS: usize = 16_384;
 /// The most rows in one Parquet row group.
 const ROW_GROUP_ROWS: usize = 262_144;
 /// The precision of money, percent and hours columns in Parquet: up to 18
@@ -100,8 +104,12 @@ impl ArrowRows {
             }
             DataFormat::Parquet => {
                 let file = File::open(path).map_err(|e| Failure::read(path, &e))?;
-                let reader = ParquetRecordBatchReaderBuilder::try_new(file)
-                    .and_then(|builder| builder.with_batch_size(PARQUET_READ_ROWS).build())
+                let reader = parquet_metadata(&file, record)
+                    .and_then(|metadata| {
+                        ParquetRecordBatchReaderBuilder::new_with_metadata(file, metadata)
+                            .with_batch_size(PARQUET_READ_ROWS)
+                            .build()
+                    })
                     .map_err(|e| read_failure(&e))?;
                 Source::Parquet(reader)
             }
@@ -223,6 +231,69 @@ impl ArrowRows {
             value,
         }))
     }
+}
+
+/// The Parquet file's metadata, its 64-bit decimal columns that numeric
+/// fields of `record` read as Arrow `Decimal64` (as they are stored)
+/// rather than widened to `Decimal128`: the fast path copies them as
+/// they are. Every value and error is the same either way.
+fn parquet_metadata(
+    file: &File,
+    record: &DataType,
+) -> parquet::errors::Result<ArrowReaderMetadata> {
+    let metadata = ArrowReaderMetadata::load(file, ArrowReaderOptions::new())?;
+    let stored = metadata.parquet_schema().root_schema().get_fields();
+    let arrow = metadata.schema();
+    if stored.len() != arrow.fields().len() {
+        return Ok(metadata);
+    }
+    let numeric = |name: &str| {
+        record
+            .record_fields()
+            .unwrap_or(&[])
+            .iter()
+            .any(|(field, ty)| {
+                field == name
+                    && matches!(
+                        ty.kind(),
+                        Kind::Money
+                            | Kind::Percent
+                            | Kind::Hours
+                            | Kind::Rate
+                            | Kind::Int
+                            | Kind::Days
+                            | Kind::Months
+                    )
+            })
+    };
+    let mut narrowed = false;
+    let fields: Vec<Field> = arrow
+        .fields()
+        .iter()
+        .zip(stored)
+        .map(|(field, stored)| match field.data_type() {
+            ArrowType::Decimal128(precision, scale)
+                if stored.is_primitive()
+                    && stored.get_physical_type() == PhysicalType::INT64
+                    && numeric(field.name()) =>
+            {
+                narrowed = true;
+                field
+                    .as_ref()
+                    .clone()
+                    .with_data_type(ArrowType::Decimal64(*precision, *scale))
+            }
+            _ => field.as_ref().clone(),
+        })
+        .collect();
+    if !narrowed {
+        return Ok(metadata);
+    }
+    let schema = Arc::new(Schema::new_with_metadata(fields, arrow.metadata().clone()));
+    ArrowReaderMetadata::try_new(
+        metadata.metadata().clone(),
+        ArrowReaderOptions::new().with_schema(schema),
+    )
 }
 
 /// Results into a Parquet or Arrow IPC file (or an IPC stream on stdout).

@@ -9,8 +9,9 @@ use std::sync::Arc;
 use arrow_array::builder::{StringBuilder, StringDictionaryBuilder};
 use arrow_array::types::Int32Type;
 use arrow_array::{
-    Array, ArrayRef, BooleanArray, Date32Array, Decimal128Array, Int32Array, Int64Array,
-    RecordBatch, StringArray, Time32SecondArray, Time64MicrosecondArray, TimestampMillisecondArray,
+    Array, ArrayRef, BooleanArray, Date32Array, Decimal64Array, Decimal128Array, Int32Array,
+    Int64Array, RecordBatch, StringArray, Time32SecondArray, Time64MicrosecondArray,
+    TimestampMillisecondArray,
 };
 use arrow_schema::{Field, Schema};
 
@@ -181,6 +182,15 @@ fn fast_words_are_the_general_path_words() {
             .unwrap();
         check_column(&program, "C", "lön", &array);
         check_column(&program, "C", "id", &array);
+        // The same as 64-bit decimals (how Parquet's are read), where
+        // they fit.
+        let narrow = Decimal64Array::from_iter(array.iter().map(|value| {
+            value.map(|v| i64::try_from(v).unwrap_or(if v < 0 { i64::MIN } else { i64::MAX }))
+        }))
+        .with_precision_and_scale(18, scale)
+        .unwrap();
+        check_column(&program, "C", "lön", &narrow);
+        check_column(&program, "C", "id", &narrow);
     }
     let ints = Int64Array::from_iter((0..n).map(|_| {
         let m = mantissa(&mut rng);
