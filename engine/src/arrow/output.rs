@@ -323,6 +323,11 @@ impl SlotCopy {
         }
     }
 
+    /// True when every word gives a cell (nothing to check).
+    pub(super) fn always_plain(self) -> bool {
+        matches!(self, SlotCopy::Word | SlotCopy::Bool)
+    }
+
     /// The cell of `word`, `None` when it is not plain (the general path
     /// then writes the row, or says why it cannot).
     pub(super) fn cell(self, word: i64) -> Option<Cell> {

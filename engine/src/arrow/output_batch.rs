@@ -78,12 +78,23 @@ impl ArrowOutput {
                 _ => None,
             })
             .collect();
-        let Some(layout) = layout.filter(|l| l.fields.len() == self.columns.len()) else {
+        // Every slot inside each record's bytes (a stride long), so that
+        // columns whose every word is plain need no look.
+        let fits = |l: &&RecordLayout| {
+            l.fields.len() == self.columns.len()
+                && l.fields
+                    .iter()
+                    .all(|f| f.offset.saturating_add(8) <= l.stride)
+        };
+        let Some(layout) = layout.filter(fits) else {
             rows.iter_mut().for_each(|row| *row = None);
             return (rows, None);
         };
         for (column, slot) in self.columns.iter().zip(&layout.fields) {
             let copy = SlotCopy::of(column, slot.encoding);
+            if copy.always_plain() {
+                continue;
+            }
             for row in rows.iter_mut() {
                 if let Some(bytes) = row
                     && slot_word(bytes, slot.offset)
