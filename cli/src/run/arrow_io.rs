@@ -40,6 +40,7 @@ use parquet::basic::{Compression, Type as PhysicalType, ZstdLevel};
 use parquet::file::properties::{EnabledStatistics, WriterProperties};
 use parquet::schema::types::ColumnPath;
 
+use super::early_sync::EarlySync;
 use super::input::Row;
 use super::reader::RowPlace;
 use super::report::RowError;
@@ -378,10 +379,18 @@ impl ArrowSink {
         };
         let schema = columns.schema();
         let stdout = path.as_os_str() == "-";
-        let sink = if stdout {
-            Sink::Stdout(io::stdout())
+        let (sink, early_sync) = if stdout {
+            (Sink::Stdout(io::stdout()), None)
         } else {
-            Sink::File(BufWriter::with_capacity(1 << 16, SafeFile::create(path)?))
+            let file = SafeFile::create(path)?;
+            let early_sync = match format {
+                DataFormat::Parquet => EarlySync::start(file.temp_path().to_path_buf()),
+                _ => None,
+            };
+            (
+                Sink::File(BufWriter::with_capacity(1 << 16, file)),
+                early_sync,
+            )
         };
         let failure = |e: &dyn std::fmt::Display| {
             Failure::new(format!("cannot write {}: {e}", display_path(path)))
@@ -408,7 +417,7 @@ impl ArrowSink {
         let shown = display_path(path);
         let thread = std::thread::Builder::new()
             .name("avtal-write".into())
-            .spawn(move || write_all(writer, &received, &spent_sender, &shown))
+            .spawn(move || write_all(writer, &received, &spent_sender, early_sync, &shown))
             .map_err(|e| Failure::new(format!("cannot start a thread: {e}")))?;
         Ok(ArrowSink {
             path: path.to_path_buf(),
@@ -518,19 +527,30 @@ impl ArrowSink {
 }
 
 /// The writer thread: every batch received into the file (and handed
-/// back on `spent`), then the footer. It stops at the first failure (the
-/// receiver is dropped, so the next send tells the main thread).
+/// back on `spent`), then the footer; each Parquet row group written is
+/// synced to disk meanwhile by `early_sync`. It stops at the first failure
+/// (the receiver is dropped, so the next send tells the main thread).
 fn write_all(
     mut writer: Writer,
     batches: &Receiver<RecordBatch>,
     spent: &Sender<RecordBatch>,
+    early_sync: Option<EarlySync>,
     shown: &str,
 ) -> Result<Sink, Failure> {
     let failure = |e: String| Failure::new(format!("cannot write {shown}: {e}"));
+    let mut row_groups = 0;
     for batch in batches {
         writer.write(&batch).map_err(failure)?;
         // The main thread may be gone (a failure): then it is dropped.
         let _ = spent.send(batch);
+        if let (Writer::Parquet(parquet), Some(sync)) = (&writer, &early_sync)
+            && parquet.flushed_row_groups().len() > row_groups
+        {
+            row_groups = parquet.flushed_row_groups().len();
+            // The row group's bytes are in the file (all but the last
+            // buffer's worth): sync them while the next is encoded.
+            sync.request();
+        }
     }
     writer.finish().map_err(failure)
 }

@@ -16,6 +16,7 @@
 //! an unreadable file) stop it with exit code 1.
 
 pub(crate) mod arrow_io;
+pub(crate) mod early_sync;
 pub(crate) mod formats;
 pub(crate) mod input;
 pub(crate) mod output;
