@@ -52,6 +52,14 @@ mod spares;
 )]
 mod tests;
 
+#[cfg(test)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    reason = "tests state their expectations with unwrap and indexing"
+)]
+mod output_tests;
+
 pub use evaluate::ArrowEvaluator;
 pub use input::ArrowInput;
 pub use output::ArrowOutput;
