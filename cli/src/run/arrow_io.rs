@@ -11,9 +11,12 @@
 //! Writing gathers results into Arrow columns (`ArrowOutput`) and hands
 //! them every [`FLUSH_ROWS`] rows to the file's writer, on a thread of its
 //! own; Parquet row groups hold at most [`ROW_GROUP_ROWS`] rows, so the
-//! writer's memory is bounded too. Parquet money columns are
-//! `Decimal128(18, 2)` (a 64-bit integer in the file), Arrow IPC's
-//! `Decimal128(38, 2)`.
+//! writer's memory is bounded too. The writer sends each written batch
+//! back, and the next batches are built in its vectors; each row group
+//! written is synced to disk meanwhile (`early_sync.rs`). Parquet money
+//! columns are `Decimal128(18, 2)` (a 64-bit integer in the file), Arrow
+//! IPC's `Decimal128(38, 2)`; Parquet's own 64-bit decimals are read as
+//! `Decimal64`, as stored.
 
 use std::fs::File;
 use std::io::{self, BufReader, BufWriter, Read, Write};
