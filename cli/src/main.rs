@@ -194,6 +194,23 @@ pub struct RunArgs {
     /// (default: one per core); 1 runs one pipeline, batch after batch.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=256))]
     pub threads: Option<u32>,
+    /// How Parquet output's pages are compressed (default: snappy, what
+    /// pyarrow, DuckDB and Spark write by default; all four are read by them).
+    #[arg(long, value_enum, value_name = "CODEC")]
+    pub parquet_compression: Option<ParquetCompression>,
+}
+
+/// The page compression of Parquet output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ParquetCompression {
+    /// Snappy: fast, the readers' common default.
+    Snappy,
+    /// Zstandard (level 1): the smallest file, slower to write.
+    Zstd,
+    /// LZ4 raw blocks (Parquet's `LZ4_RAW`).
+    Lz4,
+    /// Uncompressed pages: the largest file, nothing to decompress.
+    None,
 }
 
 #[derive(Debug, clap::Args)]

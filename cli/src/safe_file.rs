@@ -219,6 +219,12 @@ impl SafeFile {
         self.temp.as_deref().unwrap_or(Path::new(""))
     }
 
+    /// A second handle of the temporary file, named or not, for syncing
+    /// its data from another thread (`run/early_sync.rs`).
+    pub fn second_handle(&self) -> Option<File> {
+        self.file.as_ref()?.try_clone().ok()
+    }
+
     /// Throw the file away without a note (a by-product, such as the
     /// object file `build` links).
     pub fn discard(mut self) {

@@ -3,7 +3,8 @@
 //! column chunk, money as `DECIMAL(18, 2)` in a 64-bit integer), read back
 //! with the arrow reader equal to the CSV run record for record, and an
 //! amount beyond 18 digits failing its row (in both engines) where CSV
-//! and Arrow IPC still write it.
+//! and Arrow IPC still write it; `--parquet-compression` choosing the
+//! codec of every column chunk.
 
 #![allow(
     clippy::unwrap_used,
@@ -246,4 +247,110 @@ fn parquet_output_is_snappy_int64_money_and_fails_amounts_beyond_18_digits() {
         &["run", "stor.avtal", "-i", "pop.csv", "-o", "out.arrow"],
     )
     .expect_code(0);
+}
+
+#[test]
+fn parquet_compression_sets_every_column_chunks_codec_and_reads_back_equal() {
+    let dir = scratch("parquet_compression");
+    write(&dir, "stor.avtal", AGREEMENT);
+    write(&dir, "pop.csv", &population());
+    avtal(
+        &dir,
+        &["run", "stor.avtal", "-i", "pop.csv", "-o", "out.csv"],
+    )
+    .expect_code(0);
+    // Row 7 does not fit `DECIMAL(18, 2)` whatever the codec.
+    let without_row_7: String = fs::read_to_string(dir.join("out.csv"))
+        .unwrap()
+        .lines()
+        .filter(|line| !line.starts_with("7,"))
+        .map(|line| format!("{line}\n"))
+        .collect();
+    let mut sizes = Vec::new();
+    for (flag, expected) in [
+        ("snappy", Compression::SNAPPY),
+        ("zstd", Compression::ZSTD(Default::default())),
+        ("lz4", Compression::LZ4_RAW),
+        ("none", Compression::UNCOMPRESSED),
+    ] {
+        let out = format!("out.{flag}.parquet");
+        let run = avtal(
+            &dir,
+            &[
+                "run",
+                "stor.avtal",
+                "-i",
+                "pop.csv",
+                "-o",
+                &out,
+                "--parquet-compression",
+                flag,
+            ],
+        );
+        run.expect_code(2);
+        let path = dir.join(&out);
+        let reader = SerializedFileReader::new(File::open(&path).unwrap()).unwrap();
+        for column in reader.metadata().row_group(0).columns() {
+            assert_eq!(
+                column.compression(),
+                expected,
+                "{flag}: {}",
+                column.column_path()
+            );
+        }
+        assert_eq!(as_csv(&read_parquet(&path)), without_row_7, "{flag}");
+        sizes.push((flag, fs::metadata(&path).unwrap().len()));
+    }
+    // Compression does compress: every codec's file is smaller than the
+    // uncompressed one.
+    let uncompressed = sizes.last().unwrap().1;
+    for (flag, size) in &sizes[..3] {
+        assert!(*size < uncompressed, "{flag}: {size} vs {uncompressed}");
+    }
+
+    // The flag is for Parquet only: with another output it stops the run
+    // before anything is written.
+    let csv = avtal(
+        &dir,
+        &[
+            "run",
+            "stor.avtal",
+            "-i",
+            "pop.csv",
+            "-o",
+            "other.csv",
+            "--parquet-compression",
+            "zstd",
+        ],
+    );
+    csv.expect_code(1);
+    assert!(
+        csv.stderr
+            .contains("--parquet-compression is for Parquet output only"),
+        "{}",
+        csv.stderr
+    );
+    assert!(!dir.join("other.csv").exists());
+    // An unknown codec is refused by name.
+    let unknown = avtal(
+        &dir,
+        &[
+            "run",
+            "stor.avtal",
+            "-i",
+            "pop.csv",
+            "-o",
+            "x.parquet",
+            "--parquet-compression",
+            "gzip",
+        ],
+    );
+    unknown.expect_code(1);
+    assert!(
+        unknown
+            .stderr
+            .contains("[possible values: snappy, zstd, lz4, none]"),
+        "{}",
+        unknown.stderr
+    );
 }

@@ -239,7 +239,7 @@ enum Form<'r> {
     Value(&'r Value),
 }
 
-impl Computed<'_> {
+impl<'r> Computed<'r> {
     /// The output record as a value.
     pub fn to_value(&self) -> Value {
         match self.0 {
@@ -280,7 +280,7 @@ impl Computed<'_> {
     /// The record's slots and their layout, when the compiled code
     /// computed it (for the columnar writer of `arrow/`).
     #[cfg(feature = "arrow")]
-    pub(crate) fn slots(&self) -> Option<(&[u8], &RecordLayout)> {
+    pub(crate) fn slots(&self) -> Option<(&'r [u8], &'r RecordLayout)> {
         match self.0 {
             Form::Slots { bytes, codec } => Some((bytes, &codec.layout)),
             Form::Value(_) => None,

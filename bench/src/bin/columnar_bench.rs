@@ -10,7 +10,8 @@
 //! run's records, and prints records per second and the ratios. Then it
 //! evaluates the Parquet population in memory from Rust and, given
 //! `--python` (an interpreter where `import avtal` works, built with
-//! `--release`), from Python (`columnar/in_process.rs`).
+//! `--release`), from Python (`columnar/in_process.rs`). `--before AVTAL`
+//! times another build of `avtal` on Parquet → Parquet in the same rounds.
 //!
 //! ```sh
 //! python3 ../shared/bench/gen_population.py 1000000 -o /tmp/pop1m.csv
@@ -80,17 +81,21 @@ fn main() {
 
 fn run() -> Result<(), String> {
     let mut args = std::env::args().skip(1);
-    let usage = "usage: columnar-bench POPULATION.csv [--rounds N] [--python PYTHON] [--keep DIR]";
+    let usage = "usage: columnar-bench POPULATION.csv [--rounds N] [--python PYTHON] [--keep DIR] [--before AVTAL]";
     let population = args.next().ok_or(usage)?;
     let mut rounds = 3;
     let mut python = None;
     let mut keep = None;
+    let mut before = None;
     while let Some(flag) = args.next() {
         match (flag.as_str(), args.next()) {
             // Keep the converted files there (for profiling `avtal run`).
             ("--keep", Some(path)) => keep = Some(PathBuf::from(path)),
             ("--rounds", Some(n)) => rounds = n.parse().map_err(|_| "--rounds takes a number")?,
             ("--python", Some(path)) => python = Some(PathBuf::from(path)),
+            // Another build of `avtal` (say, of main) timed on Parquet →
+            // Parquet in the same rounds, for a before/after side by side.
+            ("--before", Some(path)) => before = Some(PathBuf::from(path)),
             _ => return Err(usage.into()),
         }
     }
@@ -112,16 +117,39 @@ fn run() -> Result<(), String> {
         started.elapsed().as_secs_f64()
     );
 
-    let runs: [(&str, PathBuf, &str); 4] = [
-        ("CSV → CSV", csv.clone(), "out.csv"),
-        ("Parquet → Parquet", dir.join("pop.parquet"), "out.parquet"),
-        ("Arrow IPC → Arrow IPC", dir.join("pop.arrow"), "out.arrow"),
-        ("Parquet → CSV", dir.join("pop.parquet"), "out2.csv"),
+    let mut runs: Vec<(&str, &Path, PathBuf, &str)> = vec![
+        ("CSV → CSV", &binary, csv.clone(), "out.csv"),
+        (
+            "Parquet → Parquet",
+            &binary,
+            dir.join("pop.parquet"),
+            "out.parquet",
+        ),
+        (
+            "Arrow IPC → Arrow IPC",
+            &binary,
+            dir.join("pop.arrow"),
+            "out.arrow",
+        ),
+        (
+            "Parquet → CSV",
+            &binary,
+            dir.join("pop.parquet"),
+            "out2.csv",
+        ),
     ];
-    let mut best = [Duration::MAX; 4];
+    if let Some(before) = &before {
+        runs.push((
+            "Parquet → Parquet, --before",
+            before,
+            dir.join("pop.parquet"),
+            "out.before.parquet",
+        ));
+    }
+    let mut best = vec![Duration::MAX; runs.len()];
     for _ in 0..rounds {
-        for (index, (_, input, output)) in runs.iter().enumerate() {
-            let took = avtal_run(&binary, input, &dir.join(output))?;
+        for (index, (_, binary, input, output)) in runs.iter().enumerate() {
+            let took = avtal_run(binary, input, &dir.join(output))?;
             if let Some(slot) = best.get_mut(index) {
                 *slot = (*slot).min(took);
             }
@@ -129,24 +157,29 @@ fn run() -> Result<(), String> {
     }
     // Every output holds the CSV run's records.
     let reference = fs::read_to_string(dir.join("out.csv")).map_err(|e| e.to_string())?;
-    let parquet = as_csv(&read_parquet(&dir.join("out.parquet"))?);
-    let arrow = as_csv(&read_arrow(&dir.join("out.arrow"))?);
-    let csv_from_parquet = fs::read_to_string(dir.join("out2.csv")).map_err(|e| e.to_string())?;
-    for (name, text) in [
-        ("Parquet", &parquet),
-        ("Arrow IPC", &arrow),
-        ("Parquet → CSV", &csv_from_parquet),
-    ] {
+    let mut outputs = vec![
+        ("Parquet", as_csv(&read_parquet(&dir.join("out.parquet"))?)),
+        ("Arrow IPC", as_csv(&read_arrow(&dir.join("out.arrow"))?)),
+        (
+            "Parquet → CSV",
+            fs::read_to_string(dir.join("out2.csv")).map_err(|e| e.to_string())?,
+        ),
+    ];
+    if before.is_some() {
+        let parquet = read_parquet(&dir.join("out.before.parquet"))?;
+        outputs.push(("--before Parquet", as_csv(&parquet)));
+    }
+    for (name, text) in &outputs {
         if *text != reference {
             return Err(format!("the {name} output differs from the CSV run's"));
         }
     }
     println!("W1, {records} records, `avtal run` end to end (compile included), best of {rounds}:");
     let reference_time = best.first().copied().unwrap_or(Duration::MAX);
-    for ((name, _, _), took) in runs.iter().zip(best) {
+    for ((name, _, _, _), took) in runs.iter().zip(best) {
         let seconds = took.as_secs_f64();
         println!(
-            "  {name:<24} {seconds:>7.3} s  {:>6.2} M records/s  {:>5.2}× CSV → CSV's speed",
+            "  {name:<28} {seconds:>7.3} s  {:>6.2} M records/s  {:>5.2}× CSV → CSV's speed",
             records as f64 / seconds / 1e6,
             reference_time.as_secs_f64() / seconds
         );
@@ -158,7 +191,7 @@ fn run() -> Result<(), String> {
     );
     let rust = side.rust.as_secs_f64();
     println!(
-        "  {:<24} {rust:>7.3} s  {:>6.2} M records/s",
+        "  {:<28} {rust:>7.3} s  {:>6.2} M records/s",
         "Rust ArrowEvaluator",
         records as f64 / rust / 1e6
     );
@@ -166,7 +199,7 @@ fn run() -> Result<(), String> {
         Some(python) => {
             let python = python.as_secs_f64();
             println!(
-                "  {:<24} {python:>7.3} s  {:>6.2} M records/s  {:>5.2}× Rust's time",
+                "  {:<28} {python:>7.3} s  {:>6.2} M records/s  {:>5.2}× Rust's time",
                 "Python Entry.evaluate",
                 records as f64 / python / 1e6,
                 python / rust

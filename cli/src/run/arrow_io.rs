@@ -11,39 +11,48 @@
 //! Writing gathers results into Arrow columns (`ArrowOutput`) and hands
 //! them every [`FLUSH_ROWS`] rows to the file's writer, on a thread of its
 //! own; Parquet row groups hold at most [`ROW_GROUP_ROWS`] rows, so the
-//! writer's memory is bounded too. Parquet money columns are
-//! `Decimal128(18, 2)` (a 64-bit integer in the file), Arrow IPC's
-//! `Decimal128(38, 2)`.
+//! writer's memory is bounded too. The writer sends each written batch
+//! back, and the next batches are built in its vectors; each row group
+//! written is synced to disk meanwhile (`early_sync.rs`). Parquet money
+//! columns are `Decimal128(18, 2)` (a 64-bit integer in the file), Arrow
+//! IPC's `Decimal128(38, 2)`; Parquet's own 64-bit decimals are read as
+//! `Decimal64`, as stored.
 
 use std::fs::File;
 use std::io::{self, BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::sync::mpsc::{Receiver, Sender, SyncSender, channel, sync_channel};
 use std::thread::JoinHandle;
 
 use arrow_array::RecordBatch;
 use arrow_ipc::reader::{FileReader, StreamReader};
 use arrow_ipc::writer::{FileWriter, StreamWriter};
-use arrow_schema::ArrowError;
+use arrow_schema::{ArrowError, DataType as ArrowType, Field, Schema};
 use avtal_compiler::data::{DataType, Kind};
 use avtal_compiler::eval::Value;
-use avtal_engine::arrow::{ArrowInput, ArrowOutput};
-use avtal_engine::{Computed, InputBatch, InputCodec};
+use avtal_engine::arrow::{ArrowInput, ArrowOutput, Rejected};
+use avtal_engine::{Computed, InputBatch, InputCodec, Results};
 use parquet::arrow::ArrowWriter;
-use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder};
-use parquet::basic::Compression;
+use parquet::arrow::arrow_reader::{
+    ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReader,
+    ParquetRecordBatchReaderBuilder,
+};
+use parquet::basic::{Compression, Type as PhysicalType, ZstdLevel};
 use parquet::file::properties::{EnabledStatistics, WriterProperties};
 use parquet::schema::types::ColumnPath;
 
+use super::early_sync::EarlySync;
 use super::input::Row;
 use super::reader::RowPlace;
 use super::report::RowError;
-use crate::DataFormat;
 use crate::safe_file::{self, ROWS_WRITTEN, SafeFile};
 use crate::term::{Failure, display_path};
+use crate::{DataFormat, ParquetCompression};
 
 /// Rows gathered before they go to the file's writer.
-const FLUSH_ROWS: usize = 65_536;
+const FLUSH_ROWS: usize = 16_384;
 /// The most rows in one Parquet row group.
 const ROW_GROUP_ROWS: usize = 262_144;
 /// The precision of money, percent and hours columns in Parquet: up to 18
@@ -99,8 +108,12 @@ impl ArrowRows {
             }
             DataFormat::Parquet => {
                 let file = File::open(path).map_err(|e| Failure::read(path, &e))?;
-                let reader = ParquetRecordBatchReaderBuilder::try_new(file)
-                    .and_then(|builder| builder.with_batch_size(PARQUET_READ_ROWS).build())
+                let reader = parquet_metadata(&file, record)
+                    .and_then(|metadata| {
+                        ParquetRecordBatchReaderBuilder::new_with_metadata(file, metadata)
+                            .with_batch_size(PARQUET_READ_ROWS)
+                            .build()
+                    })
                     .map_err(|e| read_failure(&e))?;
                 Source::Parquet(reader)
             }
@@ -224,6 +237,69 @@ impl ArrowRows {
     }
 }
 
+/// The Parquet file's metadata, its 64-bit decimal columns that numeric
+/// fields of `record` read as Arrow `Decimal64` (as they are stored)
+/// rather than widened to `Decimal128`: the fast path copies them as
+/// they are. Every value and error is the same either way.
+fn parquet_metadata(
+    file: &File,
+    record: &DataType,
+) -> parquet::errors::Result<ArrowReaderMetadata> {
+    let metadata = ArrowReaderMetadata::load(file, ArrowReaderOptions::new())?;
+    let stored = metadata.parquet_schema().root_schema().get_fields();
+    let arrow = metadata.schema();
+    if stored.len() != arrow.fields().len() {
+        return Ok(metadata);
+    }
+    let numeric = |name: &str| {
+        record
+            .record_fields()
+            .unwrap_or(&[])
+            .iter()
+            .any(|(field, ty)| {
+                field == name
+                    && matches!(
+                        ty.kind(),
+                        Kind::Money
+                            | Kind::Percent
+                            | Kind::Hours
+                            | Kind::Rate
+                            | Kind::Int
+                            | Kind::Days
+                            | Kind::Months
+                    )
+            })
+    };
+    let mut narrowed = false;
+    let fields: Vec<Field> = arrow
+        .fields()
+        .iter()
+        .zip(stored)
+        .map(|(field, stored)| match field.data_type() {
+            ArrowType::Decimal128(precision, scale)
+                if stored.is_primitive()
+                    && stored.get_physical_type() == PhysicalType::INT64
+                    && numeric(field.name()) =>
+            {
+                narrowed = true;
+                field
+                    .as_ref()
+                    .clone()
+                    .with_data_type(ArrowType::Decimal64(*precision, *scale))
+            }
+            _ => field.as_ref().clone(),
+        })
+        .collect();
+    if !narrowed {
+        return Ok(metadata);
+    }
+    let schema = Arc::new(Schema::new_with_metadata(fields, arrow.metadata().clone()));
+    ArrowReaderMetadata::try_new(
+        metadata.metadata().clone(),
+        ArrowReaderOptions::new().with_schema(schema),
+    )
+}
+
 /// Results into a Parquet or Arrow IPC file (or an IPC stream on stdout).
 ///
 /// The file's writer (Parquet's encoding and compression, the bulk of the
@@ -234,6 +310,9 @@ pub struct ArrowSink {
     columns: ArrowOutput,
     /// Gathered batches to the writer thread; `None` once it has stopped.
     batches: Option<SyncSender<RecordBatch>>,
+    /// Batches the writer thread is done with, whose vectors the next
+    /// batches reuse (fresh ones cost a page fault per page).
+    spent: Receiver<RecordBatch>,
     writer: Option<JoinHandle<Result<Sink, Failure>>>,
 }
 
@@ -289,26 +368,44 @@ impl Write for Sink {
 }
 
 impl ArrowSink {
-    /// Start writing records of `record` to `path` (`-`: stdout).
-    pub fn open(path: &Path, format: DataFormat, record: &DataType) -> Result<ArrowSink, Failure> {
+    /// Start writing records of `record` to `path` (`-`: stdout), Parquet
+    /// pages compressed with `compression`.
+    pub fn open(
+        path: &Path,
+        format: DataFormat,
+        record: &DataType,
+        compression: ParquetCompression,
+    ) -> Result<ArrowSink, Failure> {
         let columns = match format {
             DataFormat::Parquet => ArrowOutput::with_decimal_precision(record, PARQUET_PRECISION),
             _ => ArrowOutput::new(record),
         };
         let schema = columns.schema();
         let stdout = path.as_os_str() == "-";
-        let sink = if stdout {
-            Sink::Stdout(io::stdout())
+        let (sink, early_sync) = if stdout {
+            (Sink::Stdout(io::stdout()), None)
         } else {
-            Sink::File(BufWriter::with_capacity(1 << 16, SafeFile::create(path)?))
+            let file = SafeFile::create(path)?;
+            let early_sync = match format {
+                DataFormat::Parquet => file.second_handle().and_then(EarlySync::start),
+                _ => None,
+            };
+            (
+                Sink::File(BufWriter::with_capacity(1 << 16, file)),
+                early_sync,
+            )
         };
         let failure = |e: &dyn std::fmt::Display| {
             Failure::new(format!("cannot write {}: {e}", display_path(path)))
         };
         let writer = match format {
             DataFormat::Parquet => {
-                let writer = ArrowWriter::try_new(sink, schema, Some(parquet_properties(record)))
-                    .map_err(|e| failure(&e))?;
+                let writer = ArrowWriter::try_new(
+                    sink,
+                    schema,
+                    Some(parquet_properties(record, compression)),
+                )
+                .map_err(|e| failure(&e))?;
                 Writer::Parquet(Box::new(writer))
             }
             // A file on disk in the IPC file format (random access); a
@@ -319,15 +416,17 @@ impl ArrowSink {
             _ => Writer::IpcFile(FileWriter::try_new(sink, &schema).map_err(|e| failure(&e))?),
         };
         let (batches, received) = sync_channel::<RecordBatch>(BATCHES_IN_FLIGHT);
+        let (spent_sender, spent) = channel::<RecordBatch>();
         let shown = display_path(path);
         let thread = std::thread::Builder::new()
             .name("avtal-write".into())
-            .spawn(move || write_all(writer, &received, &shown))
+            .spawn(move || write_all(writer, &received, &spent_sender, early_sync, &shown))
             .map_err(|e| Failure::new(format!("cannot start a thread: {e}")))?;
         Ok(ArrowSink {
             path: path.to_path_buf(),
             columns,
             batches: Some(batches),
+            spent,
             writer: Some(thread),
         })
     }
@@ -343,6 +442,22 @@ impl ArrowSink {
             self.flush_columns()?;
         }
         Ok(Ok(()))
+    }
+
+    /// Add every answer of an evaluated batch in order, a column at a
+    /// time; `rejected(index, why)` for each row not written (a failed
+    /// row, or a result that cannot be written exactly).
+    pub fn write_results<'r>(
+        &mut self,
+        results: &'r Results,
+        rejected: impl FnMut(usize, Rejected<'r>) -> Result<(), Failure>,
+    ) -> Result<(), Failure> {
+        let added = self.columns.push_results(results, rejected)?;
+        ROWS_WRITTEN.fetch_add(added as u64, Ordering::Relaxed);
+        if self.columns.len() >= FLUSH_ROWS {
+            self.flush_columns()?;
+        }
+        Ok(())
     }
 
     /// Add one record value (the general writer's path).
@@ -361,6 +476,9 @@ impl ArrowSink {
     fn flush_columns(&mut self) -> Result<(), Failure> {
         if self.columns.is_empty() {
             return Ok(());
+        }
+        while let Ok(spent) = self.spent.try_recv() {
+            self.columns.recycle(spent);
         }
         let batch = self
             .columns
@@ -411,31 +529,56 @@ impl ArrowSink {
     }
 }
 
-/// The writer thread: every batch received into the file, then the
-/// footer. It stops at the first failure (the receiver is dropped, so the
-/// next send tells the main thread).
+/// The writer thread: every batch received into the file (and handed
+/// back on `spent`), then the footer; each Parquet row group written is
+/// synced to disk meanwhile by `early_sync`. It stops at the first failure
+/// (the receiver is dropped, so the next send tells the main thread).
 fn write_all(
     mut writer: Writer,
     batches: &Receiver<RecordBatch>,
+    spent: &Sender<RecordBatch>,
+    early_sync: Option<EarlySync>,
     shown: &str,
 ) -> Result<Sink, Failure> {
     let failure = |e: String| Failure::new(format!("cannot write {shown}: {e}"));
+    let mut row_groups = 0;
     for batch in batches {
         writer.write(&batch).map_err(failure)?;
+        // The main thread may be gone (a failure): then it is dropped.
+        let _ = spent.send(batch);
+        if let (Writer::Parquet(parquet), Some(sync)) = (&writer, &early_sync)
+            && parquet.flushed_row_groups().len() > row_groups
+        {
+            row_groups = parquet.flushed_row_groups().len();
+            // The row group's bytes are in the file (all but the last
+            // buffer's worth): sync them while the next is encoded.
+            sync.request();
+        }
     }
-    writer.finish().map_err(failure)
+    let sink = writer.finish().map_err(failure)?;
+    if let Some(sync) = early_sync {
+        sync.finish().map_err(|e| failure(e.to_string()))?;
+    }
+    Ok(sink)
 }
 
 /// How Parquet output is written (see docs/reference.md "Parquet and
-/// Arrow"): Snappy compression, which costs a fraction of zstd's time for
-/// a file about 1.6 times as large; dictionary encoding only where values
+/// Arrow"): pages compressed with `compression` (Snappy unless asked,
+/// which costs a fraction of zstd's time for a file about 1.6 times as
+/// large); dictionary encoding only where values
 /// repeat by nature (enums and dates), since for amounts and ids it hashes
 /// every value and then falls back to plain; min/max statistics per column
 /// chunk (what readers use to skip row groups), no page index.
-fn parquet_properties(record: &DataType) -> WriterProperties {
+fn parquet_properties(record: &DataType, compression: ParquetCompression) -> WriterProperties {
+    let compression = match compression {
+        ParquetCompression::Snappy => Compression::SNAPPY,
+        ParquetCompression::Zstd => Compression::ZSTD(ZstdLevel::default()),
+        ParquetCompression::Lz4 => Compression::LZ4_RAW,
+        ParquetCompression::None => Compression::UNCOMPRESSED,
+    };
     let mut builder = WriterProperties::builder()
         .set_max_row_group_row_count(Some(ROW_GROUP_ROWS))
-        .set_compression(Compression::SNAPPY)
+        .set_compression(compression)
         .set_dictionary_enabled(false)
         .set_statistics_enabled(EnabledStatistics::Chunk);
     for (name, ty) in record.record_fields().unwrap_or(&[]) {

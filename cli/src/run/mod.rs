@@ -17,6 +17,7 @@
 //! an unreadable file) stop it with exit code 1.
 
 pub(crate) mod arrow_io;
+pub(crate) mod early_sync;
 pub(crate) mod formats;
 pub(crate) mod input;
 pub(crate) mod output;
@@ -27,6 +28,7 @@ pub(crate) mod row_format;
 
 use std::time::{Duration, Instant};
 
+use avtal_engine::arrow::Rejected;
 use avtal_engine::{Computed, PreparedEntry, Results, RowFailure};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
@@ -68,6 +70,9 @@ Output:
   order. Money, percentages and hours have 2 decimals, whole numbers none. In CSV,
   fields of nested records become `field.sub` columns and lists are JSON
   text; in JSON Lines, decimals are strings and whole numbers are numbers.
+  Parquet output (.parquet) is compressed with Snappy unless
+  --parquet-compression says zstd, lz4 (LZ4_RAW) or none; pyarrow, DuckDB
+  and Spark read all four.
 
 Threads:
   --threads N (default: one per core) workers read, evaluate and format
@@ -126,6 +131,7 @@ pub fn run(args: &RunArgs) -> Result<Status, Failure> {
         args.output.as_deref(),
         output_format,
         prepared.output_type(),
+        args.parquet_compression,
     )?;
     let mut report = ErrorReport::open(args.errors.as_deref())?;
     let progress = progress_bar(args, input.size());
@@ -223,6 +229,14 @@ pub(crate) fn write_rows(
     while let Some(batch) = rows.next_batch() {
         let batch = batch?;
         prepared.evaluate(&batch.records, &mut results);
+        let whole_batch = count.saturating_add(batch.places.len() as u64) <= limit;
+        if whole_batch && write_batch(prepared, &batch.places, &results, output, report)? {
+            count += batch.places.len() as u64;
+            let position = batch.position;
+            rows.recycle(batch);
+            after_batch(position, count);
+            continue;
+        }
         for (index, place) in batch.places.iter().enumerate() {
             if count >= limit {
                 return Ok(Written {
@@ -244,6 +258,32 @@ pub(crate) fn write_rows(
         rows: count,
         cut: false,
     })
+}
+
+/// Write a whole evaluated batch at once where the output is columnar
+/// (its columns copied a column at a time), failed rows to the report in
+/// order; false for the row formats, which [`write_answer`] writes.
+fn write_batch(
+    prepared: &PreparedEntry<'_>,
+    places: &[RowPlace],
+    results: &Results,
+    output: &mut Output,
+    report: &mut ErrorReport,
+) -> Result<bool, Failure> {
+    if results.len() != places.len() {
+        return Err(Failure::new("internal error: a row without a result"));
+    }
+    let written = output.write_results(results, |index, rejected| {
+        let place = places
+            .get(index)
+            .ok_or_else(|| Failure::new("internal error: a result without a row"))?;
+        let errors = match rejected {
+            Rejected::Failed(failure) => prepared.field_errors(failure),
+            Rejected::Unwritable(error) => vec![error],
+        };
+        report.add_row(place.number, place.line, errors)
+    });
+    written.transpose().map(|written| written.is_some())
 }
 
 /// Write one row's answer: a CSV line straight from the compiled slots

@@ -19,10 +19,11 @@ use super::arrow_io::ArrowSink;
 use super::report::RowError;
 use super::row_format::RowFormatter;
 pub(crate) use super::row_format::{Column, field_at, flatten};
-use crate::DataFormat;
 use crate::safe_file::{self, ROWS_WRITTEN, SafeFile};
 use crate::term::Failure;
-use avtal_engine::Computed;
+use crate::{DataFormat, ParquetCompression};
+use avtal_engine::arrow::Rejected;
+use avtal_engine::{Computed, Results};
 
 pub struct Output {
     path: PathBuf,
@@ -45,14 +46,26 @@ enum Kind {
 const BUFFER: usize = 1 << 16;
 
 impl Output {
+    /// Start writing records of `record` to `path` (absent: stdout) in
+    /// `format`; `compression` is for Parquet only (given with another
+    /// format, it is refused).
     pub fn open(
         path: Option<&Path>,
         format: DataFormat,
         record: &DataType,
+        compression: Option<ParquetCompression>,
     ) -> Result<Output, Failure> {
         let path = path.map_or_else(|| PathBuf::from("-"), Path::to_path_buf);
+        if compression.is_some() && format != DataFormat::Parquet {
+            return Err(
+                Failure::new("--parquet-compression is for Parquet output only").with_help(
+                    "write to a `.parquet` file (or give `--output-format parquet`), or leave the flag out",
+                ),
+            );
+        }
         if matches!(format, DataFormat::Parquet | DataFormat::Arrow) {
-            let sink = ArrowSink::open(&path, format, record)?;
+            let compression = compression.unwrap_or(ParquetCompression::Snappy);
+            let sink = ArrowSink::open(&path, format, record, compression)?;
             return Ok(Output {
                 path,
                 kind: Kind::Columnar(Box::new(sink)),
@@ -132,6 +145,20 @@ impl Output {
         match &mut self.kind {
             Kind::Columnar(sink) => sink.write(computed).map(Some),
             Kind::Rows { .. } => Ok(None),
+        }
+    }
+
+    /// Write every answer of an evaluated batch at once, where the output
+    /// is columnar (`None` for the row formats, written row by row);
+    /// `rejected(index, why)` for each row not written.
+    pub fn write_results<'r>(
+        &mut self,
+        results: &'r Results,
+        rejected: impl FnMut(usize, Rejected<'r>) -> Result<(), Failure>,
+    ) -> Option<Result<(), Failure>> {
+        match &mut self.kind {
+            Kind::Columnar(sink) => Some(sink.write_results(results, rejected)),
+            Kind::Rows { .. } => None,
         }
     }
 

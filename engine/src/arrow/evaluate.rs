@@ -10,7 +10,7 @@
 use arrow_array::RecordBatch;
 use arrow_schema::{ArrowError, Schema, SchemaRef};
 
-use super::{ArrowInput, ArrowOutput};
+use super::{ArrowInput, ArrowOutput, Rejected};
 use crate::PreparedEntry;
 use crate::input::{InputBatch, InputCodec};
 use crate::results::{FieldError, Results};
@@ -69,18 +69,18 @@ impl ArrowEvaluator {
             self.binding
                 .push_rows(&self.codec, &mut self.input, columns, start..end);
             prepared.evaluate(&self.input, &mut self.results);
-            for index in 0..self.results.len() {
-                self.rows += 1;
-                match self.results.get(index) {
-                    Some(Ok(computed)) => {
-                        if let Err(error) = self.output.push(&computed) {
-                            failed(self.rows, vec![error]);
-                        }
+            let first = self.rows;
+            self.output
+                .push_results(&self.results, |index, rejected| {
+                    let row = first + index as u64 + 1;
+                    match rejected {
+                        Rejected::Failed(failure) => failed(row, prepared.field_errors(failure)),
+                        Rejected::Unwritable(error) => failed(row, vec![error]),
                     }
-                    Some(Err(failure)) => failed(self.rows, prepared.field_errors(failure)),
-                    None => {}
-                }
-            }
+                    Ok::<(), std::convert::Infallible>(())
+                })
+                .unwrap_or_else(|never| match never {});
+            self.rows += self.results.len() as u64;
         }
         self.output.take_batch()
     }

@@ -14,8 +14,9 @@
 //! Arrow is exactly the value its text would be, with the same errors.
 //!
 //! Writing ([`ArrowOutput`], `output.rs`): one growing column per output
-//! field; a result computed by the compiled code is copied word by word
-//! from its slots, any other result is checked with the CSV writer's rules
+//! field; results computed by the compiled code are copied from their
+//! slots, a whole evaluated batch a column at a time (`output_batch.rs`),
+//! any other result is checked with the CSV writer's rules
 //! (so a value that cannot be written exactly fails its row in the same
 //! cases) and converted. Failed rows are not written: the caller reports
 //! them.
@@ -37,7 +38,9 @@ mod evaluate;
 mod fast;
 mod input;
 mod output;
+mod output_batch;
 mod schema;
+mod spares;
 
 #[cfg(test)]
 #[allow(
@@ -49,9 +52,18 @@ mod schema;
 )]
 mod tests;
 
+#[cfg(test)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    reason = "tests state their expectations with unwrap and indexing"
+)]
+mod output_tests;
+
 pub use evaluate::ArrowEvaluator;
 pub use input::ArrowInput;
 pub use output::ArrowOutput;
+pub use output_batch::Rejected;
 pub use schema::{arrow_field, output_schema};
 
 /// The number of days from 0001-01-01 (day 1 of the engine's day numbers)

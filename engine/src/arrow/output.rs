@@ -16,9 +16,11 @@ use arrow_array::{
     ArrayRef, BooleanArray, Date32Array, Decimal128Array, DictionaryArray, Int32Array, Int64Array,
     RecordBatch, StringArray, Time64MicrosecondArray, TimestampMicrosecondArray,
 };
+use arrow_buffer::BooleanBuffer;
 use arrow_schema::{ArrowError, DataType as ArrowType, Field, Schema, SchemaRef};
 
 use super::schema::{PRECISION, arrow_type};
+use super::spares::Spares;
 use super::{EPOCH_DAY, EPOCH_MINUTE};
 use crate::codegen::Encoding;
 use crate::results::{Computed, FieldError};
@@ -34,15 +36,16 @@ const MINUTE_MICROS: i64 = 60_000_000;
 pub struct ArrowOutput {
     schema: SchemaRef,
     fields: Vec<(String, DataType)>,
-    columns: Vec<Column>,
-    rows: usize,
+    pub(super) columns: Vec<Column>,
+    pub(super) rows: usize,
     /// Cell text of the row being checked, and one converted cell per field.
     text: String,
     cells: Vec<Cell>,
+    spares: Spares,
 }
 
 /// One output column as it grows.
-enum Column {
+pub(super) enum Column {
     Decimal {
         scale: u32,
         precision: u8,
@@ -65,7 +68,7 @@ enum Column {
 
 /// One converted cell of a row being added.
 #[derive(Clone, Copy)]
-enum Cell {
+pub(super) enum Cell {
     Wide(i128),
     Word(i64),
     Bool(bool),
@@ -104,6 +107,7 @@ impl ArrowOutput {
             rows: 0,
             text: String::new(),
             cells: Vec::new(),
+            spares: Spares::default(),
         }
     }
 
@@ -131,12 +135,19 @@ impl ArrowOutput {
         Ok(())
     }
 
+    /// Hand back a batch taken earlier, once its consumer is done with it:
+    /// the next batches reuse its vectors (where nothing else holds them).
+    pub fn recycle(&mut self, batch: RecordBatch) {
+        self.spares.reclaim(batch);
+    }
+
     /// The records added so far as one batch; the columns start again.
     pub fn take_batch(&mut self) -> Result<RecordBatch, ArrowError> {
+        let spares = &mut self.spares;
         let arrays = self
             .columns
             .iter_mut()
-            .map(Column::take)
+            .map(|column| column.take(spares))
             .collect::<Result<Vec<ArrayRef>, ArrowError>>()?;
         self.rows = 0;
         RecordBatch::try_new(self.schema.clone(), arrays)
@@ -150,40 +161,8 @@ impl ArrowOutput {
         };
         self.cells.clear();
         for (column, slot) in self.columns.iter().zip(&layout.fields) {
-            let word = bytes
-                .get(slot.offset..slot.offset + 8)
-                .and_then(|b| <[u8; 8]>::try_from(b).ok())
-                .map(i64::from_ne_bytes);
-            let cell = word.and_then(|word| match (column, slot.encoding) {
-                (Column::Decimal { scale, limit, .. }, Encoding::Number { scale: at })
-                    if *scale == at && i128::from(word).abs() < *limit =>
-                {
-                    Some(Cell::Wide(i128::from(word)))
-                }
-                (Column::Int(_), Encoding::Number { scale: 0 })
-                | (Column::Enum { .. }, Encoding::Variant) => Some(Cell::Word(word)),
-                (Column::Date(_), Encoding::Date) => {
-                    let day = word.checked_sub(EPOCH_DAY)?;
-                    // The years a data file holds, as `write_cell` checks.
-                    (-EPOCH_DAY..=3_652_059 - EPOCH_DAY)
-                        .contains(&day)
-                        .then_some(Cell::Word(day))
-                }
-                (Column::Time(_), Encoding::Time) => {
-                    Some(Cell::Word(word.checked_mul(MINUTE_MICROS)?))
-                }
-                (Column::Timestamp(_), Encoding::Timestamp) => {
-                    let stamp = clock::timestamp_of_minutes(word)?;
-                    if !(0..=9999).contains(&chrono::Datelike::year(&stamp)) {
-                        return None;
-                    }
-                    Some(Cell::Word(
-                        word.checked_sub(EPOCH_MINUTE)?.checked_mul(MINUTE_MICROS)?,
-                    ))
-                }
-                (Column::Bool(_), Encoding::Bool) => Some(Cell::Bool(word != 0)),
-                _ => None,
-            });
+            let cell = slot_word(bytes, slot.offset)
+                .and_then(|word| SlotCopy::of(column, slot.encoding).cell(word));
             match cell {
                 Some(cell) => self.cells.push(cell),
                 None => return false,
@@ -300,6 +279,89 @@ fn column_type(ty: &DataType, precision: u8) -> ArrowType {
     }
 }
 
+/// The word of the slot at `offset` of a compiled record's bytes.
+pub(super) fn slot_word(bytes: &[u8], offset: usize) -> Option<i64> {
+    bytes
+        .get(offset..offset.checked_add(8)?)
+        .and_then(|b| <[u8; 8]>::try_from(b).ok())
+        .map(i64::from_ne_bytes)
+}
+
+/// How the words of one output slot become the cells of its column: the
+/// one rule of `push_slots` and of the batch copy (`output_batch.rs`).
+#[derive(Clone, Copy)]
+pub(super) enum SlotCopy {
+    /// A number at the column's scale, below `limit` in magnitude.
+    Decimal {
+        limit: i128,
+    },
+    /// The word itself (whole numbers, enum variants).
+    Word,
+    Date,
+    Time,
+    Timestamp,
+    Bool,
+    /// A slot this column cannot take: the general path writes the row.
+    Never,
+}
+
+impl SlotCopy {
+    pub(super) fn of(column: &Column, encoding: Encoding) -> SlotCopy {
+        match (column, encoding) {
+            (Column::Decimal { scale, limit, .. }, Encoding::Number { scale: at })
+                if *scale == at =>
+            {
+                SlotCopy::Decimal { limit: *limit }
+            }
+            (Column::Int(_), Encoding::Number { scale: 0 })
+            | (Column::Enum { .. }, Encoding::Variant) => SlotCopy::Word,
+            (Column::Date(_), Encoding::Date) => SlotCopy::Date,
+            (Column::Time(_), Encoding::Time) => SlotCopy::Time,
+            (Column::Timestamp(_), Encoding::Timestamp) => SlotCopy::Timestamp,
+            (Column::Bool(_), Encoding::Bool) => SlotCopy::Bool,
+            _ => SlotCopy::Never,
+        }
+    }
+
+    /// True when every word gives a cell (nothing to check).
+    pub(super) fn always_plain(self) -> bool {
+        matches!(self, SlotCopy::Word | SlotCopy::Bool)
+    }
+
+    /// The cell of `word`, `None` when it is not plain (the general path
+    /// then writes the row, or says why it cannot).
+    pub(super) fn cell(self, word: i64) -> Option<Cell> {
+        match self {
+            SlotCopy::Decimal { limit } => {
+                (i128::from(word).abs() < limit).then_some(Cell::Wide(i128::from(word)))
+            }
+            SlotCopy::Word => Some(Cell::Word(word)),
+            SlotCopy::Date => date_cell(word).map(Cell::Word),
+            SlotCopy::Time => Some(Cell::Word(word.checked_mul(MINUTE_MICROS)?)),
+            SlotCopy::Timestamp => {
+                let stamp = clock::timestamp_of_minutes(word)?;
+                if !(0..=9999).contains(&chrono::Datelike::year(&stamp)) {
+                    return None;
+                }
+                Some(Cell::Word(
+                    word.checked_sub(EPOCH_MINUTE)?.checked_mul(MINUTE_MICROS)?,
+                ))
+            }
+            SlotCopy::Bool => Some(Cell::Bool(word != 0)),
+            SlotCopy::Never => None,
+        }
+    }
+}
+
+/// A day number's Arrow day, within the years a data file holds (as
+/// `write_cell` checks).
+pub(super) fn date_cell(word: i64) -> Option<i64> {
+    let day = word.checked_sub(EPOCH_DAY)?;
+    (-EPOCH_DAY..=3_652_059 - EPOCH_DAY)
+        .contains(&day)
+        .then_some(day)
+}
+
 impl Column {
     fn new(ty: &DataType, precision: u8) -> Column {
         match ty.kind() {
@@ -326,7 +388,7 @@ impl Column {
         }
     }
 
-    fn push(&mut self, cell: Cell, text: &str) {
+    pub(super) fn push(&mut self, cell: Cell, text: &str) {
         match (self, cell) {
             (Column::Decimal { values, .. }, Cell::Wide(v)) => values.push(v),
             (
@@ -350,7 +412,14 @@ impl Column {
         }
     }
 
-    fn take(&mut self) -> Result<ArrayRef, ArrowError> {
+    /// The values gathered as an array; the column starts again with a
+    /// vector from `spares` (or a new one as large: the next batch is as
+    /// long, and growing it again would copy each column twice over).
+    fn take(&mut self, spares: &mut Spares) -> Result<ArrayRef, ArrowError> {
+        fn swap<T>(values: &mut Vec<T>, spare: impl FnOnce(usize) -> Vec<T>) -> Vec<T> {
+            let next = spare(values.len());
+            std::mem::replace(values, next)
+        }
         Ok(match self {
             Column::Decimal {
                 scale,
@@ -358,27 +427,30 @@ impl Column {
                 values,
                 ..
             } => Arc::new(
-                Decimal128Array::from(take_sized(values))
+                Decimal128Array::from(swap(values, |n| spares.wide(n)))
                     .with_precision_and_scale(*precision, i8::try_from(*scale).unwrap_or(2))?,
             ),
-            Column::Int(values) => Arc::new(Int64Array::from(take_sized(values))),
-            Column::Date(values) => Arc::new(Date32Array::from(take_sized(values))),
-            Column::Time(values) => Arc::new(Time64MicrosecondArray::from(take_sized(values))),
+            Column::Int(values) => Arc::new(Int64Array::from(swap(values, |n| spares.words(n)))),
+            Column::Date(values) => Arc::new(Date32Array::from(swap(values, |n| spares.halves(n)))),
+            Column::Time(values) => Arc::new(Time64MicrosecondArray::from(swap(values, |n| {
+                spares.words(n)
+            }))),
             Column::Timestamp(values) => {
-                Arc::new(TimestampMicrosecondArray::from(take_sized(values)))
+                Arc::new(TimestampMicrosecondArray::from(swap(values, |n| {
+                    spares.words(n)
+                })))
             }
-            Column::Bool(values) => Arc::new(BooleanArray::from(take_sized(values))),
+            // Bits, not a vector of their own: the vector stays.
+            Column::Bool(values) => {
+                let array = BooleanArray::from(BooleanBuffer::from(values.as_slice()));
+                values.clear();
+                Arc::new(array)
+            }
             Column::Enum { variants, keys } => Arc::new(DictionaryArray::<Int32Type>::try_new(
-                Int32Array::from(take_sized(keys)),
+                Int32Array::from(swap(keys, |n| spares.halves(n))),
                 Arc::new(StringArray::from_iter_values(variants.iter())),
             )?),
             Column::Text(builder) => Arc::new(builder.finish()),
         })
     }
-}
-
-/// The values gathered, leaving an empty vector as large: the next batch
-/// is as long, and growing it again would copy each column twice over.
-fn take_sized<T>(values: &mut Vec<T>) -> Vec<T> {
-    std::mem::replace(values, Vec::with_capacity(values.len()))
 }

@@ -9,8 +9,9 @@ use std::sync::Arc;
 use arrow_array::builder::{StringBuilder, StringDictionaryBuilder};
 use arrow_array::types::Int32Type;
 use arrow_array::{
-    Array, ArrayRef, BooleanArray, Date32Array, Decimal128Array, Int32Array, Int64Array,
-    RecordBatch, StringArray, Time32SecondArray, Time64MicrosecondArray, TimestampMillisecondArray,
+    Array, ArrayRef, BooleanArray, Date32Array, Decimal64Array, Decimal128Array, Int32Array,
+    Int64Array, RecordBatch, StringArray, Time32SecondArray, Time64MicrosecondArray,
+    TimestampMillisecondArray,
 };
 use arrow_schema::{Field, Schema};
 
@@ -79,7 +80,7 @@ evaluate E(x: In) -> Out {
 }
 "#;
 
-fn program() -> Program {
+pub(super) fn program() -> Program {
     let mut sources = Sources::new();
     sources.add("t.avtal", PROGRAM);
     let compilation = avtal_compiler::compile(&sources);
@@ -88,7 +89,7 @@ fn program() -> Program {
 }
 
 /// A small deterministic generator (xorshift).
-struct Rng(u64);
+pub(super) struct Rng(pub(super) u64);
 
 impl Rng {
     fn next(&mut self) -> u64 {
@@ -115,7 +116,7 @@ fn mantissa(rng: &mut Rng) -> i128 {
     }
 }
 
-fn entry<'p>(program: &'p Program, name: &str) -> &'p avtal_compiler::ir::EntryPoint {
+pub(super) fn entry<'p>(program: &'p Program, name: &str) -> &'p avtal_compiler::ir::EntryPoint {
     program
         .entries
         .iter()
@@ -181,6 +182,15 @@ fn fast_words_are_the_general_path_words() {
             .unwrap();
         check_column(&program, "C", "lön", &array);
         check_column(&program, "C", "id", &array);
+        // The same as 64-bit decimals (how Parquet's are read), where
+        // they fit.
+        let narrow = Decimal64Array::from_iter(array.iter().map(|value| {
+            value.map(|v| i64::try_from(v).unwrap_or(if v < 0 { i64::MIN } else { i64::MAX }))
+        }))
+        .with_precision_and_scale(18, scale)
+        .unwrap();
+        check_column(&program, "C", "lön", &narrow);
+        check_column(&program, "C", "id", &narrow);
     }
     let ints = Int64Array::from_iter((0..n).map(|_| {
         let m = mantissa(&mut rng);
@@ -258,7 +268,7 @@ fn fast_words_are_the_general_path_words() {
 /// three decimals, row 7 a salary beyond the fixed point (the
 /// interpreter's), row 9 an unknown level, row 11 a date beyond the files'
 /// calendar.
-fn input_batch(rng: &mut Rng, n: usize) -> RecordBatch {
+pub(super) fn input_batch(rng: &mut Rng, n: usize) -> RecordBatch {
     let mut levels = StringDictionaryBuilder::<Int32Type>::new();
     for row in 0..n {
         levels.append_value(match row {
