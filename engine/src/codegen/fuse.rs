@@ -34,7 +34,7 @@
 //! failure's own code with no interpreter behind it, so it keeps one loop
 //! per aggregate.
 
-use cranelift_codegen::ir::{BlockArg, InstBuilder, Value, condcodes::IntCC, types};
+use cranelift_codegen::ir::{BlockArg, InstBuilder, Value, types};
 
 use super::fuse_plan::{Item, Plan, Role};
 use super::numeric::Checked;
@@ -226,37 +226,9 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
             };
             init.extend(folding.state.iter().copied());
         }
-        let state_types: Vec<types::Type> = init
-            .iter()
-            .map(|v| self.builder.func.dfg.value_type(*v))
-            .collect();
-        let header = self.builder.create_block();
-        let body = self.builder.create_block();
-        let latch = self.builder.create_block();
-        let exit = self.builder.create_block();
-        self.builder.append_block_param(header, types::I64);
-        for ty in &state_types {
-            self.builder.append_block_param(header, *ty);
-            self.builder.append_block_param(latch, *ty);
-            self.builder.append_block_param(exit, *ty);
-        }
-        let zero = self.builder.ins().iconst(types::I64, 0);
-        let mut args: Vec<BlockArg> = vec![zero.into()];
-        args.extend(init.iter().map(|v| BlockArg::from(*v)));
-        self.builder.ins().jump(header, &args);
-
-        self.builder.switch_to_block(header);
-        let params = self.builder.block_params(header).to_vec();
-        let (index, state) = params
-            .split_first()
-            .ok_or(CodegenError::Internal("a loop without its counter"))?;
-        let (index, state) = (*index, state.to_vec());
-        self.scatter(foldings, &state);
-        let more = self.builder.ins().icmp(IntCC::SignedLessThan, index, len);
-        let state_args: Vec<BlockArg> = state.iter().map(|v| BlockArg::from(*v)).collect();
-        self.builder.ins().brif(more, body, &[], exit, &state_args);
-        self.builder.seal_block(body);
-        self.builder.switch_to_block(body);
+        let counted = self.open_loop(len, &init)?;
+        let index = counted.index;
+        self.scatter(foldings, &counted.state);
         let offset = self
             .builder
             .ins()
@@ -268,23 +240,11 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
         let folded = self.fold_groups(foldings, &loaded);
         self.in_fused_loop = outer;
         folded?;
-        let next_state: Vec<BlockArg> = foldings
+        let next_state: Vec<Value> = foldings
             .iter()
-            .flat_map(|f| f.state.iter().map(|v| BlockArg::from(*v)))
+            .flat_map(|f| f.state.iter().copied())
             .collect();
-        self.builder.ins().jump(latch, &next_state);
-
-        self.builder.seal_block(latch);
-        self.builder.switch_to_block(latch);
-        let carried = self.builder.block_params(latch).to_vec();
-        let next = self.builder.ins().iadd_imm_s(index, 1);
-        let mut args: Vec<BlockArg> = vec![next.into()];
-        args.extend(carried.iter().map(|v| BlockArg::from(*v)));
-        self.builder.ins().jump(header, &args);
-        self.builder.seal_block(header);
-        self.builder.seal_block(exit);
-        self.builder.switch_to_block(exit);
-        let out = self.builder.block_params(exit).to_vec();
+        let out = self.close_loop(counted, &next_state);
         self.scatter(foldings, &out);
         Ok(())
     }

@@ -51,6 +51,19 @@ pub(super) struct Stage<'a> {
     pub(super) filter: Option<&'a Expr>,
 }
 
+/// A loop `for index in 0..count` with a state, open while its body is
+/// built ([`FunctionTranslator::open_loop`], `close_loop`).
+pub(super) struct CountedLoop {
+    header: Block,
+    /// Where an element's state goes to step to the next (a filtered-out
+    /// element jumps here with the state unchanged).
+    pub(super) latch: Block,
+    exit: Block,
+    /// The element's index and the state before it, in the body.
+    pub(super) index: Value,
+    pub(super) state: Vec<Value>,
+}
+
 impl<'a, 'b> FunctionTranslator<'a, 'b> {
     fn new_seq(&mut self, def: SeqDef<'a>) -> Val {
         self.seqs.push(def);
@@ -252,40 +265,13 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
         let def = self.seqs.get(seq).cloned().ok_or(CodegenError::Internal(
             "a run-time list that does not exist",
         ))?;
-        let state_types: Vec<types::Type> = init
-            .iter()
-            .map(|v| self.builder.func.dfg.value_type(*v))
-            .collect();
-        let header = self.builder.create_block();
-        let body = self.builder.create_block();
-        let latch = self.builder.create_block();
-        let exit = self.builder.create_block();
-        self.builder.append_block_param(header, types::I64);
-        for ty in &state_types {
-            self.builder.append_block_param(header, *ty);
-            self.builder.append_block_param(latch, *ty);
-            self.builder.append_block_param(exit, *ty);
-        }
         let count = match &def.source {
             Source::Records { len, .. } => *len,
             Source::Days { count, .. } => *count,
         };
-        let zero = self.builder.ins().iconst(types::I64, 0);
-        let mut args: Vec<BlockArg> = vec![zero.into()];
-        args.extend(init.iter().map(|v| BlockArg::from(*v)));
-        self.builder.ins().jump(header, &args);
-
-        self.builder.switch_to_block(header);
-        let params = self.builder.block_params(header).to_vec();
-        let (index, state) = params
-            .split_first()
-            .ok_or(CodegenError::Internal("a loop without its counter"))?;
-        let (index, state) = (*index, state.to_vec());
-        let more = self.builder.ins().icmp(IntCC::SignedLessThan, index, count);
+        let counted = self.open_loop(count, init)?;
+        let (index, state, latch) = (counted.index, counted.state.clone(), counted.latch);
         let state_args: Vec<BlockArg> = state.iter().map(|v| BlockArg::from(*v)).collect();
-        self.builder.ins().brif(more, body, &[], exit, &state_args);
-        self.builder.seal_block(body);
-        self.builder.switch_to_block(body);
 
         let mut element = match &def.source {
             Source::Records {
@@ -323,20 +309,69 @@ impl<'a, 'b> FunctionTranslator<'a, 'b> {
         let stepped = step(self, element, &state);
         self.known_walks.truncate(known);
         let next_state = stepped?;
-        let next_args: Vec<BlockArg> = next_state.iter().map(|v| BlockArg::from(*v)).collect();
-        self.builder.ins().jump(latch, &next_args);
+        Ok(self.close_loop(counted, &next_state))
+    }
 
-        self.builder.seal_block(latch);
-        self.builder.switch_to_block(latch);
-        let carried = self.builder.block_params(latch).to_vec();
-        let next = self.builder.ins().iadd_imm_s(index, 1);
-        let mut args: Vec<BlockArg> = vec![next.into()];
-        args.extend(carried.iter().map(|v| BlockArg::from(*v)));
+    /// Open `for index in 0..count` carrying `init` (`I64`s and `I8`s):
+    /// the builder goes on in the loop's body, where [`CountedLoop`] gives
+    /// the index and the state.
+    pub(super) fn open_loop(&mut self, count: Value, init: &[Value]) -> Result<CountedLoop> {
+        let state_types: Vec<types::Type> = init
+            .iter()
+            .map(|v| self.builder.func.dfg.value_type(*v))
+            .collect();
+        let header = self.builder.create_block();
+        let body = self.builder.create_block();
+        let latch = self.builder.create_block();
+        let exit = self.builder.create_block();
+        self.builder.append_block_param(header, types::I64);
+        for ty in &state_types {
+            self.builder.append_block_param(header, *ty);
+            self.builder.append_block_param(latch, *ty);
+            self.builder.append_block_param(exit, *ty);
+        }
+        let zero = self.builder.ins().iconst(types::I64, 0);
+        let mut args: Vec<BlockArg> = vec![zero.into()];
+        args.extend(init.iter().map(|v| BlockArg::from(*v)));
         self.builder.ins().jump(header, &args);
-        self.builder.seal_block(header);
-        self.builder.seal_block(exit);
-        self.builder.switch_to_block(exit);
-        Ok(self.builder.block_params(exit).to_vec())
+
+        self.builder.switch_to_block(header);
+        let params = self.builder.block_params(header).to_vec();
+        let (index, state) = params
+            .split_first()
+            .ok_or(CodegenError::Internal("a loop without its counter"))?;
+        let (index, state) = (*index, state.to_vec());
+        let more = self.builder.ins().icmp(IntCC::SignedLessThan, index, count);
+        let state_args: Vec<BlockArg> = state.iter().map(|v| BlockArg::from(*v)).collect();
+        self.builder.ins().brif(more, body, &[], exit, &state_args);
+        self.builder.seal_block(body);
+        self.builder.switch_to_block(body);
+        Ok(CountedLoop {
+            header,
+            latch,
+            exit,
+            index,
+            state,
+        })
+    }
+
+    /// Close `counted` from its body with the state `next` for the next
+    /// element; the builder goes on after the loop, and the state after
+    /// the last element is returned.
+    pub(super) fn close_loop(&mut self, counted: CountedLoop, next: &[Value]) -> Vec<Value> {
+        let next_args: Vec<BlockArg> = next.iter().map(|v| BlockArg::from(*v)).collect();
+        self.builder.ins().jump(counted.latch, &next_args);
+        self.builder.seal_block(counted.latch);
+        self.builder.switch_to_block(counted.latch);
+        let carried = self.builder.block_params(counted.latch).to_vec();
+        let step = self.builder.ins().iadd_imm_s(counted.index, 1);
+        let mut args: Vec<BlockArg> = vec![step.into()];
+        args.extend(carried.iter().map(|v| BlockArg::from(*v)));
+        self.builder.ins().jump(counted.header, &args);
+        self.builder.seal_block(counted.header);
+        self.builder.seal_block(counted.exit);
+        self.builder.switch_to_block(counted.exit);
+        self.builder.block_params(counted.exit).to_vec()
     }
 
     /// One stage's element, in the stage's frame with its binder bound; a
