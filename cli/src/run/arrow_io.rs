@@ -30,7 +30,7 @@ use arrow_array::RecordBatch;
 use arrow_ipc::reader::{FileReader, StreamReader};
 use arrow_ipc::writer::{FileWriter, StreamWriter};
 use arrow_schema::{ArrowError, DataType as ArrowType, Field, Schema};
-use avtal_compiler::data::{DataType, Kind};
+use avtal_compiler::data::{DataType, Kind, data_name};
 use avtal_compiler::eval::Value;
 use avtal_engine::arrow::{ArrowInput, ArrowOutput, Rejected};
 use avtal_engine::{Computed, InputBatch, InputCodec, Results};
@@ -252,23 +252,12 @@ fn parquet_metadata(
         return Ok(metadata);
     }
     let numeric = |name: &str| {
+        let name = data_name(name);
         record
             .record_fields()
             .unwrap_or(&[])
             .iter()
-            .any(|(field, ty)| {
-                field == name
-                    && matches!(
-                        ty.kind(),
-                        Kind::Money
-                            | Kind::Percent
-                            | Kind::Hours
-                            | Kind::Rate
-                            | Kind::Int
-                            | Kind::Days
-                            | Kind::Months
-                    )
-            })
+            .any(|(field, ty)| *field == name && ty.is_fixed_number())
     };
     let mut narrowed = false;
     let fields: Vec<Field> = arrow

@@ -167,6 +167,22 @@ impl DataType {
         )
     }
 
+    /// True for the exact numbers a data file holds as decimals or whole
+    /// numbers: money, percent, hours, amounts per hour, whole numbers,
+    /// days and months (not `Decimal`, whose scale varies by value).
+    pub fn is_fixed_number(&self) -> bool {
+        matches!(
+            self.kind,
+            Kind::Money
+                | Kind::Percent
+                | Kind::Hours
+                | Kind::Rate
+                | Kind::Int
+                | Kind::Days
+                | Kind::Months
+        )
+    }
+
     /// A description for messages.
     pub fn expected(&self) -> Expected {
         match &self.kind {

@@ -52,7 +52,7 @@ pub(crate) fn fill(
     }
     match (array.data_type(), encoding) {
         (ArrowType::Decimal128(_, scale), Encoding::Number { scale: slot_scale })
-            if number_kind(ty) =>
+            if ty.is_fixed_number() =>
         {
             let values = array.as_primitive::<Decimal128Type>().values();
             match Shift::new(*scale, slot_scale) {
@@ -67,7 +67,7 @@ pub(crate) fn fill(
         // What Parquet's 64-bit decimals are read as (`avtal run` asks for
         // it): no widening to 128 bits and back.
         (ArrowType::Decimal64(_, scale), Encoding::Number { scale: slot_scale })
-            if number_kind(ty) =>
+            if ty.is_fixed_number() =>
         {
             let values = array.as_primitive::<Decimal64Type>().values();
             match Shift::new(*scale, slot_scale) {
@@ -76,12 +76,12 @@ pub(crate) fn fill(
                 None => each!(|_| None),
             }
         }
-        (ArrowType::Int64, Encoding::Number { scale }) if number_kind(ty) => {
+        (ArrowType::Int64, Encoding::Number { scale }) if ty.is_fixed_number() => {
             let values = array.as_primitive::<Int64Type>().values();
             let factor = 10_i64.checked_pow(scale);
             each!(|row| values.get(row)?.checked_mul(factor?))
         }
-        (ArrowType::Int32, Encoding::Number { scale }) if number_kind(ty) => {
+        (ArrowType::Int32, Encoding::Number { scale }) if ty.is_fixed_number() => {
             let values = array.as_primitive::<Int32Type>().values();
             let factor = 10_i64.checked_pow(scale);
             each!(|row| i64::from(*values.get(row)?).checked_mul(factor?))
@@ -159,19 +159,6 @@ fn each_row(
             None => decline(offset),
         }
     }
-}
-
-fn number_kind(ty: &DataType) -> bool {
-    matches!(
-        ty.kind(),
-        Kind::Money
-            | Kind::Percent
-            | Kind::Hours
-            | Kind::Rate
-            | Kind::Int
-            | Kind::Days
-            | Kind::Months
-    )
 }
 
 /// `value / per_minute` when it divides exactly.
