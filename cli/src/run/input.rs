@@ -64,6 +64,13 @@ pub struct Row {
     pub value: Result<Value, Vec<RowError>>,
 }
 
+/// Long-form CSV runs in chunks only from this many threads on. Its rows
+/// are grouped on the reader thread, in file order, and that thread is
+/// the bottleneck: on two cores the chunked run of W2's 100,000 records
+/// (1.1 M rows) took 0.95 s against 0.78 s for the one pipeline
+/// (bench/README.md, W2), so two threads keep the one pipeline.
+pub(crate) const LONG_FORM_MIN_THREADS: usize = 3;
+
 pub struct Input {
     path: PathBuf,
     size: Option<u64>,
@@ -134,10 +141,11 @@ impl Input {
         })
     }
 
-    /// The input as a source of chunks for the workers of `parallel/`,
-    /// with how they read its rows; the input back when it is read row by
-    /// row only (Parquet, Arrow IPC).
-    pub(crate) fn into_source(self) -> Result<(Source, Shape), Box<Input>> {
+    /// The input as a source of chunks for `threads` workers of
+    /// `parallel/`, with how they read its rows; the input back when it is
+    /// read row by row only (Parquet, Arrow IPC, and long-form CSV under
+    /// [`LONG_FORM_MIN_THREADS`]).
+    pub(crate) fn into_source(self, threads: usize) -> Result<(Source, Shape), Box<Input>> {
         match self.rows {
             Rows::Csv(rows) if rows.long.is_none() => {
                 let (header_len, read_columns) = rows.reader.header_checks();
@@ -160,7 +168,10 @@ impl Input {
             }
             // Long form: grouped on the reader thread, where keys are met
             // in file order (E0608, E0609); groups read by the workers.
-            Rows::Csv(rows) => match rows.long_shape() {
+            Rows::Csv(rows) => match rows
+                .long_shape()
+                .filter(|_| threads >= LONG_FORM_MIN_THREADS)
+            {
                 Some(shape) => Ok((
                     Source::LongCsv {
                         rows: Box::new(rows),

@@ -78,7 +78,8 @@ Threads:
   --threads N (default: one per core) workers read, evaluate and format
   chunks of CSV or JSON Lines rows at the same time; the output is the
   same, in input order. --threads 1 reads, evaluates and writes on one
-  pipeline, batch after batch.
+  pipeline, batch after batch; so does long-form CSV below 3 threads (its
+  rows are grouped on one reader thread, which two workers outrun).
 
 Errors:
   A row that cannot be read or evaluated is reported with its row number
@@ -147,7 +148,7 @@ pub fn run(args: &RunArgs) -> Result<Status, Failure> {
         |n| usize::try_from(n).unwrap_or(1),
     );
     let chunked = if threads > 1 && !output.is_columnar() {
-        input.into_source()
+        input.into_source(threads)
     } else {
         Err(Box::new(input))
     };
