@@ -1,7 +1,8 @@
 //! Names in data files are matched to the sources' names in Unicode NFC,
 //! at the command line: a CSV header, JSON keys (top level and inside a
 //! list's objects), long-form CSV element columns and a Parquet column
-//! written in NFD (`lo\u{308}n`, as macOS tools write `lön`) all read as
+//! written in NFD (`lo\u{308}n`, as macOS tools write `lön`), and the
+//! children of a Parquet list of structs, all read as
 //! the fields the source names in NFC; a source written in NFD reads an
 //! NFC header; and a header that is still another name gets the
 //! missing-column error.
@@ -246,5 +247,65 @@ fn an_nfd_parquet_column_names_the_nfc_field() {
         let (code, stdout, stderr) = run(&dir, "a.avtal", &path, extra);
         assert_eq!(code, 0, "{extra:?}: {stderr}");
         assert_eq!(stdout, FLAT_OUTPUT, "{extra:?}");
+    }
+}
+
+#[test]
+fn nfd_child_names_of_a_parquet_list_of_structs() {
+    use arrow_array::builder::{ListBuilder, StructBuilder, TimestampMicrosecondBuilder};
+    use arrow_schema::{Fields, TimeUnit};
+
+    let dir = scratch("unicode_names_parquet_list");
+    write(&dir, "a.avtal", LIST_AGREEMENT);
+    let borjan_nfd = "bo\u{308}rjan";
+    let stamp = DataType::Timestamp(TimeUnit::Microsecond, None);
+    let children = Fields::from(vec![
+        Field::new(borjan_nfd, stamp.clone(), false),
+        Field::new("slut", stamp, false),
+    ]);
+    // Microseconds since 1970 of a minute of 2026-06-05 (day 20,609).
+    let at = |day: i64, hour: i64, minute: i64| ((day * 24 + hour) * 60 + minute) * 60_000_000;
+    let june_5 = 20_609;
+    let mut pass = ListBuilder::new(StructBuilder::from_fields(children, 3));
+    for shifts in [
+        &[(june_5, 8, 0, 16, 0), (june_5 + 1, 8, 0, 16, 0)][..],
+        &[(june_5, 8, 0, 16, 30)][..],
+    ] {
+        for (day, from_h, from_m, to_h, to_m) in shifts {
+            let element = pass.values();
+            element
+                .field_builder::<TimestampMicrosecondBuilder>(0)
+                .unwrap()
+                .append_value(at(*day, *from_h, *from_m));
+            element
+                .field_builder::<TimestampMicrosecondBuilder>(1)
+                .unwrap()
+                .append_value(at(*day, *to_h, *to_m));
+            element.append(true);
+        }
+        pass.append(true);
+    }
+    let pass: ArrayRef = Arc::new(pass.finish());
+    let ids: ArrayRef = Arc::new(Int64Array::from(vec![1, 2]));
+    let salaries: ArrayRef = Arc::new(
+        Decimal128Array::from(vec![3_000_000, 2_500_000])
+            .with_precision_and_scale(38, 2)
+            .unwrap(),
+    );
+    let schema = Arc::new(Schema::new(vec![
+        Field::new("id", DataType::Int64, false),
+        Field::new(LON_NFD, DataType::Decimal128(38, 2), false),
+        Field::new("pass", pass.data_type().clone(), false),
+    ]));
+    let batch = RecordBatch::try_new(schema.clone(), vec![ids, salaries, pass]).unwrap();
+    let path = dir.join("in.parquet");
+    let mut writer = ArrowWriter::try_new(File::create(&path).unwrap(), schema, None).unwrap();
+    writer.write(&batch).unwrap();
+    writer.close().unwrap();
+    let expected = format!("id,{LON_NFC},timmar\n1,30000.00,16.00\n2,25000.00,8.50\n");
+    for extra in [&[][..], &["--engine", "interp"]] {
+        let (code, stdout, stderr) = run(&dir, "a.avtal", &path, extra);
+        assert_eq!(code, 0, "{extra:?}: {stderr}");
+        assert_eq!(stdout, expected, "{extra:?}");
     }
 }

@@ -21,7 +21,7 @@ use arrow_array::types::{
     Decimal64Type, Decimal128Type, Int8Type, Int16Type, Int32Type, Int64Type, UInt8Type,
     UInt16Type, UInt32Type, UInt64Type,
 };
-use arrow_array::{Array, ArrowPrimitiveType, PrimitiveArray};
+use arrow_array::{Array, ArrayRef, ArrowPrimitiveType, PrimitiveArray, StructArray};
 use arrow_schema::{DataType as ArrowType, TimeUnit};
 
 use super::{EPOCH_DAY, EPOCH_MINUTE};
@@ -342,7 +342,7 @@ fn read_list(
         let mut record = Vec::with_capacity(fields.len());
         for (name, ty) in fields {
             let field_path = format!("{item_path}.{name}");
-            match structs.column_by_name(name) {
+            match child_column(structs, name) {
                 Some(column) => match read_cell(column.as_ref(), item, ty, &field_path) {
                     Ok(value) => record.push(value),
                     Err(problems) => errors.extend(problems),
@@ -438,4 +438,17 @@ fn accepted(ty: &DataType) -> String {
         Kind::Record { .. } | Kind::List(_) | Kind::Unsupported(_) => "the type above",
     };
     format!("the type `{written}`, or {others}")
+}
+
+/// The child `name` of a list's structs: by its name as written, else by
+/// its name in NFC, as every other name in a data file is matched
+/// (`data_name`).
+fn child_column<'s>(structs: &'s StructArray, name: &str) -> Option<&'s ArrayRef> {
+    structs.column_by_name(name).or_else(|| {
+        let at = structs
+            .column_names()
+            .iter()
+            .position(|child| avtal_compiler::data::data_name(child) == name)?;
+        structs.columns().get(at)
+    })
 }
